@@ -1,0 +1,59 @@
+// The one vocabulary of a session. Every event is a plain JSON object; the session log stores
+// each as one line, adding `seq` and `prev` (core/audit/entry.ts). Times are `t`: monotonic
+// microseconds since the session started. Pure.
+import type {Runbook} from '../runbook/model.js';
+
+/** Who did something: the OS user at the keyboard (issue 3 adds the signing identity). */
+export type Actor = string;
+
+/** How the session was started; part of the record so a replay knows what the live run knew. */
+export type SessionOptions = {
+	/** The OS user who started the session: the actor of its decisions. */
+	operator: Actor;
+	/** Skip every step before this one. */
+	from?: string;
+	/** Plain confirmations and defaults were approved in advance. */
+	isPreApproved: boolean;
+	/** An operator is at a keyboard (false for pipes and CI). */
+	isInteractive: boolean;
+};
+
+export type FailureReason = 'exit-code' | 'expect' | 'timeout' | 'cancelled' | 'check' | 'capture' | 'spawn';
+
+/** `needs-operator`: a run without a terminal reached a decision only a person may make. */
+export type EndStatus = 'completed' | 'failed' | 'aborted' | 'rolled-back' | 'needs-operator';
+
+export type RunEvent =
+	| {type: 'session-started'; t: number; runbook: Runbook; options: SessionOptions; wall: string}
+	| {type: 'var-set'; t: number; var: string; value?: string; isSecret: boolean; source: 'flag' | 'default' | 'operator'}
+	| {type: 'preconditions-checked'; t: number; results: Array<{name: string; isMet: boolean; problem?: string}>}
+	| {type: 'preconditions-overridden'; t: number; by: Actor; reason: string}
+	| {type: 'phase-started'; t: number; phase: string}
+	| {type: 'phase-overran'; t: number; phase: string}
+	| {type: 'phase-ended'; t: number; phase: string}
+	| {type: 'step-started'; t: number; step: string}
+	| {type: 'step-confirmed'; t: number; step: string; by: Actor; how: 'enter' | 'typed' | 'pre-approved'}
+	| {type: 'command-started'; t: number; step: string; attempt: number; command: string; cwd: string; timeoutMs?: number}
+	| {type: 'output-recorded'; t: number; step: string; stream: 'out' | 'err'; text: string}
+	| {type: 'command-cancel-requested'; t: number; step: string; by: Actor}
+	| {type: 'command-exited'; t: number; step: string; attempt: number; code: number | null; signal: string | null; isTimedOut: boolean; durationMs: number; bytes: [number, number]; error?: string}
+	| {type: 'var-captured'; t: number; step: string; var: string; value: string}
+	| {type: 'check-answered'; t: number; step: string; item: number; isPassed: boolean; by: Actor; reason?: string}
+	| {type: 'input-given'; t: number; step: string; var: string; value?: string; isSecret: boolean; by: Actor}
+	| {type: 'wait-ended'; t: number; step: string; isEarly: boolean; by?: Actor; reason?: string}
+	| {type: 'step-succeeded'; t: number; step: string}
+	| {type: 'step-failed'; t: number; step: string; reason: FailureReason; detail: string}
+	| {type: 'step-retried'; t: number; step: string; isAuto: boolean; by?: Actor; reason?: string}
+	| {type: 'step-skipped'; t: number; step: string; isAuto: boolean; by?: Actor; reason: string}
+	| {type: 'rollback-started'; t: number; steps: string[]; by: Actor; reason: string}
+	| {type: 'signoff-given'; t: number; role: string; name: string; by: Actor}
+	| {type: 'session-ended'; t: number; status: EndStatus; by?: Actor; reason?: string};
+
+export type EventType = RunEvent['type'];
+export type EventOf<T extends EventType> = Extract<RunEvent, {type: T}>;
+
+/** Events that record a human decision or the intent to run: flushed to disk before they take effect. */
+export const decisionTypes: ReadonlySet<EventType> = new Set<EventType>([
+	'var-set', 'preconditions-overridden', 'step-confirmed', 'command-started', 'command-cancel-requested', 'check-answered',
+	'input-given', 'wait-ended', 'step-retried', 'step-skipped', 'rollback-started', 'signoff-given', 'session-ended', 'phase-ended',
+]);

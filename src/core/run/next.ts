@@ -1,0 +1,213 @@
+// What happens next, decided from the state alone: events that follow on their own, an effect
+// for the session to perform, or a decision that waits for the operator. Pure: `now` (µs since
+// the session started) comes in as an argument.
+import {allSteps, findStep, type AskSpec, type Step} from '../runbook/model.js';
+import type {VarSpec} from '../runbook/schema.js';
+import {holds, parseCondition} from '../runbook/condition.js';
+import type {RunEvent} from './events.js';
+import type {RunState, StepState} from './state.js';
+
+/** An event before the session stamps its time. */
+export type Draft = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 't'> : never) : never;
+
+export type Decision =
+	| {kind: 'var'; var: string; spec: VarSpec}
+	| {kind: 'preconditions'}
+	| {kind: 'confirm'; step: string; mode: 'enter' | 'typed'; expected: string}
+	| {kind: 'check'; step: string; item: number; text: string}
+	| {kind: 'ask'; step: string; spec: AskSpec}
+	| {kind: 'wait'; step: string; until: number}
+	| {kind: 'note'; step: string}
+	| {kind: 'failure'; step: string; canRollback: boolean}
+	| {kind: 'signoff'; role: string};
+
+export type Move =
+	| {kind: 'emit'; events: Draft[]}
+	| {kind: 'check-env'}
+	| {kind: 'run'; step: Step; attempt: number; timeoutMs?: number}
+	| {kind: 'idle'; decision?: Decision; wakeAt?: number}
+	| {kind: 'ended'};
+
+const us = (ms: number) => ms * 1000;
+const emit = (...events: Draft[]): Move => ({kind: 'emit', events});
+
+export function nextMove(state: RunState, now: number): Move {
+	const runbook = state.runbook;
+	if (state.ended) return {kind: 'ended'};
+	if (!runbook) throw new Error('nextMove before session-started');
+	const {isInteractive, isPreApproved} = state.options;
+	const needsOperator = (reason: string) => emit({type: 'session-ended', status: 'needs-operator', reason});
+
+	const overrun = phaseOverrun(state, now);
+	if (overrun) return emit({type: 'phase-overran', phase: overrun});
+	const phaseWake = phaseDeadline(state);
+	if (state.running) return {kind: 'idle', wakeAt: phaseWake};
+
+	for (const [name, spec] of Object.entries(runbook.vars)) {
+		if (hasVar(state, name)) continue;
+		if (spec.default !== undefined && (!isInteractive || isPreApproved)) return emit({type: 'var-set', var: name, value: spec.default, isSecret: spec.secret ?? false, source: 'default'});
+		if (!isInteractive) return needsOperator(`\`${name}\` has no value; give it with \`--var ${name}=...\``);
+		return {kind: 'idle', decision: {kind: 'var', var: name, spec}};
+	}
+
+	if (!state.preconditions) return {kind: 'check-env'};
+	const unmet = state.preconditions.results.filter((r) => !r.isMet);
+	if (unmet.length > 0 && !state.preconditions.isOverridden) {
+		if (!isInteractive) return emit({type: 'session-ended', status: 'failed', reason: `environment preconditions not met: ${unmet.map((r) => `${r.name} ${r.problem ?? ''}`.trim()).join('; ')}`});
+		return {kind: 'idle', decision: {kind: 'preconditions'}};
+	}
+
+	if (state.rollback) {
+		const id = state.rollback.steps[state.rollback.done];
+		if (id === undefined) return emit({type: 'session-ended', status: 'rolled-back', reason: `rolled back ${state.rollback.steps.length} step${state.rollback.steps.length === 1 ? '' : 's'}`});
+		return stepMove(state, findStep(runbook, id)!, now, {isRollback: true, phaseWake, needsOperator});
+	}
+
+	if (state.phaseIndex < 0) return emit({type: 'phase-started', phase: runbook.phases[0]!.id});
+	const phase = runbook.phases[state.phaseIndex]!;
+	const step = phase.steps.find((s) => !isDone(s, state.steps[s.id]));
+	if (step) return stepMove(state, step, now, {isRollback: false, phaseWake, needsOperator});
+	if (state.phases[phase.id]?.endedAt === undefined) return emit({type: 'phase-ended', phase: phase.id});
+	const following = runbook.phases[state.phaseIndex + 1];
+	if (following) return emit({type: 'phase-started', phase: following.id});
+
+	const role = runbook.signoff[state.signoffs.length];
+	if (role !== undefined) {
+		if (!isInteractive) return emit({type: 'session-ended', status: 'completed', reason: `sign-off by ${runbook.signoff.slice(state.signoffs.length).join(', ')} not collected: no operator at a terminal`});
+		return {kind: 'idle', decision: {kind: 'signoff', role}};
+	}
+	return emit({type: 'session-ended', status: 'completed'});
+}
+
+type StepContext = {isRollback: boolean; phaseWake?: number; needsOperator: (reason: string) => Move};
+
+function stepMove(state: RunState, step: Step, now: number, context: StepContext): Move {
+	const st = state.steps[step.id]!;
+	const {isInteractive, isPreApproved, operator: by} = state.options;
+	const {needsOperator, phaseWake} = context;
+	const idle = (decision?: Decision, wakeAt?: number): Move => ({kind: 'idle', ...(decision ? {decision} : {}), ...(earliest(wakeAt, phaseWake) !== undefined ? {wakeAt: earliest(wakeAt, phaseWake)} : {})});
+
+	if (st.status === 'pending') {
+		const from = state.options.from;
+		if (!context.isRollback && from !== undefined && isBefore(state, step.id, from)) return emit({type: 'step-skipped', step: step.id, isAuto: true, reason: `started with --from ${from}`});
+		const condition = step.when === undefined ? undefined : parseCondition(step.when);
+		if (condition && !holds(condition, varValue(state, condition.var))) return emit({type: 'step-skipped', step: step.id, isAuto: true, reason: `when: ${step.when} is false`});
+		return emit({type: 'step-started', step: step.id});
+	}
+
+	if (st.status === 'failed') {
+		if (step.kind === 'run' && st.tries <= step.retries) return emit({type: 'step-retried', step: step.id, isAuto: true, reason: `retry ${st.tries} of ${step.retries}`});
+		if (!isInteractive) return emit({type: 'session-ended', status: 'failed', reason: `step \`${step.id}\` failed: ${st.failure?.detail ?? 'unknown'}`});
+		return idle({kind: 'failure', step: step.id, canRollback: !context.isRollback && rollbackPlan(state, step.id).length > 0});
+	}
+
+	// The step is active: what it needs next depends on its kind.
+	if ((step.kind === 'run' || step.kind === 'poll') && step.confirm !== 'none' && !st.isConfirmed) {
+		if (step.confirm === 'enter' && isPreApproved) return emit({type: 'step-confirmed', step: step.id, by, how: 'pre-approved'});
+		if (!isInteractive) {
+			return needsOperator(step.confirm === 'typed'
+				? `step \`${step.id}\` needs a typed confirmation, which is never pre-approved; run it in a terminal`
+				: `step \`${step.id}\` needs a confirmation; run with --yes to approve plain confirmations in advance`);
+		}
+		return idle({kind: 'confirm', step: step.id, mode: step.confirm, expected: step.confirm === 'typed' ? (state.runbook!.target ?? step.id) : ''});
+	}
+
+	switch (step.kind) {
+		case 'run':
+			return {kind: 'run', step, attempt: st.attempts + 1, ...(step.timeoutMs !== undefined ? {timeoutMs: step.timeoutMs} : {})};
+		case 'poll': {
+			const poll = step.poll!;
+			const deadline = st.startedAt! + us(poll.timeoutMs);
+			if (st.tries === 0) return {kind: 'run', step, attempt: st.attempts + 1, timeoutMs: poll.timeoutMs};
+			if (now >= deadline) return emit({type: 'step-failed', step: step.id, reason: 'timeout', detail: `still failing after ${formatMs(poll.timeoutMs)} (${st.tries} tries)`});
+			const nextAt = (st.lastExitAt ?? now) + us(poll.everyMs);
+			if (now >= nextAt) return {kind: 'run', step, attempt: st.attempts + 1, timeoutMs: Math.max(1, Math.round((deadline - now) / 1000))};
+			return idle(undefined, Math.min(nextAt, deadline));
+		}
+		case 'check': {
+			const checks = step.checks!;
+			const failed = checks.findIndex((_, i) => st.checks[i] === false);
+			if (failed >= 0) return emit({type: 'step-failed', step: step.id, reason: 'check', detail: `check failed: ${checks[failed]}`});
+			const item = checks.findIndex((_, i) => st.checks[i] === undefined);
+			if (item < 0) return emit({type: 'step-succeeded', step: step.id});
+			if (!isInteractive) return needsOperator(`step \`${step.id}\` is a manual check; run it in a terminal`);
+			return idle({kind: 'check', step: step.id, item, text: checks[item]!});
+		}
+		case 'ask': {
+			if (hasVar(state, step.ask!.var)) return emit({type: 'step-succeeded', step: step.id});
+			if (!isInteractive) return needsOperator(`step \`${step.id}\` asks for \`${step.ask!.var}\`; give it with \`--var ${step.ask!.var}=...\``);
+			return idle({kind: 'ask', step: step.id, spec: step.ask!});
+		}
+		case 'wait': {
+			const until = st.startedAt! + us(step.waitMs!);
+			if (now >= until) return emit({type: 'wait-ended', step: step.id, isEarly: false}, {type: 'step-succeeded', step: step.id});
+			return idle(isInteractive ? {kind: 'wait', step: step.id, until} : undefined, until);
+		}
+		case 'note':
+			if (!isInteractive) return emit({type: 'step-succeeded', step: step.id});
+			return idle({kind: 'note', step: step.id});
+	}
+}
+
+/** Done: the run may move past it. */
+function isDone(step: Step, st: StepState | undefined): boolean {
+	if (!st) return false;
+	return st.status === 'succeeded' || st.status === 'skipped' || (st.status === 'failed' && step.continueOnError && st.tries > step.retries);
+}
+
+/** The rollback steps that undo what ran, newest first: the failing step's own, then each earlier success's. */
+export function rollbackPlan(state: RunState, failing: string): string[] {
+	const runbook = state.runbook!;
+	const order = [failing, ...[...state.succeeded].reverse()];
+	const plan: string[] = [];
+	for (const id of order) {
+		for (const link of findStep(runbook, id)?.rollback ?? []) if (!plan.includes(link)) plan.push(link);
+	}
+	return plan;
+}
+
+/** The phase whose timebox has just passed, if its overrun is not yet recorded. */
+function phaseOverrun(state: RunState, now: number): string | undefined {
+	const phase = state.runbook?.phases[state.phaseIndex];
+	if (!phase?.timeboxMs) return undefined;
+	const ps = state.phases[phase.id];
+	if (!ps || ps.startedAt === undefined || ps.isOverrun || ps.endedAt !== undefined) return undefined;
+	return now >= ps.startedAt + us(phase.timeboxMs) ? phase.id : undefined;
+}
+
+function phaseDeadline(state: RunState): number | undefined {
+	const phase = state.runbook?.phases[state.phaseIndex];
+	const ps = phase ? state.phases[phase.id] : undefined;
+	if (!phase?.timeboxMs || !ps || ps.isOverrun || ps.endedAt !== undefined || ps.startedAt === undefined) return undefined;
+	return ps.startedAt + us(phase.timeboxMs);
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+	if (a === undefined) return b;
+	if (b === undefined) return a;
+	return Math.min(a, b);
+}
+
+export function hasVar(state: RunState, name: string): boolean {
+	return name in state.vars || state.secretVars.includes(name);
+}
+
+/** A var's value as a condition sees it; a secret that is set counts as set. */
+function varValue(state: RunState, name: string): string | undefined {
+	if (name in state.vars) return state.vars[name];
+	return state.secretVars.includes(name) ? '(secret)' : undefined;
+}
+
+function isBefore(state: RunState, id: string, from: string): boolean {
+	const ids = allSteps(state.runbook!).map((s) => s.id);
+	return ids.indexOf(id) < ids.indexOf(from);
+}
+
+export function formatMs(ms: number): string {
+	if (ms < 1000) return `${ms}ms`;
+	const s = Math.round(ms / 1000);
+	if (s < 60) return `${s}s`;
+	const m = Math.floor(s / 60);
+	if (m < 60) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
+	return `${Math.floor(m / 60)}h${m % 60 ? `${m % 60}m` : ''}`;
+}

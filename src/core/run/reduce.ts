@@ -1,0 +1,117 @@
+// The fold: (state, event) -> state. Pure: no clock, no I/O; time arrives on the event.
+import {allSteps} from '../runbook/model.js';
+import type {RunEvent} from './events.js';
+import {initialState, outputTailLines, type OutputLine, type OutputTail, type RunState, type StepState} from './state.js';
+
+export function reduceRun(state: RunState, event: RunEvent): RunState {
+	const s = {...state, lastT: Math.max(state.lastT, event.t)};
+	switch (event.type) {
+		case 'session-started': {
+			const steps: Record<string, StepState> = {};
+			for (const step of allSteps(event.runbook)) steps[step.id] = {status: 'pending', attempts: 0, tries: 0, isConfirmed: false, checks: []};
+			return {...s, runbook: event.runbook, options: event.options, wall: event.wall, steps};
+		}
+		case 'var-set':
+		case 'input-given': {
+			const next = event.type === 'input-given' ? step(s, event.step, {}) : s;
+			return event.isSecret || event.value === undefined
+				? {...next, secretVars: [...new Set([...next.secretVars, event.var])]}
+				: {...next, vars: {...next.vars, [event.var]: event.value}};
+		}
+		case 'var-captured':
+			return {...s, vars: {...s.vars, [event.var]: event.value}};
+		case 'preconditions-checked':
+			return {...s, preconditions: {results: event.results, isOverridden: false}};
+		case 'preconditions-overridden':
+			return s.preconditions ? {...s, preconditions: {...s.preconditions, isOverridden: true}} : s;
+		case 'phase-started': {
+			const index = s.runbook?.phases.findIndex((p) => p.id === event.phase) ?? -1;
+			return {...s, phaseIndex: index, phases: {...s.phases, [event.phase]: {startedAt: event.t, isOverrun: false}}};
+		}
+		case 'phase-overran':
+			return {...s, phases: {...s.phases, [event.phase]: {...s.phases[event.phase]!, isOverrun: true}}};
+		case 'phase-ended':
+			return {...s, phases: {...s.phases, [event.phase]: {...s.phases[event.phase]!, endedAt: event.t}}};
+		case 'step-started':
+			return {...step(s, event.step, {status: 'active', startedAt: event.t, isConfirmed: false, checks: [], attempts: 0, tries: 0, lastExitAt: undefined}), current: event.step};
+		case 'step-confirmed':
+			return step(s, event.step, {isConfirmed: true});
+		case 'command-started':
+			return {
+				...step(s, event.step, {status: 'running', attempts: event.attempt, tries: (s.steps[event.step]?.tries ?? 0) + 1}),
+				running: {step: event.step, attempt: event.attempt, command: event.command, startedAt: event.t, isCancelRequested: false},
+				output: {step: event.step, lines: s.output?.step === event.step ? s.output.lines : [], partial: {out: '', err: ''}, lineCount: 0},
+			};
+		case 'output-recorded':
+			return s.output && s.output.step === event.step ? {...s, output: appendOutput(s.output, event.stream, event.text)} : s;
+		case 'command-cancel-requested':
+			return s.running ? {...s, running: {...s.running, isCancelRequested: true}} : s;
+		case 'command-exited': {
+			const {code, signal, isTimedOut, durationMs} = event;
+			return {...step(s, event.step, {status: 'active', lastExitAt: event.t, lastExit: {code, signal, isTimedOut, durationMs}}), running: undefined, output: s.output ? flushPartial(s.output) : s.output};
+		}
+		case 'check-answered': {
+			const checks = [...(s.steps[event.step]?.checks ?? [])];
+			checks[event.item] = event.isPassed;
+			return step(s, event.step, {checks});
+		}
+		case 'wait-ended':
+			return s;
+		case 'step-succeeded':
+			return {...step(s, event.step, {status: 'succeeded', endedAt: event.t, failure: undefined}), succeeded: [...s.succeeded, event.step], rollback: advanceRollback(s, event.step)};
+		case 'step-failed':
+			return step(s, event.step, {status: 'failed', endedAt: event.t, failure: {reason: event.reason, detail: event.detail}});
+		case 'step-retried':
+			return step(s, event.step, {status: 'active', startedAt: event.t, failure: undefined, checks: [], endedAt: undefined, lastExitAt: undefined, ...(event.isAuto ? {} : {tries: 0})});
+		case 'step-skipped':
+			return {...step(s, event.step, {status: 'skipped', endedAt: event.t, skipReason: event.reason}), rollback: advanceRollback(s, event.step)};
+		case 'rollback-started':
+			return {...s, rollback: {steps: event.steps, done: 0}};
+		case 'signoff-given':
+			return {...s, signoffs: [...s.signoffs, {role: event.role, name: event.name, t: event.t}]};
+		case 'session-ended':
+			return {...s, ended: {status: event.status, t: event.t, ...(event.reason ? {reason: event.reason} : {})}, running: undefined};
+	}
+}
+
+/** Folds a whole list of events from the start state. */
+export function foldEvents(events: Iterable<RunEvent>, from: RunState = initialState): RunState {
+	let state = from;
+	for (const event of events) state = reduceRun(state, event);
+	return state;
+}
+
+function step(s: RunState, id: string, patch: Partial<StepState>): RunState {
+	const before: StepState = s.steps[id] ?? {status: 'pending', attempts: 0, tries: 0, isConfirmed: false, checks: []};
+	return {...s, steps: {...s.steps, [id]: {...before, ...patch}}};
+}
+
+function advanceRollback(s: RunState, id: string): RunState['rollback'] {
+	const rollback = s.rollback;
+	if (!rollback || rollback.steps[rollback.done] !== id) return rollback;
+	return {...rollback, done: rollback.done + 1};
+}
+
+/** Adds a chunk to the tail, keeping at most `outputTailLines` whole lines. */
+function appendOutput(tail: OutputTail, stream: 'out' | 'err', text: string): OutputTail {
+	const pieces = (tail.partial[stream] + text).split('\n');
+	const partial = pieces.pop()!;
+	const isErr = stream === 'err';
+	const fresh = pieces.length > outputTailLines ? pieces.slice(-outputTailLines) : pieces;
+	const added: OutputLine[] = fresh.map((line) => ({text: line, isErr}));
+	const lines = tail.lines.length + added.length > outputTailLines ? [...tail.lines, ...added].slice(-outputTailLines) : [...tail.lines, ...added];
+	return {
+		...tail,
+		lines,
+		partial: {...tail.partial, [stream]: partial.length > 4096 ? partial.slice(-4096) : partial},
+		lineCount: tail.lineCount + pieces.length,
+	};
+}
+
+function flushPartial(tail: OutputTail): OutputTail {
+	const extra: OutputLine[] = [];
+	if (tail.partial.out) extra.push({text: tail.partial.out, isErr: false});
+	if (tail.partial.err) extra.push({text: tail.partial.err, isErr: true});
+	if (extra.length === 0) return tail;
+	return {...tail, lines: [...tail.lines, ...extra].slice(-outputTailLines), partial: {out: '', err: ''}, lineCount: tail.lineCount + extra.length};
+}

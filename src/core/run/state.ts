@@ -1,0 +1,78 @@
+// The state of a session: what you get by folding its events. Bounded in size whatever the
+// output: only the tail of the current command's output is kept. Pure.
+import type {Runbook} from '../runbook/model.js';
+import type {EndStatus, FailureReason, SessionOptions} from './events.js';
+
+export type StepStatus = 'pending' | 'active' | 'running' | 'succeeded' | 'failed' | 'skipped';
+
+export type StepState = {
+	status: StepStatus;
+	/** `t` of the latest start or retry. */
+	startedAt?: number;
+	endedAt?: number;
+	/** Commands started for this step (poll tries and retries included). */
+	attempts: number;
+	/** Commands started since the step started or the operator retried it (automatic retries count on). */
+	tries: number;
+	lastExitAt?: number;
+	isConfirmed: boolean;
+	lastExit?: {code: number | null; signal: string | null; isTimedOut: boolean; durationMs: number};
+	failure?: {reason: FailureReason; detail: string};
+	/** The answer to each `check` item, in order; undefined until answered. */
+	checks: Array<boolean | undefined>;
+	skipReason?: string;
+};
+
+export type OutputLine = {text: string; isErr: boolean};
+
+/** The tail of the running (or last) command's output. */
+export type OutputTail = {
+	step: string;
+	lines: OutputLine[];
+	/** An unfinished last line per stream. */
+	partial: {out: string; err: string};
+	lineCount: number;
+};
+
+export type PhaseState = {startedAt?: number; endedAt?: number; isOverrun: boolean};
+
+export type RunState = {
+	runbook?: Runbook;
+	options: SessionOptions;
+	wall?: string;
+	/** Values of the non-secret vars; secret ones are named in `secretVars` and kept out of the state. */
+	vars: Record<string, string>;
+	secretVars: string[];
+	preconditions?: {results: Array<{name: string; isMet: boolean; problem?: string}>; isOverridden: boolean};
+	phases: Record<string, PhaseState>;
+	/** The phase the run is in, by index; -1 before the first. */
+	phaseIndex: number;
+	/** The step the operator is on. */
+	current?: string;
+	steps: Record<string, StepState>;
+	/** Steps that succeeded, in order: rollback undoes them newest first. */
+	succeeded: string[];
+	/** Rollback steps queued by `rollback-started`, and how many are done. */
+	rollback?: {steps: string[]; done: number};
+	running?: {step: string; attempt: number; command: string; startedAt: number; isCancelRequested: boolean};
+	output?: OutputTail;
+	signoffs: Array<{role: string; name: string; t: number}>;
+	ended?: {status: EndStatus; t: number; reason?: string};
+	/** The latest `t` folded. */
+	lastT: number;
+};
+
+/** Lines of output kept for the screen; a 200-row terminal is the largest we draw. */
+export const outputTailLines = 200;
+
+export const initialState: RunState = {
+	options: {operator: '', isPreApproved: false, isInteractive: false},
+	vars: {},
+	secretVars: [],
+	phases: {},
+	phaseIndex: -1,
+	steps: {},
+	succeeded: [],
+	signoffs: [],
+	lastT: 0,
+};

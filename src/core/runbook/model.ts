@@ -1,0 +1,85 @@
+// The runbook as the run uses it: kinds resolved, durations in milliseconds, defaults filled.
+// Plain JSON, so a session log can carry it and a replay needs nothing else. Pure.
+import type {EnvRule, VarSpec} from './schema.js';
+
+export type ConfirmMode = 'none' | 'enter' | 'typed';
+
+export type Expectation = {
+	/** Exit codes that count as success. @default [0] */
+	codes: number[];
+	/** A regular expression the standard output must match. */
+	stdout?: string;
+};
+
+export type AskSpec = {var: string; prompt: string; default?: string; pattern?: string; isSecret: boolean};
+export type PollSpec = {run: string; everyMs: number; timeoutMs: number};
+
+export type Step = {
+	id: string;
+	/** What the operator reads; the id when the runbook gives no name. */
+	name: string;
+	kind: 'run' | 'check' | 'ask' | 'wait' | 'poll' | 'note';
+	/** The phase id, or `rollback` for steps of the rollback list. */
+	phase: string;
+	run?: string;
+	checks?: string[];
+	ask?: AskSpec;
+	waitMs?: number;
+	poll?: PollSpec;
+	note?: string;
+	confirm: ConfirmMode;
+	timeoutMs?: number;
+	retries: number;
+	expect: Expectation;
+	capture?: string;
+	env: Record<string, string>;
+	cwd?: string;
+	when?: string;
+	/** Rollback step ids that undo this step, in the order they should run. */
+	rollback: string[];
+	continueOnError: boolean;
+};
+
+export type Phase = {id: string; name: string; timeboxMs?: number; steps: Step[]};
+
+export type Runbook = {
+	version: 1;
+	name: string;
+	description?: string;
+	target?: string;
+	vars: Record<string, VarSpec>;
+	env: Record<string, EnvRule>;
+	secrets: string[];
+	phases: Phase[];
+	rollback: Step[];
+	signoff: string[];
+};
+
+const units: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000};
+
+/** `1h30m` → 5_400_000. A bare number is seconds. */
+export function parseDuration(value: string | number): number {
+	if (typeof value === 'number') return value * 1000;
+	const text = value.trim();
+	if (/^\d+(?:\.\d+)?$/.test(text)) return Number(text) * 1000;
+	let total = 0;
+	for (const match of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(match[1]) * units[match[2]!]!;
+	return Math.round(total);
+}
+
+/** Every step in the order a run meets them, phases first, then the rollback list. */
+export function allSteps(runbook: Runbook): Step[] {
+	return [...runbook.phases.flatMap((p) => p.steps), ...runbook.rollback];
+}
+
+export function findStep(runbook: Runbook, id: string): Step | undefined {
+	return allSteps(runbook).find((s) => s.id === id);
+}
+
+/** Names of the env variables and vars whose values must be masked. */
+export function secretNames(runbook: Runbook): {vars: string[]; env: string[]} {
+	const vars = Object.entries(runbook.vars).filter(([, v]) => v.secret).map(([k]) => k);
+	for (const step of allSteps(runbook)) if (step.ask?.isSecret) vars.push(step.ask.var);
+	const env = [...runbook.secrets, ...Object.entries(runbook.env).filter(([, v]) => v.secret).map(([k]) => k)];
+	return {vars: [...new Set(vars)], env: [...new Set(env)]};
+}

@@ -1,0 +1,132 @@
+// The runbook format, version 1 (../shared/design.md). This one definition gives the types,
+// the loader's validation and the JSON Schema that `runbook schema` prints. Pure.
+import {boolean, dictionary, either, integer, isPlainObject, list, literal, object, scalarText, text, type Out} from './shape.js';
+
+const idPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const varPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const envPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `90s`, `5m`, `1h30m`, `250ms`, or a bare number of seconds. */
+export const durationPattern = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h)\s*)+$|^\d+(?:\.\d+)?$/;
+
+const id = text({pattern: idPattern, hint: 'an id of letters, digits, `-`, `_` or `.`'});
+const varName = text({pattern: varPattern, hint: 'a variable name of letters, digits and `_`'});
+const duration = either(
+	text({pattern: durationPattern, hint: 'a duration like `30s`, `5m` or `1h30m`'}),
+	integer({min: 0}),
+	(v) => (typeof v === 'string' ? 'a' : typeof v === 'number' ? 'b' : undefined),
+	'a duration like `30s`, `5m` or `1h30m`',
+);
+
+const varSpec = object('var', {}, {
+	prompt: text({description: 'What the operator is asked when no `--var` gives it.'}),
+	default: scalarText('Used when the operator gives nothing.'),
+	pattern: text({description: 'A regular expression the value must match.'}),
+	secret: boolean('Masked on screen and never written to the log.'),
+});
+
+const envRule = object('env precondition', {}, {
+	equals: scalarText('The variable must have exactly this value.'),
+	pattern: text({description: 'The value must match this regular expression.'}),
+	min_length: integer({min: 1, description: 'The value must be at least this long.'}),
+	secret: boolean('The value is masked everywhere.'),
+	required: boolean('The variable must be set (default true).'),
+});
+
+const expect = object('expect', {}, {
+	code: either(integer({min: 0, max: 255}), list(integer({min: 0, max: 255}), {minItems: 1}), (v) => (Array.isArray(v) ? 'b' : 'a')),
+	stdout: text({description: 'A regular expression the standard output must match.'}),
+});
+
+const ask = object('ask', {var: varName, prompt: text()}, {
+	default: scalarText(),
+	pattern: text({description: 'A regular expression the answer must match.'}),
+	secret: boolean('Masked while typed, never written to the log.'),
+});
+
+const poll = object('poll', {run: text({minLength: 1}), timeout: duration}, {
+	every: duration,
+	expect,
+});
+
+const confirm = either(boolean(), literal(['typed'] as const), (v) => (typeof v === 'boolean' ? 'a' : 'b'));
+
+/** Every key a step may carry; which ones apply to which kind is checked in validate.ts. */
+export const stepShape = object('step', {id}, {
+	name: text(),
+	run: text({minLength: 1, description: 'Shell text, run by bash with `-e -o pipefail`.'}),
+	check: either(text({minLength: 1}), list(text({minLength: 1}), {minItems: 1}), (v) => (Array.isArray(v) ? 'b' : 'a')),
+	ask,
+	wait: duration,
+	poll,
+	note: text(),
+	confirm,
+	timeout: duration,
+	retries: integer({min: 0, max: 100}),
+	expect,
+	capture: varName,
+	env: dictionary({pattern: envPattern, hint: 'an environment variable name'}, scalarText()),
+	cwd: text({minLength: 1}),
+	when: text({minLength: 1, description: '`var`, `!var`, `var == value` or `var != value`.'}),
+	rollback: either(id, list(id, {minItems: 1}), (v) => (Array.isArray(v) ? 'b' : 'a')),
+	continue_on_error: boolean(),
+}, {
+	docs: {
+		run: 'Shell text, run by bash with `-e -o pipefail`. `{{ var }}` becomes one shell-quoted word.',
+		check: 'A manual check (or a list of them) the operator ticks as passed or marks failed.',
+		ask: 'Ask the operator for a value and keep it in a variable.',
+		wait: 'A timed hold with a countdown; the operator may end it early with a reason.',
+		poll: 'Repeat a command until it succeeds, or fail after `timeout`.',
+		note: 'Text shown to the operator; alone, a step that only shows it.',
+		confirm: '`true`: Enter to run. `typed`: type the runbook `target` (or the step id).',
+		timeout: 'The command is stopped (SIGTERM, then SIGKILL) after this long.',
+		retries: 'Run again automatically this many times before asking the operator.',
+		capture: 'The trimmed standard output becomes this variable.',
+		rollback: 'Ids from the top-level `rollback` list that undo this step.',
+		continue_on_error: 'A failure is recorded and the run goes on.',
+	},
+});
+
+const phase = object('phase', {id, steps: list(stepShape, {minItems: 1})}, {
+	name: text(),
+	timebox: duration,
+});
+
+export const runbookShape = object('runbook', {
+	version: literal([1] as const, 'The runbook format version.'),
+	name: text({minLength: 1}),
+	phases: list(phase, {minItems: 1}),
+}, {
+	description: text(),
+	target: text({minLength: 1, description: 'What a typed confirmation asks the operator to type.'}),
+	vars: dictionary({pattern: varPattern, hint: 'a variable name'}, varSpec),
+	env: dictionary({pattern: envPattern, hint: 'an environment variable name'}, envRule),
+	secrets: list(text({pattern: envPattern, hint: 'an environment variable name'})),
+	rollback: list(stepShape, {minItems: 1}),
+	signoff: list(text({minLength: 1}), {minItems: 1}),
+}, {description: 'A runbook for the `runbook` tool, format version 1.'});
+
+export type StepSpec = Out<typeof stepShape>;
+export type PhaseSpec = Out<typeof phase>;
+export type RunbookSpec = Out<typeof runbookShape>;
+export type VarSpec = Out<typeof varSpec>;
+export type EnvRule = Out<typeof envRule>;
+export type ExpectSpec = Out<typeof expect>;
+
+export const stepKinds = ['run', 'check', 'ask', 'wait', 'poll', 'note'] as const;
+export type StepKind = (typeof stepKinds)[number];
+
+/** The kind of a step: the one kind key it has; `note` alone makes a note step. */
+export function stepKind(step: StepSpec): StepKind {
+	return stepKinds.find((k) => k !== 'note' && step[k] !== undefined) ?? 'note';
+}
+
+/** The JSON Schema document that `runbook schema` prints. */
+export function runbookJsonSchema(): Record<string, unknown> {
+	const schema = runbookShape.json();
+	// A step must have one kind key; the shape language has no "exactly one of", so it is added here.
+	const step = (((schema.properties as Record<string, any>).phases.items.properties.steps.items) as Record<string, unknown>);
+	step.anyOf = stepKinds.map((k) => ({required: [k]}));
+	return {$schema: 'https://json-schema.org/draft/2020-12/schema', $id: 'https://runbook.dev/schema/runbook-v1.json', title: 'runbook', ...schema};
+}
+
+export {isPlainObject};

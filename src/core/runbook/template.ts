@@ -1,0 +1,72 @@
+// `{{ var }}` substitution. In shell text a value always becomes exactly one word, whatever
+// quoting context it lands in, so a value can never turn into shell syntax. Pure.
+
+const reference = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+const anyBraces = /\{\{([^}]*)\}\}/g;
+
+/** The variable names a text refers to, in order of first use. */
+export function templateNames(text: string): string[] {
+	return [...new Set([...text.matchAll(reference)].map((m) => m[1]!))];
+}
+
+/** `{{ ... }}` spans that are not a variable reference (`{{ db host }}`, `{{}}`). */
+export function badTemplates(text: string): string[] {
+	return [...text.matchAll(anyBraces)].map((m) => m[0]).filter((t) => !/^\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/.test(t));
+}
+
+/** A POSIX single-quoted word: `it's` -> `'it'\''s'`. */
+export function shellQuote(value: string): string {
+	return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+type Context = 'plain' | 'single' | 'double';
+
+/**
+ * Substitutes every `{{ name }}` in shell text. Outside quotes the value becomes a single-quoted
+ * word; inside double quotes it is escaped; inside single quotes the quote is closed around it.
+ * `lookup` returns undefined for a name it does not know, which leaves the reference as it is.
+ */
+export function renderShell(text: string, lookup: (name: string) => string | undefined): string {
+	let out = '';
+	const stack: Context[] = ['plain'];
+	for (let i = 0; i < text.length; ) {
+		const context = stack.at(-1)!;
+		if (text.startsWith('{{', i)) {
+			const match = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/.exec(text.slice(i));
+			const value = match ? lookup(match[1]!) : undefined;
+			if (match && value !== undefined) {
+				out += context === 'double' ? value.replace(/[\\$`"]/g, '\\$&') : context === 'single' ? `'${shellQuote(value)}'` : shellQuote(value);
+				i += match[0].length;
+				continue;
+			}
+		}
+		const ch = text[i]!;
+		out += ch;
+		i++;
+		if (context === 'single') {
+			if (ch === "'") stack.pop();
+		} else if (ch === '\\' && i < text.length) {
+			out += text[i];
+			i++;
+		} else if (context === 'double' && ch === '"') {
+			stack.pop();
+		} else if (context === 'plain' && ch === "'") {
+			stack.push('single');
+		} else if (ch === '"') {
+			stack.push('double');
+		} else if (ch === '$' && text[i] === '(') {
+			// A command substitution starts a fresh quoting context, even inside double quotes.
+			out += '(';
+			i++;
+			stack.push('plain');
+		} else if (ch === ')' && context === 'plain' && stack.length > 1) {
+			stack.pop();
+		}
+	}
+	return out;
+}
+
+/** Substitutes `{{ name }}` as plain text, for values that no shell parses (env values, cwd). */
+export function renderText(text: string, lookup: (name: string) => string | undefined): string {
+	return text.replace(reference, (whole, name: string) => lookup(name) ?? whole);
+}
