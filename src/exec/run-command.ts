@@ -91,7 +91,7 @@ export function runCommand(options: RunOptions): RunningCommand {
 	child.stdout.on('data', listen('out'));
 	child.stderr.on('data', listen('err'));
 
-	const done = child.then((output) => {
+	const finish = (output: {exitCode: number | null; signal: NodeJS.Signals | null; message?: string}): CommandResult & {bytes: [number, number]} => {
 		if (timer) clearTimeout(timer);
 		if (killTimer) clearTimeout(killTimer);
 		for (const stream of ['out', 'err'] as const) {
@@ -109,6 +109,10 @@ export function runCommand(options: RunOptions): RunningCommand {
 			...(error ? {error} : {}),
 			bytes,
 		};
+	};
+	// With `nothrow` zx resolves on failure too; a rejection (a zx bug) is reported the same way.
+	const done = new Promise<CommandResult & {bytes: [number, number]}>((resolve) => {
+		child.then((output) => resolve(finish(output)), (output: {exitCode: number | null; signal: NodeJS.Signals | null; message?: string}) => resolve(finish(output)));
 	});
 	return {
 		pid: child.pid,

@@ -40,7 +40,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			return {
 				...step(s, event.step, {status: 'running', attempts: event.attempt, tries: (s.steps[event.step]?.tries ?? 0) + 1}),
 				running: {step: event.step, attempt: event.attempt, command: event.command, startedAt: event.t, isCancelRequested: false},
-				output: {step: event.step, lines: s.output?.step === event.step ? s.output.lines : [], partial: {out: '', err: ''}, lineCount: 0},
+				output: {step: event.step, command: event.command, lines: s.output?.step === event.step ? s.output.lines : [], partial: {out: '', err: ''}, lineCount: 0},
 			};
 		case 'output-recorded':
 			return s.output && s.output.step === event.step ? {...s, output: appendOutput(s.output, event.stream, event.text)} : s;

@@ -28,6 +28,8 @@ export type OutputLine = {text: string; isErr: boolean};
 /** The tail of the running (or last) command's output. */
 export type OutputTail = {
 	step: string;
+	/** The command as recorded: vars filled in, secrets masked. */
+	command: string;
 	lines: OutputLine[];
 	/** An unfinished last line per stream. */
 	partial: {out: string; err: string};

@@ -1,0 +1,242 @@
+// argv -> the subcommands. The only file that calls render() or sets the exit code.
+// Exit codes: 0 success; 1 the run failed or was aborted; 2 bad usage or bad input
+// (or a run that needs an operator where there is none); 70 a bug in runbook.
+import os from 'node:os';
+import path from 'node:path';
+import {parseArgs} from 'node:util';
+import {render} from 'ink';
+import {parseRunbook, type LocatedProblem} from './core/runbook/parse.js';
+import {runbookJsonSchema} from './core/runbook/schema.js';
+import {allSteps, secretNames, type Runbook} from './core/runbook/model.js';
+import {closest} from './core/runbook/shape.js';
+import {decisionTypes} from './core/run/events.js';
+import {dryRunLines} from './core/run/dry-run.js';
+import {exitCodeFor} from './core/run/select.js';
+import {logFormat} from './core/audit/entry.js';
+import {readRunbookFile} from './store/runbook-file.js';
+import {SessionLog} from './store/session-log.js';
+import {newSessionId, sessionsDir} from './store/sessions-dir.js';
+import {LiveSession} from './session/live.js';
+import {systemClock} from './session/clock.js';
+import {App} from './ui/App.js';
+import {PlainPrinter} from './ui/plain.js';
+
+const version = '0.1.0';
+
+/** A problem the operator can fix: one line on stderr, exit 2, no stack trace. */
+class UsageError extends Error {}
+
+const help: Record<string, string> = {
+	main: `runbook ${version}: walk a production change through a YAML runbook, and record it.
+
+Usage:
+  runbook run FILE [--var k=v]... [--dry-run] [--from STEP] [--yes] [--log-dir DIR]
+  runbook validate FILE...
+  runbook schema
+  runbook COMMAND --help
+
+Exit codes: 0 success; 1 the run failed or was aborted; 2 bad usage or input, or a
+run without a terminal that reached a decision only a person may make.`,
+	run: `Usage: runbook run FILE [options]
+
+Runs the runbook in the terminal UI and records every event to a session log.
+With stdout not a terminal, or CI set: one plain line per event, no prompts.
+
+Options:
+  --var k=v       give a var (repeatable); asked for at start otherwise
+  --dry-run       show every resolved command, confirmation and timeout; run nothing
+  --from STEP     skip every step before STEP (recorded as skipped)
+  --yes           approve plain confirmations and var defaults in advance
+                  (typed confirmations, checks and asks are never pre-approved)
+  --log-dir DIR   where session directories go
+                  (default $XDG_STATE_HOME/runbook/sessions, ~/.local/state/runbook/sessions)`,
+	validate: `Usage: runbook validate FILE...
+
+Checks runbooks without running them. Prints every problem as file:line:col: message.
+Exit 0 when all are valid, 2 otherwise.`,
+	schema: `Usage: runbook schema
+
+Prints the JSON Schema of the runbook format (version 1), for editors and CI.`,
+};
+
+async function main(argv: string[]): Promise<number> {
+	const [command, ...rest] = argv;
+	if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+		process.stdout.write(`${help.main}\n`);
+		return command === undefined ? 2 : 0;
+	}
+	if (command === '--version' || command === '-v') {
+		process.stdout.write(`${version}\n`);
+		return 0;
+	}
+	if (rest.includes('--help') || rest.includes('-h')) {
+		if (!help[command]) throw new UsageError(`unknown command \`${command}\`${suggest(command, Object.keys(help))}; see \`runbook --help\``);
+		process.stdout.write(`${help[command]}\n`);
+		return 0;
+	}
+	switch (command) {
+		case 'run': return runCommand(rest);
+		case 'validate': return validateCommand(rest);
+		case 'schema':
+			if (rest.length > 0) throw new UsageError('`runbook schema` takes no arguments');
+			process.stdout.write(`${JSON.stringify(runbookJsonSchema(), null, 2)}\n`);
+			return 0;
+		default:
+			throw new UsageError(`unknown command \`${command}\`${suggest(command, Object.keys(help).filter((c) => c !== 'main'))}; see \`runbook --help\``);
+	}
+}
+
+function suggest(word: string, options: string[]): string {
+	const near = closest(word, options);
+	return near ? `; did you mean \`${near}\`?` : '';
+}
+
+function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options'], command: string) {
+	try {
+		return parseArgs({args, options: options ?? {}, allowPositionals: true, strict: true});
+	} catch (error) {
+		throw new UsageError(`${(error as Error).message.split('\n')[0]!.replace(/^Unknown option/, 'unknown option')}; see \`runbook ${command} --help\``);
+	}
+}
+
+/** Loads and checks a runbook, or throws a UsageError listing every problem as file:line:col. */
+function loadRunbook(file: string): {runbook: Runbook; sha256: string} {
+	const read = readRunbookFile(file);
+	if (!read.ok) throw new UsageError(`${file}: ${read.problem}`);
+	const parsed = parseRunbook(read.text);
+	if (!parsed.ok) throw new UsageError(formatProblems(file, parsed.problems));
+	return {runbook: parsed.runbook, sha256: read.sha256};
+}
+
+function formatProblems(file: string, problems: LocatedProblem[]): string {
+	return problems.map((p) => `${file}:${p.line}:${p.col}: ${p.message}`).join('\n');
+}
+
+function validateCommand(args: string[]): number {
+	const {positionals} = parse(args, {}, 'validate');
+	if (positionals.length === 0) throw new UsageError('`runbook validate` needs at least one FILE');
+	let isAllValid = true;
+	for (const file of positionals) {
+		try {
+			const {runbook} = loadRunbook(file);
+			process.stdout.write(`${file}: valid (${runbook.phases.length} phases, ${runbook.phases.reduce((n, p) => n + p.steps.length, 0)} steps)\n`);
+		} catch (error) {
+			if (!(error instanceof UsageError)) throw error;
+			isAllValid = false;
+			process.stderr.write(`${error.message}\n`);
+		}
+	}
+	return isAllValid ? 0 : 2;
+}
+
+async function runCommand(args: string[]): Promise<number> {
+	const {values, positionals} = parse(args, {
+		var: {type: 'string', multiple: true},
+		'dry-run': {type: 'boolean'},
+		from: {type: 'string'},
+		yes: {type: 'boolean'},
+		'log-dir': {type: 'string'},
+	}, 'run');
+	if (positionals.length !== 1) throw new UsageError(`\`runbook run\` takes one FILE${positionals.length > 1 ? `, not ${positionals.length}` : ''}; see \`runbook run --help\``);
+	const file = positionals[0]!;
+	const {runbook, sha256} = loadRunbook(file);
+	const vars = parseVars(runbook, (values.var as string[] | undefined) ?? []);
+	const from = values.from as string | undefined;
+	if (from !== undefined && !runbook.phases.some((p) => p.steps.some((s) => s.id === from))) {
+		throw new UsageError(`--from: no step \`${from}\` in ${file}${suggest(from, runbook.phases.flatMap((p) => p.steps.map((s) => s.id)))}`);
+	}
+	if (values['dry-run']) {
+		process.stdout.write(`${dryRunLines(runbook, vars, from).join('\n')}\n`);
+		return 0;
+	}
+
+	const isInteractive = Boolean(process.stdout.isTTY && process.stdin.isTTY) && !process.env.CI;
+	const clock = systemClock();
+	const id = newSessionId(clock.wall());
+	const dir = path.join(sessionsDir(values['log-dir'] as string | undefined), id);
+	const operator = os.userInfo().username;
+	let log: SessionLog;
+	try {
+		log = SessionLog.create(dir, {
+			format: logFormat,
+			session: id,
+			tool: {name: 'runbook', version},
+			wall: clock.wall().toISOString(),
+			runbook: {path: path.resolve(file), sha256},
+			operator: {user: operator, host: os.hostname()},
+			term: {cols: process.stdout.columns ?? 0, rows: process.stdout.rows ?? 0},
+			pid: process.pid,
+		});
+	} catch (error) {
+		throw new UsageError(`cannot create the session log in ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+	}
+	const session = new LiveSession({
+		runbook,
+		options: {operator, isInteractive, isPreApproved: Boolean(values.yes), ...(from !== undefined ? {from} : {})},
+		vars,
+		env: process.env,
+		cwd: process.cwd(),
+		sink: log,
+		clock,
+		isDecisionDurable: (event) => decisionTypes.has(event.type),
+	});
+	for (const signal of ['SIGTERM', 'SIGHUP', ...(isInteractive ? [] : ['SIGINT'])] as const) {
+		process.on(signal, () => session.interrupt(`received ${signal}`));
+	}
+	try {
+		if (isInteractive) {
+			const app = render(<App session={session} logFile={log.file} />, {exitOnCtrlC: false});
+			session.start();
+			const final = await session.ended;
+			await app.waitUntilExit();
+			return exitCodeFor(final.ended?.status);
+		}
+		const printer = new PlainPrinter();
+		session.onEvent((event) => {
+			const lines = printer.lines(event, session.snapshot().state);
+			if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+		});
+		session.start();
+		const final = await session.ended;
+		process.stdout.write(`log: ${log.file}\n`);
+		return exitCodeFor(final.ended?.status);
+	} finally {
+		log.close();
+	}
+}
+
+/** `--var k=v` values, checked against the runbook: a known name, and its pattern. */
+function parseVars(runbook: Runbook, given: string[]): Record<string, string> {
+	const known = new Map<string, string | undefined>(Object.entries(runbook.vars).map(([k, v]) => [k, v.pattern]));
+	for (const step of allSteps(runbook)) if (step.ask) known.set(step.ask.var, step.ask.pattern);
+	const secrets = secretNames(runbook).vars;
+	const vars: Record<string, string> = {};
+	for (const pair of given) {
+		const eq = pair.indexOf('=');
+		if (eq <= 0) throw new UsageError(`--var ${pair}: expected name=value`);
+		const name = pair.slice(0, eq);
+		const value = pair.slice(eq + 1);
+		if (!known.has(name)) throw new UsageError(`--var ${name}: the runbook has no var \`${name}\`${suggest(name, [...known.keys()])}`);
+		const pattern = known.get(name);
+		if (pattern !== undefined && !new RegExp(pattern).test(value)) throw new UsageError(`--var ${name}: ${secrets.includes(name) ? 'the value' : `\`${value}\``} does not match \`${pattern}\``);
+		vars[name] = value;
+	}
+	return vars;
+}
+
+main(process.argv.slice(2)).then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		if (error instanceof UsageError) {
+			// Located problems (file:line:col: ...) stand alone, one per line, as editors expect.
+			const isLocated = /^\S+:\d+:\d+: /.test(error.message);
+			process.stderr.write(`${isLocated ? '' : 'runbook: '}${error.message}\n`);
+			process.exitCode = 2;
+			return;
+		}
+		process.stderr.write(`runbook: internal error; please report it with the steps that led here.\n${(error as Error)?.stack ?? String(error)}\n`);
+		process.exitCode = 70;
+	},
+);

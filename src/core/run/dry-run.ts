@@ -1,0 +1,66 @@
+// The dry run: every step as it would run, commands resolved, confirmations and timeouts shown. Pure.
+import type {Runbook, Step} from '../runbook/model.js';
+import {secretNames} from '../runbook/model.js';
+import {mask, resolveCommand} from './command.js';
+import {formatMs} from './next.js';
+
+export function dryRunLines(runbook: Runbook, vars: Record<string, string>, from?: string): string[] {
+	const secrets = secretNames(runbook).vars;
+	const shown: Record<string, string> = {};
+	for (const [name, spec] of Object.entries(runbook.vars)) {
+		const value = vars[name] ?? spec.default;
+		if (value !== undefined) shown[name] = secrets.includes(name) ? mask : value;
+	}
+	for (const [name, value] of Object.entries(vars)) shown[name] ??= secrets.includes(name) ? mask : value;
+	const out = [`Dry run of "${runbook.name}": nothing is run, nothing is recorded.`];
+	if (runbook.target) out.push(`target: ${runbook.target} (typed confirmations ask for it)`);
+	for (const [name, spec] of Object.entries(runbook.vars)) {
+		const source = vars[name] !== undefined ? 'from --var' : spec.default !== undefined ? 'default; asked at start' : 'asked at start';
+		out.push(`var ${name} = ${shown[name] ?? '<not set>'} (${source})`);
+	}
+	for (const [name, rule] of Object.entries(runbook.env)) {
+		const rules = [rule.equals !== undefined ? `equals "${rule.equals}"` : '', rule.min_length ? `at least ${rule.min_length} characters` : '', rule.pattern ? `matches ${rule.pattern}` : '', rule.required === false ? 'optional' : 'set'].filter(Boolean);
+		out.push(`env ${name}: ${rules.join(', ')}${rule.secret ? ' (secret)' : ''}`);
+	}
+	let isBeforeFrom = from !== undefined;
+	runbook.phases.forEach((phase, i) => {
+		out.push('', `== Phase ${i + 1}/${runbook.phases.length}: ${phase.name}${phase.timeboxMs ? ` (timebox ${formatMs(phase.timeboxMs)})` : ''}`);
+		for (const step of phase.steps) {
+			if (step.id === from) isBeforeFrom = false;
+			out.push(...stepLines(runbook, step, shown, isBeforeFrom));
+		}
+	});
+	if (runbook.rollback.length > 0) {
+		out.push('', '== Rollback (run newest first when the operator rolls back)');
+		for (const step of runbook.rollback) out.push(...stepLines(runbook, step, shown, false));
+	}
+	if (runbook.signoff.length > 0) out.push('', `Sign-off: ${runbook.signoff.join(', ')}`);
+	return out;
+}
+
+function stepLines(runbook: Runbook, step: Step, shown: Record<string, string>, isSkipped: boolean): string[] {
+	const facts: string[] = [step.kind];
+	if (step.confirm === 'enter') facts.push('confirm: Enter');
+	if (step.confirm === 'typed') facts.push(`confirm: type "${runbook.target ?? step.id}"`);
+	if (step.timeoutMs !== undefined) facts.push(`timeout ${formatMs(step.timeoutMs)}`);
+	if (step.retries > 0) facts.push(`retries ${step.retries}`);
+	if (step.poll) facts.push(`every ${formatMs(step.poll.everyMs)} for up to ${formatMs(step.poll.timeoutMs)}`);
+	if (step.waitMs !== undefined) facts.push(`wait ${formatMs(step.waitMs)}`);
+	if (step.when) facts.push(`when ${step.when}`);
+	if (step.capture) facts.push(`captures ${step.capture}`);
+	if (step.rollback.length > 0) facts.push(`rollback: ${step.rollback.join(', ')}`);
+	if (step.continueOnError) facts.push('continues on error');
+	if (step.expect.codes.join() !== '0' || step.expect.stdout) facts.push(`expects ${[step.expect.codes.join('|') !== '0' ? `exit ${step.expect.codes.join(' or ')}` : '', step.expect.stdout ? `output /${step.expect.stdout}/` : ''].filter(Boolean).join(', ')}`);
+	const lines = [`  ${isSkipped ? '(skipped by --from) ' : ''}${step.id}${step.name !== step.id ? ` — ${step.name}` : ''}  [${facts.join(', ')}]`];
+	if (step.kind === 'run' || step.kind === 'poll') {
+		const display = resolveCommand(step, shown, []).display;
+		lines.push(...display.split('\n').map((l, i) => `${i === 0 ? '    $ ' : '      '}${l}`));
+		if (step.cwd) lines.push(`    in ${step.cwd}`);
+		const envKeys = Object.keys(step.env);
+		if (envKeys.length > 0) lines.push(`    env ${envKeys.join(', ')}`);
+	}
+	for (const item of step.checks ?? []) lines.push(`    ☐ ${item}`);
+	if (step.ask) lines.push(`    asks: ${step.ask.prompt} -> ${step.ask.var}${step.ask.isSecret ? ' (secret)' : ''}`);
+	if (step.note) lines.push(`    ${step.note}`);
+	return lines;
+}

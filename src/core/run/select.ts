@@ -1,0 +1,112 @@
+// Questions the screens and the CLI ask of the state. Pure; time comes in as `now` (µs).
+import {allSteps, findStep, type Phase, type Step} from '../runbook/model.js';
+import type {EndStatus} from './events.js';
+import type {RunState, StepState} from './state.js';
+import {mask, resolveCommand} from './command.js';
+
+export function currentPhase(state: RunState): {phase: Phase; index: number; count: number} | undefined {
+	const phases = state.runbook?.phases ?? [];
+	const phase = phases[state.phaseIndex];
+	return phase ? {phase, index: state.phaseIndex, count: phases.length} : undefined;
+}
+
+export function currentStep(state: RunState): Step | undefined {
+	return state.current && state.runbook ? findStep(state.runbook, state.current) : undefined;
+}
+
+export type ClockTone = 'ok' | 'near' | 'over';
+
+/** The phase clock: elapsed against the timebox; `near` from 80% of it, `over` past it. */
+export function phaseClock(state: RunState, now: number): {elapsedUs: number; timeboxUs?: number; tone: ClockTone} | undefined {
+	const current = currentPhase(state);
+	const ps = current ? state.phases[current.phase.id] : undefined;
+	if (!current || ps?.startedAt === undefined) return undefined;
+	const end = ps.endedAt ?? state.ended?.t ?? now;
+	const elapsedUs = Math.max(0, end - ps.startedAt);
+	const timeboxMs = current.phase.timeboxMs;
+	if (timeboxMs === undefined) return {elapsedUs, tone: 'ok'};
+	const timeboxUs = timeboxMs * 1000;
+	const tone: ClockTone = ps.isOverrun || elapsedUs >= timeboxUs ? 'over' : elapsedUs >= timeboxUs * 0.8 ? 'near' : 'ok';
+	return {elapsedUs, timeboxUs, tone};
+}
+
+export function totalElapsed(state: RunState, now: number): number {
+	return state.ended?.t ?? now;
+}
+
+/** A line above the live area, printed once: a phase heading or a step that is done with. */
+export type FinishedItem =
+	| {kind: 'phase'; key: string; phase: Phase; index: number; count: number}
+	| {kind: 'step'; key: string; step: Step; st: StepState};
+
+/**
+ * What has finished, in the order it finished: new items only ever come at the end, so the
+ * screen can print them once and never redraw them.
+ */
+export function finishedItems(state: RunState): FinishedItem[] {
+	const runbook = state.runbook;
+	if (!runbook) return [];
+	const timed: Array<{at: number; order: number; item: FinishedItem}> = [];
+	runbook.phases.forEach((phase, index) => {
+		const startedAt = state.phases[phase.id]?.startedAt;
+		if (startedAt !== undefined) timed.push({at: startedAt, order: 0, item: {kind: 'phase', key: `phase:${phase.id}`, phase, index, count: runbook.phases.length}});
+	});
+	for (const step of allSteps(runbook)) {
+		const st = state.steps[step.id];
+		if (!st || st.endedAt === undefined || !isSettled(state, step, st)) continue;
+		timed.push({at: st.endedAt, order: 1, item: {kind: 'step', key: `step:${step.id}:${st.endedAt}`, step, st}});
+	}
+	if (state.rollback) {
+		const at = Math.min(...state.rollback.steps.map((id) => state.steps[id]?.startedAt ?? Infinity), state.lastT);
+		timed.push({at, order: 0, item: {kind: 'phase', key: 'phase:rollback', phase: {id: 'rollback', name: 'Rollback', steps: []}, index: -1, count: runbook.phases.length}});
+	}
+	return timed.sort((a, b) => a.at - b.at || a.order - b.order).map((x) => x.item);
+}
+
+/** A step the run will not come back to. */
+function isSettled(state: RunState, step: Step, st: StepState): boolean {
+	if (st.status === 'succeeded' || st.status === 'skipped') return true;
+	if (st.status !== 'failed') return false;
+	return Boolean(state.ended) || (step.continueOnError && st.tries > step.retries) || (state.rollback !== undefined && !state.rollback.steps.includes(step.id));
+}
+
+/** Steps of the current phase (or rollback) not yet finished, the current one first. */
+export function upcomingSteps(state: RunState): Step[] {
+	const runbook = state.runbook;
+	if (!runbook) return [];
+	const pool = state.rollback ? state.rollback.steps.map((id) => findStep(runbook, id)!) : (currentPhase(state)?.phase.steps ?? []);
+	return pool.filter((s) => {
+		const st = state.steps[s.id];
+		return st && (st.status === 'pending' || st.status === 'active' || st.status === 'running' || (st.status === 'failed' && !isSettled(state, s, st)));
+	});
+}
+
+export type RunSummary = {status: EndStatus; reason?: string; totalUs: number; counts: Record<'succeeded' | 'failed' | 'skipped' | 'notRun', number>};
+
+export function runSummary(state: RunState): RunSummary | undefined {
+	if (!state.ended || !state.runbook) return undefined;
+	const counts = {succeeded: 0, failed: 0, skipped: 0, notRun: 0};
+	for (const step of state.runbook.phases.flatMap((p) => p.steps)) {
+		const status = state.steps[step.id]?.status;
+		if (status === 'succeeded') counts.succeeded++;
+		else if (status === 'failed') counts.failed++;
+		else if (status === 'skipped') counts.skipped++;
+		else counts.notRun++;
+	}
+	return {status: state.ended.status, ...(state.ended.reason ? {reason: state.ended.reason} : {}), totalUs: state.ended.t, counts};
+}
+
+/** 0 completed; 1 failed, aborted or rolled back; 2 stopped for want of an operator. */
+export function exitCodeFor(status: EndStatus | undefined): number {
+	if (status === 'completed') return 0;
+	if (status === 'needs-operator') return 2;
+	return 1;
+}
+
+/** The step's command as the operator should read it: as recorded once it ran, else resolved with secrets masked. */
+export function shownCommandOf(state: RunState, step: Step): string | undefined {
+	if (step.kind !== 'run' && step.kind !== 'poll') return undefined;
+	if (state.output?.step === step.id) return state.output.command;
+	const values = {...state.vars, ...Object.fromEntries(state.secretVars.map((name) => [name, mask]))};
+	return resolveCommand(step, values, []).display;
+}

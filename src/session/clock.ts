@@ -1,0 +1,24 @@
+// Time for a session: monotonic microseconds since it started, and timers at such times.
+// Tests pass a fake clock; nothing else in the session reads the time.
+
+export type Clock = {
+	/** Microseconds since the session started; never goes backwards. */
+	now(): number;
+	/** Calls `fn` once `now() >= at`; returns a function that cancels it. */
+	at(at: number, fn: () => void): () => void;
+	/** The wall-clock time, for the log header only. */
+	wall(): Date;
+};
+
+export function systemClock(): Clock {
+	const start = process.hrtime.bigint();
+	const now = () => Number((process.hrtime.bigint() - start) / 1000n);
+	return {
+		now,
+		at(at, fn) {
+			const timer = setTimeout(fn, Math.max(0, Math.ceil((at - now()) / 1000)));
+			return () => clearTimeout(timer);
+		},
+		wall: () => new Date(),
+	};
+}

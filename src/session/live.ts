@@ -1,0 +1,289 @@
+// The live session: the one loop with effects. It asks core what comes next, performs it, and
+// reports what happened as events. Each event is appended to the log, then folded, then shown.
+import type {RunEvent} from '../core/run/events.js';
+import {answerValue, applyIntent, type Intent} from '../core/run/intents.js';
+import {judgeExit} from '../core/run/judge.js';
+import {nextMove, type Decision, type Draft} from '../core/run/next.js';
+import {checkPreconditions} from '../core/run/preconditions.js';
+import {reduceRun} from '../core/run/reduce.js';
+import {initialState, type RunState} from '../core/run/state.js';
+import {resolveCommand} from '../core/run/command.js';
+import {secretNames, type Runbook, type Step} from '../core/runbook/model.js';
+import type {SessionOptions} from '../core/run/events.js';
+import {runCommand, type RunningCommand} from '../exec/run-command.js';
+import type {Clock} from './clock.js';
+
+/** Where events go before they are folded: the session log, in a live run. */
+export type EventSink = {append(event: RunEvent, isDurable: boolean): void; flush(): void};
+
+export type SessionSnapshot = {state: RunState; decision?: Decision; problem?: string; now: number};
+
+export type LiveSessionConfig = {
+	runbook: Runbook;
+	options: SessionOptions;
+	/** Values given with `--var`, secret ones included. */
+	vars: Record<string, string>;
+	/** The environment commands run in and preconditions are checked against. */
+	env: Record<string, string | undefined>;
+	/** The directory commands run in when a step has no `cwd`. */
+	cwd: string;
+	sink: EventSink;
+	clock: Clock;
+	isDecisionDurable?: (event: RunEvent) => boolean;
+	/** Kept for `capture` and `expect.stdout`. @default 1 MiB */
+	keepStdoutBytes?: number;
+	/** Output is recorded in chunks of at most this many characters. @default 32 KiB */
+	chunkChars?: number;
+	/** Output waits at most this long before it is recorded. @default 50 */
+	chunkMs?: number;
+};
+
+type Listener = () => void;
+
+export class LiveSession {
+	private state: RunState = initialState;
+	private decision: Decision | undefined;
+	private problem: string | undefined;
+	private readonly secrets = new Map<string, string>();
+	private command: RunningCommand | undefined;
+	private cancelWake: (() => void) | undefined;
+	private readonly listeners = new Set<Listener>();
+	private readonly eventListeners = new Set<(event: RunEvent) => void>();
+	private pending = {stream: 'out' as 'out' | 'err', text: '', step: ''};
+	private flushTimer: NodeJS.Timeout | undefined;
+	private notifyTimer: NodeJS.Timeout | undefined;
+	private isPumping = false;
+	private logProblem: string | undefined;
+	/** Events that wait for the running command to exit (an abort while it runs). */
+	private afterCommand: Draft[] | undefined;
+	private resolveEnded!: (state: RunState) => void;
+	/** Settles with the final state once the session has ended. */
+	readonly ended: Promise<RunState>;
+
+	constructor(private readonly config: LiveSessionConfig) {
+		this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+	}
+
+	start(): void {
+		const {runbook, options, clock, vars} = this.config;
+		this.record({type: 'session-started', runbook, options, wall: clock.wall().toISOString()});
+		const secretVars = secretNames(runbook).vars;
+		for (const [name, value] of Object.entries(vars)) {
+			const isSecret = secretVars.includes(name);
+			if (isSecret) this.secrets.set(name, value);
+			this.record({type: 'var-set', var: name, ...(isSecret ? {} : {value}), isSecret, source: 'flag'});
+		}
+		this.pump();
+	}
+
+	/** µs since the session started, on its clock. */
+	now(): number {
+		return this.config.clock.now();
+	}
+
+	snapshot(): SessionSnapshot {
+		return {state: this.state, now: this.config.clock.now(), ...(this.decision ? {decision: this.decision} : {}), ...(this.problem ? {problem: this.problem} : {})};
+	}
+
+	subscribe(listener: Listener): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	/** Every event, as it is recorded (for the plain one-line-per-event view). */
+	onEvent(listener: (event: RunEvent) => void): () => void {
+		this.eventListeners.add(listener);
+		return () => this.eventListeners.delete(listener);
+	}
+
+	/** An operator's answer. Returns the problem with it, if any; nothing is recorded then. */
+	intend(intent: Intent): string | undefined {
+		if (this.state.ended) return 'the session has ended';
+		const result = applyIntent(this.state, this.decision, intent);
+		if ('problem' in result) {
+			this.problem = result.problem;
+			this.notify();
+			return result.problem;
+		}
+		this.problem = undefined;
+		if (intent.kind === 'answer' && this.decision && (this.decision.kind === 'var' || this.decision.kind === 'ask')) {
+			const name = this.decision.kind === 'var' ? this.decision.var : this.decision.spec.var;
+			const isSecret = this.decision.kind === 'var' ? this.decision.spec.secret : this.decision.spec.isSecret;
+			const value = answerValue(intent.value, this.decision.spec.default);
+			if (isSecret) this.secrets.set(name, value);
+		}
+		this.decision = undefined;
+		if (intent.kind === 'abort' && this.command) {
+			// The end is recorded after the command's exit, so nothing follows `session-ended`.
+			this.afterCommand = result.events;
+			this.cancelCommand();
+			return undefined;
+		}
+		this.recordAll(result.events);
+		this.pump();
+		return undefined;
+	}
+
+	/** Stops the running command: the cancel is recorded before the kill. */
+	cancelCommand(): void {
+		const running = this.state.running;
+		if (!running || !this.command || running.isCancelRequested) return;
+		this.flushOutput();
+		this.record({type: 'command-cancel-requested', step: running.step, by: this.state.options.operator});
+		this.command.cancel();
+	}
+
+	/** Ends the session from outside (a signal): cancels what runs and records why. */
+	interrupt(reason: string): void {
+		if (this.state.ended) return;
+		const end: Draft = {type: 'session-ended', status: 'aborted', reason};
+		this.decision = undefined;
+		if (this.command) {
+			this.afterCommand = [end];
+			this.cancelCommand();
+			return;
+		}
+		this.record(end);
+		this.pump();
+	}
+
+	private pump(): void {
+		if (this.isPumping) return;
+		this.isPumping = true;
+		try {
+			for (;;) {
+				if (this.logProblem && !this.state.ended && !this.command) {
+					this.end();
+					return;
+				}
+				const now = this.config.clock.now();
+				const move = nextMove(this.state, now);
+				if (move.kind === 'emit') {
+					this.recordAll(move.events);
+				} else if (move.kind === 'check-env') {
+					this.record({type: 'preconditions-checked', results: checkPreconditions(this.state.runbook!.env, this.config.env)});
+				} else if (move.kind === 'run') {
+					this.startCommand(move.step, move.attempt, move.timeoutMs);
+					return;
+				} else if (move.kind === 'idle') {
+					this.decision = move.decision;
+					this.cancelWake?.();
+					this.cancelWake = move.wakeAt === undefined ? undefined : this.config.clock.at(move.wakeAt, () => this.pump());
+					this.notify();
+					return;
+				} else {
+					this.end();
+					return;
+				}
+			}
+		} catch (error) {
+			this.failLog(error);
+			this.end();
+		} finally {
+			this.isPumping = false;
+		}
+	}
+
+	private startCommand(step: Step, attempt: number, timeoutMs: number | undefined) {
+		const values = {...this.state.vars, ...Object.fromEntries(this.secrets)};
+		const resolved = resolveCommand(step, values, secretNames(this.state.runbook!).vars);
+		const cwd = resolved.cwd ?? this.config.cwd;
+		this.record({type: 'command-started', step: step.id, attempt, command: resolved.display, cwd, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
+		const needsStdout = step.capture !== undefined || step.expect.stdout !== undefined;
+		this.command = runCommand({
+			script: resolved.script,
+			cwd,
+			env: {...this.config.env, ...resolved.env},
+			...(timeoutMs !== undefined ? {timeoutMs} : {}),
+			keepStdoutBytes: needsStdout ? (this.config.keepStdoutBytes ?? 1024 * 1024) : 0,
+			onOutput: (stream, text) => this.addOutput(step.id, stream, text),
+		});
+		this.notify();
+		void this.command.done.then((result) => {
+			this.command = undefined;
+			this.flushOutput();
+			const {code, signal, isTimedOut, durationMs, bytes, error} = result;
+			try {
+				this.record({type: 'command-exited', step: step.id, attempt, code, signal, isTimedOut, durationMs, bytes, ...(error ? {error} : {})});
+				this.recordAll(this.afterCommand ?? judgeExit(step, result));
+				this.afterCommand = undefined;
+			} catch (failure) {
+				this.failLog(failure);
+			}
+			this.pump();
+		});
+	}
+
+	private addOutput(step: string, stream: 'out' | 'err', text: string) {
+		if (this.pending.text && (this.pending.stream !== stream || this.pending.step !== step)) this.flushOutput();
+		this.pending = {stream, step, text: this.pending.text + text};
+		if (this.pending.text.length >= (this.config.chunkChars ?? 32 * 1024)) this.flushOutput();
+		else this.flushTimer ??= setTimeout(() => this.flushOutput(), this.config.chunkMs ?? 50);
+	}
+
+	private flushOutput() {
+		if (this.flushTimer) clearTimeout(this.flushTimer);
+		this.flushTimer = undefined;
+		const {stream, step, text} = this.pending;
+		if (!text) return;
+		this.pending = {stream, step, text: ''};
+		if (this.logProblem) return;
+		try {
+			this.record({type: 'output-recorded', step, stream, text});
+		} catch (error) {
+			this.failLog(error);
+		}
+	}
+
+	private recordAll(drafts: Draft[]) {
+		for (const draft of drafts) this.record(draft);
+	}
+
+	/** Append, then fold, then tell the listeners: the write-ahead order. */
+	private record(draft: Draft) {
+		const t = Math.max(this.state.lastT, this.config.clock.now());
+		const {type, ...fields} = draft;
+		const event = {type, t, ...fields} as RunEvent;
+		const isDurable = this.config.isDecisionDurable?.(event) ?? false;
+		this.config.sink.append(event, isDurable);
+		this.state = reduceRun(this.state, event);
+		for (const listener of this.eventListeners) listener(event);
+		if (event.type === 'output-recorded') this.notifySoon();
+		else this.notify();
+	}
+
+	private failLog(error: unknown) {
+		this.logProblem = error instanceof Error ? error.message : String(error);
+		this.problem = this.logProblem;
+		if (this.command) this.cancelCommand();
+	}
+
+	private end() {
+		this.cancelWake?.();
+		if (this.flushTimer) clearTimeout(this.flushTimer);
+		if (this.notifyTimer) clearTimeout(this.notifyTimer);
+		this.decision = undefined;
+		if (!this.state.ended && this.logProblem) {
+			// The log cannot take the end either; the state says why for the screen and exit code.
+			this.state = reduceRun(this.state, {type: 'session-ended', t: this.config.clock.now(), status: 'failed', reason: this.logProblem});
+		}
+		try {
+			this.config.sink.flush();
+		} catch {
+			// Already reported through logProblem.
+		}
+		this.notify();
+		this.resolveEnded(this.state);
+	}
+
+	private notify() {
+		if (this.notifyTimer) clearTimeout(this.notifyTimer);
+		this.notifyTimer = undefined;
+		for (const listener of this.listeners) listener();
+	}
+
+	/** Output arrives fast; the screen needs it at most ~20 times a second. */
+	private notifySoon() {
+		this.notifyTimer ??= setTimeout(() => this.notify(), 50);
+	}
+}

@@ -1,0 +1,51 @@
+// Subscribes to a live session and draws it; keys become intents. No processes, no files.
+import {useApp, useStdout} from 'ink';
+import {useEffect, useState} from 'react';
+import type {SessionSnapshot} from '../session/live.js';
+import {RunScreen} from './screens/RunScreen.js';
+import {useOperatorInput, type SessionControl} from './use-operator-input.js';
+
+export type AppSession = SessionControl & {
+	snapshot(): SessionSnapshot;
+	subscribe(listener: () => void): () => void;
+	/** The session clock, µs since it started. */
+	now(): number;
+};
+
+export function App({session, logFile}: {session: AppSession; logFile?: string}) {
+	const [snapshot, setSnapshot] = useState(() => session.snapshot());
+	const [now, setNow] = useState(() => session.now());
+	const size = useTerminalSize();
+	const {exit} = useApp();
+	useEffect(() => session.subscribe(() => {
+		setSnapshot(session.snapshot());
+		setNow(session.now());
+	}), [session]);
+	const isEnded = Boolean(snapshot.state.ended);
+	useEffect(() => {
+		if (isEnded) {
+			// Let the final frame reach the terminal before Ink unmounts.
+			const timer = setTimeout(() => exit(), 20);
+			return () => clearTimeout(timer);
+		}
+		// The clocks on screen move once a second; nothing else needs a timer here.
+		const timer = setInterval(() => setNow(session.now()), 1000);
+		return () => clearInterval(timer);
+	}, [isEnded, session]);
+	const input = useOperatorInput(session, snapshot.state, snapshot.decision, now);
+	return <RunScreen state={snapshot.state} input={input} now={now} cols={size.cols} rows={size.rows} {...(snapshot.decision ? {decision: snapshot.decision} : {})} {...(snapshot.problem ? {problem: snapshot.problem} : {})} {...(logFile ? {logFile} : {})} />;
+}
+
+function useTerminalSize() {
+	const {stdout} = useStdout();
+	const read = () => ({cols: stdout.columns || 80, rows: stdout.rows || 24});
+	const [size, setSize] = useState(read);
+	useEffect(() => {
+		const onResize = () => setSize(read());
+		stdout.on('resize', onResize);
+		return () => {
+			stdout.off('resize', onResize);
+		};
+	}, [stdout]);
+	return size;
+}

@@ -1,0 +1,26 @@
+import {Box, Text} from 'ink';
+import type {PromptModel} from '../prompt-model.js';
+import {keyHints} from '../keys.js';
+import {fit} from '../format.js';
+import {theme} from '../theme.js';
+
+/** The decision at hand, the line being typed, the last problem, and the key hints. */
+export function Prompt({model, problem, cols}: {model: PromptModel; problem?: string; cols: number}) {
+	const entry = model.entry;
+	return (
+		<Box flexDirection="column">
+			{model.lines.map((line, i) => (
+				<Text key={i} color={line.tone ? theme[line.tone] : undefined} bold={line.isBold} wrap="truncate">{fit(line.text, cols)}</Text>
+			))}
+			{entry ? (
+				<Text wrap="truncate">
+					<Text bold>{entry.label} </Text>
+					{fit(entry.isMasked ? '•'.repeat(entry.text.length) : entry.text, cols - entry.label.length - 3)}
+					<Text inverse> </Text>
+				</Text>
+			) : null}
+			{problem ? <Text color={theme.failed} wrap="truncate">{fit(`! ${problem}`, cols)}</Text> : null}
+			{model.actions.length > 0 ? <Text color={theme.muted} wrap="truncate">{fit(keyHints(model.actions, model.hints), cols)}</Text> : null}
+		</Box>
+	);
+}

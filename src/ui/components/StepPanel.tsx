@@ -1,0 +1,35 @@
+import {Box, Text} from 'ink';
+import type {Step} from '../../core/runbook/model.js';
+import type {RunState} from '../../core/run/state.js';
+import {shownCommandOf} from '../../core/run/select.js';
+import {clock, fit} from '../format.js';
+import {theme} from '../theme.js';
+
+/** The current step: its name and state, its command, and the last `outputRows` lines of output. */
+export function StepPanel({state, step, now, cols, outputRows}: {state: RunState; step: Step; now: number; cols: number; outputRows: number}) {
+	const st = state.steps[step.id];
+	const running = state.running?.step === step.id ? state.running : undefined;
+	const status = running ? `${running.isCancelRequested ? 'cancelling' : 'running'} ${clock(now - running.startedAt)}` : st?.status === 'failed' ? 'failed' : st?.startedAt !== undefined ? step.kind : '';
+	const name = step.name === step.id ? step.id : `${step.id}  ${step.name}`;
+	const output = state.output?.step === step.id ? state.output : undefined;
+	const lines = output ? [...output.lines, ...[output.partial.out, output.partial.err].filter(Boolean).map((text) => ({text, isErr: false}))].slice(-outputRows) : [];
+	const shownCommand = shownCommandOf(state, step);
+	const commandLines = shownCommand ? shownCommand.split('\n').filter((l) => l.trim() !== '') : [];
+	return (
+		<Box flexDirection="column">
+			<Box width={cols}>
+				<Text color={running ? theme.running : st?.status === 'failed' ? theme.failed : theme.accent}>▶ </Text>
+				<Text bold wrap="truncate">{fit(name, cols - status.length - 4).padEnd(cols - status.length - 3)}</Text>
+				<Text color={theme.muted}>{status}</Text>
+			</Box>
+			{step.note ? <Text color={theme.muted} wrap="truncate">{fit(`  ${step.note}`, cols)}</Text> : null}
+			{commandLines.slice(0, 2).map((line, i) => (
+				<Text key={`c${i}`} color={theme.accent} wrap="truncate">{fit(`${i === 0 ? '  $ ' : '    '}${line}${i === 1 && commandLines.length > 2 ? ` … (+${commandLines.length - 2} lines)` : ''}`, cols)}</Text>
+			))}
+			{lines.map((line, i) => (
+				<Text key={`o${i}`} color={line.isErr ? theme.waiting : undefined} wrap="truncate">{fit(`  │ ${line.text}`, cols)}</Text>
+			))}
+			{output && output.lineCount > outputRows ? <Text color={theme.muted}>{fit(`  │ … ${output.lineCount.toLocaleString('en-US')} lines in all (the log has every line)`, cols)}</Text> : null}
+		</Box>
+	);
+}

@@ -1,0 +1,27 @@
+// Numbers as the operator reads them.
+
+/** µs -> `04:07`, or `1:02:03` past an hour. */
+export function clock(us: number): string {
+	const total = Math.max(0, Math.floor(us / 1_000_000));
+	const h = Math.floor(total / 3600);
+	const m = Math.floor((total % 3600) / 60);
+	const s = total % 60;
+	const mm = String(m).padStart(2, '0');
+	const ss = String(s).padStart(2, '0');
+	return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/** ms -> `0.4s`, `12s`, `3m05s`. */
+export function duration(ms: number): string {
+	if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
+	const s = Math.round(ms / 1000);
+	if (s < 60) return `${s}s`;
+	return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** Cuts a line to `width` columns, marking the cut. */
+export function fit(text: string, width: number): string {
+	if (width <= 0) return '';
+	const flat = text.replace(/\t/g, '  ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+	return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}…` : flat;
+}

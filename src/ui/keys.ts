@@ -1,0 +1,37 @@
+// Every shortcut in one table: the key handler asks it what a key means, the hint line draws it.
+import type {Key} from 'ink';
+
+export type KeyAction =
+	| 'confirm' | 'pass' | 'fail' | 'retry' | 'skip' | 'rollback' | 'abort' | 'end-wait'
+	| 'override' | 'cancel' | 'yes' | 'no' | 'back';
+
+type Binding = {action: KeyAction; label: string; hint: string; matches: (input: string, key: Key) => boolean};
+
+const bindings: Binding[] = [
+	{action: 'confirm', label: 'Enter', hint: 'continue', matches: (_, key) => key.return},
+	{action: 'pass', label: 'p', hint: 'passed', matches: (input) => input === 'p'},
+	{action: 'fail', label: 'f', hint: 'failed', matches: (input) => input === 'f'},
+	{action: 'retry', label: 'r', hint: 'retry', matches: (input) => input === 'r'},
+	{action: 'skip', label: 's', hint: 'skip', matches: (input) => input === 's'},
+	{action: 'rollback', label: 'b', hint: 'roll back', matches: (input) => input === 'b'},
+	{action: 'end-wait', label: 'x', hint: 'end early', matches: (input) => input === 'x'},
+	{action: 'override', label: 'o', hint: 'override', matches: (input) => input === 'o'},
+	{action: 'abort', label: 'a', hint: 'abort', matches: (input) => input === 'a'},
+	{action: 'cancel', label: 'Ctrl-C', hint: 'cancel', matches: (input, key) => key.ctrl && input === 'c'},
+	{action: 'yes', label: 'y', hint: 'yes', matches: (input) => input === 'y'},
+	{action: 'no', label: 'n', hint: 'no', matches: (input, key) => input === 'n' || key.escape},
+	{action: 'back', label: 'Esc', hint: 'back', matches: (_, key) => key.escape},
+];
+
+/** The action a key means among those allowed now, if any. */
+export function actionFor(input: string, key: Key, allowed: readonly KeyAction[]): KeyAction | undefined {
+	return bindings.find((b) => allowed.includes(b.action) && b.matches(input, key))?.action;
+}
+
+/** `Enter continue · a abort`, with the hint text a screen may override per action. */
+export function keyHints(allowed: readonly KeyAction[], hints: Partial<Record<KeyAction, string>> = {}): string {
+	return allowed.map((action) => {
+		const b = bindings.find((x) => x.action === action)!;
+		return `${b.label} ${hints[action] ?? b.hint}`;
+	}).join(' · ');
+}

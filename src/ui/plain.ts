@@ -1,0 +1,63 @@
+// One plain line per event, for pipes and CI: no screen, no colour, nothing redrawn.
+import type {RunEvent} from '../core/run/events.js';
+import {describeExit} from '../core/run/judge.js';
+import {findStep} from '../core/runbook/model.js';
+import type {RunState} from '../core/run/state.js';
+import {clock, duration} from './format.js';
+
+/** Formats events as lines; keeps unfinished output lines until their end arrives. */
+export class PlainPrinter {
+	private partial = {out: '', err: ''};
+
+	/** Lines for `event`; `state` is the state after folding it. */
+	lines(event: RunEvent, state: RunState): string[] {
+		const at = `[${clock(event.t)}]`;
+		const line = (text: string) => `${at} ${text}`;
+		const runbook = state.runbook;
+		switch (event.type) {
+			case 'session-started': {
+				const steps = event.runbook.phases.reduce((n, p) => n + p.steps.length, 0);
+				return [line(`runbook ${event.runbook.name}: ${event.runbook.phases.length} phases, ${steps} steps, operator ${event.options.operator}`)];
+			}
+			case 'var-set': return [line(`var ${event.var} ${event.isSecret ? 'set (secret)' : `= ${event.value}`} (${event.source})`)];
+			case 'preconditions-checked': return event.results.map((r) => line(r.isMet ? `env ${r.name} ok` : `env ${r.name} NOT MET: ${r.problem ?? ''}`));
+			case 'preconditions-overridden': return [line(`preconditions overridden by ${event.by}: ${event.reason}`)];
+			case 'phase-started': {
+				const index = runbook?.phases.findIndex((p) => p.id === event.phase) ?? -1;
+				const phase = runbook?.phases[index];
+				return [line(`== phase ${index + 1}/${runbook?.phases.length}: ${phase?.name ?? event.phase}${phase?.timeboxMs ? ` (timebox ${duration(phase.timeboxMs)})` : ''}`)];
+			}
+			case 'phase-overran': return [line(`!! phase ${event.phase} is over its timebox`)];
+			case 'phase-ended': return [];
+			case 'step-started': {
+				const step = runbook ? findStep(runbook, event.step) : undefined;
+				const extra = step?.kind === 'wait' ? ` (waiting ${duration(step.waitMs!)})` : step?.note ? `: ${step.note}` : step && step.name !== step.id ? `: ${step.name}` : '';
+				return [line(`-> ${event.step}${extra}`)];
+			}
+			case 'step-confirmed': return [line(`   confirmed by ${event.by} (${event.how})`)];
+			case 'command-started': return [line(`   $ ${event.command.split('\n').join('\n     ')}`)];
+			case 'output-recorded': {
+				const pieces = (this.partial[event.stream] + event.text).split('\n');
+				this.partial[event.stream] = pieces.pop()!;
+				return pieces.map((text) => `   ${event.stream === 'err' ? '!' : '|'} ${text}`);
+			}
+			case 'command-cancel-requested': return [line(`   cancel requested by ${event.by}`)];
+			case 'command-exited': {
+				const rest = (['out', 'err'] as const).filter((s) => this.partial[s]).map((s) => `   ${s === 'err' ? '!' : '|'} ${this.partial[s]}`);
+				this.partial = {out: '', err: ''};
+				return [...rest, line(`   ${event.error ?? describeExit(event.code, event.signal)}${event.isTimedOut ? ' (timed out)' : ''} in ${duration(event.durationMs)}`)];
+			}
+			case 'var-captured': return [line(`   captured ${event.var}`)];
+			case 'check-answered': return [line(`   check ${event.isPassed ? 'passed' : `FAILED: ${event.reason ?? ''}`} (${event.by})`)];
+			case 'input-given': return [line(`   ${event.var} ${event.isSecret ? 'given (secret)' : `= ${event.value}`}`)];
+			case 'wait-ended': return [line(event.isEarly ? `   wait ended early by ${event.by}: ${event.reason}` : '   wait over')];
+			case 'step-succeeded': return [line(`   ok ${event.step}`)];
+			case 'step-failed': return [line(`   FAILED ${event.step}: ${event.detail}`)];
+			case 'step-retried': return [line(`   retry ${event.step}${event.reason ? `: ${event.reason}` : ''}`)];
+			case 'step-skipped': return [line(`   skipped ${event.step}: ${event.reason}`)];
+			case 'rollback-started': return [line(`== rollback by ${event.by}: ${event.steps.join(', ')} (${event.reason})`)];
+			case 'signoff-given': return [line(`signed off: ${event.role} — ${event.name}`)];
+			case 'session-ended': return [line(`== ${event.status}${event.reason ? `: ${event.reason}` : ''}`)];
+		}
+	}
+}

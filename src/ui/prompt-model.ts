@@ -1,0 +1,90 @@
+// What the prompt area says and which keys work, for the decision at hand. One place, so the
+// key handler and the hint line can never disagree.
+import type {Decision} from '../core/run/next.js';
+import type {RunState} from '../core/run/state.js';
+import {findStep} from '../core/runbook/model.js';
+import {describeExit} from '../core/run/judge.js';
+import type {KeyAction} from './keys.js';
+import {reasonLabels, type InputState} from './input-state.js';
+import {clock} from './format.js';
+import type {Tone} from './theme.js';
+
+export type PromptLine = {text: string; tone?: Tone; isBold?: boolean};
+
+export type PromptModel = {
+	lines: PromptLine[];
+	/** A line being typed into, drawn with a cursor. */
+	entry?: {label: string; text: string; isMasked: boolean};
+	actions: KeyAction[];
+	hints?: Partial<Record<KeyAction, string>>;
+};
+
+/** Whether the decision is answered by typing text rather than by a key. */
+export function isTextDecision(decision: Decision | undefined, state: RunState): boolean {
+	if (!decision) return false;
+	if (decision.kind === 'var' || decision.kind === 'ask' || decision.kind === 'signoff') return true;
+	return decision.kind === 'confirm' && decision.mode === 'typed' && state.runbook !== undefined;
+}
+
+export function promptModel(state: RunState, decision: Decision | undefined, input: InputState, now: number): PromptModel {
+	if (input.mode === 'confirm-cancel') {
+		return {lines: [{text: 'Cancel the running step? Its whole process tree is stopped.', tone: 'waiting', isBold: true}], actions: ['yes', 'no'], hints: {yes: 'cancel it', no: 'keep running'}};
+	}
+	if (input.mode === 'reason') {
+		return {lines: [], entry: {label: reasonLabels[input.for], text: input.text, isMasked: false}, actions: ['confirm', 'back'], hints: {confirm: 'submit'}};
+	}
+	const typed = input.mode === 'text' ? input.text : '';
+	if (!decision) {
+		if (state.running) return {lines: [], actions: ['cancel'], hints: {cancel: 'cancel step'}};
+		if (state.ended) return {lines: [], actions: []};
+		return {lines: [], actions: ['cancel'], hints: {cancel: 'abort run'}};
+	}
+	switch (decision.kind) {
+		case 'var':
+			return {
+				lines: [{text: `Value for \`${decision.var}\`${decision.spec.default !== undefined ? ` (Enter for ${decision.spec.secret ? 'the default' : `\`${decision.spec.default}\``})` : ''}`}],
+				entry: {label: `${decision.spec.prompt ?? decision.var}:`, text: typed, isMasked: decision.spec.secret ?? false},
+				actions: ['confirm', 'cancel'],
+				hints: {confirm: 'submit', cancel: 'abort'},
+			};
+		case 'preconditions': {
+			const unmet = state.preconditions?.results.filter((r) => !r.isMet) ?? [];
+			return {
+				lines: [{text: 'Environment preconditions not met:', tone: 'failed', isBold: true}, ...unmet.map((r) => ({text: `  ✗ ${r.name} ${r.problem ?? ''}`, tone: 'failed' as const}))],
+				actions: ['override', 'abort'],
+				hints: {override: 'go on anyway'},
+			};
+		}
+		case 'confirm':
+			if (decision.mode === 'typed') {
+				return {lines: [{text: `Destructive step. Type \`${decision.expected}\` to run it.`, tone: 'waiting', isBold: true}], entry: {label: '>', text: typed, isMasked: false}, actions: ['confirm', 'cancel'], hints: {confirm: 'run', cancel: 'abort'}};
+			}
+			return {lines: [{text: `Run \`${decision.step}\`?`, tone: 'waiting', isBold: true}], actions: ['confirm', 'abort'], hints: {confirm: 'run'}};
+		case 'note':
+			return {lines: [], actions: ['confirm', 'abort']};
+		case 'check': {
+			const step = findStep(state.runbook!, decision.step)!;
+			const count = step.checks!.length;
+			return {lines: [{text: `☐ ${decision.text}${count > 1 ? `  (${decision.item + 1}/${count})` : ''}`, tone: 'waiting', isBold: true}], actions: ['pass', 'fail', 'abort']};
+		}
+		case 'ask':
+			return {
+				lines: [],
+				entry: {label: `${decision.spec.prompt}${decision.spec.default !== undefined && !decision.spec.isSecret ? ` [${decision.spec.default}]` : ''}:`, text: typed, isMasked: decision.spec.isSecret},
+				actions: ['confirm', 'cancel'],
+				hints: {confirm: 'submit', cancel: 'abort'},
+			};
+		case 'wait':
+			return {lines: [{text: `Waiting: ${clock(decision.until - now)} left`, tone: 'waiting', isBold: true}], actions: ['end-wait', 'abort']};
+		case 'failure': {
+			const st = state.steps[decision.step];
+			const exit = st?.lastExit && st.failure?.reason !== 'check' ? ` (${describeExit(st.lastExit.code, st.lastExit.signal)})` : '';
+			return {
+				lines: [{text: `✗ \`${decision.step}\` failed: ${st?.failure?.detail ?? ''}${st?.failure?.reason === 'exit-code' ? '' : exit}`, tone: 'failed', isBold: true}],
+				actions: decision.canRollback ? ['retry', 'skip', 'rollback', 'abort'] : ['retry', 'skip', 'abort'],
+			};
+		}
+		case 'signoff':
+			return {lines: [{text: `Sign-off: ${decision.role}`, tone: 'accent', isBold: true}], entry: {label: 'Your name:', text: typed, isMasked: false}, actions: ['confirm', 'cancel'], hints: {confirm: 'sign', cancel: 'abort'}};
+	}
+}

@@ -1,0 +1,61 @@
+import {Box, Static, Text} from 'ink';
+import type {Decision} from '../../core/run/next.js';
+import type {RunState} from '../../core/run/state.js';
+import {currentStep, finishedItems, shownCommandOf, upcomingSteps} from '../../core/run/select.js';
+import {FinishedLine} from '../components/FinishedLine.js';
+import {Header} from '../components/Header.js';
+import {Prompt} from '../components/Prompt.js';
+import {StepPanel} from '../components/StepPanel.js';
+import {Summary} from '../components/Summary.js';
+import type {InputState} from '../input-state.js';
+import {promptModel} from '../prompt-model.js';
+import {fit} from '../format.js';
+import {theme} from '../theme.js';
+
+export type RunScreenProps = {
+	state: RunState;
+	decision?: Decision;
+	problem?: string;
+	input: InputState;
+	/** µs since the session started: the live clock, or a replay's cursor. */
+	now: number;
+	cols: number;
+	rows: number;
+	logFile?: string;
+};
+
+/**
+ * Finished steps are printed once above (Static); below, a live area kept shorter than the window
+ * so Ink never has to clear and repaint the whole screen.
+ */
+export function RunScreen({state, decision, problem, input, now, cols, rows, logFile}: RunScreenProps) {
+	const width = Math.max(20, cols);
+	const finished = finishedItems(state);
+	if (!state.runbook) return null;
+	const done = <Static items={finished}>{(item) => <FinishedLine key={item.key} item={item} cols={width} />}</Static>;
+	if (state.ended) {
+		return (
+			<>
+				{done}
+				<Summary state={state} cols={width} {...(logFile ? {logFile} : {})} />
+			</>
+		);
+	}
+	const step = currentStep(state);
+	const model = promptModel(state, decision, input, now);
+	const upcoming = upcomingSteps(state).filter((s) => s.id !== step?.id);
+	const commandRows = step ? Math.min(2, (shownCommandOf(state, step) ?? '').split('\n').filter((l) => l.trim()).length) : 0;
+	const fixedRows = 2 + (step ? 1 + (step.note ? 1 : 0) + commandRows + 1 : 0) + (upcoming.length > 0 ? 1 : 0) + model.lines.length + (model.entry ? 1 : 0) + (problem ? 1 : 0) + (model.actions.length > 0 ? 1 : 0);
+	const outputRows = Math.max(2, rows - 1 - fixedRows);
+	return (
+		<>
+			{done}
+			<Box flexDirection="column" width={width}>
+				<Header state={state} now={now} cols={width} />
+				{step ? <StepPanel state={state} step={step} now={now} cols={width} outputRows={outputRows} /> : null}
+				{upcoming.length > 0 ? <Text color={theme.muted} wrap="truncate">{fit(`  next: ${upcoming.map((s) => s.id).join(' · ')}`, width)}</Text> : null}
+				<Prompt model={model} cols={width} {...(problem ? {problem} : {})} />
+			</Box>
+		</>
+	);
+}
