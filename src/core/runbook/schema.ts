@@ -48,7 +48,7 @@ const poll = object('poll', {run: text({minLength: 1}), timeout: duration}, {
 	expect,
 });
 
-const confirm = either(boolean(), literal(['typed'] as const), (v) => (typeof v === 'boolean' ? 'a' : 'b'));
+const confirm = either(boolean(), literal(['typed'] as const), (v) => (typeof v === 'boolean' ? 'a' : v === 'typed' ? 'b' : undefined), '`true`, `false` or `typed`');
 
 /** Every key a step may carry; which ones apply to which kind is checked in validate.ts. */
 export const stepShape = object('step', {id}, {

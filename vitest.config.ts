@@ -1,0 +1,12 @@
+import {defineConfig} from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+		environment: 'node',
+		testTimeout: 20_000,
+		hookTimeout: 20_000,
+		// End-to-end tests each start a private tmux server; two cores are what CI has.
+		maxWorkers: 2,
+	},
+});
