@@ -59,7 +59,8 @@ export function useOperatorInput(session: SessionControl, state: RunState, decis
 			return;
 		}
 		const model = promptModel(s, d, current, ref.current.now);
-		const action = actionFor(chars, k, model.actions);
+		// Ctrl-C is always answered: cancel what runs, or ask why the run should be aborted.
+		const action = actionFor(chars, k, current.mode === 'keys' ? [...model.actions, 'cancel'] : model.actions);
 		const reason = (kind: ReasonFor) => update({mode: 'reason', for: kind, text: ''});
 		switch (action) {
 			case 'confirm': session.intend({kind: 'confirm'}); break;

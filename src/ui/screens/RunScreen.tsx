@@ -45,6 +45,7 @@ export function RunScreen({state, decision, problem, input, now, cols, rows, log
 	const model = promptModel(state, decision, input, now);
 	const upcoming = upcomingSteps(state).filter((s) => s.id !== step?.id);
 	const commandRows = step ? Math.min(2, (shownCommandOf(state, step) ?? '').split('\n').filter((l) => l.trim()).length) : 0;
+	// The step line, its note, its command, and the "N lines in all" row under the output.
 	const fixedRows = 2 + (step ? 1 + (step.note ? 1 : 0) + commandRows + 1 : 0) + (upcoming.length > 0 ? 1 : 0) + model.lines.length + (model.entry ? 1 : 0) + (problem ? 1 : 0) + (model.actions.length > 0 ? 1 : 0);
 	const outputRows = Math.max(2, rows - 1 - fixedRows);
 	return (
