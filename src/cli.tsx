@@ -3,7 +3,7 @@
 // (or a run that needs an operator where there is none); 70 a bug in runbook.
 import os from 'node:os';
 import path from 'node:path';
-import {parseArgs} from 'node:util';
+import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {render} from 'ink';
 import {parseRunbook, type LocatedProblem} from './core/runbook/parse.js';
 import {runbookJsonSchema} from './core/runbook/schema.js';
@@ -91,7 +91,7 @@ function suggest(word: string, options: string[]): string {
 	return near ? `; did you mean \`${near}\`?` : '';
 }
 
-function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options'], command: string) {
+function parse(args: string[], options: ParseArgsConfig['options'], command: string) {
 	try {
 		return parseArgs({args, options: options ?? {}, allowPositionals: true, strict: true});
 	} catch (error) {

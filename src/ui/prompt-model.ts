@@ -78,9 +78,10 @@ export function promptModel(state: RunState, decision: Decision | undefined, inp
 			return {lines: [{text: `Waiting: ${clock(decision.until - now)} left`, tone: 'waiting', isBold: true}], actions: ['end-wait', 'abort']};
 		case 'failure': {
 			const st = state.steps[decision.step];
-			const exit = st?.lastExit && st.failure?.reason !== 'check' ? ` (${describeExit(st.lastExit.code, st.lastExit.signal)})` : '';
+			// An expect mismatch says nothing of the exit; the other details already do.
+			const exit = st?.lastExit && st.failure?.reason === 'expect' ? ` (${describeExit(st.lastExit.code, st.lastExit.signal)})` : '';
 			return {
-				lines: [{text: `✗ \`${decision.step}\` failed: ${st?.failure?.detail ?? ''}${st?.failure?.reason === 'exit-code' ? '' : exit}`, tone: 'failed', isBold: true}],
+				lines: [{text: `✗ \`${decision.step}\` failed: ${st?.failure?.detail ?? ''}${exit}`, tone: 'failed', isBold: true}],
 				actions: decision.canRollback ? ['retry', 'skip', 'rollback', 'abort'] : ['retry', 'skip', 'abort'],
 			};
 		}

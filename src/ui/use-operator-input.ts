@@ -1,6 +1,6 @@
 // Keys -> intents. Reads the key table and the prompt model, so a key works exactly when its hint shows.
 import {useInput, useStdin} from 'ink';
-import {useEffect, useRef, useState} from 'react';
+import {useRef, useState} from 'react';
 import type {Intent} from '../core/run/intents.js';
 import type {Decision} from '../core/run/next.js';
 import type {RunState} from '../core/run/state.js';
@@ -18,21 +18,21 @@ const decisionKey = (d: Decision | undefined) => (d ? `${d.kind}:${'step' in d ?
 
 export function useOperatorInput(session: SessionControl, state: RunState, decision: Decision | undefined, now: number): InputState {
 	const {isRawModeSupported} = useStdin();
-	const [input, setInput] = useState<InputState>(idleInput);
-	// Keys can arrive faster than renders; the ref always holds the latest, so none is lost.
-	const ref = useRef({input, state, decision, now});
+	// The input belongs to the decision it was typed for; a new decision starts afresh. Derived
+	// here, not in an effect, so keys typed the moment a prompt appears are not lost.
+	const [owned, setOwned] = useState<{key: string; input: InputState}>({key: '', input: idleInput});
+	const ref = useRef({owned, state, decision, now});
 	ref.current = {...ref.current, state, decision, now};
+	const inputOf = (o: {key: string; input: InputState}, d: Decision | undefined, s: RunState): InputState =>
+		o.key === decisionKey(d) ? o.input : isTextDecision(d, s) ? {mode: 'text', text: ''} : idleInput;
 	const update = (next: InputState) => {
-		ref.current.input = next;
-		setInput(next);
+		ref.current.owned = {key: decisionKey(ref.current.decision), input: next};
+		setOwned(ref.current.owned);
 	};
-	const key = decisionKey(decision);
-	useEffect(() => {
-		update(isTextDecision(decision, state) ? {mode: 'text', text: ''} : idleInput);
-	}, [key]);
 
 	useInput((chars, k) => {
-		const {input: current, state: s, decision: d} = ref.current;
+		const {state: s, decision: d} = ref.current;
+		const current = inputOf(ref.current.owned, d, s);
 		const afterReason = (): InputState => (isTextDecision(d, s) ? {mode: 'text', text: ''} : idleInput);
 		if (current.mode === 'text' || current.mode === 'reason') {
 			if (k.ctrl && chars === 'c') {
@@ -43,8 +43,11 @@ export function useOperatorInput(session: SessionControl, state: RunState, decis
 				update(current.mode === 'reason' ? afterReason() : {mode: 'text', text: ''});
 				return;
 			}
-			if (k.return) {
-				const problem = session.intend(current.mode === 'text' ? textIntent(d!, current.text) : reasonIntent(current.for, current.text));
+			// A fast typist or a paste can deliver text and Enter in one read: the line ends at CR/LF.
+			const ending = /[\r\n]/.exec(chars);
+			if (k.return || ending) {
+				const text = current.text + (ending ? chars.slice(0, ending.index).replace(/[\u0000-\u001f\u007f]/g, '') : '');
+				const problem = session.intend(current.mode === 'text' ? textIntent(d!, text) : reasonIntent(current.for, text));
 				if (!problem) update(current.mode === 'reason' ? afterReason() : {mode: 'text', text: ''});
 				else if (d?.kind === 'confirm') update({mode: 'text', text: ''});
 				return;
@@ -74,7 +77,7 @@ export function useOperatorInput(session: SessionControl, state: RunState, decis
 		}
 	}, {isActive: isRawModeSupported === true});
 
-	return input;
+	return inputOf(owned, decision, state);
 }
 
 function textIntent(decision: Decision, text: string): Intent {
