@@ -42,6 +42,7 @@ describe('the demo in a real terminal, typed as an operator would', () => {
 		tui.keys('p');
 		await tui.waitFor('Type `demo` to run it.');
 		tui.type('demo');
+		await tui.waitFor('> demo');
 		tui.keys('Enter');
 		await tui.waitFor(/Waiting: 00:\d\d left/, 20_000);
 		const midRun = tui.screen();
@@ -51,15 +52,19 @@ describe('the demo in a real terminal, typed as an operator would', () => {
 		tui.keys('x');
 		await tui.waitFor('Why end the wait early?');
 		tui.type('graphs flat');
+		await tui.waitFor('early? graphs flat');
 		tui.keys('Enter');
 		await tui.waitFor('Who owns the follow-up ticket?');
 		tui.type('Ada');
+		await tui.waitFor('ticket?: Ada');
 		tui.keys('Enter');
 		await tui.waitFor('Sign-off: Operator');
 		tui.type('Ada');
+		await tui.waitFor('Your name: Ada');
 		tui.keys('Enter');
 		await tui.waitFor('Sign-off: Reviewer');
 		tui.type('Grace');
+		await tui.waitFor('Your name: Grace');
 		tui.keys('Enter');
 		expect(await tui.exitCode()).toBe(0);
 		const final = tui.screen();
@@ -94,7 +99,9 @@ describe('the demo in a real terminal, typed as an operator would', () => {
 		await tui.waitFor('cancelled by the operator');
 		expect(tui.screen()).toContain('r retry · s skip · a abort');
 		tui.keys('a');
+		await tui.waitFor('Why abort the run?');
 		tui.type('wrong box');
+		await tui.waitFor('Why abort the run? wrong box');
 		tui.keys('Enter');
 		expect(await tui.exitCode()).toBe(1);
 		expect(tui.screen()).toContain('✗ Aborted');
