@@ -4,6 +4,17 @@ import {build} from 'esbuild';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Ink loads its devtools (react-devtools-core and ws) only when DEV=true. Bundled, that lazy
+ * import would become a static one that fails at load; it is replaced by a stub instead.
+ */
+const inkWithoutDevtools = {
+	name: 'ink-without-devtools',
+	setup(build) {
+		build.onResolve({filter: /^\.\/devtools\.js$/}, (args) => (args.importer.includes(`${'node_modules'}/ink/`) ? {path: fileURLToPath(new URL('devtools-stub.mjs', import.meta.url))} : undefined));
+	},
+};
 await build({
 	absWorkingDir: root,
 	entryPoints: ['src/cli.tsx'],
@@ -16,8 +27,7 @@ await build({
 	sourcemap: 'linked',
 	legalComments: 'none',
 	logLevel: 'warning',
-	// Ink's lazy devtools import would otherwise be inlined with a static import that fails at load.
-	alias: {'react-devtools-core': './scripts/devtools-stub.mjs'},
+	plugins: [inkWithoutDevtools],
 	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {js: "import {createRequire as __rbRequire} from 'node:module'; const require = __rbRequire(import.meta.url);"},
 });

@@ -1,2 +1,2 @@
-// Stands in for react-devtools-core in the bundle: devtools are never used by the shipped CLI.
-export default {initialize() {}, connectToDevTools() {}};
+// Stands in for Ink's devtools module in the bundle: the shipped CLI never connects to devtools.
+export {};

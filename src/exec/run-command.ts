@@ -2,7 +2,7 @@
 // and its end as a CommandResult. Output is streamed, never stored whole.
 import {statSync} from 'node:fs';
 import {StringDecoder} from 'node:string_decoder';
-import {$, type ProcessPromise} from 'zx';
+import {$, type ProcessPromise} from 'zx/core';
 import type {CommandResult} from '../core/run/judge.js';
 
 export type RunOptions = {

@@ -40,6 +40,9 @@ export type LiveSessionConfig = {
 
 type Listener = () => void;
 
+/** The shortest time between two redraws the session asks for. */
+const frameMs = 33;
+
 export class LiveSession {
 	private state: RunState = initialState;
 	private decision: Decision | undefined;
@@ -53,6 +56,9 @@ export class LiveSession {
 	private flushTimer: NodeJS.Timeout | undefined;
 	private notifyTimer: NodeJS.Timeout | undefined;
 	private isPumping = false;
+	private isNotifyQueued = false;
+	private lastNotifiedAt = -Infinity;
+	private isSyncDue = false;
 	private logProblem: string | undefined;
 	/** Events that wait for the running command to exit (an abort while it runs). */
 	private afterCommand: Draft[] | undefined;
@@ -130,6 +136,7 @@ export class LiveSession {
 		if (!running || !this.command || running.isCancelRequested) return;
 		this.flushOutput();
 		this.record({type: 'command-cancel-requested', step: running.step, by: this.state.options.operator});
+		this.sync();
 		this.command.cancel();
 	}
 
@@ -166,6 +173,7 @@ export class LiveSession {
 					this.startCommand(move.step, move.attempt, move.timeoutMs);
 					return;
 				} else if (move.kind === 'idle') {
+					this.sync();
 					this.decision = move.decision;
 					this.cancelWake?.();
 					this.cancelWake = move.wakeAt === undefined ? undefined : this.config.clock.at(move.wakeAt, () => this.pump());
@@ -189,6 +197,8 @@ export class LiveSession {
 		const resolved = resolveCommand(step, values, secretNames(this.state.runbook!).vars);
 		const cwd = resolved.cwd ?? this.config.cwd;
 		this.record({type: 'command-started', step: step.id, attempt, command: resolved.display, cwd, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
+		// Write-ahead: the start is on disk before the process exists.
+		this.sync();
 		const needsStdout = step.capture !== undefined || step.expect.stdout !== undefined;
 		this.command = runCommand({
 			script: resolved.script,
@@ -244,12 +254,19 @@ export class LiveSession {
 		const t = Math.max(this.state.lastT, this.config.clock.now());
 		const {type, ...fields} = draft;
 		const event = {type, t, ...fields} as RunEvent;
-		const isDurable = this.config.isDecisionDurable?.(event) ?? false;
-		this.config.sink.append(event, isDurable);
+		// Durable events are written now and synced at the next barrier: before a command starts,
+		// and before the session waits for anyone. A confirmation and its command share one sync.
+		this.config.sink.append(event, false);
+		if (this.config.isDecisionDurable?.(event)) this.isSyncDue = true;
 		this.state = reduceRun(this.state, event);
 		for (const listener of this.eventListeners) listener(event);
-		if (event.type === 'output-recorded') this.notifySoon();
-		else this.notify();
+		this.notify();
+	}
+
+	private sync() {
+		if (!this.isSyncDue) return;
+		this.config.sink.flush();
+		this.isSyncDue = false;
 	}
 
 	private failLog(error: unknown) {
@@ -261,7 +278,6 @@ export class LiveSession {
 	private end() {
 		this.cancelWake?.();
 		if (this.flushTimer) clearTimeout(this.flushTimer);
-		if (this.notifyTimer) clearTimeout(this.notifyTimer);
 		this.decision = undefined;
 		if (!this.state.ended && this.logProblem) {
 			// The log cannot take the end either; the state says why for the screen and exit code.
@@ -276,14 +292,21 @@ export class LiveSession {
 		this.resolveEnded(this.state);
 	}
 
+	/**
+	 * Tells listeners at most once per frame (Ink draws at most 30 a second): at once when the last
+	 * was a frame ago, else at the end of the frame. A burst of fast steps or output is one redraw.
+	 */
 	private notify() {
-		if (this.notifyTimer) clearTimeout(this.notifyTimer);
-		this.notifyTimer = undefined;
-		for (const listener of this.listeners) listener();
-	}
-
-	/** Output arrives fast; the screen needs it at most ~20 times a second. */
-	private notifySoon() {
-		this.notifyTimer ??= setTimeout(() => this.notify(), 50);
+		if (this.isNotifyQueued) return;
+		this.isNotifyQueued = true;
+		const wait = this.lastNotifiedAt + frameMs - performance.now();
+		const tell = () => {
+			this.isNotifyQueued = false;
+			this.notifyTimer = undefined;
+			this.lastNotifiedAt = performance.now();
+			for (const listener of this.listeners) listener();
+		};
+		if (wait <= 0) queueMicrotask(tell);
+		else this.notifyTimer = setTimeout(tell, wait);
 	}
 }

@@ -13,13 +13,14 @@ export type AppSession = SessionControl & {
 };
 
 export function App({session, logFile}: {session: AppSession; logFile?: string}) {
-	const [snapshot, setSnapshot] = useState(() => session.snapshot());
-	const [now, setNow] = useState(() => session.now());
+	// One state for both, so a change is one render (Ink renders each update synchronously).
+	const [{snapshot, now}, setView] = useState(() => ({snapshot: session.snapshot(), now: session.now()}));
+	const setNow = (at: number) => setView((view) => ({...view, now: at}));
 	const size = useTerminalSize();
 	const {exit} = useApp();
 	useEffect(() => session.subscribe(() => {
-		setSnapshot(session.snapshot());
-		setNow(session.now());
+		const next = session.snapshot();
+		setView({snapshot: next, now: next.now});
 	}), [session]);
 	const isEnded = Boolean(snapshot.state.ended);
 	useEffect(() => {

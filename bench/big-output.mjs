@@ -1,0 +1,32 @@
+// A step that prints 50 MB (500k lines of 100 characters) through the TUI and the session log,
+// against bash writing the same to a file. Targets: at most 3x the wall time, peak RSS at most
+// 150 MB, and the same peak at 500 MB.
+import {bin, inPty, median, report, timed, tmp, writeRunbook} from './lib.mjs';
+
+export async function benchBigOutput({rounds = 3, bigLines = 5_000_000} = {}) {
+	const dir = tmp('output');
+	const rows = [['what', 'wall ms', 'peak RSS MB', 'ratio']];
+	const result = {};
+	for (const [label, lines, n] of [['50 MB', 500_000, rounds], ['500 MB', bigLines, 1]]) {
+		const seq = `seq -f %0100g 1 ${lines}`;
+		const file = writeRunbook(dir, `out-${lines}.yaml`, `version: 1\nname: Big output\nphases:\n  - id: p\n    steps:\n      - id: flood\n        run: ${seq}\n`);
+		const ours = [];
+		const base = [];
+		let peak = 0;
+		for (let i = 0; i < n; i++) {
+			const b = await timed(`${seq} > ${dir}/bash-out.txt`);
+			const a = await inPty(`node ${bin} run ${file} --yes --log-dir ${dir}/sessions`, {rssOf: file});
+			if (a.code !== 0) throw new Error(`runbook exited ${a.code}`);
+			ours.push(a.exitMs);
+			base.push(b.exitMs);
+			peak = Math.max(peak, a.peakMb);
+		}
+		const ratio = median(ours) / median(base);
+		rows.push([`bash: ${label} to a file (baseline)`, median(base).toFixed(0), '', '1.00']);
+		rows.push([`runbook: ${label} through TUI + log`, median(ours).toFixed(0), peak.toFixed(0), ratio.toFixed(2)]);
+		result[label] = {ratio, peak};
+	}
+	report(`a step printing 50 MB and 500 MB (medians of ${rounds} and 1 runs, in a pty)`, rows);
+	console.log(`  target <= 3x wall at 50 MB: ${result['50 MB'].ratio <= 3 ? 'met' : 'NOT met'}; peak <= 150 MB at 50 MB and 500 MB: ${result['50 MB'].peak <= 150 && result['500 MB'].peak <= 150 ? 'met' : 'NOT met'}`);
+	return result;
+}

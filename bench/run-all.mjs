@@ -1,0 +1,9 @@
+// npm run bench: every benchmark, each printing its baseline from the same run.
+import {benchStartup} from './startup.mjs';
+import {benchBigOutput} from './big-output.mjs';
+import {benchStepOverhead} from './step-overhead.mjs';
+
+const only = process.argv[2];
+if (!only || only === 'startup') await benchStartup();
+if (!only || only === 'steps') await benchStepOverhead();
+if (!only || only === 'output') await benchBigOutput();

@@ -1,0 +1,29 @@
+// Start to first frame: `runbook run` until its header is on the terminal, against Node itself
+// printing one line in the same pseudo-terminal, interleaved round by round. Target: at most 2x.
+import {bin, inPty, median, report, tmp, writeRunbook} from './lib.mjs';
+
+export async function benchStartup(rounds = 15) {
+	const dir = tmp('startup');
+	const file = writeRunbook(dir, 'first-frame.yaml', 'version: 1\nname: First frame marker\nphases:\n  - id: p\n    steps:\n      - id: hold\n        note: Waits for Enter, so the first frame stays up.\n');
+	const runbook = [];
+	const node = [];
+	const nodeEmpty = [];
+	for (let i = 0; i < rounds + 2; i++) {
+		const a = await inPty(`node ${bin} run ${file} --log-dir ${dir}/sessions`, {marker: 'First frame marker', killOnMarker: true});
+		const b = await inPty(`node -e "process.stdout.write('node ready\\\\n')"`, {marker: 'node ready'});
+		const c = await inPty('node -e 0');
+		if (i < 2) continue; // warm-up
+		runbook.push(a.markerMs);
+		node.push(b.markerMs);
+		nodeEmpty.push(c.exitMs);
+	}
+	const ratio = median(runbook) / median(node);
+	report(`start to first frame (${rounds} rounds, medians, in a pty)`, [
+		['what', 'ms', 'ratio'],
+		['node -e 0 (to exit)', median(nodeEmpty).toFixed(0), (median(nodeEmpty) / median(node)).toFixed(2)],
+		['node printing a line (baseline)', median(node).toFixed(0), '1.00'],
+		['runbook run: header on screen', median(runbook).toFixed(0), ratio.toFixed(2)],
+	]);
+	console.log(`  target <= 2x: ${ratio <= 2 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x)`);
+	return {ratio};
+}
