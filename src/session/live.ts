@@ -14,7 +14,16 @@ import {runCommand, type RunningCommand} from '../exec/run-command.js';
 import type {Clock} from './clock.js';
 
 /** Where events go before they are folded: the session log, in a live run. */
-export type EventSink = {append(event: RunEvent, isDurable: boolean): void; flush(): void};
+export type EventSink = {
+	append(event: RunEvent, isDurable: boolean): void;
+	/** Everything appended is on disk when this returns. */
+	flush(): void;
+	/** Starts writing what was appended to disk without waiting (while output flows). */
+	flushSoon?(): void;
+};
+
+/** While a command runs, the log is pushed to disk in the background this often. */
+const backgroundSyncMs = 250;
 
 export type SessionSnapshot = {state: RunState; decision?: Decision; problem?: string; now: number};
 
@@ -40,8 +49,8 @@ export type LiveSessionConfig = {
 
 type Listener = () => void;
 
-/** The shortest time between two redraws the session asks for. */
-const frameMs = 33;
+/** The shortest time between two redraws the session asks for: 20 a second stays responsive under a flood of output. */
+const frameMs = 50;
 
 export class LiveSession {
 	private state: RunState = initialState;
@@ -209,7 +218,9 @@ export class LiveSession {
 			onOutput: (stream, text) => this.addOutput(step.id, stream, text),
 		});
 		this.notify();
+		const syncTimer = this.config.sink.flushSoon ? setInterval(() => this.config.sink.flushSoon?.(), backgroundSyncMs) : undefined;
 		void this.command.done.then((result) => {
+			if (syncTimer) clearInterval(syncTimer);
 			this.command = undefined;
 			this.flushOutput();
 			const {code, signal, isTimedOut, durationMs, bytes, error} = result;
@@ -293,7 +304,7 @@ export class LiveSession {
 	}
 
 	/**
-	 * Tells listeners at most once per frame (Ink draws at most 30 a second): at once when the last
+	 * Tells listeners at most once per frame: at once when the last
 	 * was a frame ago, else at the end of the frame. A burst of fast steps or output is one redraw.
 	 */
 	private notify() {

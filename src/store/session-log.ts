@@ -1,6 +1,6 @@
 // The session log on disk: created exclusively, appended one whole line per write, flushed to
 // disk before commands start and after decisions. The only writer of session files.
-import {closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, writeSync} from 'node:fs';
+import {closeSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import {encodeEvent, encodeHeader, hashLine, type LogHeader} from '../core/audit/entry.js';
 import type {RunEvent} from '../core/run/events.js';
@@ -13,6 +13,7 @@ export class SessionLog {
 	private seq = 0;
 	private prev: string;
 	private isBroken = false;
+	private isSyncing = false;
 
 	private constructor(file: string, fd: number, headerLine: string) {
 		this.file = file;
@@ -26,7 +27,7 @@ export class SessionLog {
 		const file = path.join(dir, 'session.jsonl');
 		const fd = openSync(file, 'wx', 0o640);
 		const line = encodeHeader(header);
-		writeWhole(fd, line + '\n');
+		writeWhole(fd, Buffer.from(`${line}\n`));
 		fsyncSync(fd);
 		syncDirectory(dir);
 		return new SessionLog(file, fd, line);
@@ -35,20 +36,30 @@ export class SessionLog {
 	/** Appends one event; with `isDurable`, it is on disk when this returns. */
 	append(event: RunEvent, isDurable: boolean): void {
 		if (this.isBroken) throw new LogWriteError(`the session log ${this.file} could not be written earlier; nothing more is recorded`);
-		const line = encodeEvent(this.seq + 1, this.prev, event);
+		// Encoded to bytes once: the same bytes are written and hashed.
+		const bytes = Buffer.from(`${encodeEvent(this.seq + 1, this.prev, event)}\n`);
 		try {
-			writeWhole(this.fd, line + '\n');
+			writeWhole(this.fd, bytes);
 			if (isDurable) fdatasyncSync(this.fd);
 		} catch (error) {
 			this.isBroken = true;
 			throw new LogWriteError(`cannot write the session log ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
 		}
 		this.seq++;
-		this.prev = hashLine(line);
+		this.prev = hashLine(bytes.subarray(0, bytes.length - 1));
 	}
 
 	flush(): void {
 		if (!this.isBroken) fdatasyncSync(this.fd);
+	}
+
+	/** Starts an fdatasync on the thread pool, so a later flush() has little left to do. */
+	flushSoon(): void {
+		if (this.isBroken || this.isSyncing) return;
+		this.isSyncing = true;
+		fdatasync(this.fd, () => {
+			this.isSyncing = false;
+		});
 	}
 
 	close(): void {
@@ -60,10 +71,9 @@ export class SessionLog {
 	}
 }
 
-function writeWhole(fd: number, text: string) {
-	const bytes = Buffer.from(text);
-	let written = 0;
-	while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+/** One line, whole: a short write (a nearly full disk) is finished or fails with the error. */
+function writeWhole(fd: number, bytes: Buffer) {
+	for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
 }
 
 function syncDirectory(dir: string) {

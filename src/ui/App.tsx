@@ -25,9 +25,9 @@ export function App({session, logFile}: {session: AppSession; logFile?: string})
 	const isEnded = Boolean(snapshot.state.ended);
 	useEffect(() => {
 		if (isEnded) {
-			// Let the final frame reach the terminal before Ink unmounts.
-			const timer = setTimeout(() => exit(), 20);
-			return () => clearTimeout(timer);
+			// The final frame is committed; Ink writes it out as it unmounts.
+			exit();
+			return;
 		}
 		// The clocks on screen move once a second; nothing else needs a timer here.
 		const timer = setInterval(() => setNow(session.now()), 1000);

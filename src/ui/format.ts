@@ -1,4 +1,5 @@
-// Numbers as the operator reads them.
+// Numbers and lines as the operator reads them.
+import {stripVTControlCharacters} from 'node:util';
 
 /** µs -> `04:07`, or `1:02:03` past an hour. */
 export function clock(us: number): string {
@@ -19,9 +20,12 @@ export function duration(ms: number): string {
 	return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-/** Cuts a line to `width` columns, marking the cut. */
-export function fit(text: string, width: number): string {
+/**
+ * Cuts a line to `width` columns, marking the cut with `marker`. Output lines use an ASCII `>`
+ * (as `less -S` does): Ink measures every line, and printable ASCII is its fast path.
+ */
+export function fit(text: string, width: number, marker = '…'): string {
 	if (width <= 0) return '';
-	const flat = text.replace(/\t/g, '  ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
-	return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}…` : flat;
+	const flat = stripVTControlCharacters(text).replace(/\t/g, '  ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+	return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}${marker}` : flat;
 }

@@ -29,7 +29,7 @@ export function encodeEvent(seq: number, prev: string, event: RunEvent): string 
 	return JSON.stringify({seq, t, type, prev, ...fields});
 }
 
-export function hashLine(line: string): string {
+export function hashLine(line: string | Uint8Array): string {
 	return createHash('sha256').update(line).digest('hex');
 }
 

@@ -94,18 +94,33 @@ function advanceRollback(s: RunState, id: string): RunState['rollback'] {
 
 /** Adds a chunk to the tail, keeping at most `outputTailLines` whole lines. */
 function appendOutput(tail: OutputTail, stream: 'out' | 'err', text: string): OutputTail {
-	const pieces = (tail.partial[stream] + text).split('\n');
+	const joined = tail.partial[stream] + text;
+	const newlines = countNewlines(joined);
+	// Only the end of a large chunk can reach the tail; the rest is counted, not split.
+	const tailStart = newlines > outputTailLines ? nthNewlineFromEnd(joined, outputTailLines + 1) + 1 : 0;
+	const pieces = joined.slice(tailStart).split('\n');
 	const partial = pieces.pop()!;
 	const isErr = stream === 'err';
-	const fresh = pieces.length > outputTailLines ? pieces.slice(-outputTailLines) : pieces;
-	const added: OutputLine[] = fresh.map((line) => ({text: line, isErr}));
+	const added: OutputLine[] = pieces.map((line) => ({text: line, isErr}));
 	const lines = tail.lines.length + added.length > outputTailLines ? [...tail.lines, ...added].slice(-outputTailLines) : [...tail.lines, ...added];
 	return {
 		...tail,
 		lines,
 		partial: {...tail.partial, [stream]: partial.length > 4096 ? partial.slice(-4096) : partial},
-		lineCount: tail.lineCount + pieces.length,
+		lineCount: tail.lineCount + newlines,
 	};
+}
+
+function countNewlines(text: string): number {
+	let count = 0;
+	for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+	return count;
+}
+
+function nthNewlineFromEnd(text: string, n: number): number {
+	let at = text.length;
+	for (let i = 0; i < n; i++) at = text.lastIndexOf('\n', at - 1);
+	return at;
 }
 
 function flushPartial(tail: OutputTail): OutputTail {

@@ -26,9 +26,15 @@ export function StepPanel({state, step, now, cols, outputRows}: {state: RunState
 			{commandLines.slice(0, 2).map((line, i) => (
 				<Text key={`c${i}`} color={theme.accent} wrap="truncate">{fit(`${i === 0 ? '  $ ' : '    '}${line}${i === 1 && commandLines.length > 2 ? ` … (+${commandLines.length - 2} lines)` : ''}`, cols)}</Text>
 			))}
-			{lines.map((line, i) => (
-				<Text key={`o${i}`} color={line.isErr ? theme.waiting : undefined} wrap="truncate">{fit(`  │ ${line.text}`, cols)}</Text>
-			))}
+			{lines.length > 0 ? (
+				// The gutter is its own column and the lines one text block: Ink measures every line's
+				// width, and plain ASCII lines (most output) take string-width's fast path only without
+				// the box-drawing character in them.
+				<Box>
+					<Text>{'  │ \n'.repeat(lines.length).slice(0, -1)}</Text>
+					<Text>{lines.map((line, i) => <Text key={i} color={line.isErr ? theme.waiting : undefined}>{`${i > 0 ? '\n' : ''}${fit(line.text, cols - 4, '>')}`}</Text>)}</Text>
+				</Box>
+			) : null}
 			{output && output.lineCount > outputRows ? <Text color={theme.muted}>{fit(`  │ … ${output.lineCount.toLocaleString('en-US')} lines in all (the log has every line)`, cols)}</Text> : null}
 		</Box>
 	);
