@@ -180,7 +180,8 @@ async function runCommand(args: string[]): Promise<number> {
 		clock,
 		isDecisionDurable: (event) => decisionTypes.has(event.type),
 	});
-	for (const signal of ['SIGTERM', 'SIGHUP', ...(isInteractive ? [] : ['SIGINT'])] as const) {
+	// A signal ends the session as aborted: the running step's tree is stopped and the reason recorded.
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 		process.on(signal, () => session.interrupt(`received ${signal}`));
 	}
 	try {
@@ -224,6 +225,14 @@ function parseVars(runbook: Runbook, given: string[]): Record<string, string> {
 	return vars;
 }
 
+/** A bug: the stack for the report, and status 70. Lines already in the log are whole and stay. */
+function reportBug(error: unknown) {
+	process.stderr.write(`runbook: internal error; please report it with the steps that led here.\n${(error as Error)?.stack ?? String(error)}\n`);
+	process.exit(70);
+}
+process.on('uncaughtException', reportBug);
+process.on('unhandledRejection', reportBug);
+
 main(process.argv.slice(2)).then(
 	(code) => {
 		process.exitCode = code;
@@ -236,7 +245,6 @@ main(process.argv.slice(2)).then(
 			process.exitCode = 2;
 			return;
 		}
-		process.stderr.write(`runbook: internal error; please report it with the steps that led here.\n${(error as Error)?.stack ?? String(error)}\n`);
-		process.exitCode = 70;
+		reportBug(error);
 	},
 );

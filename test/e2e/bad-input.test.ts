@@ -32,6 +32,8 @@ const cases: Array<[string, string | Buffer, RegExp]> = [
 	['option on the wrong kind', step('        check: looks fine\n        timeout: 5m\n'), /:8:9: `timeout` applies to `run` steps, not to the `check` step `a`/],
 	['bad when', step('        run: x\n        when: a and b\n'), /`when: a and b` is not a condition/],
 	['id with spaces', step('        run: x\n').replace('id: a', 'id: my step'), /:6:13: `id` is `my step`; expected an id/],
+	['a planned option: approvals', step('        run: x\n        approvals: 2\n'), /:8:9: `approvals` is not supported by this version of runbook yet/],
+	['a planned option: window', ok.replace('phases:', 'window: {days: [mon]}\nphases:'), /:3:1: `window` is not supported by this version of runbook yet/],
 	['scalar document', 'just text\n', /:1:1: found `just text`; expected a runbook/],
 	['empty file', '', /:1:1: the file is empty/],
 	['binary file', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]), /is a binary file/],

@@ -31,7 +31,7 @@ const withEnv = loadRunbook(tourYaml.replace('phases:', 'env:\n  DEBUG: { equals
 
 describe('run screen frames', () => {
 	for (const [name, {script, input, problem}] of Object.entries(scenarios)) {
-		for (const cols of [80, 120]) {
+		for (const cols of name === 'running-with-output' || name === 'failure-menu' ? [80, 120, 200] : [80, 120]) {
 			it(`${name} at ${cols} columns`, async () => {
 				const runbook = name === 'preconditions-unmet' ? withEnv : tour;
 				const sim = simulate(runbook, {...script, ...(name === 'preconditions-unmet' ? {env: {DEBUG: 'True'}} : {})});

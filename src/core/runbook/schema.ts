@@ -84,6 +84,7 @@ export const stepShape = object('step', {id}, {
 		rollback: 'Ids from the top-level `rollback` list that undo this step.',
 		continue_on_error: 'A failure is recorded and the run goes on.',
 	},
+	planned: {approvals: 'second approvals from another operator are planned (`runbook approve`); remove it, or have the second person confirm with you'},
 });
 
 const phase = object('phase', {id, steps: list(stepShape, {minItems: 1})}, {
@@ -103,7 +104,10 @@ export const runbookShape = object('runbook', {
 	secrets: list(text({pattern: envPattern, hint: 'an environment variable name'})),
 	rollback: list(stepShape, {minItems: 1}),
 	signoff: list(text({minLength: 1}), {minItems: 1}),
-}, {description: 'A runbook for the `runbook` tool, format version 1.'});
+}, {
+	description: 'A runbook for the `runbook` tool, format version 1.',
+	planned: {window: 'deploy-window rules are planned; remove it and check the window by hand, or add a `check` step for it'},
+});
 
 export type StepSpec = Out<typeof stepShape>;
 export type PhaseSpec = Out<typeof phase>;
@@ -126,7 +130,7 @@ export function runbookJsonSchema(): Record<string, unknown> {
 	// A step must have one kind key; the shape language has no "exactly one of", so it is added here.
 	const step = (((schema.properties as Record<string, any>).phases.items.properties.steps.items) as Record<string, unknown>);
 	step.anyOf = stepKinds.map((k) => ({required: [k]}));
-	return {$schema: 'https://json-schema.org/draft/2020-12/schema', $id: 'https://runbook.dev/schema/runbook-v1.json', title: 'runbook', ...schema};
+	return {$schema: 'https://json-schema.org/draft/2020-12/schema', $id: 'urn:runbook:schema:runbook-v1', title: 'runbook', ...schema};
 }
 
 export {isPlainObject};

@@ -128,7 +128,7 @@ export function object<R extends Fields, O extends Fields>(
 	name: string,
 	required: R,
 	optional: O,
-	options: {description?: string; docs?: Record<string, string>} = {},
+	options: {description?: string; docs?: Record<string, string>; planned?: Record<string, string>} = {},
 ): Shape<ObjectOut<R, O>> & {keys: string[]} {
 	const keys = [...Object.keys(required), ...Object.keys(optional)];
 	const expected = `a ${name} (a mapping)`;
@@ -147,7 +147,9 @@ export function object<R extends Fields, O extends Fields>(
 		const before = problems.length;
 		const out: Record<string, unknown> = {};
 		for (const k of Object.keys(value)) {
-			if (!keys.includes(k)) {
+			if (!keys.includes(k) && options.planned?.[k]) {
+				problems.push({path: [...path, k], at: 'key', message: `\`${k}\` is not supported by this version of runbook yet: ${options.planned[k]}`});
+			} else if (!keys.includes(k)) {
 				const near = closest(k, keys);
 				problems.push({path: [...path, k], at: 'key', message: `\`${k}\` is not a ${name} option${near ? `; did you mean \`${near}\`?` : `; expected one of ${keys.map((x) => `\`${x}\``).join(', ')}`}`});
 			}

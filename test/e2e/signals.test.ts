@@ -1,0 +1,39 @@
+import {spawn} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {binRunbook} from '../helpers/cli.js';
+
+function isAlive(pid: number): boolean {
+	try {
+		return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+	} catch {
+		return false;
+	}
+}
+
+describe('a signal ends the run as aborted, stops the running step and records why', () => {
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+		it(signal, async () => {
+			const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-signal-'));
+			const pidFile = path.join(dir, 'step.pid');
+			const file = path.join(dir, 'slow.yaml');
+			writeFileSync(file, `version: 1\nname: Slow\nphases:\n  - id: p\n    steps:\n      - id: slow\n        run: echo $$ > ${pidFile}; sleep 60\n      - id: never\n        run: touch ${dir}/never\n`);
+			const child = spawn(process.execPath, [binRunbook, 'run', file, '--log-dir', path.join(dir, 'sessions')], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, CI: 'true'}});
+			let out = '';
+			child.stdout.on('data', (d) => (out += d));
+			await expect.poll(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', {timeout: 10_000}).toBe(true);
+			const stepPid = Number(readFileSync(pidFile, 'utf8'));
+			child.kill(signal);
+			const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+			expect(code).toBe(1);
+			expect(out).toContain(`== aborted: received ${signal}`);
+			expect(isAlive(stepPid)).toBe(false);
+			expect(existsSync(path.join(dir, 'never'))).toBe(false);
+			const [id] = readdirSync(path.join(dir, 'sessions'));
+			const types = readFileSync(path.join(dir, 'sessions', id!, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).type);
+			expect(types.slice(-3)).toEqual(['command-cancel-requested', 'command-exited', 'session-ended']);
+		});
+	}
+});
