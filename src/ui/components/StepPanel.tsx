@@ -6,7 +6,7 @@ import {clock, fit} from '../format.js';
 import {theme} from '../theme.js';
 
 /** The current step: its name and state, its command, and the last `outputRows` lines of output. */
-export function StepPanel({state, step, now, cols, outputRows}: {state: RunState; step: Step; now: number; cols: number; outputRows: number}) {
+export function StepPanel({state, step, now, cols, outputCols, outputRows}: {state: RunState; step: Step; now: number; cols: number; outputCols: number; outputRows: number}) {
 	const st = state.steps[step.id];
 	const running = state.running?.step === step.id ? state.running : undefined;
 	const status = running ? `${running.isCancelRequested ? 'cancelling' : 'running'} ${clock(now - running.startedAt)}` : st?.status === 'failed' ? 'failed' : st?.startedAt !== undefined ? step.kind : '';
@@ -32,10 +32,10 @@ export function StepPanel({state, step, now, cols, outputRows}: {state: RunState
 				// the box-drawing character in them.
 				<Box>
 					<Text>{'  │ \n'.repeat(lines.length).slice(0, -1)}</Text>
-					<Text>{lines.map((line, i) => <Text key={i} color={line.isErr ? theme.waiting : undefined}>{`${i > 0 ? '\n' : ''}${fit(line.text, cols - 4, '>')}`}</Text>)}</Text>
+					<Text>{lines.map((line, i) => <Text key={i} color={line.isErr ? theme.waiting : undefined}>{`${i > 0 ? '\n' : ''}${fit(line.text, outputCols - 4, '>')}`}</Text>)}</Text>
 				</Box>
 			) : null}
-			{output && output.lineCount > outputRows ? <Text color={theme.muted}>{fit(`  │ … ${output.lineCount.toLocaleString('en-US')} lines in all (the log has every line)`, cols)}</Text> : null}
+			{output && output.lineCount > outputRows ? <Text color={theme.muted}>{fit(`  │ … ${output.lineCount.toLocaleString('en-US')} lines in all (the log has every line)`, outputCols)}</Text> : null}
 		</Box>
 	);
 }

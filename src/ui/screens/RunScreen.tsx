@@ -12,6 +12,8 @@ import {promptModel} from '../prompt-model.js';
 import {fit} from '../format.js';
 import {theme} from '../theme.js';
 
+const maxLayoutCols = 120;
+
 export type RunScreenProps = {
 	state: RunState;
 	decision?: Decision;
@@ -29,7 +31,8 @@ export type RunScreenProps = {
  * so Ink never has to clear and repaint the whole screen.
  */
 export function RunScreen({state, decision, problem, input, now, cols, rows, logFile}: RunScreenProps) {
-	const width = Math.max(20, cols);
+	// Names and times stay within 120 columns, so they read as one line; output uses the whole window.
+	const width = Math.max(20, Math.min(cols, maxLayoutCols));
 	const finished = finishedItems(state);
 	if (!state.runbook) return null;
 	const done = <Static items={finished}>{(item) => <FinishedLine key={item.key} item={item} cols={width} />}</Static>;
@@ -51,9 +54,9 @@ export function RunScreen({state, decision, problem, input, now, cols, rows, log
 	return (
 		<>
 			{done}
-			<Box flexDirection="column" width={width}>
+			<Box flexDirection="column">
 				<Header state={state} now={now} cols={width} />
-				{step ? <StepPanel state={state} step={step} now={now} cols={width} outputRows={outputRows} /> : null}
+				{step ? <StepPanel state={state} step={step} now={now} cols={width} outputCols={Math.max(20, cols)} outputRows={outputRows} /> : null}
 				{upcoming.length > 0 ? <Text color={theme.muted} wrap="truncate">{fit(`  next: ${upcoming.map((s) => s.id).join(' · ')}`, width)}</Text> : null}
 				<Prompt model={model} cols={width} {...(problem ? {problem} : {})} />
 			</Box>
