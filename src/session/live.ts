@@ -15,7 +15,7 @@ import type {Clock} from './clock.js';
 
 /** Where events go before they are folded: the session log, in a live run. */
 export type EventSink = {
-	append(event: RunEvent, isDurable: boolean): void;
+	append(event: RunEvent): void;
 	/** Everything appended is on disk when this returns. */
 	flush(): void;
 	/** Starts writing what was appended to disk without waiting (while output flows). */
@@ -63,7 +63,6 @@ export class LiveSession {
 	private readonly eventListeners = new Set<(event: RunEvent) => void>();
 	private pending = {stream: 'out' as 'out' | 'err', text: '', step: ''};
 	private flushTimer: NodeJS.Timeout | undefined;
-	private notifyTimer: NodeJS.Timeout | undefined;
 	private isPumping = false;
 	private isNotifyQueued = false;
 	private lastNotifiedAt = -Infinity;
@@ -267,7 +266,7 @@ export class LiveSession {
 		const event = {type, t, ...fields} as RunEvent;
 		// Durable events are written now and synced at the next barrier: before a command starts,
 		// and before the session waits for anyone. A confirmation and its command share one sync.
-		this.config.sink.append(event, false);
+		this.config.sink.append(event);
 		if (this.config.isDecisionDurable?.(event)) this.isSyncDue = true;
 		this.state = reduceRun(this.state, event);
 		for (const listener of this.eventListeners) listener(event);
@@ -313,11 +312,10 @@ export class LiveSession {
 		const wait = this.lastNotifiedAt + frameMs - performance.now();
 		const tell = () => {
 			this.isNotifyQueued = false;
-			this.notifyTimer = undefined;
 			this.lastNotifiedAt = performance.now();
 			for (const listener of this.listeners) listener();
 		};
 		if (wait <= 0) queueMicrotask(tell);
-		else this.notifyTimer = setTimeout(tell, wait);
+		else setTimeout(tell, wait);
 	}
 }

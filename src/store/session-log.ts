@@ -33,14 +33,13 @@ export class SessionLog {
 		return new SessionLog(file, fd, line);
 	}
 
-	/** Appends one event; with `isDurable`, it is on disk when this returns. */
-	append(event: RunEvent, isDurable: boolean): void {
+	/** Appends one event as one whole line; flush() makes it durable. */
+	append(event: RunEvent): void {
 		if (this.isBroken) throw new LogWriteError(`the session log ${this.file} could not be written earlier; nothing more is recorded`);
 		// Encoded to bytes once: the same bytes are written and hashed.
 		const bytes = Buffer.from(`${encodeEvent(this.seq + 1, this.prev, event)}\n`);
 		try {
 			writeWhole(this.fd, bytes);
-			if (isDurable) fdatasyncSync(this.fd);
 		} catch (error) {
 			this.isBroken = true;
 			throw new LogWriteError(`cannot write the session log ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);

@@ -3,15 +3,9 @@ import {existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {isAlive} from '../helpers/procs.js';
 import {binRunbook} from '../helpers/cli.js';
 
-function isAlive(pid: number): boolean {
-	try {
-		return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-	} catch {
-		return false;
-	}
-}
 
 describe('a signal ends the run as aborted, stops the running step and records why', () => {
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

@@ -2,6 +2,7 @@ import {mkdtempSync, readFileSync, existsSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {isAlive} from '../helpers/procs.js';
 import {runCommand} from '../../src/exec/run-command.js';
 
 function run(script: string, options: {timeoutMs?: number; graceMs?: number; keepStdoutBytes?: number; cwd?: string} = {}) {
@@ -11,14 +12,6 @@ function run(script: string, options: {timeoutMs?: number; graceMs?: number; kee
 	return {command, chunks, text};
 }
 
-/** Alive means running: a zombie waiting for a reaper counts as dead (procfs state Z). */
-function isAlive(pid: number): boolean {
-	try {
-		return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-	} catch {
-		return false;
-	}
-}
 
 describe('running a step command', () => {
 	it('reports the exit code and both streams, separately and in full', async () => {

@@ -61,12 +61,14 @@ function start() {
 			await new Promise((r) => setTimeout(r, 1));
 		}
 	};
+	/** Whether any frame drawn so far showed `text` (the last one may already be gone when the app unmounts). */
+	const wasDrawn = (text: string) => app.frames.some((f) => stripVTControlCharacters(f).includes(text));
 	/** The first frame, then one macrotask so useInput has subscribed (the fake stdin drops earlier keys). */
 	const ready = async () => {
 		await waitFor('Keys tour');
 		await new Promise((r) => setTimeout(r, 10));
 	};
-	return {app, session, clock, events, screen, waitFor, type, ready};
+	return {app, session, clock, events, screen, waitFor, type, ready, wasDrawn};
 }
 
 describe('keys become intents only when they fit the decision', () => {
@@ -101,7 +103,7 @@ describe('keys become intents only when they fit the decision', () => {
 		t.app.stdin.write(keys.enter);
 		const final = await t.session.ended;
 		expect(final.ended?.status).toBe('completed');
-		await t.waitFor('✓ Completed');
+		await expect.poll(() => t.wasDrawn('✓ Completed')).toBe(true);
 		const decided = t.events.filter((e) => ['check-answered', 'input-given', 'wait-ended', 'step-confirmed', 'signoff-given'].includes(e.type));
 		expect(decided.map(({t: _, ...rest}) => rest)).toEqual([
 			{type: 'check-answered', step: 'look', item: 0, isPassed: true, by: 'alice'},
@@ -128,7 +130,7 @@ describe('keys become intents only when they fit the decision', () => {
 		const final = await t.session.ended;
 		expect(final.ended).toMatchObject({status: 'aborted', reason: 'window closed'});
 		expect(t.events.at(-1)).toMatchObject({type: 'session-ended', status: 'aborted', by: 'alice', reason: 'window closed'});
-		await t.waitFor('✗ Aborted');
+		await expect.poll(() => t.wasDrawn('✗ Aborted')).toBe(true);
 		t.app.unmount();
 	});
 

@@ -1,6 +1,6 @@
 // The runbook format, version 1 (../shared/design.md). This one definition gives the types,
 // the loader's validation and the JSON Schema that `runbook schema` prints. Pure.
-import {boolean, dictionary, either, integer, isPlainObject, list, literal, object, scalarText, text, type Out} from './shape.js';
+import {boolean, dictionary, either, integer, list, literal, object, scalarText, text, type Out} from './shape.js';
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const varPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -133,4 +133,3 @@ export function runbookJsonSchema(): Record<string, unknown> {
 	return {$schema: 'https://json-schema.org/draft/2020-12/schema', $id: 'urn:runbook:schema:runbook-v1', title: 'runbook', ...schema};
 }
 
-export {isPlainObject};
