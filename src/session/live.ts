@@ -133,7 +133,7 @@ export class LiveSession {
 			this.cancelCommand();
 			return undefined;
 		}
-		this.recordAll(result.events);
+		this.guarded(() => this.recordAll(result.events));
 		this.pump();
 		return undefined;
 	}
@@ -143,8 +143,11 @@ export class LiveSession {
 		const running = this.state.running;
 		if (!running || !this.command || running.isCancelRequested) return;
 		this.flushOutput();
-		this.record({type: 'command-cancel-requested', step: running.step, by: this.state.options.operator});
-		this.sync();
+		this.guarded(() => {
+			this.record({type: 'command-cancel-requested', step: running.step, by: this.state.options.operator});
+			this.sync();
+		});
+		// Stopped even when the log could not take the request: a cancel must never be refused.
 		this.command.cancel();
 	}
 
@@ -158,8 +161,17 @@ export class LiveSession {
 			this.cancelCommand();
 			return;
 		}
-		this.record(end);
+		this.guarded(() => this.record(end));
 		this.pump();
+	}
+
+	/** Runs `write`; a log that cannot be written ends the session with the reason, never a crash. */
+	private guarded(write: () => void) {
+		try {
+			write();
+		} catch (error) {
+			this.failLog(error);
+		}
 	}
 
 	private pump(): void {
@@ -280,9 +292,8 @@ export class LiveSession {
 	}
 
 	private failLog(error: unknown) {
-		this.logProblem = error instanceof Error ? error.message : String(error);
+		this.logProblem ??= error instanceof Error ? error.message : String(error);
 		this.problem = this.logProblem;
-		if (this.command) this.cancelCommand();
 	}
 
 	private end() {

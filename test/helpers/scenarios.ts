@@ -33,6 +33,8 @@ export type Script = {
 	stopAtDecision?: number;
 	/** Stop while the nth command (1-based) is still running, after its output. */
 	stopWhileRunning?: number;
+	/** Stop right after the nth command (1-based) has exited and been judged. */
+	stopAfterCommand?: number;
 };
 
 export type Simulation = {events: RunEvent[]; state: RunState; decision?: Decision; now: number};
@@ -75,6 +77,7 @@ export function simulate(runbook: Runbook, script: Script = {}): Simulation {
 			if (result.isCancelled) record({type: 'command-cancel-requested', step: move.step.id, by: options.operator});
 			record({type: 'command-exited', step: move.step.id, attempt: move.attempt, code: result.code, signal: result.signal, isTimedOut: result.isTimedOut, durationMs: result.durationMs, bytes: [planned.out?.length ?? 0, planned.err?.length ?? 0]});
 			judgeExit(move.step, {...result, ...(planned.out !== undefined ? {stdout: planned.out} : {stdout: ''})}).forEach((d) => record(d as Record<string, unknown>));
+			if (commands === script.stopAfterCommand) return {events, state, now: now + tick};
 		} else if (move.decision) {
 			if (decisions === script.stopAtDecision) return {events, state, decision: move.decision, now};
 			const intent = answers.shift();

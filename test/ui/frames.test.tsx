@@ -20,6 +20,7 @@ const scenarios: Record<string, {script: Script; input?: InputState; problem?: s
 	'running-with-output': {script: {answers: [...upTo.migrate!, {kind: 'confirm', text: 'production'}], results: {migrate: [{out: migrateOutput, err: 'warning: 2 unapplied squashed migrations\n'}]}, stopWhileRunning: 3}},
 	'failure-menu': {script: {answers: [...upTo.migrate!, {kind: 'confirm', text: 'production'}], results: {migrate: [{code: 1, out: 'Applying billing.0042_add_invoice_index...\n', err: 'django.db.utils.OperationalError: lock timeout\n'}]}}},
 	'skip-reason': {script: {answers: [...upTo.migrate!, {kind: 'confirm', text: 'production'}], results: {migrate: [{code: 1}]}}, input: {mode: 'reason', for: 'skip', text: 'applied by hand in psql'}},
+	'poll-between-tries': {script: {answers: [...upTo.migrate!, {kind: 'confirm', text: 'production'}], results: {health: [{code: 22, err: 'curl: (22) The requested URL returned error: 503\n'}]}, stopAfterCommand: 5, tickUs: 2_000_000}},
 	'wait-countdown': {script: {answers: [...upTo.migrate!, {kind: 'confirm', text: 'production'}, {kind: 'answer', value: 'v2.4.1'}]}},
 	'phase-overrun': {script: {answers: upTo.checks, tickUs: 70_000_000}},
 	'preconditions-unmet': {script: {stopAtDecision: 1, answers: [{kind: 'answer', value: ''}]}},

@@ -110,3 +110,12 @@ export function shownCommandOf(state: RunState, step: Step): string | undefined 
 	const values = {...state.vars, ...Object.fromEntries(state.secretVars.map((name) => [name, mask]))};
 	return resolveCommand(step, values, []).display;
 }
+
+/** A poll step's clock: which try, when the next starts (between tries) and when it gives up; times in µs. */
+export function pollClock(state: RunState, step: Step): {tries: number; nextAt?: number; givesUpAt: number} | undefined {
+	const st = state.steps[step.id];
+	if (!step.poll || !st || st.startedAt === undefined || (st.status !== 'active' && st.status !== 'running')) return undefined;
+	const givesUpAt = st.startedAt + step.poll.timeoutMs * 1000;
+	const isBetweenTries = st.status === 'active' && st.lastExitAt !== undefined;
+	return {tries: st.tries, givesUpAt, ...(isBetweenTries ? {nextAt: Math.min(st.lastExitAt! + step.poll.everyMs * 1000, givesUpAt)} : {})};
+}

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {Step} from '../../core/runbook/model.js';
 import type {RunState} from '../../core/run/state.js';
-import {shownCommandOf} from '../../core/run/select.js';
+import {pollClock, shownCommandOf} from '../../core/run/select.js';
 import {clock, fit} from '../format.js';
 import {theme} from '../theme.js';
 
@@ -14,6 +14,8 @@ export function StepPanel({state, step, now, cols, outputCols, outputRows}: {sta
 	const output = state.output?.step === step.id ? state.output : undefined;
 	const lines = output ? [...output.lines, ...[output.partial.out, output.partial.err].filter(Boolean).map((text) => ({text, isErr: false}))].slice(-outputRows) : [];
 	const shownCommand = shownCommandOf(state, step);
+	const poll = pollClock(state, step);
+	const pollLine = poll ? `  ${poll.nextAt !== undefined ? `try ${poll.tries} failed · next in ${clock(poll.nextAt - now)}` : `try ${Math.max(1, poll.tries)}`} · gives up in ${clock(poll.givesUpAt - now)}` : undefined;
 	const commandLines = shownCommand ? shownCommand.split('\n').filter((l) => l.trim() !== '') : [];
 	return (
 		<Box flexDirection="column">
@@ -23,6 +25,7 @@ export function StepPanel({state, step, now, cols, outputCols, outputRows}: {sta
 				<Text color={theme.muted}>{status}</Text>
 			</Box>
 			{step.note ? <Text color={theme.muted} wrap="truncate">{fit(`  ${step.note}`, cols)}</Text> : null}
+			{pollLine ? <Text color={theme.waiting}>{fit(pollLine, cols)}</Text> : null}
 			{commandLines.slice(0, 2).map((line, i) => (
 				<Text key={`c${i}`} color={theme.accent} wrap="truncate">{fit(`${i === 0 ? '  $ ' : '    '}${line}${i === 1 && commandLines.length > 2 ? ` … (+${commandLines.length - 2} lines)` : ''}`, cols)}</Text>
 			))}

@@ -1,7 +1,7 @@
 import {Box, Static, Text} from 'ink';
 import type {Decision} from '../../core/run/next.js';
 import type {RunState} from '../../core/run/state.js';
-import {currentStep, finishedItems, shownCommandOf, upcomingSteps} from '../../core/run/select.js';
+import {currentStep, finishedItems, pollClock, shownCommandOf, upcomingSteps} from '../../core/run/select.js';
 import {FinishedLine} from '../components/FinishedLine.js';
 import {Header} from '../components/Header.js';
 import {Prompt} from '../components/Prompt.js';
@@ -49,7 +49,7 @@ export function RunScreen({state, decision, problem, input, now, cols, rows, log
 	const upcoming = upcomingSteps(state).filter((s) => s.id !== step?.id);
 	const commandRows = step ? Math.min(2, (shownCommandOf(state, step) ?? '').split('\n').filter((l) => l.trim()).length) : 0;
 	// The step line, its note, its command, and the "N lines in all" row under the output.
-	const fixedRows = 2 + (step ? 1 + (step.note ? 1 : 0) + commandRows + 1 : 0) + (upcoming.length > 0 ? 1 : 0) + model.lines.length + (model.entry ? 1 : 0) + (problem ? 1 : 0) + (model.actions.length > 0 ? 1 : 0);
+	const fixedRows = 2 + (step ? 1 + (step.note ? 1 : 0) + (pollClock(state, step) ? 1 : 0) + commandRows + 1 : 0) + (upcoming.length > 0 ? 1 : 0) + model.lines.length + (model.entry ? 1 : 0) + (problem ? 1 : 0) + (model.actions.length > 0 ? 1 : 0);
 	const outputRows = Math.max(2, rows - 1 - fixedRows);
 	return (
 		<>
