@@ -8,5 +8,7 @@ export default defineConfig({
 		hookTimeout: 20_000,
 		// End-to-end tests each start a private tmux server; two cores are what CI has.
 		maxWorkers: 2,
+		// The JSON report lets .ci/run print the plain "N passed, N failed" line CI reads.
+		reporters: ['default', ['json', {outputFile: '.vitest-report.json'}]],
 	},
 });
