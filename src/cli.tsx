@@ -17,6 +17,12 @@ import {readRunbookFile} from './store/runbook-file.js';
 import {SessionLog} from './store/session-log.js';
 import {newSessionId, sessionsDir} from './store/sessions-dir.js';
 import {LiveSession} from './session/live.js';
+import {verifyCommand, VerifyUsageError} from './commands/verify.js';
+import {keysCommand} from './commands/keys.js';
+import {loadIdentity, type IdentityChoice} from './store/identity.js';
+import {ed25519Blob, fingerprint, formatPublicKey} from './core/audit/ssh-wire.js';
+import type {RunState} from './core/run/state.js';
+import {generateKeyPairSync} from 'node:crypto';
 import {systemClock} from './session/clock.js';
 import {App} from './ui/App.js';
 import {PlainPrinter} from './ui/plain.js';
@@ -31,12 +37,15 @@ const help: Record<string, string> = {
 
 Usage:
   runbook run FILE [--var k=v]... [--dry-run] [--from STEP] [--yes] [--log-dir DIR]
+  runbook verify SESSION [--allowed-signers F] [--principal P] [--json]
+  runbook keys [--use FINGERPRINT]
   runbook validate FILE...
   runbook schema
   runbook COMMAND --help
 
 Exit codes: 0 success; 1 the run failed or was aborted; 2 bad usage or input, or a
-run without a terminal that reached a decision only a person may make.`,
+run without a terminal that reached a decision only a person may make.
+verify: 0 VALID, 1 INVALID, 3 INCOMPLETE, 4 UNTRUSTED.`,
 	run: `Usage: runbook run FILE [options]
 
 Runs the runbook in the terminal UI and records every event to a session log.
@@ -54,6 +63,27 @@ Options:
 
 Checks runbooks without running them. Prints every problem as file:line:col: message.
 Exit 0 when all are valid, 2 otherwise.`,
+	verify: `Usage: runbook verify SESSION [--allowed-signers F] [--principal P] [--json] [--log-dir DIR]
+
+Checks a session log: every line canonical and hash-chained, the header attested and the
+checkpoints and seal signed, session.jsonl.sig over the whole file, and who signed it.
+SESSION is a session id, its directory, or its session.jsonl.
+Without --allowed-signers, your own identity (runbook keys) is trusted, and the verdict says so.
+
+Verdicts and exit codes:
+  VALID       0  sealed, every check passes, signer trusted
+  INVALID     1  names the first bad line, its byte offset and why
+  INCOMPLETE  3  a valid signed prefix and no seal (a crash or a cut), or a torn last line
+  UNTRUSTED   4  consistent, but the signer is not in the allowed signers
+  (2: bad usage)
+
+Without runbook:  ssh-keygen -Y verify -f allowed_signers -I PRINCIPAL -n runbook-session \\
+                    -s session.jsonl.sig < session.jsonl`,
+	keys: `Usage: runbook keys [--use FINGERPRINT]
+
+Shows the signing identity: the key ssh-agent offers (SSH_AUTH_SOCK), or else an Ed25519
+key runbook creates for you (mode 0600, in its settings folder). Prints the public key and
+an allowed_signers line. --use picks among several agent keys by fingerprint.`,
 	schema: `Usage: runbook schema
 
 Prints the JSON Schema of the runbook format (version 1), for editors and CI.`,
@@ -77,6 +107,27 @@ async function main(argv: string[]): Promise<number> {
 	switch (command) {
 		case 'run': return runCommand(rest);
 		case 'validate': return validateCommand(rest);
+		case 'verify': {
+			const {values, positionals} = parse(rest, {'allowed-signers': {type: 'string'}, principal: {type: 'string'}, json: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'verify');
+			if (positionals.length !== 1) throw new UsageError('`runbook verify` takes one SESSION; see `runbook verify --help`');
+			try {
+				return await verifyCommand({
+					session: positionals[0]!,
+					sessions: sessionsDir(values['log-dir'] as string | undefined),
+					isJson: Boolean(values.json),
+					...(values['allowed-signers'] !== undefined ? {allowedSigners: values['allowed-signers'] as string} : {}),
+					...(values.principal !== undefined ? {principal: values.principal as string} : {}),
+				});
+			} catch (error) {
+				if (error instanceof VerifyUsageError) throw new UsageError(error.message);
+				throw error;
+			}
+		}
+		case 'keys': {
+			const {values, positionals} = parse(rest, {use: {type: 'string'}}, 'keys');
+			if (positionals.length > 0) throw new UsageError('`runbook keys` takes no arguments');
+			return keysCommand(values.use !== undefined ? {use: values.use as string} : {});
+		}
 		case 'schema':
 			if (rest.length > 0) throw new UsageError('`runbook schema` takes no arguments');
 			process.stdout.write(`${JSON.stringify(runbookJsonSchema(), null, 2)}\n`);
@@ -155,18 +206,23 @@ async function runCommand(args: string[]): Promise<number> {
 	const id = newSessionId(clock.wall());
 	const dir = path.join(sessionsDir(values['log-dir'] as string | undefined), id);
 	const operator = os.userInfo().username;
+	const identity = await loadSigningIdentity();
+	// The session key lives in memory only: after the seal nobody can sign for this session again.
+	const sessionKey = generateKeyPairSync('ed25519');
 	let log: SessionLog;
 	try {
-		log = SessionLog.create(dir, {
+		log = await SessionLog.create(dir, {
 			format: logFormat,
 			session: id,
 			tool: {name: 'runbook', version},
 			wall: clock.wall().toISOString(),
 			runbook: {path: path.resolve(file), sha256},
 			operator: {user: operator, host: os.hostname()},
+			identity: {key: formatPublicKey(identity.signer.publicKey), fingerprint: fingerprint(identity.signer.publicKey), source: identity.signer.source},
+			skey: formatPublicKey(ed25519Blob(sessionKey.publicKey)),
 			term: {cols: process.stdout.columns ?? 0, rows: process.stdout.rows ?? 0},
 			pid: process.pid,
-		});
+		}, {sessionKey: sessionKey.privateKey, identity: identity.signer});
 	} catch (error) {
 		throw new UsageError(`cannot create the session log in ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
 	}
@@ -190,6 +246,7 @@ async function runCommand(args: string[]): Promise<number> {
 			session.start();
 			const final = await session.ended;
 			await app.waitUntilExit();
+			await sealLog(log, final);
 			return exitCodeFor(final.ended?.status);
 		}
 		const printer = new PlainPrinter();
@@ -199,10 +256,30 @@ async function runCommand(args: string[]): Promise<number> {
 		});
 		session.start();
 		const final = await session.ended;
+		await sealLog(log, final);
 		process.stdout.write(`log: ${log.file}\n`);
 		return exitCodeFor(final.ended?.status);
 	} finally {
 		log.close();
+	}
+}
+
+/** Seals a session that ended on record; a log that could not take its end stays unsealed (INCOMPLETE). */
+async function sealLog(log: SessionLog, final: RunState) {
+	try {
+		await log.seal(final.lastT);
+	} catch (error) {
+		process.stderr.write(`runbook: the session log was not sealed: ${(error as Error).message}; \`runbook verify\` will call it INCOMPLETE\n`);
+	}
+}
+
+async function loadSigningIdentity(): Promise<IdentityChoice> {
+	try {
+		const identity = await loadIdentity();
+		if (identity.note) process.stderr.write(`runbook: ${identity.note}\n`);
+		return identity;
+	} catch (error) {
+		throw new UsageError(`cannot set up the signing identity: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; see \`runbook keys\``);
 	}
 }
 

@@ -1,51 +1,78 @@
-// The session log on disk: created exclusively, appended one whole line per write, flushed to
-// disk before commands start and after decisions. The only writer of session files.
-import {closeSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, writeSync} from 'node:fs';
+// The session log on disk: created exclusively, appended one whole line per write, synced at
+// the session's barriers, signed as it grows and sealed at the end. The only writer of
+// session files.
+import {createHash, sign, type Hash, type KeyObject} from 'node:crypto';
+import {closeSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, writeFileSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import {encodeEvent, encodeHeader, hashLine, type LogHeader} from '../core/audit/entry.js';
+import {attestMessage, checkpointAfter, headText, outputCheckpointUs, type AuditRecord, type LogRecord} from '../core/audit/records.js';
+import {compactSshsig, signSshsig, signSshsigDigest, type IdentitySigner} from '../core/audit/signer.js';
 import type {RunEvent} from '../core/run/events.js';
 
 export class LogWriteError extends Error {}
 
+export type LogSigning = {sessionKey: KeyObject; identity: IdentitySigner};
+
 export class SessionLog {
 	readonly file: string;
-	private fd: number;
 	private seq = 0;
 	private prev: string;
 	private isBroken = false;
 	private isSyncing = false;
+	private lastCheckpointT = 0;
+	private isSealed = false;
+	/** SHA-512 of every byte written, for the whole-file signature at the seal. */
+	private readonly fileHash: Hash = createHash('sha512');
 
-	private constructor(file: string, fd: number, headerLine: string) {
+	private constructor(file: string, private readonly fd: number, headerBytes: Buffer, private readonly session: string, private readonly signing: LogSigning) {
 		this.file = file;
-		this.fd = fd;
-		this.prev = hashLine(headerLine);
+		this.prev = hashLine(headerBytes.subarray(0, -1));
+		this.fileHash.update(headerBytes);
 	}
 
-	/** Creates `<dir>/session.jsonl`; fails if it exists, so a session never has two writers. */
-	static create(dir: string, header: LogHeader): SessionLog {
+	/**
+	 * Creates `<dir>/session.jsonl` (never over an existing one, so a session has one writer),
+	 * writes the header and the identity's attestation of it.
+	 */
+	static async create(dir: string, header: LogHeader, signing: LogSigning): Promise<SessionLog> {
 		mkdirSync(dir, {recursive: true, mode: 0o750});
 		const file = path.join(dir, 'session.jsonl');
 		const fd = openSync(file, 'wx', 0o640);
-		const line = encodeHeader(header);
-		writeWhole(fd, Buffer.from(`${line}\n`));
+		const headerBytes = Buffer.from(`${encodeHeader(header)}\n`);
+		writeWhole(fd, headerBytes);
+		const log = new SessionLog(file, fd, headerBytes, header.session, signing);
+		const attest = await signSshsig(signing.identity, attestMessage(headerBytes.subarray(0, -1)));
+		log.write({type: 'attest', t: 0, sshsig: compactSshsig(attest)});
 		fsyncSync(fd);
 		syncDirectory(dir);
-		return new SessionLog(file, fd, line);
+		return log;
 	}
 
-	/** Appends one event as one whole line; flush() makes it durable. */
+	/** Appends one event as one whole line, and a signed checkpoint after it when one is due. */
 	append(event: RunEvent): void {
-		if (this.isBroken) throw new LogWriteError(`the session log ${this.file} could not be written earlier; nothing more is recorded`);
-		// Encoded to bytes once: the same bytes are written and hashed.
-		const bytes = Buffer.from(`${encodeEvent(this.seq + 1, this.prev, event)}\n`);
-		try {
-			writeWhole(this.fd, bytes);
-		} catch (error) {
-			this.isBroken = true;
-			throw new LogWriteError(`cannot write the session log ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-		}
-		this.seq++;
-		this.prev = hashLine(bytes.subarray(0, bytes.length - 1));
+		if (this.isSealed) throw new LogWriteError(`the session log ${this.file} is sealed; nothing more can be recorded`);
+		this.write(event);
+		const isOutputDue = event.type === 'output-recorded' && event.t - this.lastCheckpointT >= outputCheckpointUs;
+		if (checkpointAfter.has(event.type) || isOutputDue) this.checkpoint(event.t);
+	}
+
+	/** Signs the chain head with the session key. */
+	checkpoint(t: number): void {
+		this.lastCheckpointT = t;
+		this.write({type: 'checkpoint', t, sig: sign(null, headText('checkpoint', this.session, this.seq + 1, this.prev), this.signing.sessionKey).toString('base64')});
+	}
+
+	/** The last line, signed by the session key and the identity; then `session.jsonl.sig` over the whole file. */
+	async seal(t: number): Promise<void> {
+		if (this.isBroken || this.isSealed) return;
+		const text = headText('seal', this.session, this.seq + 1, this.prev);
+		const sshsig = await signSshsig(this.signing.identity, text);
+		const seal: AuditRecord = {type: 'seal', t, sig: sign(null, text, this.signing.sessionKey).toString('base64'), sshsig: compactSshsig(sshsig)};
+		this.write(seal);
+		this.isSealed = true;
+		this.flush();
+		const whole = await signSshsigDigest(this.signing.identity, this.fileHash.digest());
+		writeFileSync(`${this.file}.sig`, whole, {mode: 0o644, flag: 'wx'});
 	}
 
 	flush(): void {
@@ -67,6 +94,21 @@ export class SessionLog {
 		} finally {
 			closeSync(this.fd);
 		}
+	}
+
+	private write(record: LogRecord): void {
+		if (this.isBroken) throw new LogWriteError(`the session log ${this.file} could not be written earlier; nothing more is recorded`);
+		// Encoded to bytes once: the same bytes are written and hashed.
+		const bytes = Buffer.from(`${encodeEvent(this.seq + 1, this.prev, record)}\n`);
+		try {
+			writeWhole(this.fd, bytes);
+		} catch (error) {
+			this.isBroken = true;
+			throw new LogWriteError(`cannot write the session log ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+		}
+		this.seq++;
+		this.prev = hashLine(bytes.subarray(0, bytes.length - 1));
+		this.fileHash.update(bytes);
 	}
 }
 

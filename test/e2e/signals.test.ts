@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {isAlive} from '../helpers/procs.js';
-import {binRunbook} from '../helpers/cli.js';
+import {binRunbook, isolatedEnv, runCli} from '../helpers/cli.js';
 
 
 describe('a signal ends the run as aborted, stops the running step and records why', () => {
@@ -14,7 +14,7 @@ describe('a signal ends the run as aborted, stops the running step and records w
 			const pidFile = path.join(dir, 'step.pid');
 			const file = path.join(dir, 'slow.yaml');
 			writeFileSync(file, `version: 1\nname: Slow\nphases:\n  - id: p\n    steps:\n      - id: slow\n        run: echo $$ > ${pidFile}; sleep 60\n      - id: never\n        run: touch ${dir}/never\n`);
-			const child = spawn(process.execPath, [binRunbook, 'run', file, '--log-dir', path.join(dir, 'sessions')], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, CI: 'true'}});
+			const child = spawn(process.execPath, [binRunbook, 'run', file, '--log-dir', path.join(dir, 'sessions')], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, ...isolatedEnv, CI: 'true'}});
 			let out = '';
 			child.stdout.on('data', (d) => (out += d));
 			await expect.poll(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', {timeout: 10_000}).toBe(true);
@@ -26,8 +26,10 @@ describe('a signal ends the run as aborted, stops the running step and records w
 			expect(isAlive(stepPid)).toBe(false);
 			expect(existsSync(path.join(dir, 'never'))).toBe(false);
 			const [id] = readdirSync(path.join(dir, 'sessions'));
-			const types = readFileSync(path.join(dir, 'sessions', id!, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).type);
-			expect(types.slice(-3)).toEqual(['command-cancel-requested', 'command-exited', 'session-ended']);
+			const types = readFileSync(path.join(dir, 'sessions', id!, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).type).filter((type) => type !== 'checkpoint');
+			expect(types.slice(-4)).toEqual(['command-cancel-requested', 'command-exited', 'session-ended', 'seal']);
+			const verified = runCli(['verify', path.join(dir, 'sessions', id!)]);
+			expect(verified.stdout).toMatch(/^VALID/m);
 		});
 	}
 });

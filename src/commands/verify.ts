@@ -1,0 +1,27 @@
+// `runbook verify`: checks a session log and exits with its verdict.
+import {parseAllowedSigners} from '../core/audit/allowed-signers.js';
+import {verdictExitCodes, verifyLog, type Trust} from '../core/audit/verify.js';
+import {readSession, readText} from '../store/session-files.js';
+import {ownPublicKeys} from '../store/identity.js';
+
+export class VerifyUsageError extends Error {}
+
+export async function verifyCommand(options: {session: string; sessions: string; allowedSigners?: string; principal?: string; isJson: boolean}): Promise<number> {
+	const read = readSession(options.session, options.sessions);
+	if (!read.ok) throw new VerifyUsageError(read.problem);
+	let trust: Trust;
+	if (options.allowedSigners !== undefined) {
+		const file = readText(options.allowedSigners);
+		if (!file.ok) throw new VerifyUsageError(`--allowed-signers: ${file.problem}`);
+		const {signers, problems} = parseAllowedSigners(file.text);
+		if (problems.length > 0) throw new VerifyUsageError(`${options.allowedSigners}: ${problems[0]}`);
+		trust = {allowedSigners: signers, ...(options.principal !== undefined ? {principal: options.principal} : {})};
+	} else {
+		if (options.principal !== undefined) throw new VerifyUsageError('--principal needs --allowed-signers');
+		trust = {ownKeys: await ownPublicKeys()};
+	}
+	const report = verifyLog(read.files.bytes, read.files.sig, trust);
+	if (options.isJson) process.stdout.write(`${JSON.stringify({file: read.files.log, ...report}, null, 2)}\n`);
+	else process.stdout.write(`${read.files.log}\n${report.summary}\n${report.warnings.map((w) => `warning: ${w}\n`).join('')}`);
+	return verdictExitCodes[report.verdict];
+}

@@ -1,0 +1,33 @@
+// The log's own records, beside the run's events: the identity's attestation of the header,
+// signed checkpoints of the chain head, and the seal. The fold ignores them. Pure.
+import {decisionTypes, type EventType, type RunEvent} from '../run/events.js';
+
+export type AuditRecord =
+	/** Line 1: the identity's SSHSIG over the header, binding the session key to the operator. */
+	| {type: 'attest'; t: number; sshsig: string}
+	/** The session key's Ed25519 signature over the chain head: every line before is covered. */
+	| {type: 'checkpoint'; t: number; sig: string}
+	/** The last line: the session key and the identity both sign the final chain head. */
+	| {type: 'seal'; t: number; sig: string; sshsig: string};
+
+export type LogRecord = RunEvent | AuditRecord;
+
+export const auditTypes = new Set(['attest', 'checkpoint', 'seal']);
+
+/** After these a checkpoint is signed at once; during output, at least every `outputCheckpointUs`. */
+export const checkpointAfter: ReadonlySet<EventType> = new Set<EventType>([...decisionTypes, 'command-started', 'command-exited', 'phase-ended']);
+export const outputCheckpointUs = 5_000_000;
+
+export function isAuditRecord(record: LogRecord): record is AuditRecord {
+	return auditTypes.has(record.type);
+}
+
+/** What the identity signs in `attest`: the header line's bytes, marked as such. */
+export function attestMessage(headerLine: Uint8Array): Buffer {
+	return Buffer.concat([Buffer.from('runbook-header/1\n'), headerLine]);
+}
+
+/** What a checkpoint or the seal signs: the session, its own position, and the chain head before it. */
+export function headText(kind: 'checkpoint' | 'seal', session: string, seq: number, prev: string): Buffer {
+	return Buffer.from(`runbook-${kind}/1\n${session}\n${seq}\n${prev}\n`);
+}

@@ -1,0 +1,79 @@
+// The operator's signing identity: a key offered by ssh-agent (chosen by fingerprint in the
+// settings when there are several), else an Ed25519 key runbook creates for the operator.
+import {createPrivateKey, generateKeyPairSync, sign, type KeyObject} from 'node:crypto';
+import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import Conf from 'conf';
+import type {IdentitySigner} from '../core/audit/signer.js';
+import {ed25519Blob, fingerprint, formatPublicKey, keyTypeOf, sshString} from '../core/audit/ssh-wire.js';
+import {agentSign, listAgentKeys, type AgentKey} from './ssh-agent.js';
+
+type Settings = {identityFingerprint?: string};
+
+/** runbook's settings; tests point them at a temporary folder with XDG_CONFIG_HOME. */
+export function settings(): Conf<Settings> {
+	return new Conf<Settings>({projectName: 'runbook', projectSuffix: '', configName: 'settings'});
+}
+
+export function configDir(): string {
+	return path.dirname(settings().path);
+}
+
+const keyFile = () => path.join(configDir(), 'identity_ed25519');
+
+export type IdentityChoice = {signer: IdentitySigner; agentKeys: AgentKey[]; keyFile?: string; note?: string};
+
+/** Finds the identity to sign with; creates the local key the first time it is needed. */
+export async function loadIdentity(env: NodeJS.ProcessEnv = process.env): Promise<IdentityChoice> {
+	const socket = env.SSH_AUTH_SOCK;
+	let agentKeys: AgentKey[] = [];
+	let note: string | undefined;
+	if (socket) {
+		try {
+			agentKeys = (await listAgentKeys(socket)).filter((k) => ['ssh-ed25519', 'ssh-rsa'].includes(keyTypeOf(k.blob)) || keyTypeOf(k.blob).startsWith('ecdsa-sha2-nistp'));
+		} catch (error) {
+			note = `${(error as Error).message}; using runbook's own key`;
+		}
+	}
+	if (agentKeys.length > 0) {
+		const wanted = settings().get('identityFingerprint');
+		const chosen = (wanted && agentKeys.find((k) => fingerprint(k.blob) === wanted)) || agentKeys[0]!;
+		if (wanted && fingerprint(chosen.blob) !== wanted) note = `no agent key has the configured fingerprint ${wanted}; using ${fingerprint(chosen.blob)}`;
+		return {signer: {publicKey: chosen.blob, source: 'agent', sign: (data) => agentSign(socket!, chosen.blob, data)}, agentKeys, ...(note ? {note} : {})};
+	}
+	const {privateKey, file} = localKey();
+	const publicKey = ed25519Blob(privateKey);
+	return {
+		signer: {publicKey, source: 'local', sign: async (data) => Buffer.concat([sshString('ssh-ed25519'), sshString(sign(null, data, privateKey))])},
+		agentKeys,
+		keyFile: file,
+		...(note ? {note} : {}),
+	};
+}
+
+function localKey(): {privateKey: KeyObject; file: string} {
+	const file = keyFile();
+	if (existsSync(file)) return {privateKey: createPrivateKey(readFileSync(file)), file};
+	mkdirSync(path.dirname(file), {recursive: true, mode: 0o700});
+	const {privateKey} = generateKeyPairSync('ed25519');
+	// `wx`: two first runs at once must not overwrite each other's key.
+	writeFileSync(file, privateKey.export({format: 'pem', type: 'pkcs8'}), {mode: 0o600, flag: 'wx'});
+	chmodSync(file, 0o600);
+	writeFileSync(`${file}.pub`, `${formatPublicKey(ed25519Blob(privateKey), 'runbook')}\n`, {mode: 0o644});
+	return {privateKey, file};
+}
+
+/** The keys a log of this operator may be signed by: their agent's and runbook's own, if made. */
+export async function ownPublicKeys(env: NodeJS.ProcessEnv = process.env): Promise<Buffer[]> {
+	const keys: Buffer[] = [];
+	if (env.SSH_AUTH_SOCK) {
+		try {
+			keys.push(...(await listAgentKeys(env.SSH_AUTH_SOCK)).map((k) => k.blob));
+		} catch {
+			// No agent to ask: only runbook's own key can be the operator's.
+		}
+	}
+	const file = keyFile();
+	if (existsSync(file)) keys.push(ed25519Blob(createPrivateKey(readFileSync(file))));
+	return keys;
+}

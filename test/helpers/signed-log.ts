@@ -1,0 +1,48 @@
+// Builds sealed session logs with fixed keys and a fixed clock, through the real SessionLog.
+import {createPrivateKey, sign, type KeyObject} from 'node:crypto';
+import {mkdtempSync, readFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {logFormat} from '../../src/core/audit/entry.js';
+import type {IdentitySigner} from '../../src/core/audit/signer.js';
+import {ed25519Blob, fingerprint, formatPublicKey, sshString} from '../../src/core/audit/ssh-wire.js';
+import type {RunEvent} from '../../src/core/run/events.js';
+import {SessionLog} from '../../src/store/session-log.js';
+
+/** An Ed25519 private key from a 32-byte seed (PKCS#8 DER with the seed at the end). */
+export function keyFromSeed(seed: number): KeyObject {
+	const prefix = Buffer.from('302e020100300506032b657004220420', 'hex');
+	return createPrivateKey({key: Buffer.concat([prefix, Buffer.alloc(32, seed)]), format: 'der', type: 'pkcs8'});
+}
+
+export function localSigner(key: KeyObject): IdentitySigner {
+	return {publicKey: ed25519Blob(key), source: 'local', sign: async (data) => Buffer.concat([sshString('ssh-ed25519'), sshString(sign(null, data, key))])};
+}
+
+export const identityKey = keyFromSeed(7);
+export const sessionSeedKey = keyFromSeed(9);
+
+/** Writes `events` as a sealed session (unless `isSealed: false`) and returns the files' bytes. */
+export async function writeLog(events: RunEvent[], options: {identity?: KeyObject; session?: KeyObject; isSealed?: boolean; dir?: string} = {}) {
+	const identity = options.identity ?? identityKey;
+	const sessionKey = options.session ?? sessionSeedKey;
+	const dir = options.dir ?? path.join(mkdtempSync(path.join(os.tmpdir(), 'runbook-signed-')), 'session');
+	const signer = localSigner(identity);
+	const log = await SessionLog.create(dir, {
+		format: logFormat,
+		session: '20261122T090000Z-golden',
+		tool: {name: 'runbook', version: '0.1.0'},
+		wall: '2026-11-22T09:00:00.000Z',
+		runbook: {path: '/srv/runbooks/billing.yaml', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'},
+		operator: {user: 'alice', host: 'deploy-1'},
+		identity: {key: formatPublicKey(signer.publicKey), fingerprint: fingerprint(signer.publicKey), source: 'local'},
+		skey: formatPublicKey(ed25519Blob(sessionKey)),
+		term: {cols: 80, rows: 24},
+		pid: 4242,
+	}, {sessionKey, identity: signer});
+	for (const event of events) log.append(event);
+	if (options.isSealed !== false) await log.seal(events.at(-1)?.t ?? 0);
+	log.close();
+	const file = path.join(dir, 'session.jsonl');
+	return {file, bytes: readFileSync(file), sig: options.isSealed === false ? undefined : readFileSync(`${file}.sig`, 'utf8')};
+}
