@@ -17,6 +17,7 @@ import {readRunbookFile} from './store/runbook-file.js';
 import {SessionLog} from './store/session-log.js';
 import {newSessionId, sessionsDir} from './store/sessions-dir.js';
 import {LiveSession} from './session/live.js';
+import {minSecretLength} from './core/audit/redact.js';
 import {verifyCommand, VerifyUsageError} from './commands/verify.js';
 import {keysCommand} from './commands/keys.js';
 import {loadIdentity, type IdentityChoice} from './store/identity.js';
@@ -192,6 +193,7 @@ async function runCommand(args: string[]): Promise<number> {
 	const file = positionals[0]!;
 	const {runbook, sha256} = loadRunbook(file);
 	const vars = parseVars(runbook, (values.var as string[] | undefined) ?? []);
+	const secrets = secretEnvValues(runbook);
 	const from = values.from as string | undefined;
 	if (from !== undefined && !runbook.phases.some((p) => p.steps.some((s) => s.id === from))) {
 		throw new UsageError(`--from: no step \`${from}\` in ${file}${suggest(from, runbook.phases.flatMap((p) => p.steps.map((s) => s.id)))}`);
@@ -235,6 +237,7 @@ async function runCommand(args: string[]): Promise<number> {
 		sink: log,
 		clock,
 		isDecisionDurable: (event) => decisionTypes.has(event.type),
+		secrets,
 	});
 	// A signal ends the session as aborted: the running step's tree is stopped and the reason recorded.
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -283,6 +286,14 @@ async function loadSigningIdentity(): Promise<IdentityChoice> {
 	}
 }
 
+/** The values of secret env variables, to mask everywhere; too short a secret cannot be masked safely. */
+function secretEnvValues(runbook: Runbook): Array<{name: string; value: string}> {
+	const secrets = secretNames(runbook).env.flatMap((name) => (process.env[name] ? [{name, value: process.env[name]!}] : []));
+	const short = secrets.filter((s) => s.value.length < minSecretLength).map((s) => s.name);
+	if (short.length > 0) throw new UsageError(`secret ${short.map((n) => `\`${n}\``).join(', ')} ${short.length === 1 ? 'is' : 'are'} shorter than ${minSecretLength} characters; runbook cannot mask so short a value without masking ordinary text, so it refuses to run`);
+	return secrets;
+}
+
 /** `--var k=v` values, checked against the runbook: a known name, and its pattern. */
 function parseVars(runbook: Runbook, given: string[]): Record<string, string> {
 	const known = new Map<string, string | undefined>(Object.entries(runbook.vars).map(([k, v]) => [k, v.pattern]));
@@ -297,6 +308,7 @@ function parseVars(runbook: Runbook, given: string[]): Record<string, string> {
 		if (!known.has(name)) throw new UsageError(`--var ${name}: the runbook has no var \`${name}\`${suggest(name, [...known.keys()])}`);
 		const pattern = known.get(name);
 		if (pattern !== undefined && !new RegExp(pattern).test(value)) throw new UsageError(`--var ${name}: ${secrets.includes(name) ? 'the value' : `\`${value}\``} does not match \`${pattern}\``);
+		if (secrets.includes(name) && value.length < minSecretLength) throw new UsageError(`--var ${name}: a secret must be at least ${minSecretLength} characters; a shorter one cannot be masked safely`);
 		vars[name] = value;
 	}
 	return vars;

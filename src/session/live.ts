@@ -11,6 +11,8 @@ import {resolveCommand} from '../core/run/command.js';
 import {secretNames, type Runbook, type Step} from '../core/runbook/model.js';
 import type {SessionOptions} from '../core/run/events.js';
 import {runCommand, type RunningCommand} from '../exec/run-command.js';
+import {StreamRedactor} from '../core/audit/redact.js';
+import {redactEvent} from '../core/audit/redact-event.js';
 import type {Clock} from './clock.js';
 
 /** Where events go before they are folded: the session log, in a live run. */
@@ -45,6 +47,8 @@ export type LiveSessionConfig = {
 	chunkChars?: number;
 	/** Output waits at most this long before it is recorded. @default 50 */
 	chunkMs?: number;
+	/** Secret values known at the start (secret env values); secret vars are added as they are given. */
+	secrets?: Array<{name: string; value: string}>;
 };
 
 type Listener = () => void;
@@ -61,7 +65,10 @@ export class LiveSession {
 	private cancelWake: (() => void) | undefined;
 	private readonly listeners = new Set<Listener>();
 	private readonly eventListeners = new Set<(event: RunEvent) => void>();
-	private pending = {stream: 'out' as 'out' | 'err', text: '', step: ''};
+	private pending = {stream: 'out' as 'out' | 'err', text: '', step: '', redacted: 0};
+	/** Masks secrets before anything is recorded or drawn; one fork per output stream of a command. */
+	private readonly redactor: StreamRedactor;
+	private streams = {out: new StreamRedactor(), err: new StreamRedactor()};
 	private flushTimer: NodeJS.Timeout | undefined;
 	private isPumping = false;
 	private isNotifyQueued = false;
@@ -76,6 +83,7 @@ export class LiveSession {
 
 	constructor(private readonly config: LiveSessionConfig) {
 		this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+		this.redactor = new StreamRedactor(config.secrets ?? []);
 	}
 
 	start(): void {
@@ -84,7 +92,7 @@ export class LiveSession {
 		const secretVars = secretNames(runbook).vars;
 		for (const [name, value] of Object.entries(vars)) {
 			const isSecret = secretVars.includes(name);
-			if (isSecret) this.secrets.set(name, value);
+			if (isSecret) this.learnSecret(name, value);
 			this.record({type: 'var-set', var: name, ...(isSecret ? {} : {value}), isSecret, source: 'flag'});
 		}
 		this.pump();
@@ -124,7 +132,7 @@ export class LiveSession {
 			const name = this.decision.kind === 'var' ? this.decision.var : this.decision.spec.var;
 			const isSecret = this.decision.kind === 'var' ? this.decision.spec.secret : this.decision.spec.isSecret;
 			const value = answerValue(intent.value, this.decision.spec.default);
-			if (isSecret) this.secrets.set(name, value);
+			if (isSecret) this.learnSecret(name, value);
 		}
 		this.decision = undefined;
 		if (intent.kind === 'abort' && this.command) {
@@ -136,6 +144,11 @@ export class LiveSession {
 		this.guarded(() => this.recordAll(result.events));
 		this.pump();
 		return undefined;
+	}
+
+	private learnSecret(name: string, value: string) {
+		this.secrets.set(name, value);
+		this.redactor.addSecret(name, value);
 	}
 
 	/** Stops the running command: the cancel is recorded before the kill. */
@@ -220,6 +233,7 @@ export class LiveSession {
 		// Write-ahead: the start is on disk before the process exists.
 		this.sync();
 		const needsStdout = step.capture !== undefined || step.expect.stdout !== undefined;
+		this.streams = {out: this.redactor.fork(), err: this.redactor.fork()};
 		this.command = runCommand({
 			script: resolved.script,
 			cwd,
@@ -233,6 +247,10 @@ export class LiveSession {
 		void this.command.done.then((result) => {
 			if (syncTimer) clearInterval(syncTimer);
 			this.command = undefined;
+			for (const stream of ['out', 'err'] as const) {
+				const rest = this.streams[stream].end();
+				this.addMasked(step.id, stream, rest.text, rest.count);
+			}
 			this.flushOutput();
 			const {code, signal, isTimedOut, durationMs, bytes, error} = result;
 			try {
@@ -247,8 +265,14 @@ export class LiveSession {
 	}
 
 	private addOutput(step: string, stream: 'out' | 'err', text: string) {
+		const masked = this.streams[stream].push(text);
+		this.addMasked(step, stream, masked.text, masked.count);
+	}
+
+	private addMasked(step: string, stream: 'out' | 'err', text: string, redacted: number) {
+		if (!text) return;
 		if (this.pending.text && (this.pending.stream !== stream || this.pending.step !== step)) this.flushOutput();
-		this.pending = {stream, step, text: this.pending.text + text};
+		this.pending = {stream, step, text: this.pending.text + text, redacted: this.pending.redacted + redacted};
 		if (this.pending.text.length >= (this.config.chunkChars ?? 32 * 1024)) this.flushOutput();
 		else this.flushTimer ??= setTimeout(() => this.flushOutput(), this.config.chunkMs ?? 50);
 	}
@@ -256,12 +280,12 @@ export class LiveSession {
 	private flushOutput() {
 		if (this.flushTimer) clearTimeout(this.flushTimer);
 		this.flushTimer = undefined;
-		const {stream, step, text} = this.pending;
+		const {stream, step, text, redacted} = this.pending;
 		if (!text) return;
-		this.pending = {stream, step, text: ''};
+		this.pending = {stream, step, text: '', redacted: 0};
 		if (this.logProblem) return;
 		try {
-			this.record({type: 'output-recorded', step, stream, text});
+			this.record({type: 'output-recorded', step, stream, text, ...(redacted > 0 ? {redacted} : {})});
 		} catch (error) {
 			this.failLog(error);
 		}
@@ -275,7 +299,8 @@ export class LiveSession {
 	private record(draft: Draft) {
 		const t = Math.max(this.state.lastT, this.config.clock.now());
 		const {type, ...fields} = draft;
-		const event = {type, t, ...fields} as RunEvent;
+		// Output was masked as it streamed; every other event's free text is masked here.
+		const event = type === 'output-recorded' ? ({type, t, ...fields} as RunEvent) : redactEvent({type, t, ...fields} as RunEvent, this.redactor);
 		// Durable events are written now and synced at the next barrier: before a command starts,
 		// and before the session waits for anyone. A confirmation and its command share one sync.
 		this.config.sink.append(event);

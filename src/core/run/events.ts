@@ -34,7 +34,8 @@ export type RunEvent =
 	| {type: 'step-started'; t: number; step: string}
 	| {type: 'step-confirmed'; t: number; step: string; by: Actor; how: 'enter' | 'typed' | 'pre-approved'}
 	| {type: 'command-started'; t: number; step: string; attempt: number; command: string; cwd: string; timeoutMs?: number}
-	| {type: 'output-recorded'; t: number; step: string; stream: 'out' | 'err'; text: string}
+	/** `redacted`: how many secrets or tokens were masked in `text`, when any were. */
+	| {type: 'output-recorded'; t: number; step: string; stream: 'out' | 'err'; text: string; redacted?: number}
 	| {type: 'command-cancel-requested'; t: number; step: string; by: Actor}
 	| {type: 'command-exited'; t: number; step: string; attempt: number; code: number | null; signal: string | null; isTimedOut: boolean; durationMs: number; bytes: [number, number]; error?: string}
 	| {type: 'var-captured'; t: number; step: string; var: string; value: string}

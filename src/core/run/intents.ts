@@ -2,6 +2,7 @@
 // A key is not an event: Enter means "confirmed" only while a confirmation is waiting. Pure.
 import {rollbackPlan, type Decision, type Draft} from './next.js';
 import type {RunState} from './state.js';
+import {minSecretLength} from '../audit/redact.js';
 
 export type Intent =
 	| {kind: 'confirm'; text?: string}
@@ -29,9 +30,9 @@ export function applyIntent(state: RunState, decision: Decision | undefined, int
 		case 'var': {
 			if (intent.kind !== 'answer') break;
 			const value = answerValue(intent.value, decision.spec.default);
-			const problem = valueProblem(value, decision.spec.pattern);
-			if (problem) return {problem};
 			const isSecret = decision.spec.secret ?? false;
+			const problem = valueProblem(value, decision.spec.pattern, isSecret);
+			if (problem) return {problem};
 			return {events: [{type: 'var-set', var: decision.var, ...(isSecret ? {} : {value}), isSecret, source: 'operator'}]};
 		}
 		case 'preconditions':
@@ -51,9 +52,9 @@ export function applyIntent(state: RunState, decision: Decision | undefined, int
 		case 'ask': {
 			if (intent.kind !== 'answer') break;
 			const value = answerValue(intent.value, decision.spec.default);
-			const problem = valueProblem(value, decision.spec.pattern);
-			if (problem) return {problem};
 			const isSecret = decision.spec.isSecret;
+			const problem = valueProblem(value, decision.spec.pattern, isSecret);
+			if (problem) return {problem};
 			return {events: [{type: 'input-given', step: decision.step, var: decision.spec.var, ...(isSecret ? {} : {value}), isSecret, by}, {type: 'step-succeeded', step: decision.step}]};
 		}
 		case 'wait':
@@ -80,8 +81,9 @@ export function answerValue(typed: string, fallback: string | undefined): string
 	return typed === '' && fallback !== undefined ? fallback : typed;
 }
 
-function valueProblem(value: string, pattern: string | undefined): string | undefined {
+function valueProblem(value: string, pattern: string | undefined, isSecret: boolean): string | undefined {
 	if (value === '') return 'a value is required';
+	if (isSecret && value.length < minSecretLength) return `a secret must be at least ${minSecretLength} characters: a shorter one cannot be masked safely`;
 	// The value itself is not echoed: it may be a secret.
 	if (pattern !== undefined && !new RegExp(pattern).test(value)) return `the value does not match \`${pattern}\``;
 	return undefined;

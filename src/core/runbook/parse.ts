@@ -5,6 +5,7 @@ import {closest, type Problem} from './shape.js';
 import {parseDuration, type Runbook, type Step} from './model.js';
 import {templateNames, badTemplates} from './template.js';
 import {parseCondition} from './condition.js';
+import {minSecretLength} from '../audit/redact.js';
 
 /** A problem located in the file; line and column count from 1. */
 export type LocatedProblem = {line: number; col: number; message: string};
@@ -96,6 +97,9 @@ function checkMeaning(spec: RunbookSpec): Problem[] {
 
 	for (const [name, v] of Object.entries(spec.vars ?? {})) {
 		regex(v.pattern, ['vars', name, 'pattern']);
+		if (v.secret && v.default !== undefined && v.default.length < minSecretLength) {
+			problems.push({path: ['vars', name, 'default'], message: `the default of secret \`${name}\` is shorter than ${minSecretLength} characters; so short a secret cannot be masked safely`});
+		}
 		if (v.pattern && v.default !== undefined && safeTest(v.pattern, v.default) === false) {
 			problems.push({path: ['vars', name, 'default'], message: `the default \`${v.default}\` of \`${name}\` does not match its pattern \`${v.pattern}\``});
 		}
