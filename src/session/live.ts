@@ -24,6 +24,9 @@ export type EventSink = {
 	flushSoon?(): void;
 };
 
+/** Output held back for redaction is released after this long without new output. */
+const quietMs = 250;
+
 /** While a command runs, the log is pushed to disk in the background this often. */
 const backgroundSyncMs = 250;
 
@@ -74,6 +77,7 @@ export class LiveSession {
 	private isNotifyQueued = false;
 	private lastNotifiedAt = -Infinity;
 	private isSyncDue = false;
+	private quietTimer: NodeJS.Timeout | undefined;
 	private logProblem: string | undefined;
 	/** Events that wait for the running command to exit (an abort while it runs). */
 	private afterCommand: Draft[] | undefined;
@@ -247,11 +251,8 @@ export class LiveSession {
 		void this.command.done.then((result) => {
 			if (syncTimer) clearInterval(syncTimer);
 			this.command = undefined;
-			for (const stream of ['out', 'err'] as const) {
-				const rest = this.streams[stream].end();
-				this.addMasked(step.id, stream, rest.text, rest.count);
-			}
-			this.flushOutput();
+			if (this.quietTimer) clearTimeout(this.quietTimer);
+			this.releaseHeld(step.id);
 			const {code, signal, isTimedOut, durationMs, bytes, error} = result;
 			try {
 				this.record({type: 'command-exited', step: step.id, attempt, code, signal, isTimedOut, durationMs, bytes, ...(error ? {error} : {})});
@@ -267,6 +268,18 @@ export class LiveSession {
 	private addOutput(step: string, stream: 'out' | 'err', text: string) {
 		const masked = this.streams[stream].push(text);
 		this.addMasked(step, stream, masked.text, masked.count);
+		// A line with no end yet (a prompt, a progress bar) is held back only while output flows.
+		if (this.quietTimer) clearTimeout(this.quietTimer);
+		this.quietTimer = setTimeout(() => this.releaseHeld(step), quietMs);
+	}
+
+	private releaseHeld(step: string) {
+		this.quietTimer = undefined;
+		for (const stream of ['out', 'err'] as const) {
+			const held = this.streams[stream].end();
+			this.addMasked(step, stream, held.text, held.count);
+		}
+		this.flushOutput();
 	}
 
 	private addMasked(step: string, stream: 'out' | 'err', text: string, redacted: number) {

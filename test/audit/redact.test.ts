@@ -92,6 +92,15 @@ describe('redaction', () => {
 		}
 	});
 
+	it('releases a complete line at once; holds back only what could still become a match', () => {
+		const redactor = new StreamRedactor([{name: 'db_password', value: secret}]);
+		expect(redactor.push('migrations applied\n').text).toBe('migrations applied\n');
+		expect(redactor.push('password is S3cr').text).toBe('password is ');
+		expect(redactor.push('3t-Pa55w0rd! ok\n').text).toBe('[REDACTED:db_password] ok\n');
+		expect(redactor.push('Downloading 45%').text).toBe('Downloading ');
+		expect(redactor.end().text).toBe('45%');
+	});
+
 	it('a secret learned mid-run is masked from then on, in forks too', () => {
 		const redactor = new StreamRedactor();
 		const fork = redactor.fork();

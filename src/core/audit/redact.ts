@@ -77,11 +77,14 @@ export class StreamRedactor {
 		return copy;
 	}
 
-	/** Masked text that is safe to emit now; the rest waits for the next chunk or end(). */
+	/**
+	 * Masked text that is safe to emit now. Held back is only what could still become a match:
+	 * the longest tail that begins a secret form, a trailing run of non-space characters (token
+	 * shapes have no spaces), or an unfinished private key block. A whole line goes out at once.
+	 */
 	push(text: string): Redacted {
 		const whole = this.carry + text;
-		const holdBack = Math.max(this.needles[0]?.text.length ?? 0, tokenMaxChars) - 1;
-		let cut = Math.max(0, whole.length - holdBack);
+		let cut = Math.min(whole.length - this.partialNeedleAt(whole), trailingWordAt(whole), partialPemHeaderAt(whole));
 		// An unfinished private key block waits for its END (or is masked whole once too long).
 		const open = openPemAt(whole);
 		if (open !== undefined && whole.length - open < pemMaxChars) cut = Math.min(cut, open);
@@ -90,7 +93,17 @@ export class StreamRedactor {
 		return {text: masked, count};
 	}
 
-	/** Everything held back, masked. */
+	/** How long the tail of `text` is that some secret form starts with (0: none). */
+	private partialNeedleAt(text: string): number {
+		const longest = Math.min(text.length, (this.needles[0]?.text.length ?? 1) - 1);
+		for (let length = longest; length > 0; length--) {
+			const tail = text.slice(-length);
+			if (this.needles.some((n) => n.text.startsWith(tail))) return length;
+		}
+		return 0;
+	}
+
+	/** Everything held back, masked. Safe to call at any time: the stream goes on afterwards. */
 	end(): Redacted {
 		const rest = this.carry;
 		this.carry = '';
@@ -102,6 +115,21 @@ export class StreamRedactor {
 	redact(text: string): Redacted {
 		return maskUpTo(text, text.length, this.needles, true);
 	}
+}
+
+/** Where an unfinished last line starts if it could still become a private key's BEGIN line. */
+function partialPemHeaderAt(text: string): number {
+	const start = text.lastIndexOf('\n') + 1;
+	const line = text.slice(start);
+	const opening = '-----BEGIN ';
+	const couldBe = line.length <= opening.length ? opening.startsWith(line) && line.length > 0 : line.startsWith(opening) && /^[A-Z0-9 ]*-{0,5}$/.test(line.slice(opening.length));
+	return couldBe ? start : text.length;
+}
+
+/** Where a trailing run of non-space characters starts, if it is short enough to become a token. */
+function trailingWordAt(text: string): number {
+	const match = /\S+$/.exec(text);
+	return match && match[0].length < tokenMaxChars ? match.index : text.length;
 }
 
 /** Masks matches in `text`, emitting up to `cut` (extended to the end of any match that crosses it). */
