@@ -249,7 +249,7 @@ async function runCommand(args: string[]): Promise<number> {
 			session.start();
 			const final = await session.ended;
 			await app.waitUntilExit();
-			await sealLog(log, final);
+			await sealLog(log, final, session.logFailure);
 			return exitCodeFor(final.ended?.status);
 		}
 		const printer = new PlainPrinter();
@@ -259,7 +259,7 @@ async function runCommand(args: string[]): Promise<number> {
 		});
 		session.start();
 		const final = await session.ended;
-		await sealLog(log, final);
+		await sealLog(log, final, session.logFailure);
 		process.stdout.write(`log: ${log.file}\n`);
 		return exitCodeFor(final.ended?.status);
 	} finally {
@@ -268,7 +268,11 @@ async function runCommand(args: string[]): Promise<number> {
 }
 
 /** Seals a session that ended on record; a log that could not take its end stays unsealed (INCOMPLETE). */
-async function sealLog(log: SessionLog, final: RunState) {
+async function sealLog(log: SessionLog, final: RunState, logFailure: string | undefined) {
+	if (logFailure) {
+		process.stderr.write(`runbook: ${logFailure}; the run stopped before its next command. What was written stays as it is (\`runbook verify\` calls it INCOMPLETE).\n`);
+		return;
+	}
 	try {
 		await log.seal(final.lastT);
 	} catch (error) {
@@ -320,6 +324,9 @@ function reportBug(error: unknown) {
 	process.exit(70);
 }
 process.on('uncaughtException', reportBug);
+// Past a file-size limit the kernel would kill us with SIGXFSZ; ignored, the write fails with
+// EFBIG instead, and the session stops before its next command and says why.
+process.on('SIGXFSZ', () => {});
 process.on('unhandledRejection', reportBug);
 
 main(process.argv.slice(2)).then(

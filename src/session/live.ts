@@ -102,6 +102,11 @@ export class LiveSession {
 		this.pump();
 	}
 
+	/** Why the log could not be written, when it could not: the run stopped before its next command. */
+	get logFailure(): string | undefined {
+		return this.logProblem;
+	}
+
 	/** µs since the session started, on its clock. */
 	now(): number {
 		return this.config.clock.now();

@@ -35,13 +35,14 @@ export class SessionLog {
 	 * writes the header and the identity's attestation of it.
 	 */
 	static async create(dir: string, header: LogHeader, signing: LogSigning): Promise<SessionLog> {
+		const headerBytes = Buffer.from(`${encodeHeader(header)}\n`);
+		// Signed before the file exists (an agent may take a while): the two lines then go out back to back.
+		const attest = await signSshsig(signing.identity, attestMessage(headerBytes.subarray(0, -1)));
 		mkdirSync(dir, {recursive: true, mode: 0o750});
 		const file = path.join(dir, 'session.jsonl');
 		const fd = openSync(file, 'wx', 0o640);
-		const headerBytes = Buffer.from(`${encodeHeader(header)}\n`);
 		writeWhole(fd, headerBytes);
 		const log = new SessionLog(file, fd, headerBytes, header.session, signing);
-		const attest = await signSshsig(signing.identity, attestMessage(headerBytes.subarray(0, -1)));
 		log.write({type: 'attest', t: 0, sshsig: compactSshsig(attest)});
 		fsyncSync(fd);
 		syncDirectory(dir);

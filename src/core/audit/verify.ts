@@ -144,13 +144,20 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 		index++;
 	}
 
-	if (!header) return invalid(0, 0, 'no complete header line');
+	if (!header) {
+		if (tornAt === 0) return {verdict: 'INCOMPLETE', summary: 'INCOMPLETE: the header itself is torn; the session stopped as it began, before anything was recorded', lines: 0, isSealed: false, warnings};
+		return invalid(0, 0, 'no complete header line');
+	}
 	// A whole-file signature exists only once sealed: then any change, even to the last newline, is tampering.
 	if (sigText !== undefined && identityKey && (tornAt !== undefined || !isSealed)) {
 		const whole = verifySshsigWhole(data, sigText, identityKey);
 		if (whole) return invalid(index, tornAt ?? offset, `the end of the log was cut or changed after it was sealed (session.jsonl.sig ${whole})`, {session: header.session, signedThrough, lines: index});
 	}
-	if (!isAttested) return invalid(Math.min(index, 1), offset, 'no attestation: the log is unsigned');
+	if (!isAttested) {
+		// Only the header, or a torn attestation after it: the writer stopped at the very start.
+		if (index === 1) return {verdict: 'INCOMPLETE', summary: `INCOMPLETE: the session stopped before its header was attested${tornAt !== undefined ? ` (a torn line at byte ${tornAt})` : ''}; nothing was recorded`, session: header.session, lines: 1, isSealed: false, warnings};
+		return invalid(1, offset, 'no attestation: the log is unsigned');
+	}
 	const signer = signerReport(identityKey!, header, trust);
 	const base = {session: header.session, lines: index, signedThrough, isSealed, signer, warnings};
 
