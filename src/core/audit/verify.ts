@@ -2,7 +2,7 @@
 // every checkpoint and the seal signed, the whole-file signature, and whether the signer is
 // trusted. Bytes in, a verdict out. Pure.
 import {verify as verifySignature} from 'node:crypto';
-import {encodeEvent, encodeHeader, hashLine, logFormat, type LogHeader} from './entry.js';
+import {encodeHeader, hashLine, logFormat, type LogHeader} from './entry.js';
 import {attestMessage, auditTypes, headText} from './records.js';
 import {principalMatches, principalsFor, type AllowedSigner} from './allowed-signers.js';
 import {checkKeySignature, parseSshsig, sshsigSignedData, verifySshsig} from './sshsig.js';
@@ -61,6 +61,15 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 	let index = 0;
 	let tornAt: number | undefined;
 
+	// One decode for the whole file; line by line only when it fails, to find the bad line.
+	let wholeText: string | undefined;
+	try {
+		wholeText = utf8.decode(data);
+	} catch {
+		wholeText = undefined;
+	}
+	let textAt = 0;
+
 	while (offset < data.length) {
 		const end = data.indexOf(0x0a, offset);
 		if (end === -1) {
@@ -72,10 +81,16 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 		const fail = (reason: string) => invalid(index, offset, reason, {session: header?.session, signedThrough, lines: index});
 		if (isSealed) return fail('a line after the seal');
 		let text: string;
-		try {
-			text = utf8.decode(lineBytes);
-		} catch {
-			return fail('not valid UTF-8');
+		if (wholeText !== undefined) {
+			const textEnd = wholeText.indexOf('\n', textAt);
+			text = wholeText.slice(textAt, textEnd);
+			textAt = textEnd + 1;
+		} else {
+			try {
+				text = utf8.decode(lineBytes);
+			} catch {
+				return fail('not valid UTF-8');
+			}
 		}
 		if (text.includes('\r')) return fail('a carriage return (CRLF line ends are not the log format)');
 		let record: Record<string, unknown>;
@@ -105,7 +120,8 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 				return fail('the header does not name a valid identity key and session key');
 			}
 		} else {
-			const {seq, t, type, prev: linePrev, ...rest} = record as {seq: number; t: unknown; type: unknown; prev: unknown};
+			const {t, type, prev: linePrev} = record as {t: unknown; type: unknown; prev: unknown};
+			const rest = record as Record<string, unknown>;
 			if (typeof type !== 'string' || (!runEventTypes.has(type) && !auditTypes.has(type))) return fail(`unknown record type \`${String(type)}\``);
 			if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) return fail('`t` is not a whole number of microseconds');
 			if (t < lastT) return fail(`time goes backwards (${t} µs after ${lastT} µs)`);
@@ -116,7 +132,8 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 				if (isThisOneForeign) return fail(`does not belong here: its \`prev\` does not match line ${index - 1}, nor does line ${index + 1} chain to it (spliced, inserted, or its \`prev\` edited)`);
 				return invalid(index - 1, previousOffset, `changed: its bytes no longer match \`prev\` on line ${index}`, {session: header?.session, signedThrough, lines: index});
 			}
-			if (encodeEvent(seq, prev, {type, t, ...rest} as never) !== text) return fail('not in canonical form (a duplicate key, reordered fields, or extra whitespace)');
+			// Canonical: what the writer's encoder would make of it (the four common keys first, in order).
+			if (!hasCommonKeysFirst(record) || JSON.stringify(record) !== text) return fail('not in canonical form (a duplicate key, reordered fields, or extra whitespace)');
 			lastT = t;
 			if (index === 1) {
 				if (type !== 'attest') return fail('line 1 is not the identity\'s attestation of the header (unsigned log)');
@@ -176,6 +193,17 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 	if (!signer.isTrusted) return {verdict: 'UNTRUSTED', summary: `UNTRUSTED: consistent and sealed, but signed by ${signer.fingerprint}, ${signer.trustedAs}`, ...base};
 	return {verdict: 'VALID', summary: `VALID: ${index} lines, sealed, signed by ${signer.principals.length > 0 ? signer.principals.join(', ') : signer.fingerprint} (${signer.trustedAs})`, ...base};
 }
+
+function hasCommonKeysFirst(record: Record<string, unknown>): boolean {
+	let i = 0;
+	for (const key in record) {
+		if (key !== commonKeys[i]) return false;
+		if (++i === commonKeys.length) return true;
+	}
+	return false;
+}
+
+const commonKeys = ['seq', 't', 'type', 'prev'];
 
 /** The `prev` of the line after the one ending at `end`, if it can be read. */
 function nextPrev(data: Buffer, end: number): string | undefined {
