@@ -3,9 +3,11 @@ import {benchStartup} from './startup.mjs';
 import {benchBigOutput} from './big-output.mjs';
 import {benchStepOverhead} from './step-overhead.mjs';
 import {benchAudit} from './audit.mjs';
+import {benchKill9} from './kill9.mjs';
 
 const only = process.argv[2];
 if (!only || only === 'startup') await benchStartup();
 if (!only || only === 'steps') await benchStepOverhead();
 if (!only || only === 'output') await benchBigOutput();
 if (!only || only === 'audit') await benchAudit();
+if (!only || only === 'kill9') await benchKill9();

@@ -20,7 +20,7 @@ import {LiveSession} from './session/live.js';
 import {minSecretLength} from './core/audit/redact.js';
 import {verifyCommand, VerifyUsageError} from './commands/verify.js';
 import {keysCommand} from './commands/keys.js';
-import {loadIdentity, type IdentityChoice} from './store/identity.js';
+import {configDir, loadIdentity, type IdentityChoice} from './store/identity.js';
 import {ed25519Blob, fingerprint, formatPublicKey} from './core/audit/ssh-wire.js';
 import type {RunState} from './core/run/state.js';
 import {generateKeyPairSync} from 'node:crypto';
@@ -127,7 +127,11 @@ async function main(argv: string[]): Promise<number> {
 		case 'keys': {
 			const {values, positionals} = parse(rest, {use: {type: 'string'}}, 'keys');
 			if (positionals.length > 0) throw new UsageError('`runbook keys` takes no arguments');
-			return keysCommand(values.use !== undefined ? {use: values.use as string} : {});
+			try {
+				return await keysCommand(values.use !== undefined ? {use: values.use as string} : {});
+			} catch (error) {
+				throw new UsageError(`cannot set up the signing identity in ${configDirOrUnknown()}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+			}
 		}
 		case 'schema':
 			if (rest.length > 0) throw new UsageError('`runbook schema` takes no arguments');
@@ -280,13 +284,21 @@ async function sealLog(log: SessionLog, final: RunState, logFailure: string | un
 	}
 }
 
+function configDirOrUnknown(): string {
+	try {
+		return configDir();
+	} catch {
+		return 'the settings folder';
+	}
+}
+
 async function loadSigningIdentity(): Promise<IdentityChoice> {
 	try {
 		const identity = await loadIdentity();
 		if (identity.note) process.stderr.write(`runbook: ${identity.note}\n`);
 		return identity;
 	} catch (error) {
-		throw new UsageError(`cannot set up the signing identity: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; see \`runbook keys\``);
+		throw new UsageError(`cannot set up the signing identity in ${configDirOrUnknown()}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; see \`runbook keys\``);
 	}
 }
 

@@ -18,7 +18,11 @@ export async function verifyCommand(options: {session: string; sessions: string;
 		trust = {allowedSigners: signers, ...(options.principal !== undefined ? {principal: options.principal} : {})};
 	} else {
 		if (options.principal !== undefined) throw new VerifyUsageError('--principal needs --allowed-signers');
-		trust = {ownKeys: await ownPublicKeys()};
+		try {
+			trust = {ownKeys: await ownPublicKeys()};
+		} catch (error) {
+			throw new VerifyUsageError(`cannot read your own signing key to trust it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; give --allowed-signers instead`);
+		}
 	}
 	const report = verifyLog(read.files.bytes, read.files.sig, trust);
 	if (options.isJson) process.stdout.write(`${JSON.stringify({file: read.files.log, ...report}, null, 2)}\n`);

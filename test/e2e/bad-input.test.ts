@@ -1,4 +1,4 @@
-import {mkdtempSync, mkdirSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -79,6 +79,36 @@ describe('bad runbooks get one clear reason, exit 2 and no stack trace', () => {
 			expect(stderr).toMatch(expected);
 			expect(stderr.trim().split('\n')).toHaveLength(1);
 		}
+	});
+
+	it('verify and keys: a missing session, a bad allowed_signers, an unusable settings folder, a log that is not one', () => {
+		const notADir = path.join(dir, 'settings-file');
+		writeFileSync(notADir, '');
+		const badSigners = path.join(dir, 'allowed_signers');
+		writeFileSync(badSigners, 'alice@example.com not-a-key\n');
+		const garbage = path.join(dir, 'garbage.jsonl');
+		writeFileSync(garbage, 'this is not a session log\n');
+		const good = path.join(dir, 'good-for-verify.yaml');
+		writeFileSync(good, ok);
+		const logDir = path.join(dir, 'verify-sessions');
+		expect(runCli(['run', good, '--log-dir', logDir], {env: {CI: 'true'}}).code).toBe(0);
+		const expectations: Array<[string[], Record<string, string>, number, RegExp]> = [
+			[['verify', 'no-such-session'], {}, 2, /no session log at `no-such-session`/],
+			[['verify', logDir, '--principal', 'alice'], {}, 2, /no session log|--principal needs --allowed-signers/],
+			[['verify', garbage], {}, 1, /INVALID: line 0 \(byte 0\): not a JSON object/],
+			[['keys'], {XDG_CONFIG_HOME: notADir}, 2, /cannot set up the signing identity .*ENOTDIR/],
+			[['run', good, '--log-dir', logDir], {XDG_CONFIG_HOME: notADir, CI: 'true'}, 2, /cannot set up the signing identity .*ENOTDIR/],
+		];
+		for (const [args, env, code, expected] of expectations) {
+			const result = runCli(args, {env});
+			expect(result.code, args.join(' ')).toBe(code);
+			expect(`${result.stdout}${result.stderr}`).toMatch(expected);
+			expect(result.stderr).not.toMatch(/\n\s+at /);
+		}
+		const [id] = readdirSync(logDir);
+		const signersResult = runCli(['verify', path.join(logDir, id!), '--allowed-signers', badSigners]);
+		expect(signersResult.code).toBe(2);
+		expect(signersResult.stderr).toMatch(/allowed_signers: line 1: no SSH public key/);
 	});
 
 	it('reports every problem of a file at once, in file order', () => {
