@@ -17,8 +17,12 @@ const inkWithoutDevtools = {
 };
 await build({
 	absWorkingDir: root,
-	entryPoints: ['src/cli.tsx'],
-	outfile: 'dist/runbook.mjs',
+	entryPoints: {runbook: 'src/cli.tsx'},
+	outdir: 'dist',
+	outExtension: {'.js': '.mjs'},
+	// What is imported only on demand (conf, for one setting) goes in its own chunk, never parsed at start.
+	splitting: true,
+	chunkNames: 'chunks/[name]-[hash]',
 	bundle: true,
 	platform: 'node',
 	format: 'esm',

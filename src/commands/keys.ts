@@ -6,7 +6,7 @@ import {loadIdentity, settings} from '../store/identity.js';
 
 export async function keysCommand(options: {use?: string}): Promise<number> {
 	if (options.use !== undefined) {
-		settings().set('identityFingerprint', options.use);
+		(await settings()).set('identityFingerprint', options.use);
 		process.stdout.write(`runbook will sign with the agent key ${options.use} when ssh-agent offers it.\n`);
 	}
 	const identity = await loadIdentity();

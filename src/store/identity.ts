@@ -2,21 +2,28 @@
 // settings when there are several), else an Ed25519 key runbook creates for the operator.
 import {createPrivateKey, generateKeyPairSync, sign, type KeyObject} from 'node:crypto';
 import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import Conf from 'conf';
+import type Conf from 'conf';
 import type {IdentitySigner} from '../core/audit/signer.js';
 import {ed25519Blob, fingerprint, formatPublicKey, keyTypeOf, sshString} from '../core/audit/ssh-wire.js';
 import {agentSign, listAgentKeys, type AgentKey} from './ssh-agent.js';
 
 type Settings = {identityFingerprint?: string};
 
-/** runbook's settings; tests point them at a temporary folder with XDG_CONFIG_HOME. */
-export function settings(): Conf<Settings> {
-	return new Conf<Settings>({projectName: 'runbook', projectSuffix: '', configName: 'settings'});
+/**
+ * runbook's settings, in conf's default per-user folder; tests point it elsewhere with
+ * XDG_CONFIG_HOME. Loaded only when a setting is read or written: conf (and the schema
+ * validator it brings) costs ~50 ms at start-up.
+ */
+export async function settings(): Promise<Conf<Settings>> {
+	const {default: ConfClass} = await import('conf');
+	return new ConfClass<Settings>({projectName: 'runbook', projectSuffix: '', configName: 'settings', cwd: configDir()});
 }
 
-export function configDir(): string {
-	return path.dirname(settings().path);
+/** The folder conf uses for `runbook` on Linux: `$XDG_CONFIG_HOME/runbook`, else `~/.config/runbook`. */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+	return path.join(env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'runbook');
 }
 
 const keyFile = () => path.join(configDir(), 'identity_ed25519');
@@ -36,7 +43,7 @@ export async function loadIdentity(env: NodeJS.ProcessEnv = process.env): Promis
 		}
 	}
 	if (agentKeys.length > 0) {
-		const wanted = settings().get('identityFingerprint');
+		const wanted = agentKeys.length > 1 ? (await settings()).get('identityFingerprint') : undefined;
 		const chosen = (wanted && agentKeys.find((k) => fingerprint(k.blob) === wanted)) || agentKeys[0]!;
 		if (wanted && fingerprint(chosen.blob) !== wanted) note = `no agent key has the configured fingerprint ${wanted}; using ${fingerprint(chosen.blob)}`;
 		return {signer: {publicKey: chosen.blob, source: 'agent', sign: (data) => agentSign(socket!, chosen.blob, data)}, agentKeys, ...(note ? {note} : {})};
