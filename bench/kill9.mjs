@@ -17,10 +17,12 @@ export async function benchKill9(runs = 200) {
 		const logDir = tmp('kill9-log');
 		const markers = tmp('kill9-markers');
 		const child = spawn(process.execPath, [bin, 'run', runbook, '--yes', '--log-dir', logDir], {env: {...env, MARKERS: markers}, stdio: 'ignore'});
-		let timer;
+		// Killed anyway after 10 s: a runner that never creates its log would be a hang to report.
+		let timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
 		const watch = setInterval(() => {
 			if (readdirSync(logDir).length > 0) {
 				clearInterval(watch);
+				clearTimeout(timer);
 				timer = setTimeout(() => child.kill('SIGKILL'), Math.random() * 400);
 			}
 		}, 5);

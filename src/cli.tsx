@@ -20,10 +20,9 @@ import {LiveSession} from './session/live.js';
 import {minSecretLength} from './core/audit/redact.js';
 import {verifyCommand, VerifyUsageError} from './commands/verify.js';
 import {keysCommand} from './commands/keys.js';
-import {configDir, loadIdentity, type IdentityChoice} from './store/identity.js';
+import {configDir, loadIdentity, newEd25519Key, type IdentityChoice} from './store/identity.js';
 import {ed25519Blob, fingerprint, formatPublicKey} from './core/audit/ssh-wire.js';
 import type {RunState} from './core/run/state.js';
-import {generateKeyPairSync} from 'node:crypto';
 import {systemClock} from './session/clock.js';
 import {App} from './ui/App.js';
 import {PlainPrinter} from './ui/plain.js';
@@ -214,7 +213,7 @@ async function runCommand(args: string[]): Promise<number> {
 	const operator = os.userInfo().username;
 	const identity = await loadSigningIdentity();
 	// The session key lives in memory only: after the seal nobody can sign for this session again.
-	const sessionKey = generateKeyPairSync('ed25519');
+	const sessionKey = newEd25519Key();
 	let log: SessionLog;
 	try {
 		log = await SessionLog.create(dir, {
@@ -225,10 +224,10 @@ async function runCommand(args: string[]): Promise<number> {
 			runbook: {path: path.resolve(file), sha256},
 			operator: {user: operator, host: os.hostname()},
 			identity: {key: formatPublicKey(identity.signer.publicKey), fingerprint: fingerprint(identity.signer.publicKey), source: identity.signer.source},
-			skey: formatPublicKey(ed25519Blob(sessionKey.publicKey)),
+			skey: formatPublicKey(ed25519Blob(sessionKey)),
 			term: {cols: process.stdout.columns ?? 0, rows: process.stdout.rows ?? 0},
 			pid: process.pid,
-		}, {sessionKey: sessionKey.privateKey, identity: identity.signer});
+		}, {sessionKey, identity: identity.signer});
 	} catch (error) {
 		throw new UsageError(`cannot create the session log in ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
 	}

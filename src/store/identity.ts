@@ -1,7 +1,7 @@
 // The operator's signing identity: a key offered by ssh-agent (chosen by fingerprint in the
 // settings when there are several), else an Ed25519 key runbook creates for the operator.
-import {createPrivateKey, generateKeyPairSync, sign, type KeyObject} from 'node:crypto';
-import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {createPrivateKey, randomBytes, sign, type KeyObject} from 'node:crypto';
+import {existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Conf from 'conf';
@@ -58,14 +58,33 @@ export async function loadIdentity(env: NodeJS.ProcessEnv = process.env): Promis
 	};
 }
 
+/**
+ * A new Ed25519 key from 32 random bytes. Not generateKeyPairSync: on Node 20 a garbage
+ * collection during the export of such a key can deadlock (the key-generation job's destructor
+ * takes the lock the export holds; fixed in later Node).
+ */
+export function newEd25519Key(): KeyObject {
+	const pkcs8Prefix = Buffer.from('302e020100300506032b657004220420', 'hex');
+	return createPrivateKey({key: Buffer.concat([pkcs8Prefix, randomBytes(32)]), format: 'der', type: 'pkcs8'});
+}
+
 function localKey(): {privateKey: KeyObject; file: string} {
 	const file = keyFile();
 	if (existsSync(file)) return {privateKey: createPrivateKey(readFileSync(file)), file};
 	mkdirSync(path.dirname(file), {recursive: true, mode: 0o700});
-	const {privateKey} = generateKeyPairSync('ed25519');
-	// `wx`: two first runs at once must not overwrite each other's key.
-	writeFileSync(file, privateKey.export({format: 'pem', type: 'pkcs8'}), {mode: 0o600, flag: 'wx'});
-	chmodSync(file, 0o600);
+	const privateKey = newEd25519Key();
+	// Written whole under a temporary name, then linked into place: of two first runs at once,
+	// one key wins and the other run reads it, never a half-written file.
+	const draft = `${file}.${process.pid}.tmp`;
+	writeFileSync(draft, privateKey.export({format: 'pem', type: 'pkcs8'}), {mode: 0o600});
+	try {
+		linkSync(draft, file);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+		return {privateKey: createPrivateKey(readFileSync(file)), file};
+	} finally {
+		unlinkSync(draft);
+	}
 	writeFileSync(`${file}.pub`, `${formatPublicKey(ed25519Blob(privateKey), 'runbook')}\n`, {mode: 0o644});
 	return {privateKey, file};
 }

@@ -20,28 +20,35 @@ describe('crash safety', () => {
 		writeFileSync(runbook, `version: 1\nname: Kill me\nphases:\n  - id: a\n    steps:\n${steps}`);
 		let seed = 7;
 		const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-		const runOnce = (delayMs: number) => new Promise<{logDir: string; markers: string}>((resolve) => {
+		const runOnce = (delayMs: number) => new Promise<{logDir: string; markers: string; isHung: boolean}>((resolve) => {
 			const logDir = tmp('kill9-log');
 			const markers = tmp('kill9-markers');
 			const child = spawn(process.execPath, [binRunbook, 'run', runbook, '--yes', '--log-dir', logDir], {env: {...process.env, ...isolatedEnv, CI: 'true', MARKERS: markers}, stdio: 'ignore'});
 			// The moment is random within the running session: counted from when its log exists.
-			let timer: NodeJS.Timeout | undefined;
+			// A runner that never gets that far is killed anyway after 10 s (and counted below).
+			let isHung = false;
+			let timer: NodeJS.Timeout | undefined = setTimeout(() => {
+				isHung = true;
+				child.kill('SIGKILL');
+			}, 10_000);
 			const watch = setInterval(() => {
 				if (readdirSync(logDir).length > 0) {
 					clearInterval(watch);
+					clearTimeout(timer);
 					timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
 				}
 			}, 5);
 			child.on('close', () => {
 				clearInterval(watch);
 				clearTimeout(timer);
-				resolve({logDir, markers});
+				resolve({logDir, markers, isHung});
 			});
 		});
 		const verdicts: Record<string, number> = {};
 		for (let batch = 0; batch < 10; batch++) {
 			const runs = await Promise.all(Array.from({length: 5}, () => runOnce(Math.floor(random() * 250))));
-			for (const {logDir, markers} of runs) {
+			for (const {logDir, markers, isHung} of runs) {
+				expect(isHung, 'a runner never created its session log').toBe(false);
 				const [id] = readdirSync(logDir);
 				if (!id) continue; // killed before the session directory existed: nothing ran
 				const file = path.join(logDir, id, 'session.jsonl');

@@ -82,9 +82,9 @@ export function publicKeyFromBlob(blob: Buffer): KeyObject {
 	throw new Error(`unsupported key type \`${type}\``);
 }
 
-/** The public key blob of an Ed25519 KeyObject. */
+/** The public key blob of an Ed25519 KeyObject (private or public). */
 export function ed25519Blob(key: KeyObject): Buffer {
-	const jwk = key.export({format: 'jwk'}) as {x: string};
+	const jwk = (key.type === 'private' ? createPublicKey(key) : key).export({format: 'jwk'}) as {x: string};
 	return Buffer.concat([sshString('ssh-ed25519'), sshString(Buffer.from(jwk.x, 'base64url'))]);
 }
 
