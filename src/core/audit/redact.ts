@@ -128,8 +128,10 @@ function partialPemHeaderAt(text: string): number {
 
 /** Where a trailing run of non-space characters starts, if it is short enough to become a token. */
 function trailingWordAt(text: string): number {
-	const match = /\S+$/.exec(text);
-	return match && match[0].length < tokenMaxChars ? match.index : text.length;
+	// Scanned backwards: a regex like /\S+$/ would be tried from every position of the chunk.
+	let start = text.length;
+	while (start > 0 && !/\s/.test(text[start - 1]!) && text.length - start < tokenMaxChars) start--;
+	return text.length - start < tokenMaxChars ? start : text.length;
 }
 
 /** Masks matches in `text`, emitting up to `cut` (extended to the end of any match that crosses it). */
