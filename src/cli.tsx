@@ -20,6 +20,7 @@ import {LiveSession} from './session/live.js';
 import {minSecretLength} from './core/audit/redact.js';
 import {verifyCommand, VerifyUsageError} from './commands/verify.js';
 import {keysCommand} from './commands/keys.js';
+import {sessionsCommand} from './commands/sessions.js';
 import {configDir, loadIdentity, newEd25519Key, type IdentityChoice} from './store/identity.js';
 import {ed25519Blob, fingerprint, formatPublicKey} from './core/audit/ssh-wire.js';
 import type {RunState} from './core/run/state.js';
@@ -39,6 +40,7 @@ Usage:
   runbook run FILE [--var k=v]... [--dry-run] [--from STEP] [--yes] [--log-dir DIR]
   runbook verify SESSION [--allowed-signers F] [--principal P] [--json]
   runbook keys [--use FINGERPRINT]
+  runbook sessions [--json] [--log-dir DIR]
   runbook validate FILE...
   runbook schema
   runbook COMMAND --help
@@ -84,6 +86,10 @@ Without runbook:  ssh-keygen -Y verify -f allowed_signers -I PRINCIPAL -n runboo
 Shows the signing identity: the key ssh-agent offers (SSH_AUTH_SOCK), or else an Ed25519
 key runbook creates for you (mode 0600, in its settings folder). Prints the public key and
 an allowed_signers line. --use picks among several agent keys by fingerprint.`,
+	sessions: `Usage: runbook sessions [--json] [--log-dir DIR]
+
+Lists recorded sessions, newest first: when each started, how long it took, how it ended,
+its verify verdict (your own identity trusted), the operator and the runbook.`,
 	schema: `Usage: runbook schema
 
 Prints the JSON Schema of the runbook format (version 1), for editors and CI.`,
@@ -122,6 +128,11 @@ async function main(argv: string[]): Promise<number> {
 				if (error instanceof VerifyUsageError) throw new UsageError(error.message);
 				throw error;
 			}
+		}
+		case 'sessions': {
+			const {values, positionals} = parse(rest, {json: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'sessions');
+			if (positionals.length > 0) throw new UsageError('`runbook sessions` takes no arguments');
+			return sessionsCommand({sessions: sessionsDir(values['log-dir'] as string | undefined), isJson: Boolean(values.json)});
 		}
 		case 'keys': {
 			const {values, positionals} = parse(rest, {use: {type: 'string'}}, 'keys');

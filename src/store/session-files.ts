@@ -1,5 +1,5 @@
 // Finding and reading a recorded session: by id, by directory, or by the path of its log.
-import {existsSync, readFileSync, statSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 
 export type SessionFiles = {log: string; bytes: Buffer; sig?: string};
@@ -24,4 +24,10 @@ export function readText(file: string): {ok: true; text: string} | {ok: false; p
 	} catch (error) {
 		return {ok: false, problem: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as NodeJS.ErrnoException).code ?? (error as Error).message}`};
 	}
+}
+
+/** Ids of the session directories under `sessions` (none when it does not exist yet). */
+export function listSessionIds(sessions: string): string[] {
+	if (!existsSync(sessions)) return [];
+	return readdirSync(sessions).filter((id) => existsSync(path.join(sessions, id, 'session.jsonl')));
 }

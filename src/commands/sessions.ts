@@ -1,0 +1,56 @@
+// `runbook sessions`: recorded sessions, newest first, with how each ended and its verdict.
+import {readLogEvents} from '../core/audit/read-log.js';
+import {verifyLog} from '../core/audit/verify.js';
+import {foldEvents} from '../core/run/reduce.js';
+import {listSessionIds, readSession} from '../store/session-files.js';
+import {ownPublicKeys} from '../store/identity.js';
+
+export type SessionRow = {id: string; runbook: string; operator: string; start: string; durationMs: number; outcome: string; verdict: string; log: string};
+
+export async function sessionRows(sessions: string): Promise<SessionRow[]> {
+	const ownKeys = await ownPublicKeys().catch(() => []);
+	const rows: SessionRow[] = [];
+	for (const id of listSessionIds(sessions)) {
+		const read = readSession(id, sessions);
+		if (!read.ok) continue;
+		try {
+			const log = readLogEvents(read.files.bytes);
+			const state = foldEvents(log.events);
+			const report = verifyLog(read.files.bytes, read.files.sig, {ownKeys});
+			rows.push({
+				id,
+				runbook: state.runbook?.name ?? '?',
+				operator: log.header.operator.user,
+				start: log.header.wall,
+				durationMs: Math.round((state.ended?.t ?? state.lastT) / 1000),
+				outcome: state.ended?.status ?? 'interrupted',
+				verdict: report.verdict,
+				log: read.files.log,
+			});
+		} catch (error) {
+			rows.push({id, runbook: '?', operator: '?', start: '', durationMs: 0, outcome: 'unreadable', verdict: `INVALID (${(error as Error).message})`, log: read.files.log});
+		}
+	}
+	return rows.sort((a, b) => b.start.localeCompare(a.start) || b.id.localeCompare(a.id));
+}
+
+export async function sessionsCommand(options: {sessions: string; isJson: boolean}): Promise<number> {
+	const rows = await sessionRows(options.sessions);
+	if (options.isJson) {
+		process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+		return 0;
+	}
+	if (rows.length === 0) {
+		process.stdout.write(`No sessions in ${options.sessions}.\n`);
+		return 0;
+	}
+	const table = [['SESSION', 'STARTED', 'DURATION', 'OUTCOME', 'VERDICT', 'OPERATOR', 'RUNBOOK'], ...rows.map((r) => [r.id, r.start.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), clock(r.durationMs), r.outcome, r.verdict, r.operator, r.runbook])];
+	const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+	process.stdout.write(`${table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')}\n`);
+	return 0;
+}
+
+function clock(ms: number): string {
+	const s = Math.floor(ms / 1000);
+	return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}

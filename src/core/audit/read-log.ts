@@ -1,0 +1,37 @@
+// Reads a session log back into its header and the run's events, for replay, export and the
+// session list. Tolerates a torn last line (a crash); `verify` is what judges the log. Pure.
+import type {LogHeader} from './entry.js';
+import {auditTypes, type LogRecord} from './records.js';
+import type {RunEvent} from '../run/events.js';
+
+export type ReadLog = {header: LogHeader; events: RunEvent[]; isSealed: boolean; isTorn: boolean};
+
+/** Throws a plain Error with a one-line reason when the bytes are not a session log at all. */
+export function readLogEvents(bytes: Uint8Array): ReadLog {
+	const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+	const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+	const lines = complete.split('\n').filter((line) => line !== '');
+	if (lines.length === 0) throw new Error('not a session log: no complete header line');
+	let header: LogHeader;
+	try {
+		header = JSON.parse(lines[0]!) as LogHeader;
+	} catch {
+		throw new Error('not a session log: the first line is not JSON');
+	}
+	if ((header as {type?: string}).type !== 'header') throw new Error('not a session log: the first line is not a header');
+	const events: RunEvent[] = [];
+	let isSealed = false;
+	for (const line of lines.slice(1)) {
+		let record: LogRecord & {seq?: number; prev?: string};
+		try {
+			record = JSON.parse(line) as LogRecord & {seq?: number; prev?: string};
+		} catch {
+			break;
+		}
+		if (record.type === 'seal') isSealed = true;
+		if (auditTypes.has(record.type)) continue;
+		const {seq: _seq, prev: _prev, ...event} = record;
+		events.push(event as RunEvent);
+	}
+	return {header, events, isSealed, isTorn: complete.length < text.length};
+}
