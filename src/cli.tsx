@@ -21,6 +21,7 @@ import {minSecretLength} from './core/audit/redact.js';
 import {verifyCommand, VerifyUsageError} from './commands/verify.js';
 import {keysCommand} from './commands/keys.js';
 import {sessionsCommand} from './commands/sessions.js';
+import {exportCommand, ExportUsageError} from './commands/export.js';
 import {configDir, loadIdentity, newEd25519Key, type IdentityChoice} from './store/identity.js';
 import {ed25519Blob, fingerprint, formatPublicKey} from './core/audit/ssh-wire.js';
 import type {RunState} from './core/run/state.js';
@@ -41,6 +42,7 @@ Usage:
   runbook verify SESSION [--allowed-signers F] [--principal P] [--json]
   runbook keys [--use FINGERPRINT]
   runbook sessions [--json] [--log-dir DIR]
+  runbook export SESSION --format md|json|cast [-o FILE] [--log-dir DIR]
   runbook validate FILE...
   runbook schema
   runbook COMMAND --help
@@ -90,6 +92,14 @@ an allowed_signers line. --use picks among several agent keys by fingerprint.`,
 
 Lists recorded sessions, newest first: when each started, how long it took, how it ended,
 its verify verdict (your own identity trusted), the operator and the runbook.`,
+	export: `Usage: runbook export SESSION --format md|json|cast [-o FILE] [--log-dir DIR]
+
+Post-mortem documents from a session log (verified first; an INVALID log is exported with a warning):
+  md    the timeline: phases planned against actual, each step with its command, outcome,
+        duration, exit code and output tail, who confirmed what and when, every deviation
+        with its reason, and the verify verdict
+  json  the folded state and the events, for other tools
+  cast  asciicast v2 with a marker per phase and step (asciinema play / asciinema cat)`,
 	schema: `Usage: runbook schema
 
 Prints the JSON Schema of the runbook format (version 1), for editors and CI.`,
@@ -133,6 +143,17 @@ async function main(argv: string[]): Promise<number> {
 			const {values, positionals} = parse(rest, {json: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'sessions');
 			if (positionals.length > 0) throw new UsageError('`runbook sessions` takes no arguments');
 			return sessionsCommand({sessions: sessionsDir(values['log-dir'] as string | undefined), isJson: Boolean(values.json)});
+		}
+		case 'export': {
+			const {values, positionals} = parse(rest, {format: {type: 'string'}, output: {type: 'string', short: 'o'}, 'log-dir': {type: 'string'}}, 'export');
+			if (positionals.length !== 1) throw new UsageError('`runbook export` takes one SESSION; see `runbook export --help`');
+			if (values.format === undefined) throw new UsageError('`runbook export` needs --format md, json or cast');
+			try {
+				return await exportCommand({session: positionals[0]!, sessions: sessionsDir(values['log-dir'] as string | undefined), format: values.format as string, ...(values.output !== undefined ? {output: values.output as string} : {})});
+			} catch (error) {
+				if (error instanceof ExportUsageError) throw new UsageError(error.message);
+				throw error;
+			}
 		}
 		case 'keys': {
 			const {values, positionals} = parse(rest, {use: {type: 'string'}}, 'keys');

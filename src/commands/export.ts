@@ -1,0 +1,34 @@
+// `runbook export`: post-mortem documents from a session log (md, json, cast).
+import {writeFileSync} from 'node:fs';
+import {readLogEvents} from '../core/audit/read-log.js';
+import {verifyLog} from '../core/audit/verify.js';
+import {exportCast} from '../core/export/cast.js';
+import {exportMarkdown} from '../core/export/markdown.js';
+import {foldEvents} from '../core/run/reduce.js';
+import {ownPublicKeys} from '../store/identity.js';
+import {readSession} from '../store/session-files.js';
+
+export const exportFormats = ['md', 'json', 'cast'] as const;
+export class ExportUsageError extends Error {}
+
+export async function exportCommand(options: {session: string; sessions: string; format: string; output?: string}): Promise<number> {
+	if (!(exportFormats as readonly string[]).includes(options.format)) throw new ExportUsageError(`--format ${options.format}: expected one of ${exportFormats.join(', ')}`);
+	const read = readSession(options.session, options.sessions);
+	if (!read.ok) throw new ExportUsageError(read.problem);
+	let log: ReturnType<typeof readLogEvents>;
+	try {
+		log = readLogEvents(read.files.bytes);
+	} catch (error) {
+		throw new ExportUsageError(`${read.files.log}: ${(error as Error).message}`);
+	}
+	const report = verifyLog(read.files.bytes, read.files.sig, {ownKeys: await ownPublicKeys().catch(() => [])});
+	const text = options.format === 'md'
+		? exportMarkdown(log.header, log.events, report.summary)
+		: options.format === 'cast'
+			? exportCast(log.header, log.events)
+			: `${JSON.stringify({header: log.header, verdict: report, state: foldEvents(log.events), events: log.events}, null, 2)}\n`;
+	if (options.output) writeFileSync(options.output, text);
+	else process.stdout.write(text);
+	if (report.verdict === 'INVALID') process.stderr.write(`runbook: warning: ${report.summary}\n`);
+	return 0;
+}

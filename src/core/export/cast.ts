@@ -1,0 +1,48 @@
+// asciicast v2 (what Debian's asciinema 2.2 plays): the run as a terminal would have shown it,
+// with a marker per phase and per step. A derivative for the incident document, not evidence. Pure.
+import type {LogHeader} from '../audit/entry.js';
+import type {RunEvent} from '../run/events.js';
+import {describeExit} from '../run/judge.js';
+import {findStep} from '../runbook/model.js';
+import {foldEvents} from '../run/reduce.js';
+
+export function exportCast(header: LogHeader, events: RunEvent[]): string {
+	const runbook = foldEvents(events).runbook;
+	const head = {
+		version: 2,
+		width: header.term.cols || 80,
+		height: header.term.rows || 24,
+		timestamp: Math.floor(Date.parse(header.wall) / 1000),
+		title: `${runbook?.name ?? 'runbook'} (${header.session})`,
+		env: {TERM: 'xterm-256color', SHELL: '/bin/bash'},
+	};
+	const lines = [JSON.stringify(head)];
+	const put = (t: number, code: 'o' | 'm', data: string) => lines.push(JSON.stringify([Number((t / 1_000_000).toFixed(6)), code, data]));
+	// Pipes have no ONLCR: a terminal needs CR LF to go back to the first column.
+	const crlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
+	for (const event of events) {
+		switch (event.type) {
+			case 'phase-started': {
+				const name = runbook?.phases.find((p) => p.id === event.phase)?.name ?? event.phase;
+				put(event.t, 'm', `phase: ${name}`);
+				put(event.t, 'o', `\r\n\u001b[1;36m== ${name}\u001b[0m\r\n`);
+				break;
+			}
+			case 'step-started': {
+				const step = runbook ? findStep(runbook, event.step) : undefined;
+				put(event.t, 'm', `step: ${event.step}`);
+				put(event.t, 'o', `\u001b[1m> ${step?.name ?? event.step}\u001b[0m\r\n`);
+				break;
+			}
+			case 'command-started': put(event.t, 'o', `\u001b[36m$ ${crlf(event.command)}\u001b[0m\r\n`); break;
+			case 'output-recorded': put(event.t, 'o', crlf(event.text)); break;
+			case 'command-exited': put(event.t, 'o', `\u001b[2m${event.error ?? describeExit(event.code, event.signal)} (${(event.durationMs / 1000).toFixed(1)} s)\u001b[0m\r\n`); break;
+			case 'step-confirmed': put(event.t, 'o', `\u001b[2mconfirmed by ${event.by} (${event.how})\u001b[0m\r\n`); break;
+			case 'step-skipped': put(event.t, 'o', `\u001b[33mskipped ${event.step}: ${crlf(event.reason)}\u001b[0m\r\n`); break;
+			case 'step-failed': put(event.t, 'o', `\u001b[31mfailed ${event.step}: ${crlf(event.detail)}\u001b[0m\r\n`); break;
+			case 'session-ended': put(event.t, 'o', `\r\n\u001b[1m== ${event.status}${event.reason ? `: ${crlf(event.reason)}` : ''}\u001b[0m\r\n`); break;
+			default: break;
+		}
+	}
+	return `${lines.join('\n')}\n`;
+}

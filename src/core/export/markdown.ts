@@ -1,0 +1,103 @@
+// The post-mortem timeline as Markdown: phases planned against actual, every step with its
+// command, outcome and output tail, every decision with who and when, every deviation with its
+// reason, and the verify verdict. Pure: the log's header, events and verdict in, text out.
+import type {LogHeader} from '../audit/entry.js';
+import type {RunEvent} from '../run/events.js';
+import {describeExit} from '../run/judge.js';
+import {foldEvents} from '../run/reduce.js';
+import {allSteps} from '../runbook/model.js';
+
+const outputTailLines = 10;
+
+export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: string): string {
+	const state = foldEvents(events);
+	const runbook = state.runbook;
+	const wall = Date.parse(header.wall);
+	const at = (t: number) => new Date(wall + Math.floor(t / 1000)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+	const rel = (t: number) => `+${mmss(t / 1000)}`;
+	const out: string[] = [];
+	out.push(`# ${runbook?.name ?? 'Session'}: ${state.ended?.status ?? 'interrupted'}`, '');
+	out.push('| | |', '| --- | --- |');
+	out.push(`| Session | \`${header.session}\` |`);
+	out.push(`| Runbook | \`${header.runbook.path}\` (sha256 \`${header.runbook.sha256.slice(0, 16)}…\`) |`);
+	out.push(`| Operator | ${header.operator.user} on ${header.operator.host}, signing key ${header.identity.fingerprint} (${header.identity.source}) |`);
+	out.push(`| Started | ${at(0)} |`);
+	out.push(`| Duration | ${mmss((state.ended?.t ?? state.lastT) / 1000)} |`);
+	out.push(`| Outcome | **${state.ended?.status ?? 'interrupted (no end recorded)'}**${state.ended?.reason ? `: ${escape(state.ended.reason)}` : ''} |`);
+	out.push(`| Log verdict | ${escape(verdict)} |`, '');
+
+	if (runbook) {
+		out.push('## Phases', '', '| Phase | Planned | Actual | |', '| --- | --- | --- | --- |');
+		for (const phase of runbook.phases) {
+			const ps = state.phases[phase.id];
+			const actual = ps?.startedAt !== undefined ? mmss(((ps.endedAt ?? state.ended?.t ?? state.lastT) - ps.startedAt) / 1000) : 'not reached';
+			out.push(`| ${escape(phase.name)} | ${phase.timeboxMs !== undefined ? mmss(phase.timeboxMs) : '—'} | ${actual} | ${ps?.isOverrun ? '**over its timebox**' : ''} |`);
+		}
+		out.push('');
+	}
+
+	out.push('## Timeline', '');
+	const tails = new Map<string, string[]>();
+	for (const event of events) {
+		switch (event.type) {
+			case 'phase-started': out.push('', `### ${rel(event.t)} Phase ${escape(runbook?.phases.find((p) => p.id === event.phase)?.name ?? event.phase)}`, ''); break;
+			case 'phase-overran': out.push(`- ${rel(event.t)} ⚠ phase \`${event.phase}\` ran past its timebox`); break;
+			case 'preconditions-checked': for (const r of event.results.filter((x) => !x.isMet)) out.push(`- ${rel(event.t)} ✗ env \`${r.name}\` ${escape(r.problem ?? '')}`); break;
+			case 'preconditions-overridden': out.push(`- ${rel(event.t)} **Deviation:** unmet preconditions overridden by ${event.by}: ${escape(event.reason)}`); break;
+			case 'var-set': out.push(`- ${rel(event.t)} var \`${event.var}\` ${event.isSecret ? 'set (secret)' : `= \`${escape(event.value ?? '')}\``} (${event.source})`); break;
+			case 'step-started': {
+				const s = runbook ? allSteps(runbook).find((x) => x.id === event.step) : undefined;
+				out.push(`- ${rel(event.t)} **${escape(s?.name ?? event.step)}** (\`${event.step}\`, ${s?.kind ?? 'step'})`);
+				break;
+			}
+			case 'step-confirmed': {
+				const started = [...events].reverse().find((e) => e.type === 'step-started' && e.step === event.step && e.t <= event.t);
+				out.push(`  - confirmed by ${event.by} at ${at(event.t)} (${event.how}${started ? `, after ${seconds(event.t - started.t)}` : ''})`);
+				break;
+			}
+			case 'command-started': out.push(`  - ran \`${escape(event.command.split('\n')[0]!)}\`${event.command.includes('\n') ? ' …' : ''}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`); break;
+			case 'output-recorded': {
+				const lines = [...(tails.get(event.step) ?? []), ...event.text.split('\n')].filter((_, i, all) => i < all.length - 1 || all[i] !== '');
+				tails.set(event.step, lines.slice(-outputTailLines));
+				break;
+			}
+			case 'command-exited': {
+				out.push(`  - ${event.error ?? describeExit(event.code, event.signal)}${event.isTimedOut ? ' (timed out)' : ''} after ${seconds(event.durationMs * 1000)}`);
+				const tail = tails.get(event.step);
+				if (tail && tail.length > 0) out.push('', '    ```', ...tail.map((l) => `    ${l}`), '    ```', '');
+				tails.delete(event.step);
+				break;
+			}
+			case 'command-cancel-requested': out.push(`  - **cancel** requested by ${event.by} at ${at(event.t)}`); break;
+			case 'check-answered': out.push(`  - check ${event.item + 1} ${event.isPassed ? 'passed' : `**failed**: ${escape(event.reason ?? '')}`} (${event.by}, ${at(event.t)})`); break;
+			case 'input-given': out.push(`  - \`${event.var}\` ${event.isSecret ? 'given (secret)' : `= \`${escape(event.value ?? '')}\``} by ${event.by}`); break;
+			case 'var-captured': out.push(`  - captured \`${event.var}\``); break;
+			case 'wait-ended': out.push(event.isEarly ? `  - **Deviation:** wait ended early by ${event.by}: ${escape(event.reason ?? '')}` : '  - wait over'); break;
+			case 'step-succeeded': out.push(`  - ✓ done at ${rel(event.t)}`); break;
+			case 'step-failed': out.push(`  - ✗ **failed**: ${escape(event.detail)}`); break;
+			case 'step-retried': out.push(event.isAuto ? `  - retried automatically (${escape(event.reason ?? '')})` : `  - **Deviation:** retried by ${event.by}: ${escape(event.reason ?? '')}`); break;
+			case 'step-skipped': out.push(`- ${rel(event.t)} ${event.isAuto ? `skipped \`${event.step}\` (${escape(event.reason)})` : `**Deviation:** \`${event.step}\` skipped by ${event.by}: ${escape(event.reason)}`}`); break;
+			case 'rollback-started': out.push('', `### ${rel(event.t)} Rollback`, '', `- **Deviation:** rolled back by ${event.by}: ${escape(event.reason)} (${event.steps.map((s) => `\`${s}\``).join(', ')})`); break;
+			case 'signoff-given': out.push(`- ${rel(event.t)} signed off: ${escape(event.role)}: ${escape(event.name)}`); break;
+			case 'session-ended': out.push('', `**${rel(event.t)} Session ${event.status}**${event.by ? ` by ${event.by}` : ''}${event.reason ? `: ${escape(event.reason)}` : ''}`); break;
+			default: break;
+		}
+	}
+	return `${out.join('\n')}\n`;
+}
+
+function mmss(ms: number): string {
+	const s = Math.max(0, Math.floor(ms / 1000));
+	const h = Math.floor(s / 3600);
+	const m = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+	return `${h > 0 ? `${h}:` : ''}${m}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function seconds(us: number): string {
+	const s = us / 1_000_000;
+	return s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
+}
+
+function escape(text: string): string {
+	return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}

@@ -1,0 +1,60 @@
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, readdirSync, readFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {runCli} from '../helpers/cli.js';
+
+const logDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-export-'));
+const run = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir], {env: {CI: 'true'}});
+const [id] = readdirSync(logDir);
+const hasAsciinema = spawnSync('asciinema', ['--version']).status === 0;
+
+describe('the post-mortem: sessions and export', () => {
+	it('`runbook sessions` lists the session with its outcome and verdict', () => {
+		expect(run.code).toBe(0);
+		const listed = runCli(['sessions', '--log-dir', logDir, '--json']);
+		expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({id, runbook: 'Plain mode fixture', outcome: 'completed', verdict: 'VALID'})]);
+		expect(runCli(['sessions', '--log-dir', logDir]).stdout).toMatch(new RegExp(`^${id}\\s+\\S+ \\S+\\s+00:0\\d\\s+completed\\s+VALID`, 'm'));
+		expect(runCli(['sessions', '--log-dir', path.join(logDir, 'none')]).stdout).toMatch(/No sessions in/);
+	});
+
+	it('md: the timeline with each step, its command and output, who confirmed it, and the verdict', () => {
+		const md = runCli(['export', id!, '--log-dir', logDir, '--format', 'md']);
+		expect(md.code).toBe(0);
+		expect(md.stdout).toMatch(/^# Plain mode fixture: completed/);
+		expect(md.stdout).toContain('| Log verdict | VALID:');
+		expect(md.stdout).toContain('ran `echo "hello from the runbook"; echo "to stderr" >&2`');
+		expect(md.stdout).toMatch(/confirmed by \S+ at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(pre-approved/);
+		expect(md.stdout).toContain('    hello from the runbook');
+		expect(md.stdout).toMatch(/\| Only phase \| — \| 00:0\d \|/);
+	});
+
+	it('json: the folded state and every event', () => {
+		const out = path.join(logDir, 'session.json');
+		expect(runCli(['export', path.join(logDir, id!), '--format', 'json', '-o', out]).code).toBe(0);
+		const json = JSON.parse(readFileSync(out, 'utf8'));
+		expect(json.state.ended.status).toBe('completed');
+		expect(json.verdict.verdict).toBe('VALID');
+		expect(json.events[0].type).toBe('session-started');
+	});
+
+	it.skipIf(!hasAsciinema)('cast: asciicast v2 with a marker per phase and step, which asciinema cat plays', () => {
+		const out = path.join(logDir, 'session.cast');
+		expect(runCli(['export', id!, '--log-dir', logDir, '--format', 'cast', '-o', out]).code).toBe(0);
+		const [head, ...events] = readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+		expect(head).toMatchObject({version: 2, width: 80, height: 24});
+		expect(Number.isInteger(head.timestamp)).toBe(true);
+		expect(events.filter((e: unknown[]) => e[1] === 'm').map((e: unknown[]) => e[2])).toEqual(['phase: Only phase', 'step: say', 'step: read', 'step: pause', 'step: ready']);
+		expect(events.every((e: unknown[], i: number) => i === 0 || (e[0] as number) >= (events[i - 1][0] as number))).toBe(true);
+		const played = spawnSync('script', ['-qec', `asciinema cat ${out}`, '/dev/null'], {encoding: 'utf8'});
+		expect(played.status).toBe(0);
+		expect(played.stdout).toContain('hello from the runbook');
+	});
+
+	it('a bad format or session says why, exit 2', () => {
+		expect(runCli(['export', id!, '--log-dir', logDir, '--format', 'pdf']).stderr).toMatch(/--format pdf: expected one of md, json, cast/);
+		expect(runCli(['export', id!, '--log-dir', logDir]).code).toBe(2);
+		expect(runCli(['export', 'nope', '--log-dir', logDir, '--format', 'md']).stderr).toMatch(/no session log at `nope`/);
+	});
+});
