@@ -22,6 +22,11 @@ import {verifyCommand, VerifyUsageError} from './commands/verify.js';
 import {keysCommand} from './commands/keys.js';
 import {sessionsCommand} from './commands/sessions.js';
 import {exportCommand, ExportUsageError} from './commands/export.js';
+import {prepareReplay, ReplayRefused, ReplayUsageError} from './commands/replay.js';
+import {ReplaySession} from './session/replay.js';
+import {ReplayApp} from './ui/ReplayApp.js';
+import {reduceRun} from './core/run/reduce.js';
+import {initialState} from './core/run/state.js';
 import {configDir, loadIdentity, newEd25519Key, type IdentityChoice} from './store/identity.js';
 import {ed25519Blob, fingerprint, formatPublicKey} from './core/audit/ssh-wire.js';
 import type {RunState} from './core/run/state.js';
@@ -43,6 +48,7 @@ Usage:
   runbook keys [--use FINGERPRINT]
   runbook sessions [--json] [--log-dir DIR]
   runbook export SESSION --format md|json|cast [-o FILE] [--log-dir DIR]
+  runbook replay SESSION [--speed N] [--idle-limit S] [--start-at STEP] [--force]
   runbook validate FILE...
   runbook schema
   runbook COMMAND --help
@@ -100,6 +106,16 @@ Post-mortem documents from a session log (verified first; an INVALID log is expo
         with its reason, and the verify verdict
   json  the folded state and the events, for other tools
   cast  asciicast v2 with a marker per phase and step (asciinema play / asciinema cat)`,
+	replay: `Usage: runbook replay SESSION [--speed N] [--idle-limit S] [--start-at STEP] [--force] [--log-dir DIR]
+
+Replays a recorded session with the live run's screens, driven by its events. Never runs
+anything. The log is verified first: an INVALID log is refused unless --force (then a red
+banner stays on every frame); an INCOMPLETE one shows a banner.
+  --speed N        start at N times real time (default 1)
+  --idle-limit S   cap every pause between events at S seconds (default 2)
+  --start-at STEP  start at the step with this id
+Keys: space pause/resume, . one event, ] [ next/previous step, } { next/previous phase,
+> < faster/slower, q quit. Without a terminal, the events are printed as plain lines.`,
 	schema: `Usage: runbook schema
 
 Prints the JSON Schema of the runbook format (version 1), for editors and CI.`,
@@ -155,6 +171,7 @@ async function main(argv: string[]): Promise<number> {
 				throw error;
 			}
 		}
+		case 'replay': return replayCommand(rest);
 		case 'keys': {
 			const {values, positionals} = parse(rest, {use: {type: 'string'}}, 'keys');
 			if (positionals.length > 0) throw new UsageError('`runbook keys` takes no arguments');
@@ -339,6 +356,50 @@ function secretEnvValues(runbook: Runbook): Array<{name: string; value: string}>
 	const short = secrets.filter((s) => s.value.length < minSecretLength).map((s) => s.name);
 	if (short.length > 0) throw new UsageError(`secret ${short.map((n) => `\`${n}\``).join(', ')} ${short.length === 1 ? 'is' : 'are'} shorter than ${minSecretLength} characters; runbook cannot mask so short a value without masking ordinary text, so it refuses to run`);
 	return secrets;
+}
+
+async function replayCommand(args: string[]): Promise<number> {
+	const {values, positionals} = parse(args, {speed: {type: 'string'}, 'idle-limit': {type: 'string'}, 'start-at': {type: 'string'}, force: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'replay');
+	if (positionals.length !== 1) throw new UsageError('`runbook replay` takes one SESSION; see `runbook replay --help`');
+	const number = (flag: string, value: unknown, fallback: number) => {
+		if (value === undefined) return fallback;
+		const n = Number(value);
+		if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} ${String(value)}: expected a positive number`);
+		return n;
+	};
+	const speed = number('speed', values.speed, 1);
+	const idleLimitUs = number('idle-limit', values['idle-limit'], 2) * 1_000_000;
+	let prepared;
+	try {
+		prepared = await prepareReplay({session: positionals[0]!, sessions: sessionsDir(values['log-dir'] as string | undefined), isForced: Boolean(values.force)});
+	} catch (error) {
+		if (error instanceof ReplayUsageError) throw new UsageError(error.message);
+		if (error instanceof ReplayRefused) {
+			process.stderr.write(`${error.message}\n`);
+			return 1;
+		}
+		throw error;
+	}
+	const startAt = values['start-at'] as string | undefined;
+	if (startAt !== undefined && !prepared.events.some((e) => e.type === 'step-started' && e.step === startAt)) throw new UsageError(`--start-at: the session never started a step \`${startAt}\``);
+	if (!(process.stdout.isTTY && process.stdin.isTTY) || process.env.CI) {
+		// No screen to replay on: the events as plain lines, at once.
+		if (prepared.banner) process.stdout.write(`${prepared.banner.text}\n`);
+		const printer = new PlainPrinter();
+		let state = initialState;
+		for (const event of prepared.events) {
+			state = reduceRun(state, event);
+			const lines = printer.lines(event, state);
+			if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+		}
+		return 0;
+	}
+	const replay = new ReplaySession(prepared.events, {speed, idleLimitUs, ...(startAt !== undefined ? {startAt} : {})});
+	const app = render(<ReplayApp replay={replay} logFile={prepared.logFile} {...(prepared.banner ? {banner: prepared.banner} : {})} />, {exitOnCtrlC: false});
+	replay.start();
+	await replay.done;
+	await app.waitUntilExit();
+	return 0;
 }
 
 /** `--var k=v` values, checked against the runbook: a known name, and its pattern. */

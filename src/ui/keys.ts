@@ -3,7 +3,8 @@ import type {Key} from 'ink';
 
 export type KeyAction =
 	| 'confirm' | 'pass' | 'fail' | 'retry' | 'skip' | 'rollback' | 'abort' | 'end-wait'
-	| 'override' | 'cancel' | 'yes' | 'no' | 'back';
+	| 'override' | 'cancel' | 'yes' | 'no' | 'back'
+	| 'pause' | 'next-event' | 'next-step' | 'prev-step' | 'next-phase' | 'prev-phase' | 'faster' | 'slower' | 'quit';
 
 type Binding = {action: KeyAction; label: string; hint: string; matches: (input: string, key: Key) => boolean};
 
@@ -21,6 +22,15 @@ const bindings: Binding[] = [
 	{action: 'yes', label: 'y', hint: 'yes', matches: (input) => input === 'y'},
 	{action: 'no', label: 'n', hint: 'no', matches: (input, key) => input === 'n' || key.escape},
 	{action: 'back', label: 'Esc', hint: 'back', matches: (_, key) => key.escape},
+	{action: 'pause', label: 'space', hint: 'pause', matches: (input) => input === ' '},
+	{action: 'next-event', label: '.', hint: 'one event', matches: (input) => input === '.'},
+	{action: 'next-step', label: ']', hint: 'next step', matches: (input) => input === ']'},
+	{action: 'prev-step', label: '[', hint: 'previous step', matches: (input) => input === '['},
+	{action: 'next-phase', label: '}', hint: 'next phase', matches: (input) => input === '}'},
+	{action: 'prev-phase', label: '{', hint: 'previous phase', matches: (input) => input === '{'},
+	{action: 'faster', label: '>', hint: 'faster', matches: (input) => input === '>'},
+	{action: 'slower', label: '<', hint: 'slower', matches: (input) => input === '<'},
+	{action: 'quit', label: 'q', hint: 'quit', matches: (input, key) => input === 'q' || (key.ctrl && input === 'c')},
 ];
 
 /** The action a key means among those allowed now, if any. */

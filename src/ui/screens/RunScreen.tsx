@@ -24,41 +24,52 @@ export type RunScreenProps = {
 	cols: number;
 	rows: number;
 	logFile?: string;
+	/** A line that stays on every frame (a replay of a log that did not verify). */
+	banner?: {text: string; tone: 'danger' | 'waiting'};
+	/** Replaces the prompt's key hints (a replay's own keys and position). */
+	footer?: string;
 };
 
 /**
  * Finished steps are printed once above (Static); below, a live area kept shorter than the window
  * so Ink never has to clear and repaint the whole screen.
  */
-export function RunScreen({state, decision, problem, input, now, cols, rows, logFile}: RunScreenProps) {
+export function RunScreen({state, decision, problem, input, now, cols, rows, logFile, banner, footer}: RunScreenProps) {
 	// Names and times stay within 120 columns, so they read as one line; output uses the whole window.
 	const width = Math.max(20, Math.min(cols, maxLayoutCols));
 	const finished = finishedItems(state);
 	if (!state.runbook) return null;
 	const done = <Static items={finished}>{(item) => <FinishedLine key={item.key} item={item} cols={width} />}</Static>;
+	const bannerLine = banner ? <Text color={theme[banner.tone]} bold inverse wrap="truncate">{fit(` ${banner.text} `, width)}</Text> : null;
+	const footerLine = footer ? <Text color={theme.muted} wrap="truncate">{fit(footer, width)}</Text> : null;
 	if (state.ended) {
 		return (
 			<>
 				{done}
+				{bannerLine}
 				<Summary state={state} cols={width} {...(logFile ? {logFile} : {})} />
+				{footerLine}
 			</>
 		);
 	}
 	const step = currentStep(state);
-	const model = promptModel(state, decision, input, now);
+	const shownModel = promptModel(state, decision, input, now);
+	const model = footer ? {...shownModel, actions: []} : shownModel;
 	const upcoming = upcomingSteps(state).filter((s) => s.id !== step?.id);
 	const commandRows = step ? Math.min(2, (shownCommandOf(state, step) ?? '').split('\n').filter((l) => l.trim()).length) : 0;
 	// The step line, its note, its command, and the "N lines in all" row under the output.
-	const fixedRows = 2 + (step ? 1 + (step.note ? 1 : 0) + (pollClock(state, step) ? 1 : 0) + commandRows + 1 : 0) + (upcoming.length > 0 ? 1 : 0) + model.lines.length + (model.entry ? 1 : 0) + (problem ? 1 : 0) + (model.actions.length > 0 ? 1 : 0);
+	const fixedRows = (banner ? 1 : 0) + (footer ? 1 : 0) + 2 + (step ? 1 + (step.note ? 1 : 0) + (pollClock(state, step) ? 1 : 0) + commandRows + 1 : 0) + (upcoming.length > 0 ? 1 : 0) + model.lines.length + (model.entry ? 1 : 0) + (problem ? 1 : 0) + (model.actions.length > 0 ? 1 : 0);
 	const outputRows = Math.max(2, rows - 1 - fixedRows);
 	return (
 		<>
 			{done}
 			<Box flexDirection="column">
+				{bannerLine}
 				<Header state={state} now={now} cols={width} />
 				{step ? <StepPanel state={state} step={step} now={now} cols={width} outputCols={Math.max(20, cols)} outputRows={outputRows} /> : null}
 				{upcoming.length > 0 ? <Text color={theme.muted} wrap="truncate">{fit(`  next: ${upcoming.map((s) => s.id).join(' · ')}`, width)}</Text> : null}
 				<Prompt model={model} cols={width} {...(problem ? {problem} : {})} />
+				{footerLine}
 			</Box>
 		</>
 	);
