@@ -2,7 +2,7 @@
 // asked for, or "cancel the running step?". Screen-only state; nothing here is recorded.
 import type {Intent} from '../core/run/intents.js';
 
-export type ReasonFor = Extract<Intent, {reason: string}>['kind'] | 'fail';
+export type ReasonFor = Extract<Intent, {reason: string}>['kind'] | 'fail' | 'note';
 
 export type InputState =
 	| {mode: 'keys'}
@@ -20,4 +20,5 @@ export const reasonLabels: Record<ReasonFor, string> = {
 	'end-wait': 'Why end the wait early?',
 	override: 'Why go on with unmet preconditions?',
 	fail: 'What failed?',
+	note: 'Note for the record:',
 };

@@ -3,7 +3,7 @@ import type {Key} from 'ink';
 
 export type KeyAction =
 	| 'confirm' | 'pass' | 'fail' | 'retry' | 'skip' | 'rollback' | 'abort' | 'end-wait'
-	| 'override' | 'cancel' | 'yes' | 'no' | 'back'
+	| 'override' | 'cancel' | 'yes' | 'no' | 'back' | 'note'
 	| 'pause' | 'next-event' | 'next-step' | 'prev-step' | 'next-phase' | 'prev-phase' | 'faster' | 'slower' | 'quit';
 
 type Binding = {action: KeyAction; label: string; hint: string; matches: (input: string, key: Key) => boolean};
@@ -18,6 +18,7 @@ const bindings: Binding[] = [
 	{action: 'end-wait', label: 'x', hint: 'end early', matches: (input) => input === 'x'},
 	{action: 'override', label: 'o', hint: 'override', matches: (input) => input === 'o'},
 	{action: 'abort', label: 'a', hint: 'abort', matches: (input) => input === 'a'},
+	{action: 'note', label: 'n', hint: 'note', matches: (input) => input === 'n'},
 	{action: 'cancel', label: 'Ctrl-C', hint: 'cancel', matches: (input, key) => key.ctrl && input === 'c'},
 	{action: 'yes', label: 'y', hint: 'yes', matches: (input) => input === 'y'},
 	{action: 'no', label: 'n', hint: 'no', matches: (input, key) => input === 'n' || key.escape},

@@ -57,6 +57,7 @@ export class PlainPrinter {
 			case 'step-skipped': return [line(`   skipped ${event.step}: ${event.reason}`)];
 			case 'rollback-started': return [line(`== rollback by ${event.by}: ${event.steps.join(', ')} (${event.reason})`)];
 			case 'signoff-given': return [line(`signed off: ${event.role} — ${event.name}`)];
+			case 'note-added': return [line(`note by ${event.by}: ${event.text}`)];
 			case 'session-ended': return [line(`== ${event.status}${event.reason ? `: ${event.reason}` : ''}`)];
 		}
 	}

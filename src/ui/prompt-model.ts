@@ -35,7 +35,7 @@ export function promptModel(state: RunState, decision: Decision | undefined, inp
 	}
 	const typed = input.mode === 'text' ? input.text : '';
 	if (!decision) {
-		if (state.running) return {lines: [], actions: ['cancel'], hints: {cancel: 'cancel step'}};
+		if (state.running) return {lines: [], actions: ['cancel', 'note'], hints: {cancel: 'cancel step'}};
 		if (state.ended) return {lines: [], actions: []};
 		return {lines: [], actions: ['cancel'], hints: {cancel: 'abort run'}};
 	}

@@ -62,14 +62,14 @@ export function useOperatorInput(session: SessionControl, state: RunState, decis
 			return;
 		}
 		const model = promptModel(s, d, current, ref.current.now);
-		// Ctrl-C is always answered: cancel what runs, or ask why the run should be aborted.
-		const action = actionFor(chars, k, current.mode === 'keys' ? [...model.actions, 'cancel'] : model.actions);
+		// Ctrl-C is always answered: cancel what runs, or ask why the run should be aborted. A note can always be added.
+		const action = actionFor(chars, k, current.mode === 'keys' ? [...model.actions, 'cancel', 'note'] : model.actions);
 		const reason = (kind: ReasonFor) => update({mode: 'reason', for: kind, text: ''});
 		switch (action) {
 			case 'confirm': session.intend({kind: 'confirm'}); break;
 			case 'pass': session.intend({kind: 'check', isPassed: true}); break;
 			case 'fail': reason('fail'); break;
-			case 'retry': case 'skip': case 'rollback': case 'abort': case 'end-wait': case 'override': reason(action); break;
+			case 'retry': case 'skip': case 'rollback': case 'abort': case 'end-wait': case 'override': case 'note': reason(action); break;
 			case 'cancel': if (s.running) update({mode: 'confirm-cancel'}); else reason('abort'); break;
 			case 'yes': session.cancelCommand(); update(idleInput); break;
 			case 'no': update(idleInput); break;
@@ -87,5 +87,6 @@ function textIntent(decision: Decision, text: string): Intent {
 }
 
 function reasonIntent(kind: ReasonFor, reason: string): Intent {
+	if (kind === 'note') return {kind: 'note', text: reason};
 	return kind === 'fail' ? {kind: 'check', isPassed: false, reason} : {kind, reason};
 }

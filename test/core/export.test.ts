@@ -12,7 +12,9 @@ describe('the Markdown post-mortem', () => {
 			results: {backup: [{code: 1}], migrate: [{code: 1, err: 'OperationalError: lock timeout\n'}]},
 			tickUs: 40_000_000,
 		});
-		const md = exportMarkdown(header, sim.events, 'VALID: test');
+		const withNote = [...sim.events.slice(0, 5), {type: 'note-added' as const, t: sim.events[4]!.t, by: 'bob', text: 'DBA confirms the dump exists'}, ...sim.events.slice(5)];
+		const md = exportMarkdown(header, withNote, 'VALID: test');
+		expect(md).toMatch(/✎ \*\*Note\*\* by bob at 2026-11-22 \d\d:\d\d:\d\dZ: DBA confirms the dump exists/);
 		expect(md).toMatch(/^# Billing API release: rolled-back/);
 		expect(md).toContain('**Deviation:** `backup` skipped by alice: backup taken by the DBA');
 		expect(md).toContain('**Deviation:** rolled back by alice: lock timeout on invoices (`restore-db`)');

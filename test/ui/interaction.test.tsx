@@ -134,6 +134,20 @@ describe('keys become intents only when they fit the decision', () => {
 		t.app.unmount();
 	});
 
+	it('n adds a timestamped note at any moment; it is recorded and drawn with the finished lines', async () => {
+		const t = start();
+		await t.ready();
+		await t.waitFor('Read me first.');
+		t.app.stdin.write('n');
+		await t.waitFor('Note for the record:');
+		await t.type('on-call paged at 09:02');
+		t.app.stdin.write(keys.enter);
+		await t.waitFor('✎ 00:00 alice: on-call paged at 09:02');
+		expect(t.events.find((e) => e.type === 'note-added')).toMatchObject({by: 'alice', text: 'on-call paged at 09:02'});
+		await t.waitFor('Enter continue · a abort');
+		t.app.unmount();
+	});
+
 	it('the wait ends by itself when its time is up, on the session clock', async () => {
 		const t = start();
 		await t.ready();

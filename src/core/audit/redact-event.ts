@@ -2,7 +2,7 @@
 import type {RunEvent} from '../run/events.js';
 import type {StreamRedactor} from './redact.js';
 
-const freeText = ['reason', 'detail', 'command', 'name', 'value', 'error'] as const;
+const freeText = ['reason', 'detail', 'command', 'name', 'value', 'error', 'text'] as const;
 
 export function redactEvent<E extends RunEvent>(event: E, redactor: StreamRedactor): E {
 	let copy: E | undefined;

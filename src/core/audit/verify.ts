@@ -34,7 +34,7 @@ export type VerifyReport = {
 const runEventTypes = new Set([
 	'session-started', 'var-set', 'preconditions-checked', 'preconditions-overridden', 'phase-started', 'phase-overran', 'phase-ended', 'step-started', 'step-confirmed',
 	'command-started', 'output-recorded', 'command-cancel-requested', 'command-exited', 'var-captured', 'check-answered', 'input-given', 'wait-ended', 'step-succeeded',
-	'step-failed', 'step-retried', 'step-skipped', 'rollback-started', 'signoff-given', 'session-ended',
+	'step-failed', 'step-retried', 'step-skipped', 'rollback-started', 'signoff-given', 'session-ended', 'note-added',
 ]);
 
 const utf8 = new TextDecoder('utf-8', {fatal: true});

@@ -79,6 +79,7 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 			case 'step-skipped': out.push(`- ${rel(event.t)} ${event.isAuto ? `skipped \`${event.step}\` (${escape(event.reason)})` : `**Deviation:** \`${event.step}\` skipped by ${event.by}: ${escape(event.reason)}`}`); break;
 			case 'rollback-started': out.push('', `### ${rel(event.t)} Rollback`, '', `- **Deviation:** rolled back by ${event.by}: ${escape(event.reason)} (${event.steps.map((s) => `\`${s}\``).join(', ')})`); break;
 			case 'signoff-given': out.push(`- ${rel(event.t)} signed off: ${escape(event.role)}: ${escape(event.name)}`); break;
+			case 'note-added': out.push(`- ${rel(event.t)} ✎ **Note** by ${event.by} at ${at(event.t)}: ${escape(event.text)}`); break;
 			case 'session-ended': out.push('', `**${rel(event.t)} Session ${event.status}**${event.by ? ` by ${event.by}` : ''}${event.reason ? `: ${escape(event.reason)}` : ''}`); break;
 			default: break;
 		}

@@ -48,6 +48,8 @@ export type RunEvent =
 	| {type: 'step-skipped'; t: number; step: string; isAuto: boolean; by?: Actor; reason: string}
 	| {type: 'rollback-started'; t: number; steps: string[]; by: Actor; reason: string}
 	| {type: 'signoff-given'; t: number; role: string; name: string; by: Actor}
+	/** An operator's remark at any moment, for the post-mortem. */
+	| {type: 'note-added'; t: number; by: Actor; text: string}
 	| {type: 'session-ended'; t: number; status: EndStatus; by?: Actor; reason?: string};
 
 export type EventType = RunEvent['type'];
@@ -56,5 +58,5 @@ export type EventOf<T extends EventType> = Extract<RunEvent, {type: T}>;
 /** Events that record a human decision or the intent to run: flushed to disk before they take effect. */
 export const decisionTypes: ReadonlySet<EventType> = new Set<EventType>([
 	'var-set', 'preconditions-overridden', 'step-confirmed', 'command-started', 'command-cancel-requested', 'check-answered',
-	'input-given', 'wait-ended', 'step-retried', 'step-skipped', 'rollback-started', 'signoff-given', 'session-ended', 'phase-ended',
+	'input-given', 'wait-ended', 'step-retried', 'step-skipped', 'rollback-started', 'signoff-given', 'session-ended', 'phase-ended', 'note-added',
 ]);

@@ -14,7 +14,8 @@ export type Intent =
 	| {kind: 'rollback'; reason: string}
 	| {kind: 'abort'; reason: string}
 	| {kind: 'override'; reason: string}
-	| {kind: 'signoff'; name: string};
+	| {kind: 'signoff'; name: string}
+	| {kind: 'note'; text: string};
 
 /** Events for the intent, or a one-line problem to show the operator (and nothing recorded). */
 export type IntentResult = {events: Draft[]} | {problem: string};
@@ -22,6 +23,9 @@ export type IntentResult = {events: Draft[]} | {problem: string};
 export function applyIntent(state: RunState, decision: Decision | undefined, intent: Intent): IntentResult {
 	const by = state.options.operator;
 	const reasonProblem = (reason: string | undefined) => (reason === undefined || reason.trim() === '' ? {problem: 'a reason is required'} : undefined);
+	if (intent.kind === 'note') {
+		return intent.text.trim() === '' ? {problem: 'the note is empty'} : {events: [{type: 'note-added', by, text: intent.text.trim()}]};
+	}
 	if (intent.kind === 'abort') {
 		return reasonProblem(intent.reason) ?? {events: [{type: 'session-ended', status: 'aborted', by, reason: intent.reason.trim()}]};
 	}

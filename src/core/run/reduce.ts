@@ -69,6 +69,8 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			return {...s, rollback: {steps: event.steps, done: 0}};
 		case 'signoff-given':
 			return {...s, signoffs: [...s.signoffs, {role: event.role, name: event.name, t: event.t}]};
+		case 'note-added':
+			return {...s, notes: [...s.notes, {t: event.t, by: event.by, text: event.text}]};
 		case 'session-ended':
 			return {...s, ended: {status: event.status, t: event.t, ...(event.reason ? {reason: event.reason} : {})}, running: undefined};
 	}

@@ -37,7 +37,8 @@ export function totalElapsed(state: RunState, now: number): number {
 /** A line above the live area, printed once: a phase heading or a step that is done with. */
 export type FinishedItem =
 	| {kind: 'phase'; key: string; phase: Phase; index: number; count: number}
-	| {kind: 'step'; key: string; step: Step; st: StepState};
+	| {kind: 'step'; key: string; step: Step; st: StepState}
+	| {kind: 'note'; key: string; t: number; by: string; text: string};
 
 /**
  * What has finished, in the order it finished: new items only ever come at the end, so the
@@ -56,6 +57,7 @@ export function finishedItems(state: RunState): FinishedItem[] {
 		if (!st || st.endedAt === undefined || !isSettled(state, step, st)) continue;
 		timed.push({at: st.endedAt, order: 1, item: {kind: 'step', key: `step:${step.id}:${st.endedAt}`, step, st}});
 	}
+	state.notes.forEach((note, i) => timed.push({at: note.t, order: 2, item: {kind: 'note', key: `note:${i}`, ...note}}));
 	if (state.rollback) {
 		const at = Math.min(...state.rollback.steps.map((id) => state.steps[id]?.startedAt ?? Infinity), state.lastT);
 		timed.push({at, order: 0, item: {kind: 'phase', key: 'phase:rollback', phase: {id: 'rollback', name: 'Rollback', steps: []}, index: -1, count: runbook.phases.length}});

@@ -59,6 +59,7 @@ export type RunState = {
 	running?: {step: string; attempt: number; command: string; startedAt: number; isCancelRequested: boolean};
 	output?: OutputTail;
 	signoffs: Array<{role: string; name: string; t: number}>;
+	notes: Array<{t: number; by: string; text: string}>;
 	ended?: {status: EndStatus; t: number; reason?: string};
 	/** The latest `t` folded. */
 	lastT: number;
@@ -76,5 +77,6 @@ export const initialState: RunState = {
 	steps: {},
 	succeeded: [],
 	signoffs: [],
+	notes: [],
 	lastT: 0,
 };

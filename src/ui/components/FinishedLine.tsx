@@ -1,11 +1,14 @@
 import {Box, Text} from 'ink';
 import type {FinishedItem} from '../../core/run/select.js';
 import {describeExit} from '../../core/run/judge.js';
-import {duration, fit} from '../format.js';
+import {clock, duration, fit} from '../format.js';
 import {theme} from '../theme.js';
 
 /** One line printed above the live area, once: a phase heading or a finished step. */
 export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
+	if (item.kind === 'note') {
+		return <Text color={theme.accent} wrap="truncate">{fit(`✎ ${clock(item.t)} ${item.by}: ${item.text}`, cols)}</Text>;
+	}
 	if (item.kind === 'phase') {
 		const label = item.index < 0 ? '── Rollback' : `── Phase ${item.index + 1}/${item.count}: ${item.phase.name}`;
 		return <Text color={item.index < 0 ? theme.danger : theme.accent} bold>{fit(label, cols)}</Text>;
