@@ -47,7 +47,7 @@ Usage:
   runbook verify SESSION [--allowed-signers F] [--principal P] [--json]
   runbook keys [--use FINGERPRINT]
   runbook sessions [--json] [--log-dir DIR]
-  runbook export SESSION --format md|json|cast [-o FILE] [--log-dir DIR]
+  runbook export SESSION --format md|html|json|cast [-o FILE] [--log-dir DIR]
   runbook replay SESSION [--speed N] [--idle-limit S] [--start-at STEP] [--force]
   runbook validate FILE...
   runbook schema
@@ -98,12 +98,14 @@ an allowed_signers line. --use picks among several agent keys by fingerprint.`,
 
 Lists recorded sessions, newest first: when each started, how long it took, how it ended,
 its verify verdict (your own identity trusted), the operator and the runbook.`,
-	export: `Usage: runbook export SESSION --format md|json|cast [-o FILE] [--log-dir DIR]
+	export: `Usage: runbook export SESSION --format md|html|json|cast [-o FILE] [--log-dir DIR]
 
 Post-mortem documents from a session log (verified first; an INVALID log is exported with a warning):
   md    the timeline: phases planned against actual, each step with its command, outcome,
         duration, exit code and output tail, who confirmed what and when, every deviation
         with its reason, and the verify verdict
+  html  the same in one self-contained file, with a chart of phases (timebox against
+        actual, overruns marked) and of steps
   json  the folded state and the events, for other tools
   cast  asciicast v2 with a marker per phase and step (asciinema play / asciinema cat)`,
 	replay: `Usage: runbook replay SESSION [--speed N] [--idle-limit S] [--start-at STEP] [--force] [--log-dir DIR]
@@ -163,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
 		case 'export': {
 			const {values, positionals} = parse(rest, {format: {type: 'string'}, output: {type: 'string', short: 'o'}, 'log-dir': {type: 'string'}}, 'export');
 			if (positionals.length !== 1) throw new UsageError('`runbook export` takes one SESSION; see `runbook export --help`');
-			if (values.format === undefined) throw new UsageError('`runbook export` needs --format md, json or cast');
+			if (values.format === undefined) throw new UsageError('`runbook export` needs --format md, html, json or cast');
 			try {
 				return await exportCommand({session: positionals[0]!, sessions: sessionsDir(values['log-dir'] as string | undefined), format: values.format as string, ...(values.output !== undefined ? {output: values.output as string} : {})});
 			} catch (error) {

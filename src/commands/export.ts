@@ -4,11 +4,12 @@ import {readLogEvents} from '../core/audit/read-log.js';
 import {verifyLog} from '../core/audit/verify.js';
 import {exportCast} from '../core/export/cast.js';
 import {exportMarkdown} from '../core/export/markdown.js';
+import {exportHtml} from '../core/export/html.js';
 import {foldEvents} from '../core/run/reduce.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {readSession} from '../store/session-files.js';
 
-export const exportFormats = ['md', 'json', 'cast'] as const;
+export const exportFormats = ['md', 'html', 'json', 'cast'] as const;
 export class ExportUsageError extends Error {}
 
 export async function exportCommand(options: {session: string; sessions: string; format: string; output?: string}): Promise<number> {
@@ -24,7 +25,9 @@ export async function exportCommand(options: {session: string; sessions: string;
 	const report = verifyLog(read.files.bytes, read.files.sig, {ownKeys: await ownPublicKeys().catch(() => [])});
 	const text = options.format === 'md'
 		? exportMarkdown(log.header, log.events, report.summary)
-		: options.format === 'cast'
+		: options.format === 'html'
+			? exportHtml(log.header, log.events, report.summary)
+			: options.format === 'cast'
 			? exportCast(log.header, log.events)
 			: `${JSON.stringify({header: log.header, verdict: report, state: foldEvents(log.events), events: log.events}, null, 2)}\n`;
 	if (options.output) writeFileSync(options.output, text);

@@ -1,4 +1,5 @@
 import {spawnSync} from 'node:child_process';
+import {inflateSync} from 'node:zlib';
 import {mkdtempSync, readdirSync, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,19 @@ const logDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-export-'));
 const run = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir], {env: {CI: 'true'}});
 const [id] = readdirSync(logDir);
 const hasAsciinema = spawnSync('asciinema', ['--version']).status === 0;
+const hasChromium = spawnSync('chromium', ['--version']).status === 0;
+const chromiumFlags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Distinct pixel bytes in a PNG's image data: a blank page has one or two. */
+function distinctPixelBytes(png: Buffer): number {
+	const chunks: Buffer[] = [];
+	for (let at = 8; at < png.length; ) {
+		const length = png.readUInt32BE(at);
+		if (png.toString('latin1', at + 4, at + 8) === 'IDAT') chunks.push(png.subarray(at + 8, at + 8 + length));
+		at += 12 + length;
+	}
+	return new Set(inflateSync(Buffer.concat(chunks))).size;
+}
 
 describe('the post-mortem: sessions and export', () => {
 	it('`runbook sessions` lists the session with its outcome and verdict', () => {
@@ -52,8 +66,24 @@ describe('the post-mortem: sessions and export', () => {
 		expect(played.stdout).toContain('hello from the runbook');
 	});
 
+	it.skipIf(!hasChromium)('html: one self-contained file that Chromium renders, with the step names and a chart', () => {
+		const out = path.join(logDir, 'session.html');
+		expect(runCli(['export', id!, '--log-dir', logDir, '--format', 'html', '-o', out]).code).toBe(0);
+		const html = readFileSync(out, 'utf8');
+		expect(html).not.toMatch(/<(script|link|img)\b|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+		const profile = mkdtempSync(path.join(os.tmpdir(), 'runbook-chromium-'));
+		const png = path.join(logDir, 'session.png');
+		const shot = spawnSync('chromium', [...chromiumFlags, `--user-data-dir=${profile}`, '--window-size=1000,1200', `--screenshot=${png}`, `file://${out}`], {encoding: 'utf8', timeout: 60_000});
+		expect(shot.status, shot.stderr).toBe(0);
+		expect(distinctPixelBytes(readFileSync(png))).toBeGreaterThan(20);
+		const dom = spawnSync('chromium', [...chromiumFlags, `--user-data-dir=${profile}`, '--dump-dom', `file://${out}`], {encoding: 'utf8', timeout: 60_000}).stdout;
+		for (const step of ['say', 'read', 'pause', 'ready']) expect(dom).toContain(step);
+		expect(dom).toContain('Plain mode fixture: completed');
+		expect(dom).toContain('aria-label="timeline chart"');
+	}, 90_000);
+
 	it('a bad format or session says why, exit 2', () => {
-		expect(runCli(['export', id!, '--log-dir', logDir, '--format', 'pdf']).stderr).toMatch(/--format pdf: expected one of md, json, cast/);
+		expect(runCli(['export', id!, '--log-dir', logDir, '--format', 'pdf']).stderr).toMatch(/--format pdf: expected one of md, html, json, cast/);
 		expect(runCli(['export', id!, '--log-dir', logDir]).code).toBe(2);
 		expect(runCli(['export', 'nope', '--log-dir', logDir, '--format', 'md']).stderr).toMatch(/no session log at `nope`/);
 	});
