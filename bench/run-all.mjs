@@ -4,6 +4,7 @@ import {benchBigOutput} from './big-output.mjs';
 import {benchStepOverhead} from './step-overhead.mjs';
 import {benchAudit} from './audit.mjs';
 import {benchKill9} from './kill9.mjs';
+import {benchReplay} from './replay.mjs';
 
 const only = process.argv[2];
 if (!only || only === 'startup') await benchStartup();
@@ -11,3 +12,4 @@ if (!only || only === 'steps') await benchStepOverhead();
 if (!only || only === 'output') await benchBigOutput();
 if (!only || only === 'audit') await benchAudit();
 if (!only || only === 'kill9') await benchKill9();
+if (!only || only === 'replay') await benchReplay();
