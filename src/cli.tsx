@@ -7,8 +7,8 @@ import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {render} from 'ink';
 import {parseRunbook, type LocatedProblem} from './core/runbook/parse.js';
 import {runbookJsonSchema} from './core/runbook/schema.js';
-import {allSteps, secretNames, type Runbook} from './core/runbook/model.js';
-import {closest} from './core/runbook/shape.js';
+import type {Runbook} from './core/runbook/model.js';
+import {didYouMean} from './core/runbook/shape.js';
 import {decisionTypes} from './core/run/events.js';
 import {dryRunLines} from './core/run/dry-run.js';
 import {exitCodeFor} from './core/run/select.js';
@@ -17,12 +17,14 @@ import {readRunbookFile} from './store/runbook-file.js';
 import {SessionLog} from './store/session-log.js';
 import {newSessionId, sessionsDir} from './store/sessions-dir.js';
 import {LiveSession} from './session/live.js';
-import {minSecretLength} from './core/audit/redact.js';
-import {verifyCommand, VerifyUsageError} from './commands/verify.js';
+import {verifyCommand} from './commands/verify.js';
+import {UsageError} from './commands/usage-error.js';
+import {help} from './help.js';
+import {parseVars, secretEnvValues} from './commands/run-inputs.js';
 import {keysCommand} from './commands/keys.js';
 import {sessionsCommand} from './commands/sessions.js';
-import {exportCommand, ExportUsageError} from './commands/export.js';
-import {prepareReplay, ReplayRefused, ReplayUsageError} from './commands/replay.js';
+import {exportCommand} from './commands/export.js';
+import {prepareReplay, ReplayRefused} from './commands/replay.js';
 import {ReplaySession} from './session/replay.js';
 import {ReplayApp} from './ui/ReplayApp.js';
 import {reduceRun} from './core/run/reduce.js';
@@ -34,94 +36,9 @@ import {systemClock} from './session/clock.js';
 import {App} from './ui/App.js';
 import {PlainPrinter} from './ui/plain.js';
 
-const version = '0.1.0';
+import {version} from './version.js';
 
-/** A problem the operator can fix: one line on stderr, exit 2, no stack trace. */
-class UsageError extends Error {}
 
-const help: Record<string, string> = {
-	main: `runbook ${version}: walk a production change through a YAML runbook, and record it.
-
-Usage:
-  runbook run FILE [--var k=v]... [--dry-run] [--from STEP] [--yes] [--log-dir DIR]
-  runbook verify SESSION [--allowed-signers F] [--principal P] [--json]
-  runbook keys [--use FINGERPRINT]
-  runbook sessions [--json] [--log-dir DIR]
-  runbook export SESSION --format md|html|json|cast [-o FILE] [--log-dir DIR]
-  runbook replay SESSION [--speed N] [--idle-limit S] [--start-at STEP] [--force]
-  runbook validate FILE...
-  runbook schema
-  runbook COMMAND --help
-
-Exit codes: 0 success; 1 the run failed or was aborted; 2 bad usage or input, or a
-run without a terminal that reached a decision only a person may make.
-verify: 0 VALID, 1 INVALID, 3 INCOMPLETE, 4 UNTRUSTED.`,
-	run: `Usage: runbook run FILE [options]
-
-Runs the runbook in the terminal UI and records every event to a session log.
-With stdout not a terminal, or CI set: one plain line per event, no prompts.
-
-Options:
-  --var k=v       give a var (repeatable); asked for at start otherwise
-  --dry-run       show every resolved command, confirmation and timeout; run nothing
-  --from STEP     skip every step before STEP (recorded as skipped)
-  --yes           approve plain confirmations and var defaults in advance
-                  (typed confirmations, checks and asks are never pre-approved)
-  --log-dir DIR   where session directories go
-                  (default $XDG_STATE_HOME/runbook/sessions, ~/.local/state/runbook/sessions)`,
-	validate: `Usage: runbook validate FILE...
-
-Checks runbooks without running them. Prints every problem as file:line:col: message.
-Exit 0 when all are valid, 2 otherwise.`,
-	verify: `Usage: runbook verify SESSION [--allowed-signers F] [--principal P] [--json] [--log-dir DIR]
-
-Checks a session log: every line canonical and hash-chained, the header attested and the
-checkpoints and seal signed, session.jsonl.sig over the whole file, and who signed it.
-SESSION is a session id, its directory, or its session.jsonl.
-Without --allowed-signers, your own identity (runbook keys) is trusted, and the verdict says so.
-
-Verdicts and exit codes:
-  VALID       0  sealed, every check passes, signer trusted
-  INVALID     1  names the first bad line, its byte offset and why
-  INCOMPLETE  3  a valid signed prefix and no seal (a crash or a cut), or a torn last line
-  UNTRUSTED   4  consistent, but the signer is not in the allowed signers
-  (2: bad usage)
-
-Without runbook:  ssh-keygen -Y verify -f allowed_signers -I PRINCIPAL -n runbook-session \\
-                    -s session.jsonl.sig < session.jsonl`,
-	keys: `Usage: runbook keys [--use FINGERPRINT]
-
-Shows the signing identity: the key ssh-agent offers (SSH_AUTH_SOCK), or else an Ed25519
-key runbook creates for you (mode 0600, in its settings folder). Prints the public key and
-an allowed_signers line. --use picks among several agent keys by fingerprint.`,
-	sessions: `Usage: runbook sessions [--json] [--log-dir DIR]
-
-Lists recorded sessions, newest first: when each started, how long it took, how it ended,
-its verify verdict (your own identity trusted), the operator and the runbook.`,
-	export: `Usage: runbook export SESSION --format md|html|json|cast [-o FILE] [--log-dir DIR]
-
-Post-mortem documents from a session log (verified first; an INVALID log is exported with a warning):
-  md    the timeline: phases planned against actual, each step with its command, outcome,
-        duration, exit code and output tail, who confirmed what and when, every deviation
-        with its reason, and the verify verdict
-  html  the same in one self-contained file, with a chart of phases (timebox against
-        actual, overruns marked) and of steps
-  json  the folded state and the events, for other tools
-  cast  asciicast v2 with a marker per phase and step (asciinema play / asciinema cat)`,
-	replay: `Usage: runbook replay SESSION [--speed N] [--idle-limit S] [--start-at STEP] [--force] [--log-dir DIR]
-
-Replays a recorded session with the live run's screens, driven by its events. Never runs
-anything. The log is verified first: an INVALID log is refused unless --force (then a red
-banner stays on every frame); an INCOMPLETE one shows a banner.
-  --speed N        start at N times real time (default 1)
-  --idle-limit S   cap every pause between events at S seconds (default 2)
-  --start-at STEP  start at the step with this id
-Keys: space pause/resume, . one event, ] [ next/previous step, } { next/previous phase,
-> < faster/slower, q quit. Without a terminal, the events are printed as plain lines.`,
-	schema: `Usage: runbook schema
-
-Prints the JSON Schema of the runbook format (version 1), for editors and CI.`,
-};
 
 async function main(argv: string[]): Promise<number> {
 	const [command, ...rest] = argv;
@@ -134,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	if (rest.includes('--help') || rest.includes('-h')) {
-		if (!help[command]) throw new UsageError(`unknown command \`${command}\`${suggest(command, Object.keys(help))}; see \`runbook --help\``);
+		if (!help[command]) throw new UsageError(`unknown command \`${command}\`${didYouMean(command, Object.keys(help))}; see \`runbook --help\``);
 		process.stdout.write(`${help[command]}\n`);
 		return 0;
 	}
@@ -144,18 +61,13 @@ async function main(argv: string[]): Promise<number> {
 		case 'verify': {
 			const {values, positionals} = parse(rest, {'allowed-signers': {type: 'string'}, principal: {type: 'string'}, json: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'verify');
 			if (positionals.length !== 1) throw new UsageError('`runbook verify` takes one SESSION; see `runbook verify --help`');
-			try {
-				return await verifyCommand({
-					session: positionals[0]!,
-					sessions: sessionsDir(values['log-dir'] as string | undefined),
-					isJson: Boolean(values.json),
-					...(values['allowed-signers'] !== undefined ? {allowedSigners: values['allowed-signers'] as string} : {}),
-					...(values.principal !== undefined ? {principal: values.principal as string} : {}),
-				});
-			} catch (error) {
-				if (error instanceof VerifyUsageError) throw new UsageError(error.message);
-				throw error;
-			}
+			return verifyCommand({
+				session: positionals[0]!,
+				sessions: sessionsDir(values['log-dir'] as string | undefined),
+				isJson: Boolean(values.json),
+				...(values['allowed-signers'] !== undefined ? {allowedSigners: values['allowed-signers'] as string} : {}),
+				...(values.principal !== undefined ? {principal: values.principal as string} : {}),
+			});
 		}
 		case 'sessions': {
 			const {values, positionals} = parse(rest, {json: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'sessions');
@@ -166,12 +78,7 @@ async function main(argv: string[]): Promise<number> {
 			const {values, positionals} = parse(rest, {format: {type: 'string'}, output: {type: 'string', short: 'o'}, 'log-dir': {type: 'string'}}, 'export');
 			if (positionals.length !== 1) throw new UsageError('`runbook export` takes one SESSION; see `runbook export --help`');
 			if (values.format === undefined) throw new UsageError('`runbook export` needs --format md, html, json or cast');
-			try {
-				return await exportCommand({session: positionals[0]!, sessions: sessionsDir(values['log-dir'] as string | undefined), format: values.format as string, ...(values.output !== undefined ? {output: values.output as string} : {})});
-			} catch (error) {
-				if (error instanceof ExportUsageError) throw new UsageError(error.message);
-				throw error;
-			}
+			return exportCommand({session: positionals[0]!, sessions: sessionsDir(values['log-dir'] as string | undefined), format: values.format as string, ...(values.output !== undefined ? {output: values.output as string} : {})});
 		}
 		case 'replay': return replayCommand(rest);
 		case 'keys': {
@@ -188,14 +95,10 @@ async function main(argv: string[]): Promise<number> {
 			process.stdout.write(`${JSON.stringify(runbookJsonSchema(), null, 2)}\n`);
 			return 0;
 		default:
-			throw new UsageError(`unknown command \`${command}\`${suggest(command, Object.keys(help).filter((c) => c !== 'main'))}; see \`runbook --help\``);
+			throw new UsageError(`unknown command \`${command}\`${didYouMean(command, Object.keys(help).filter((c) => c !== 'main'))}; see \`runbook --help\``);
 	}
 }
 
-function suggest(word: string, options: string[]): string {
-	const near = closest(word, options);
-	return near ? `; did you mean \`${near}\`?` : '';
-}
 
 function parse(args: string[], options: ParseArgsConfig['options'], command: string) {
 	try {
@@ -250,7 +153,7 @@ async function runCommand(args: string[]): Promise<number> {
 	const secrets = secretEnvValues(runbook);
 	const from = values.from as string | undefined;
 	if (from !== undefined && !runbook.phases.some((p) => p.steps.some((s) => s.id === from))) {
-		throw new UsageError(`--from: no step \`${from}\` in ${file}${suggest(from, runbook.phases.flatMap((p) => p.steps.map((s) => s.id)))}`);
+		throw new UsageError(`--from: no step \`${from}\` in ${file}${didYouMean(from, runbook.phases.flatMap((p) => p.steps.map((s) => s.id)))}`);
 	}
 	if (values['dry-run']) {
 		process.stdout.write(`${dryRunLines(runbook, vars, from).join('\n')}\n`);
@@ -352,13 +255,6 @@ async function loadSigningIdentity(): Promise<IdentityChoice> {
 	}
 }
 
-/** The values of secret env variables, to mask everywhere; too short a secret cannot be masked safely. */
-function secretEnvValues(runbook: Runbook): Array<{name: string; value: string}> {
-	const secrets = secretNames(runbook).env.flatMap((name) => (process.env[name] ? [{name, value: process.env[name]!}] : []));
-	const short = secrets.filter((s) => s.value.length < minSecretLength).map((s) => s.name);
-	if (short.length > 0) throw new UsageError(`secret ${short.map((n) => `\`${n}\``).join(', ')} ${short.length === 1 ? 'is' : 'are'} shorter than ${minSecretLength} characters; runbook cannot mask so short a value without masking ordinary text, so it refuses to run`);
-	return secrets;
-}
 
 async function replayCommand(args: string[]): Promise<number> {
 	const {values, positionals} = parse(args, {speed: {type: 'string'}, 'idle-limit': {type: 'string'}, 'start-at': {type: 'string'}, force: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'replay');
@@ -375,7 +271,6 @@ async function replayCommand(args: string[]): Promise<number> {
 	try {
 		prepared = await prepareReplay({session: positionals[0]!, sessions: sessionsDir(values['log-dir'] as string | undefined), isForced: Boolean(values.force)});
 	} catch (error) {
-		if (error instanceof ReplayUsageError) throw new UsageError(error.message);
 		if (error instanceof ReplayRefused) {
 			process.stderr.write(`${error.message}\n`);
 			return 1;
@@ -404,25 +299,6 @@ async function replayCommand(args: string[]): Promise<number> {
 	return 0;
 }
 
-/** `--var k=v` values, checked against the runbook: a known name, and its pattern. */
-function parseVars(runbook: Runbook, given: string[]): Record<string, string> {
-	const known = new Map<string, string | undefined>(Object.entries(runbook.vars).map(([k, v]) => [k, v.pattern]));
-	for (const step of allSteps(runbook)) if (step.ask) known.set(step.ask.var, step.ask.pattern);
-	const secrets = secretNames(runbook).vars;
-	const vars: Record<string, string> = {};
-	for (const pair of given) {
-		const eq = pair.indexOf('=');
-		if (eq <= 0) throw new UsageError(`--var ${pair}: expected name=value`);
-		const name = pair.slice(0, eq);
-		const value = pair.slice(eq + 1);
-		if (!known.has(name)) throw new UsageError(`--var ${name}: the runbook has no var \`${name}\`${suggest(name, [...known.keys()])}`);
-		const pattern = known.get(name);
-		if (pattern !== undefined && !new RegExp(pattern).test(value)) throw new UsageError(`--var ${name}: ${secrets.includes(name) ? 'the value' : `\`${value}\``} does not match \`${pattern}\``);
-		if (secrets.includes(name) && value.length < minSecretLength) throw new UsageError(`--var ${name}: a secret must be at least ${minSecretLength} characters; a shorter one cannot be masked safely`);
-		vars[name] = value;
-	}
-	return vars;
-}
 
 /** A bug: the stack for the report, and status 70. Lines already in the log are whole and stay. */
 function reportBug(error: unknown) {

@@ -8,19 +8,19 @@ import {exportHtml} from '../core/export/html.js';
 import {foldEvents} from '../core/run/reduce.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {readSession} from '../store/session-files.js';
+import {UsageError} from './usage-error.js';
 
 export const exportFormats = ['md', 'html', 'json', 'cast'] as const;
-export class ExportUsageError extends Error {}
 
 export async function exportCommand(options: {session: string; sessions: string; format: string; output?: string}): Promise<number> {
-	if (!(exportFormats as readonly string[]).includes(options.format)) throw new ExportUsageError(`--format ${options.format}: expected one of ${exportFormats.join(', ')}`);
+	if (!(exportFormats as readonly string[]).includes(options.format)) throw new UsageError(`--format ${options.format}: expected one of ${exportFormats.join(', ')}`);
 	const read = readSession(options.session, options.sessions);
-	if (!read.ok) throw new ExportUsageError(read.problem);
+	if (!read.ok) throw new UsageError(read.problem);
 	let log: ReturnType<typeof readLogEvents>;
 	try {
 		log = readLogEvents(read.files.bytes);
 	} catch (error) {
-		throw new ExportUsageError(`${read.files.log}: ${(error as Error).message}`);
+		throw new UsageError(`${read.files.log}: ${(error as Error).message}`);
 	}
 	const report = verifyLog(read.files.bytes, read.files.sig, {ownKeys: await ownPublicKeys().catch(() => [])});
 	const text = options.format === 'md'

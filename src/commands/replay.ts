@@ -4,8 +4,8 @@ import {verifyLog} from '../core/audit/verify.js';
 import type {RunEvent} from '../core/run/events.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {readSession} from '../store/session-files.js';
+import {UsageError} from './usage-error.js';
 
-export class ReplayUsageError extends Error {}
 /** A log that does not verify, replayed without --force. */
 export class ReplayRefused extends Error {}
 
@@ -13,16 +13,16 @@ export type PreparedReplay = {events: RunEvent[]; logFile: string; banner?: {tex
 
 export async function prepareReplay(options: {session: string; sessions: string; isForced: boolean}): Promise<PreparedReplay> {
 	const read = readSession(options.session, options.sessions);
-	if (!read.ok) throw new ReplayUsageError(read.problem);
+	if (!read.ok) throw new UsageError(read.problem);
 	const report = verifyLog(read.files.bytes, read.files.sig, {ownKeys: await ownPublicKeys().catch(() => [])});
 	if (report.verdict === 'INVALID' && !options.isForced) throw new ReplayRefused(`${report.summary}\nrunbook: replay refused: the log was altered or damaged; --force shows it anyway, under a warning on every frame`);
 	let events: RunEvent[];
 	try {
 		events = readLogEvents(read.files.bytes).events;
 	} catch (error) {
-		throw new ReplayUsageError(`${read.files.log}: ${(error as Error).message}`);
+		throw new UsageError(`${read.files.log}: ${(error as Error).message}`);
 	}
-	if (events.length === 0) throw new ReplayUsageError(`${read.files.log}: no events to replay`);
+	if (events.length === 0) throw new UsageError(`${read.files.log}: no events to replay`);
 	const banner = report.verdict === 'INVALID'
 		? {text: `NOT VERIFIED: ${report.summary}`, tone: 'danger' as const}
 		: report.verdict === 'INCOMPLETE' ? {text: report.summary, tone: 'waiting' as const} : undefined;

@@ -3,25 +3,25 @@ import {parseAllowedSigners} from '../core/audit/allowed-signers.js';
 import {verdictExitCodes, verifyLog, type Trust} from '../core/audit/verify.js';
 import {readSession, readText} from '../store/session-files.js';
 import {ownPublicKeys} from '../store/identity.js';
+import {UsageError} from './usage-error.js';
 
-export class VerifyUsageError extends Error {}
 
 export async function verifyCommand(options: {session: string; sessions: string; allowedSigners?: string; principal?: string; isJson: boolean}): Promise<number> {
 	const read = readSession(options.session, options.sessions);
-	if (!read.ok) throw new VerifyUsageError(read.problem);
+	if (!read.ok) throw new UsageError(read.problem);
 	let trust: Trust;
 	if (options.allowedSigners !== undefined) {
 		const file = readText(options.allowedSigners);
-		if (!file.ok) throw new VerifyUsageError(`--allowed-signers: ${file.problem}`);
+		if (!file.ok) throw new UsageError(`--allowed-signers: ${file.problem}`);
 		const {signers, problems} = parseAllowedSigners(file.text);
-		if (problems.length > 0) throw new VerifyUsageError(`${options.allowedSigners}: ${problems[0]}`);
+		if (problems.length > 0) throw new UsageError(`${options.allowedSigners}: ${problems[0]}`);
 		trust = {allowedSigners: signers, ...(options.principal !== undefined ? {principal: options.principal} : {})};
 	} else {
-		if (options.principal !== undefined) throw new VerifyUsageError('--principal needs --allowed-signers');
+		if (options.principal !== undefined) throw new UsageError('--principal needs --allowed-signers');
 		try {
 			trust = {ownKeys: await ownPublicKeys()};
 		} catch (error) {
-			throw new VerifyUsageError(`cannot read your own signing key to trust it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; give --allowed-signers instead`);
+			throw new UsageError(`cannot read your own signing key to trust it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; give --allowed-signers instead`);
 		}
 	}
 	const report = verifyLog(read.files.bytes, read.files.sig, trust);

@@ -183,6 +183,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** `; did you mean \`x\`?` when one of `options` is near enough to `word`, else nothing. */
+export function didYouMean(word: string, options: readonly string[]): string {
+	const near = closest(word, options);
+	return near ? `; did you mean \`${near}\`?` : '';
+}
+
 /** The nearest of `options` to `word` by edit distance, if it is near enough to be a typo. */
 export function closest(word: string, options: readonly string[]): string | undefined {
 	let best: string | undefined;

@@ -1,0 +1,87 @@
+// The text of `runbook --help` and `runbook COMMAND --help`.
+import {version} from './version.js';
+
+/** Help by command; `main` is the overview. */
+export const help: Record<string, string> = {
+	main: `runbook ${version}: walk a production change through a YAML runbook, and record it.
+
+Usage:
+  runbook run FILE [--var k=v]... [--dry-run] [--from STEP] [--yes] [--log-dir DIR]
+  runbook verify SESSION [--allowed-signers F] [--principal P] [--json]
+  runbook keys [--use FINGERPRINT]
+  runbook sessions [--json] [--log-dir DIR]
+  runbook export SESSION --format md|html|json|cast [-o FILE] [--log-dir DIR]
+  runbook replay SESSION [--speed N] [--idle-limit S] [--start-at STEP] [--force]
+  runbook validate FILE...
+  runbook schema
+  runbook COMMAND --help
+
+Exit codes: 0 success; 1 the run failed or was aborted; 2 bad usage or input, or a
+run without a terminal that reached a decision only a person may make.
+verify: 0 VALID, 1 INVALID, 3 INCOMPLETE, 4 UNTRUSTED.`,
+	run: `Usage: runbook run FILE [options]
+
+Runs the runbook in the terminal UI and records every event to a session log.
+With stdout not a terminal, or CI set: one plain line per event, no prompts.
+
+Options:
+  --var k=v       give a var (repeatable); asked for at start otherwise
+  --dry-run       show every resolved command, confirmation and timeout; run nothing
+  --from STEP     skip every step before STEP (recorded as skipped)
+  --yes           approve plain confirmations and var defaults in advance
+                  (typed confirmations, checks and asks are never pre-approved)
+  --log-dir DIR   where session directories go
+                  (default $XDG_STATE_HOME/runbook/sessions, ~/.local/state/runbook/sessions)`,
+	validate: `Usage: runbook validate FILE...
+
+Checks runbooks without running them. Prints every problem as file:line:col: message.
+Exit 0 when all are valid, 2 otherwise.`,
+	verify: `Usage: runbook verify SESSION [--allowed-signers F] [--principal P] [--json] [--log-dir DIR]
+
+Checks a session log: every line canonical and hash-chained, the header attested and the
+checkpoints and seal signed, session.jsonl.sig over the whole file, and who signed it.
+SESSION is a session id, its directory, or its session.jsonl.
+Without --allowed-signers, your own identity (runbook keys) is trusted, and the verdict says so.
+
+Verdicts and exit codes:
+  VALID       0  sealed, every check passes, signer trusted
+  INVALID     1  names the first bad line, its byte offset and why
+  INCOMPLETE  3  a valid signed prefix and no seal (a crash or a cut), or a torn last line
+  UNTRUSTED   4  consistent, but the signer is not in the allowed signers
+  (2: bad usage)
+
+Without runbook:  ssh-keygen -Y verify -f allowed_signers -I PRINCIPAL -n runbook-session \\
+                    -s session.jsonl.sig < session.jsonl`,
+	keys: `Usage: runbook keys [--use FINGERPRINT]
+
+Shows the signing identity: the key ssh-agent offers (SSH_AUTH_SOCK), or else an Ed25519
+key runbook creates for you (mode 0600, in its settings folder). Prints the public key and
+an allowed_signers line. --use picks among several agent keys by fingerprint.`,
+	sessions: `Usage: runbook sessions [--json] [--log-dir DIR]
+
+Lists recorded sessions, newest first: when each started, how long it took, how it ended,
+its verify verdict (your own identity trusted), the operator and the runbook.`,
+	export: `Usage: runbook export SESSION --format md|html|json|cast [-o FILE] [--log-dir DIR]
+
+Post-mortem documents from a session log (verified first; an INVALID log is exported with a warning):
+  md    the timeline: phases planned against actual, each step with its command, outcome,
+        duration, exit code and output tail, who confirmed what and when, every deviation
+        with its reason, and the verify verdict
+  html  the same in one self-contained file, with a chart of phases (timebox against
+        actual, overruns marked) and of steps
+  json  the folded state and the events, for other tools
+  cast  asciicast v2 with a marker per phase and step (asciinema play / asciinema cat)`,
+	replay: `Usage: runbook replay SESSION [--speed N] [--idle-limit S] [--start-at STEP] [--force] [--log-dir DIR]
+
+Replays a recorded session with the live run's screens, driven by its events. Never runs
+anything. The log is verified first: an INVALID log is refused unless --force (then a red
+banner stays on every frame); an INCOMPLETE one shows a banner.
+  --speed N        start at N times real time (default 1)
+  --idle-limit S   cap every pause between events at S seconds (default 2)
+  --start-at STEP  start at the step with this id
+Keys: space pause/resume, . one event, ] [ next/previous step, } { next/previous phase,
+> < faster/slower, q quit. Without a terminal, the events are printed as plain lines.`,
+	schema: `Usage: runbook schema
+
+Prints the JSON Schema of the runbook format (version 1), for editors and CI.`,
+};
