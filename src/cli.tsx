@@ -9,7 +9,6 @@ import {parseRunbook, type LocatedProblem} from './core/runbook/parse.js';
 import {runbookJsonSchema} from './core/runbook/schema.js';
 import type {Runbook} from './core/runbook/model.js';
 import {didYouMean} from './core/runbook/shape.js';
-import {decisionTypes} from './core/run/events.js';
 import {dryRunLines} from './core/run/dry-run.js';
 import {exitCodeFor} from './core/run/select.js';
 import {logFormat} from './core/audit/entry.js';
@@ -193,7 +192,6 @@ async function runCommand(args: string[]): Promise<number> {
 		cwd: process.cwd(),
 		sink: log,
 		clock,
-		isDecisionDurable: (event) => decisionTypes.has(event.type),
 		secrets,
 	});
 	// A signal ends the session as aborted: the running step's tree is stopped and the reason recorded.

@@ -4,6 +4,7 @@ import {verifyLog} from '../core/audit/verify.js';
 import {foldEvents} from '../core/run/reduce.js';
 import {listSessionIds, readSession} from '../store/session-files.js';
 import {ownPublicKeys} from '../store/identity.js';
+import {clock} from '../core/time.js';
 
 export type SessionRow = {id: string; runbook: string; operator: string; start: string; durationMs: number; outcome: string; verdict: string; log: string};
 
@@ -44,13 +45,8 @@ export async function sessionsCommand(options: {sessions: string; isJson: boolea
 		process.stdout.write(`No sessions in ${options.sessions}.\n`);
 		return 0;
 	}
-	const table = [['SESSION', 'STARTED', 'DURATION', 'OUTCOME', 'VERDICT', 'OPERATOR', 'RUNBOOK'], ...rows.map((r) => [r.id, r.start.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), clock(r.durationMs), r.outcome, r.verdict, r.operator, r.runbook])];
+	const table = [['SESSION', 'STARTED', 'DURATION', 'OUTCOME', 'VERDICT', 'OPERATOR', 'RUNBOOK'], ...rows.map((r) => [r.id, r.start.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), clock(r.durationMs * 1000), r.outcome, r.verdict, r.operator, r.runbook])];
 	const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
 	process.stdout.write(`${table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')}\n`);
 	return 0;
-}
-
-function clock(ms: number): string {
-	const s = Math.floor(ms / 1000);
-	return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }

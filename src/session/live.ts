@@ -9,7 +9,7 @@ import {reduceRun} from '../core/run/reduce.js';
 import {initialState, type RunState} from '../core/run/state.js';
 import {resolveCommand} from '../core/run/command.js';
 import {secretNames, type Runbook, type Step} from '../core/runbook/model.js';
-import type {SessionOptions} from '../core/run/events.js';
+import {decisionTypes, type SessionOptions} from '../core/run/events.js';
 import {runCommand, type RunningCommand} from '../exec/run-command.js';
 import {StreamRedactor} from '../core/audit/redact.js';
 import {redactEvent} from '../core/audit/redact-event.js';
@@ -43,7 +43,6 @@ export type LiveSessionConfig = {
 	cwd: string;
 	sink: EventSink;
 	clock: Clock;
-	isDecisionDurable?: (event: RunEvent) => boolean;
 	/** Kept for `capture` and `expect.stdout`. @default 1 MiB */
 	keepStdoutBytes?: number;
 	/** Output is recorded in chunks of at most this many characters. @default 32 KiB */
@@ -322,7 +321,7 @@ export class LiveSession {
 		// Durable events are written now and synced at the next barrier: before a command starts,
 		// and before the session waits for anyone. A confirmation and its command share one sync.
 		this.config.sink.append(event);
-		if (this.config.isDecisionDurable?.(event)) this.isSyncDue = true;
+		if (decisionTypes.has(event.type)) this.isSyncDue = true;
 		this.state = reduceRun(this.state, event);
 		for (const listener of this.eventListeners) listener(event);
 		this.notify();

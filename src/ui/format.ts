@@ -1,16 +1,7 @@
 // Numbers and lines as the operator reads them.
 import {stripVTControlCharacters} from 'node:util';
 
-/** µs -> `04:07`, or `1:02:03` past an hour. */
-export function clock(us: number): string {
-	const total = Math.max(0, Math.floor(us / 1_000_000));
-	const h = Math.floor(total / 3600);
-	const m = Math.floor((total % 3600) / 60);
-	const s = total % 60;
-	const mm = String(m).padStart(2, '0');
-	const ss = String(s).padStart(2, '0');
-	return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
-}
+export {clock} from '../core/time.js';
 
 /** ms -> `0.4s`, `12s`, `3m05s`. */
 export function duration(ms: number): string {

@@ -4,6 +4,7 @@
 import {verify as verifySignature} from 'node:crypto';
 import {encodeHeader, hashLine, logFormat, type LogHeader} from './entry.js';
 import {attestMessage, auditTypes, headText} from './records.js';
+import {eventTypes} from '../run/events.js';
 import {principalMatches, principalsFor, type AllowedSigner} from './allowed-signers.js';
 import {checkKeySignature, parseSshsig, sshsigSignedData, verifySshsig} from './sshsig.js';
 import {signatureNamespace} from './signer.js';
@@ -31,11 +32,7 @@ export type VerifyReport = {
 	warnings: string[];
 };
 
-const runEventTypes = new Set([
-	'session-started', 'var-set', 'preconditions-checked', 'preconditions-overridden', 'phase-started', 'phase-overran', 'phase-ended', 'step-started', 'step-confirmed',
-	'command-started', 'output-recorded', 'command-cancel-requested', 'command-exited', 'var-captured', 'check-answered', 'input-given', 'wait-ended', 'step-succeeded',
-	'step-failed', 'step-retried', 'step-skipped', 'rollback-started', 'signoff-given', 'session-ended', 'note-added',
-]);
+const runEventTypes: ReadonlySet<string> = new Set(eventTypes);
 
 const utf8 = new TextDecoder('utf-8', {fatal: true});
 

@@ -6,6 +6,7 @@ import type {RunEvent} from '../run/events.js';
 import {describeExit} from '../run/judge.js';
 import {foldEvents} from '../run/reduce.js';
 import {allSteps} from '../runbook/model.js';
+import {clock} from '../time.js';
 
 const outputTailLines = 10;
 
@@ -14,7 +15,7 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 	const runbook = state.runbook;
 	const wall = Date.parse(header.wall);
 	const at = (t: number) => new Date(wall + Math.floor(t / 1000)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-	const rel = (t: number) => `+${mmss(t / 1000)}`;
+	const rel = (t: number) => `+${clock(t)}`;
 	const out: string[] = [];
 	out.push(`# ${runbook?.name ?? 'Session'}: ${state.ended?.status ?? 'interrupted'}`, '');
 	out.push('| | |', '| --- | --- |');
@@ -22,7 +23,7 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 	out.push(`| Runbook | \`${header.runbook.path}\` (sha256 \`${header.runbook.sha256.slice(0, 16)}…\`) |`);
 	out.push(`| Operator | ${header.operator.user} on ${header.operator.host}, signing key ${header.identity.fingerprint} (${header.identity.source}) |`);
 	out.push(`| Started | ${at(0)} |`);
-	out.push(`| Duration | ${mmss((state.ended?.t ?? state.lastT) / 1000)} |`);
+	out.push(`| Duration | ${clock(state.ended?.t ?? state.lastT)} |`);
 	out.push(`| Outcome | **${state.ended?.status ?? 'interrupted (no end recorded)'}**${state.ended?.reason ? `: ${escape(state.ended.reason)}` : ''} |`);
 	out.push(`| Log verdict | ${escape(verdict)} |`, '');
 
@@ -30,8 +31,8 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 		out.push('## Phases', '', '| Phase | Planned | Actual | |', '| --- | --- | --- | --- |');
 		for (const phase of runbook.phases) {
 			const ps = state.phases[phase.id];
-			const actual = ps?.startedAt !== undefined ? mmss(((ps.endedAt ?? state.ended?.t ?? state.lastT) - ps.startedAt) / 1000) : 'not reached';
-			out.push(`| ${escape(phase.name)} | ${phase.timeboxMs !== undefined ? mmss(phase.timeboxMs) : '—'} | ${actual} | ${ps?.isOverrun ? '**over its timebox**' : ''} |`);
+			const actual = ps?.startedAt !== undefined ? clock((ps.endedAt ?? state.ended?.t ?? state.lastT) - ps.startedAt) : 'not reached';
+			out.push(`| ${escape(phase.name)} | ${phase.timeboxMs !== undefined ? clock(phase.timeboxMs * 1000) : '—'} | ${actual} | ${ps?.isOverrun ? '**over its timebox**' : ''} |`);
 		}
 		out.push('');
 	}
@@ -85,13 +86,6 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 		}
 	}
 	return `${out.join('\n')}\n`;
-}
-
-function mmss(ms: number): string {
-	const s = Math.max(0, Math.floor(ms / 1000));
-	const h = Math.floor(s / 3600);
-	const m = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
-	return `${h > 0 ? `${h}:` : ''}${m}:${String(s % 60).padStart(2, '0')}`;
 }
 
 function seconds(us: number): string {

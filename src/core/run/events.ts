@@ -53,6 +53,16 @@ export type RunEvent =
 	| {type: 'session-ended'; t: number; status: EndStatus; by?: Actor; reason?: string};
 
 export type EventType = RunEvent['type'];
+
+/** Every event type, at run time (the verifier refuses any other); kept complete by the check below. */
+export const eventTypes = [
+	'session-started', 'var-set', 'preconditions-checked', 'preconditions-overridden', 'phase-started', 'phase-overran', 'phase-ended', 'step-started', 'step-confirmed',
+	'command-started', 'output-recorded', 'command-cancel-requested', 'command-exited', 'var-captured', 'check-answered', 'input-given', 'wait-ended', 'step-succeeded',
+	'step-failed', 'step-retried', 'step-skipped', 'rollback-started', 'signoff-given', 'session-ended', 'note-added',
+] as const satisfies readonly EventType[];
+/** Fails to compile when an event type is missing from `eventTypes`. */
+const isEveryTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;
+void isEveryTypeListed;
 export type EventOf<T extends EventType> = Extract<RunEvent, {type: T}>;
 
 /** Events that record a human decision or the intent to run: flushed to disk before they take effect. */

@@ -168,11 +168,8 @@ export function rollbackPlan(state: RunState, failing: string): string[] {
 
 /** The phase whose timebox has just passed, if its overrun is not yet recorded. */
 function phaseOverrun(state: RunState, now: number): string | undefined {
-	const phase = state.runbook?.phases[state.phaseIndex];
-	if (!phase?.timeboxMs) return undefined;
-	const ps = state.phases[phase.id];
-	if (!ps || ps.startedAt === undefined || ps.isOverrun || ps.endedAt !== undefined) return undefined;
-	return now >= ps.startedAt + us(phase.timeboxMs) ? phase.id : undefined;
+	const deadline = phaseDeadline(state);
+	return deadline !== undefined && now >= deadline ? state.runbook!.phases[state.phaseIndex]!.id : undefined;
 }
 
 function phaseDeadline(state: RunState): number | undefined {
