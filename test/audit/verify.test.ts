@@ -150,6 +150,11 @@ describe('verify: cut, torn and untrusted logs', () => {
 		expect(report.summary).toMatch(/no seal; lines 0-\d+ are signed/);
 	});
 
+	it('a log cut at byte 0 or inside its header (a crash as the session began) is INCOMPLETE', () => {
+		expect(checkUnsealed(Buffer.alloc(0)).verdict).toBe('INCOMPLETE');
+		expect(checkUnsealed(sealed.bytes.subarray(0, 40)).summary).toMatch(/^INCOMPLETE: the header itself is torn/);
+	});
+
 	it('a torn last line is INCOMPLETE, with the byte where it starts', async () => {
 		const unsealed = await writeLog(sim.events, {isSealed: false});
 		const report = checkUnsealed(unsealed.bytes.subarray(0, unsealed.bytes.length - 30));

@@ -42,7 +42,8 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 	const invalid = (line: number, offset: number, reason: string, extra: Partial<VerifyReport> = {}): VerifyReport => ({
 		verdict: 'INVALID', summary: `INVALID: line ${line} (byte ${offset}): ${reason}`, problem: {line, offset, reason}, lines: line, isSealed: false, warnings, ...extra,
 	});
-	if (data.length === 0) return invalid(0, 0, 'the file is empty');
+	// Cut at byte 0: the writer was stopped between creating the file and writing its header.
+	if (data.length === 0) return {verdict: 'INCOMPLETE', summary: 'INCOMPLETE: the log is empty; the session stopped as it began, before anything was recorded', lines: 0, isSealed: false, warnings};
 	if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) return invalid(0, 0, 'a byte-order mark before the header');
 
 	let header: LogHeader | undefined;
