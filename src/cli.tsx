@@ -190,6 +190,7 @@ async function runCommand(args: string[]): Promise<number> {
 		vars,
 		env: process.env,
 		cwd: process.cwd(),
+		spoolDir: path.join(dir, 'spool'),
 		sink: log,
 		clock,
 		secrets,

@@ -1,45 +1,60 @@
-// The only module that imports zx. Runs one step's shell text and reports its output in chunks
-// and its end as a CommandResult. Output is streamed, never stored whole.
+// The only module that imports zx. Runs one step's shell text so that it outlives the runner:
+// a wrapper bash in its own session and process group runs the step with its output going to
+// spool files, and writes the exit status to a third file when the step ends. The runner tails
+// the files, so it can die, or lose its terminal, and a later `runbook resume` reattaches.
 import {statSync} from 'node:fs';
-import {StringDecoder} from 'node:string_decoder';
-import {$, type ProcessPromise} from 'zx/core';
-import type {CommandResult} from '../core/run/judge.js';
+import {$} from 'zx/core';
+import {createSpool, hasSpool, readExitStatus, type SpoolPaths} from '../store/step-spool.js';
+import {isSameProcess, processStartTicks} from './process-identity.js';
+import {CommandWatch, type WatchResult} from './command-watch.js';
+
+export type {WatchResult} from './command-watch.js';
 
 export type RunOptions = {
 	script: string;
 	cwd: string;
 	env: Record<string, string | undefined>;
+	/** Where the step's output and exit status go (see store/step-spool.ts). */
+	spool: SpoolPaths;
 	timeoutMs?: number;
 	/** How long a SIGTERM'd command may take to exit before SIGKILL. @default 3000 */
 	graceMs?: number;
 	/** Keep up to this much standard output for `capture` and `expect`. @default 0 */
 	keepStdoutBytes?: number;
-	onOutput: (stream: 'out' | 'err', text: string) => void;
+	onOutput: (stream: 'out' | 'err', text: string, end: number) => void;
 };
 
 export type RunningCommand = {
 	pid: number | undefined;
+	/** The kernel's start time of `pid`, to tell it from a later process with the same id. */
+	startTicks: string | undefined;
 	/** Settles when the command and its output have ended; never rejects. */
-	done: Promise<CommandResult & {bytes: [number, number]}>;
+	done: Promise<WatchResult>;
 	/** Stops the whole process tree: SIGTERM, then SIGKILL after the grace period. */
 	cancel: () => void;
+	/** Stops watching and leaves the command running (the runner is going away). */
+	detach: () => void;
 };
 
-/** zx keeps every byte of output unless given a store; this one keeps nothing. */
-function discardingStore() {
-	const nothing = () => {
-		const chunks: string[] = [];
-		chunks.push = () => 0;
-		return chunks;
-	};
-	return {stdout: nothing(), stderr: nothing(), stdall: nothing()};
-}
+/**
+ * The wrapper: nothing of it goes to the runner (a runner that died must not take it down
+ * through a broken pipe), and its own messages ("Terminated") go nowhere; a trapped SIGTERM lets
+ * it outlive the step it was sent with, to write the step's status. Traps reset to the default
+ * in the step, so the step can be stopped.
+ */
+const wrapper = [
+	'exec >>"$1" 3>>"$2" 2>/dev/null </dev/null',
+	'trap : TERM INT HUP',
+	'bash --noprofile --norc -e -o pipefail -c "$4" 2>&3 3>&-',
+	's=$?',
+	'printf \'%d\\n\' "$s" >"$3"',
+	'exit "$s"',
+].join('\n');
 
 export function runCommand(options: RunOptions): RunningCommand {
-	const startedAt = performance.now();
-	const problem = missingDirectory(options.cwd);
+	const problem = missingDirectory(options.cwd) ?? spoolProblem(options.spool);
 	if (problem) {
-		return {pid: undefined, cancel: () => {}, done: Promise.resolve({code: null, signal: null, isTimedOut: false, isCancelled: false, durationMs: 0, error: problem, bytes: [0, 0]})};
+		return {pid: undefined, startTicks: undefined, cancel: () => {}, detach: () => {}, done: Promise.resolve({code: null, signal: null, isTimedOut: false, isCancelled: false, durationMs: 0, error: problem, bytes: [0, 0]})};
 	}
 	const sh = $({
 		shell: 'bash',
@@ -50,90 +65,75 @@ export function runCommand(options: RunOptions): RunningCommand {
 		quiet: true,
 		verbose: false,
 		nothrow: true,
-		// Its own process group, so a cancel reaches every process the step started.
+		// setsid: its own session and process group, out of reach of the terminal's SIGHUP.
 		detached: true,
 		preferLocal: false,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		store: discardingStore(),
+		stdio: ['ignore', 'ignore', 'ignore'],
 		log: () => {},
 	});
-	// `exec` so the step's bash leads the process group; zx quotes `script` as one argument.
-	const child: ProcessPromise = sh`exec bash --noprofile --norc -e -o pipefail -c ${options.script}`;
-	let isTimedOut = false;
-	let isCancelled = false;
-	let killTimer: NodeJS.Timeout | undefined;
-	const bytes: [number, number] = [0, 0];
-	const keep = options.keepStdoutBytes ?? 0;
-	let kept = '';
-	let isKeptWhole = true;
-
-	const stop = () => {
-		if (killTimer) return;
-		signalTree(child, 'SIGTERM');
-		killTimer = setTimeout(() => signalTree(child, 'SIGKILL'), options.graceMs ?? 3000);
-		killTimer.unref();
-	};
-	const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
-		isTimedOut = true;
-		stop();
-	}, options.timeoutMs);
-
-	const decoders = {out: new StringDecoder('utf8'), err: new StringDecoder('utf8')};
-	const listen = (stream: 'out' | 'err') => (chunk: Buffer) => {
-		bytes[stream === 'out' ? 0 : 1] += chunk.length;
-		const text = decoders[stream].write(chunk);
-		if (stream === 'out' && keep > 0 && isKeptWhole) {
-			if (kept.length + text.length > keep) isKeptWhole = false;
-			else kept += text;
-		}
-		if (text) options.onOutput(stream, text);
-	};
-	child.stdout.on('data', listen('out'));
-	child.stderr.on('data', listen('err'));
-
-	const finish = (output: {exitCode: number | null; signal: NodeJS.Signals | null; message?: string}): CommandResult & {bytes: [number, number]} => {
-		if (timer) clearTimeout(timer);
-		if (killTimer) clearTimeout(killTimer);
-		for (const stream of ['out', 'err'] as const) {
-			const rest = decoders[stream].end();
-			if (rest) options.onOutput(stream, rest);
-		}
-		const error = output.exitCode === null && output.signal === null ? spawnError(output) : undefined;
-		return {
-			code: output.exitCode,
-			signal: output.signal,
-			isTimedOut,
-			isCancelled,
-			durationMs: Math.round(performance.now() - startedAt),
-			...(keep > 0 && isKeptWhole ? {stdout: kept} : {}),
-			...(error ? {error} : {}),
-			bytes,
-		};
+	const {out, err, status} = options.spool;
+	// `exec` so the wrapper leads the process group; zx quotes each argument as one word.
+	const child = sh`exec bash --noprofile --norc -c ${wrapper} runbook-step ${out} ${err} ${status} ${options.script}`;
+	const pid = child.pid;
+	const watch = new CommandWatch({
+		spool: options.spool,
+		from: [0, 0],
+		keepStdoutBytes: options.keepStdoutBytes ?? 0,
+		onOutput: options.onOutput,
+		...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
+		graceMs: options.graceMs ?? 3000,
+		signal: (signal) => {
+			signalGroup(pid, signal);
+			// zx also walks the tree, for children that left the group.
+			child.kill(signal).catch(() => {});
+		},
+	});
+	const exited = (output: {exitCode: number | null; signal: NodeJS.Signals | null; message?: string}) => {
+		const isStarted = output.exitCode !== null || output.signal !== null;
+		watch.exited(isStarted ? {code: output.exitCode, signal: output.signal} : {error: spawnError(output)});
 	};
 	// With `nothrow` zx resolves on failure too; a rejection (a zx bug) is reported the same way.
-	const done = new Promise<CommandResult & {bytes: [number, number]}>((resolve) => {
-		child.then((output) => resolve(finish(output)), (output: {exitCode: number | null; signal: NodeJS.Signals | null; message?: string}) => resolve(finish(output)));
-	});
-	return {
-		pid: child.pid,
-		done,
-		cancel: () => {
-			isCancelled = true;
-			stop();
-		},
-	};
+	child.then(exited, exited);
+	return {pid, startTicks: pid === undefined ? undefined : processStartTicks(pid), done: watch.done, cancel: () => watch.cancel(), detach: () => watch.detach()};
 }
 
-function signalTree(child: ProcessPromise, signal: NodeJS.Signals) {
-	const pid = child.pid;
+export type ReattachOptions = {
+	pid: number;
+	startTicks?: string;
+	spool: SpoolPaths;
+	/** Bytes of each stream already recorded: output is reported from there on. */
+	from: [number, number];
+	/** How long the command has run so far; counts against its timeout. */
+	elapsedMs: number;
+	timeoutMs?: number;
+	graceMs?: number;
+	keepStdoutBytes?: number;
+	onOutput: (stream: 'out' | 'err', text: string, end: number) => void;
+};
+
+/** Watches a command a runner before this one started: streams the rest of its output and collects its exit. */
+export function reattachCommand(options: ReattachOptions): RunningCommand {
+	const watch = new CommandWatch({
+		spool: options.spool,
+		from: options.from,
+		keepStdoutBytes: options.keepStdoutBytes ?? 0,
+		onOutput: options.onOutput,
+		startedMsAgo: options.elapsedMs,
+		...(options.timeoutMs !== undefined ? {timeoutMs: Math.max(0, options.timeoutMs - options.elapsedMs)} : {}),
+		graceMs: options.graceMs ?? 3000,
+		signal: (signal) => signalGroup(options.pid, signal),
+		process: {pid: options.pid, ...(options.startTicks !== undefined ? {startTicks: options.startTicks} : {})},
+	});
+	return {pid: options.pid, startTicks: options.startTicks, done: watch.done, cancel: () => watch.cancel(), detach: () => watch.detach()};
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals) {
 	if (pid === undefined) return;
 	try {
 		process.kill(-pid, signal);
 	} catch {
 		// The group is already gone.
 	}
-	// zx also walks the tree, for children that left the group.
-	child.kill(signal).catch(() => {});
 }
 
 function missingDirectory(cwd: string): string | undefined {
@@ -144,7 +144,28 @@ function missingDirectory(cwd: string): string | undefined {
 	}
 }
 
+function spoolProblem(spool: SpoolPaths): string | undefined {
+	try {
+		createSpool(spool);
+		return undefined;
+	} catch (error) {
+		return `cannot create the output spool for the step: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+	}
+}
+
 function spawnError(output: {message?: string}): string {
 	const first = String(output.message ?? '').split('\n').find((l) => l.trim()) ?? 'the command could not be started';
 	return first.trim();
+}
+
+/** What became of a command whose runner went away: it ended (its status is on disk), it still runs, it never started, or nobody can tell. */
+export type CommandFate = 'ended' | 'running' | 'never-started' | 'unknown';
+
+export function commandFate(spool: SpoolPaths, process: {pid: number; startTicks?: string} | undefined): CommandFate {
+	if (readExitStatus(spool) !== undefined) return 'ended';
+	if (process && isSameProcess(process.pid, process.startTicks)) return 'running';
+	// It may have ended between the two looks.
+	if (readExitStatus(spool) !== undefined) return 'ended';
+	if (!process && !hasSpool(spool)) return 'never-started';
+	return 'unknown';
 }

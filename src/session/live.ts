@@ -7,10 +7,12 @@ import {nextMove, type Decision, type Draft} from '../core/run/next.js';
 import {checkPreconditions} from '../core/run/preconditions.js';
 import {reduceRun} from '../core/run/reduce.js';
 import {initialState, type RunState} from '../core/run/state.js';
+import {foldEvents} from '../core/run/reduce.js';
 import {resolveCommand} from '../core/run/command.js';
 import {secretNames, type Runbook, type Step} from '../core/runbook/model.js';
 import {decisionTypes, type SessionOptions} from '../core/run/events.js';
-import {runCommand, type RunningCommand} from '../exec/run-command.js';
+import {commandFate, reattachCommand, runCommand, type RunningCommand, type WatchResult} from '../exec/run-command.js';
+import {removeSpool, spoolPaths, type SpoolPaths} from '../store/step-spool.js';
 import {StreamRedactor} from '../core/audit/redact.js';
 import {redactEvent} from '../core/audit/redact-event.js';
 import type {Clock} from './clock.js';
@@ -43,6 +45,8 @@ export type LiveSessionConfig = {
 	cwd: string;
 	sink: EventSink;
 	clock: Clock;
+	/** Where running steps write their output and exit status (the session directory's `spool`). */
+	spoolDir: string;
 	/** Kept for `capture` and `expect.stdout`. @default 1 MiB */
 	keepStdoutBytes?: number;
 	/** Output is recorded in chunks of at most this many characters. @default 32 KiB */
@@ -80,6 +84,11 @@ export class LiveSession {
 	private logProblem: string | undefined;
 	/** Events that wait for the running command to exit (an abort while it runs). */
 	private afterCommand: Draft[] | undefined;
+	/** Bytes of each stream of the running command that its output so far reaches. */
+	private spoolEnd = {out: 0, err: 0};
+	/** Spools of commands whose end is recorded: removed once the log is on disk. */
+	private spentSpools: SpoolPaths[] = [];
+	private syncTimer: NodeJS.Timeout | undefined;
 	private resolveEnded!: (state: RunState) => void;
 	/** Settles with the final state once the session has ended. */
 	readonly ended: Promise<RunState>;
@@ -99,6 +108,44 @@ export class LiveSession {
 			this.record({type: 'var-set', var: name, ...(isSecret ? {} : {value}), isSecret, source: 'flag'});
 		}
 		this.pump();
+	}
+
+	/**
+	 * Takes over a session an earlier runner left: its events are folded (not recorded again),
+	 * the takeover is recorded, and the run goes on; a command left running is found first.
+	 */
+	resume(history: RunEvent[], takeover: {pid: number; reask: string[]; runbook?: Runbook; changes?: string[]}): void {
+		this.state = foldEvents(history);
+		const {options, vars} = this.config;
+		this.record({type: 'session-resumed', by: options.operator, pid: takeover.pid, isInteractive: options.isInteractive, reask: takeover.reask, ...(takeover.runbook ? {runbook: takeover.runbook, changes: takeover.changes ?? []} : {})});
+		for (const name of takeover.reask) {
+			const value = vars[name];
+			if (value === undefined) continue;
+			this.learnSecret(name, value);
+			this.record({type: 'var-set', var: name, isSecret: true, source: 'flag'});
+		}
+		this.pump();
+	}
+
+	/**
+	 * The terminal is gone (an SSH drop): what was read of the running step's output is recorded,
+	 * the step is left running, and the log says so. `runbook resume` goes on from here.
+	 */
+	detach(reason: string): void {
+		if (this.state.ended) return;
+		this.cancelWake?.();
+		if (this.syncTimer) clearInterval(this.syncTimer);
+		const running = this.state.running;
+		if (this.command) {
+			this.command.detach();
+			this.command = undefined;
+			if (this.quietTimer) clearTimeout(this.quietTimer);
+			if (running) this.releaseHeld(running.step);
+		}
+		this.guarded(() => {
+			this.record({type: 'session-detached', reason, ...(running ? {step: running.step} : {})});
+			this.config.sink.flush();
+		});
 	}
 
 	/** Why the log could not be written, when it could not: the run stopped before its next command. */
@@ -213,6 +260,8 @@ export class LiveSession {
 				} else if (move.kind === 'run') {
 					this.startCommand(move.step, move.attempt, move.timeoutMs);
 					return;
+				} else if (move.kind === 'recover') {
+					if (this.recoverCommand(move.step)) return;
 				} else if (move.kind === 'idle') {
 					this.sync();
 					this.decision = move.decision;
@@ -240,26 +289,70 @@ export class LiveSession {
 		this.record({type: 'command-started', step: step.id, attempt, command: resolved.display, cwd, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
 		// Write-ahead: the start is on disk before the process exists.
 		this.sync();
-		const needsStdout = step.capture !== undefined || step.expect.stdout !== undefined;
-		this.streams = {out: this.redactor.fork(), err: this.redactor.fork()};
-		this.command = runCommand({
+		this.spoolEnd = {out: 0, err: 0};
+		const spool = spoolPaths(this.config.spoolDir, step.id, attempt);
+		const command = runCommand({
 			script: resolved.script,
 			cwd,
 			env: {...this.config.env, ...resolved.env},
+			spool,
 			...(timeoutMs !== undefined ? {timeoutMs} : {}),
-			keepStdoutBytes: needsStdout ? (this.config.keepStdoutBytes ?? 1024 * 1024) : 0,
-			onOutput: (stream, text) => this.addOutput(step.id, stream, text),
+			keepStdoutBytes: this.keptBytes(step),
+			onOutput: (stream, text, end) => this.addOutput(step.id, stream, text, end),
 		});
+		if (command.pid !== undefined) this.record({type: 'command-spawned', step: step.id, attempt, pid: command.pid, ...(command.startTicks !== undefined ? {startTicks: command.startTicks} : {})});
+		this.watchCommand(step, attempt, command, spool);
+	}
+
+	/** Finds out what became of the command an earlier runner left; false when the run can go on at once. */
+	private recoverCommand(step: Step): boolean {
+		const running = this.state.running!;
+		const spool = spoolPaths(this.config.spoolDir, running.step, running.attempt);
+		const process = running.pid !== undefined ? {pid: running.pid, ...(running.startTicks !== undefined ? {startTicks: running.startTicks} : {})} : undefined;
+		const fate = commandFate(spool, process);
+		if (fate === 'never-started' || fate === 'unknown') {
+			const reason = fate === 'never-started'
+				? 'the runner stopped as the command was starting; it never ran'
+				: 'the runner stopped while the command ran, and its process is gone without an exit status';
+			this.record({type: 'command-lost', step: running.step, attempt: running.attempt, reason});
+			return false;
+		}
+		this.record({type: 'command-recovered', step: running.step, attempt: running.attempt, how: fate === 'running' ? 'reattached' : 'collected'});
+		this.spoolEnd = {out: running.at[0], err: running.at[1]};
+		const command = reattachCommand({
+			pid: process?.pid ?? 0,
+			...(running.startTicks !== undefined ? {startTicks: running.startTicks} : {}),
+			spool,
+			from: running.at,
+			elapsedMs: Math.max(0, Math.round((this.config.clock.now() - running.startedAt) / 1000)),
+			...(running.timeoutMs !== undefined ? {timeoutMs: running.timeoutMs} : {}),
+			keepStdoutBytes: this.keptBytes(step),
+			onOutput: (stream, text, end) => this.addOutput(step.id, stream, text, end),
+		});
+		this.watchCommand(step, running.attempt, command, spool);
+		return true;
+	}
+
+	private keptBytes(step: Step): number {
+		const needsStdout = step.capture !== undefined || step.expect.stdout !== undefined;
+		return needsStdout ? (this.config.keepStdoutBytes ?? 1024 * 1024) : 0;
+	}
+
+	/** Records the command's output as it comes and its end when it comes, then goes on. */
+	private watchCommand(step: Step, attempt: number, command: RunningCommand, spool: SpoolPaths) {
+		this.command = command;
+		this.streams = {out: this.redactor.fork(), err: this.redactor.fork()};
 		this.notify();
-		const syncTimer = this.config.sink.flushSoon ? setInterval(() => this.config.sink.flushSoon?.(), backgroundSyncMs) : undefined;
-		void this.command.done.then((result) => {
-			if (syncTimer) clearInterval(syncTimer);
+		this.syncTimer = this.config.sink.flushSoon ? setInterval(() => this.config.sink.flushSoon?.(), backgroundSyncMs) : undefined;
+		void command.done.then((result: WatchResult) => {
+			if (this.syncTimer) clearInterval(this.syncTimer);
 			this.command = undefined;
 			if (this.quietTimer) clearTimeout(this.quietTimer);
 			this.releaseHeld(step.id);
 			const {code, signal, isTimedOut, durationMs, bytes, error} = result;
 			try {
 				this.record({type: 'command-exited', step: step.id, attempt, code, signal, isTimedOut, durationMs, bytes, ...(error ? {error} : {})});
+				this.spentSpools.push(spool);
 				this.recordAll(this.afterCommand ?? judgeExit(step, result));
 				this.afterCommand = undefined;
 			} catch (failure) {
@@ -269,7 +362,8 @@ export class LiveSession {
 		});
 	}
 
-	private addOutput(step: string, stream: 'out' | 'err', text: string) {
+	private addOutput(step: string, stream: 'out' | 'err', text: string, end: number) {
+		this.spoolEnd[stream] = end;
 		const masked = this.streams[stream].push(text);
 		this.addMasked(step, stream, masked.text, masked.count);
 		// A line with no end yet (a prompt, a progress bar) is held back only while output flows.
@@ -301,8 +395,10 @@ export class LiveSession {
 		if (!text) return;
 		this.pending = {stream, step, text: '', redacted: 0};
 		if (this.logProblem) return;
+		// What the redactor still holds is not recorded yet: a later runner reads it again.
+		const at = this.spoolEnd[stream] - Buffer.byteLength(this.streams[stream].held);
 		try {
-			this.record({type: 'output-recorded', step, stream, text, ...(redacted > 0 ? {redacted} : {})});
+			this.record({type: 'output-recorded', step, stream, text, ...(redacted > 0 ? {redacted} : {}), at});
 		} catch (error) {
 			this.failLog(error);
 		}
@@ -331,6 +427,19 @@ export class LiveSession {
 		if (!this.isSyncDue) return;
 		this.config.sink.flush();
 		this.isSyncDue = false;
+		this.removeSpentSpools();
+	}
+
+	/** A command's spool holds unredacted output: it goes once its end is on disk in the log. */
+	private removeSpentSpools() {
+		for (const spool of this.spentSpools) {
+			try {
+				removeSpool(spool);
+			} catch {
+				// Left for the operator to find; the log already holds the output.
+			}
+		}
+		this.spentSpools = [];
 	}
 
 	private failLog(error: unknown) {
@@ -348,6 +457,7 @@ export class LiveSession {
 		}
 		try {
 			this.config.sink.flush();
+			if (!this.logProblem) this.removeSpentSpools();
 		} catch {
 			// Already reported through logProblem.
 		}

@@ -15,6 +15,7 @@ export const idleInput: InputState = {mode: 'keys'};
 export const reasonLabels: Record<ReasonFor, string> = {
 	retry: 'Why retry?',
 	skip: 'Why skip it?',
+	'mark-done': 'How do you know it is done?',
 	rollback: 'Why roll back?',
 	abort: 'Why abort the run?',
 	'end-wait': 'Why end the wait early?',

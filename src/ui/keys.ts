@@ -2,7 +2,7 @@
 import type {Key} from 'ink';
 
 export type KeyAction =
-	| 'confirm' | 'pass' | 'fail' | 'retry' | 'skip' | 'rollback' | 'abort' | 'end-wait'
+	| 'confirm' | 'pass' | 'fail' | 'retry' | 'skip' | 'mark-done' | 'rollback' | 'abort' | 'end-wait'
 	| 'override' | 'cancel' | 'yes' | 'no' | 'back' | 'note'
 	| 'pause' | 'next-event' | 'next-step' | 'prev-step' | 'next-phase' | 'prev-phase' | 'faster' | 'slower' | 'quit';
 
@@ -14,6 +14,7 @@ const bindings: Binding[] = [
 	{action: 'fail', label: 'f', hint: 'failed', matches: (input) => input === 'f'},
 	{action: 'retry', label: 'r', hint: 'retry', matches: (input) => input === 'r'},
 	{action: 'skip', label: 's', hint: 'skip', matches: (input) => input === 's'},
+	{action: 'mark-done', label: 'd', hint: 'mark done', matches: (input) => input === 'd'},
 	{action: 'rollback', label: 'b', hint: 'roll back', matches: (input) => input === 'b'},
 	{action: 'end-wait', label: 'x', hint: 'end early', matches: (input) => input === 'x'},
 	{action: 'override', label: 'o', hint: 'override', matches: (input) => input === 'o'},

@@ -51,7 +51,12 @@ export class PlainPrinter {
 			case 'check-answered': return [line(`   check ${event.isPassed ? 'passed' : `FAILED: ${event.reason ?? ''}`} (${event.by})`)];
 			case 'input-given': return [line(`   ${event.var} ${event.isSecret ? 'given (secret)' : `= ${event.value}`}`)];
 			case 'wait-ended': return [line(event.isEarly ? `   wait ended early by ${event.by}: ${event.reason}` : '   wait over')];
-			case 'step-succeeded': return [line(`   ok ${event.step}`)];
+			case 'step-succeeded': return [line(event.by ? `   marked done by ${event.by}: ${event.reason ?? ''}` : `   ok ${event.step}`)];
+			case 'command-spawned': return [];
+			case 'command-recovered': return [line(event.how === 'reattached' ? `   reattached to ${event.step}, still running` : `   ${event.step} ended while no runner watched; its result follows`)];
+			case 'command-lost': return [line(`   LOST ${event.step}: ${event.reason}`)];
+			case 'session-detached': return [line(`!! runner detached: ${event.reason}${event.step ? `; ${event.step} left running` : ''}`)];
+			case 'session-resumed': return [line(`== resumed by ${event.by} (pid ${event.pid})${event.changes ? `; runbook changed: ${event.changes.join('; ')}` : ''}`)];
 			case 'step-failed': return [line(`   FAILED ${event.step}: ${event.detail}`)];
 			case 'step-retried': return [line(`   retry ${event.step}${event.reason ? `: ${event.reason}` : ''}`)];
 			case 'step-skipped': return [line(`   skipped ${event.step}: ${event.reason}`)];

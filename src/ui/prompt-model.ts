@@ -80,6 +80,13 @@ export function promptModel(state: RunState, decision: Decision | undefined, inp
 			const st = state.steps[decision.step];
 			// An expect mismatch says nothing of the exit; the other details already do.
 			const exit = st?.lastExit && st.failure?.reason === 'expect' ? ` (${describeExit(st.lastExit.code, st.lastExit.signal)})` : '';
+			if (decision.isLost) {
+				return {
+					lines: [{text: `? \`${decision.step}\`: ${st?.failure?.detail ?? ''}`, tone: 'waiting', isBold: true}, {text: 'Check by hand whether it ran, then:'}],
+					actions: ['retry', 'mark-done', 'skip', 'abort'],
+					hints: {retry: 'run again'},
+				};
+			}
 			return {
 				lines: [{text: `✗ \`${decision.step}\` failed: ${st?.failure?.detail ?? ''}${exit}`, tone: 'failed', isBold: true}],
 				actions: decision.canRollback ? ['retry', 'skip', 'rollback', 'abort'] : ['retry', 'skip', 'abort'],

@@ -69,7 +69,7 @@ export function useOperatorInput(session: SessionControl, state: RunState, decis
 			case 'confirm': session.intend({kind: 'confirm'}); break;
 			case 'pass': session.intend({kind: 'check', isPassed: true}); break;
 			case 'fail': reason('fail'); break;
-			case 'retry': case 'skip': case 'rollback': case 'abort': case 'end-wait': case 'override': case 'note': reason(action); break;
+			case 'retry': case 'skip': case 'mark-done': case 'rollback': case 'abort': case 'end-wait': case 'override': case 'note': reason(action); break;
 			case 'cancel': if (s.running) update({mode: 'confirm-cancel'}); else reason('abort'); break;
 			case 'yes': session.cancelCommand(); update(idleInput); break;
 			case 'no': update(idleInput); break;

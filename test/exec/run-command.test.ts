@@ -3,11 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {isAlive} from '../helpers/procs.js';
-import {runCommand} from '../../src/exec/run-command.js';
+import {reattachCommand, runCommand} from '../../src/exec/run-command.js';
+import {readExitStatus, spoolPaths} from '../../src/store/step-spool.js';
+import {writeFileSync} from 'node:fs';
+
+const spoolDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-spool-'));
+let attempt = 0;
 
 function run(script: string, options: {timeoutMs?: number; graceMs?: number; keepStdoutBytes?: number; cwd?: string} = {}) {
 	const chunks: Array<[string, string]> = [];
-	const command = runCommand({script, cwd: options.cwd ?? os.tmpdir(), env: process.env, onOutput: (stream, text) => chunks.push([stream, text]), ...options});
+	const command = runCommand({script, cwd: options.cwd ?? os.tmpdir(), env: process.env, spool: spoolPaths(spoolDir, 'step', ++attempt), onOutput: (stream, text) => chunks.push([stream, text]), ...options});
 	const text = (stream: 'out' | 'err') => chunks.filter(([s]) => s === stream).map(([, t]) => t).join('');
 	return {command, chunks, text};
 }
@@ -75,6 +80,55 @@ describe('running a step command', () => {
 		const result = await r.command.done;
 		expect(result.isCancelled).toBe(true);
 		await expect.poll(() => started.filter(isAlive), {timeout: 5000}).toEqual([]);
+	});
+});
+
+describe('a step outlives the runner that started it', () => {
+	/** A step that prints `one`, waits for a file `go` in its directory, then prints `two` and exits 4. */
+	async function startDetached() {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-detach-'));
+		const spool = spoolPaths(spoolDir, 'detach', ++attempt);
+		const seen: string[] = [];
+		const command = runCommand({script: 'echo one; while [ ! -e go ]; do sleep 0.02; done; echo two; exit 4', cwd: dir, env: process.env, spool, keepStdoutBytes: 1024, onOutput: (_, text) => seen.push(text)});
+		await expect.poll(() => seen.join(''), {timeout: 5000}).toBe('one\n');
+		command.detach();
+		return {dir, spool, pid: command.pid!, startTicks: command.startTicks};
+	}
+
+	it('a reattached watcher streams the rest of the output and collects the exit', async () => {
+		const {dir, spool, pid, startTicks} = await startDetached();
+		const seen: string[] = [];
+		const again = reattachCommand({pid, ...(startTicks ? {startTicks} : {}), spool, from: [4, 0], elapsedMs: 0, keepStdoutBytes: 1024, onOutput: (_, text) => seen.push(text)});
+		writeFileSync(path.join(dir, 'go'), '');
+		const result = await again.done;
+		expect(seen.join('')).toBe('two\n');
+		expect(result).toMatchObject({code: 4, signal: null, stdout: 'one\ntwo\n', bytes: [8, 0]});
+	});
+
+	it('a step that ended while nobody watched is collected from its status file', async () => {
+		const {dir, spool, pid, startTicks} = await startDetached();
+		writeFileSync(path.join(dir, 'go'), '');
+		await expect.poll(() => readExitStatus(spool), {timeout: 5000}).toBe(4);
+		const seen: string[] = [];
+		const result = await reattachCommand({pid, ...(startTicks ? {startTicks} : {}), spool, from: [4, 0], elapsedMs: 0, onOutput: (_, text) => seen.push(text)}).done;
+		expect(seen.join('')).toBe('two\n');
+		expect(result).toMatchObject({code: 4, signal: null});
+	});
+
+	it('a step killed outright leaves no status, and says so', async () => {
+		const {spool, pid, startTicks} = await startDetached();
+		process.kill(-pid, 'SIGKILL');
+		await expect.poll(() => isAlive(pid), {timeout: 5000}).toBe(false);
+		const result = await reattachCommand({pid, ...(startTicks ? {startTicks} : {}), spool, from: [4, 0], elapsedMs: 0, onOutput: () => {}}).done;
+		expect(result.error).toMatch(/without an exit status/);
+	});
+
+	it('cancelling a reattached step still stops its whole group', async () => {
+		const {spool, pid, startTicks} = await startDetached();
+		const again = reattachCommand({pid, ...(startTicks ? {startTicks} : {}), spool, from: [4, 0], elapsedMs: 0, onOutput: () => {}});
+		again.cancel();
+		expect(await again.done).toMatchObject({isCancelled: true, code: null, signal: 'SIGTERM'});
+		expect(isAlive(pid)).toBe(false);
 	});
 });
 

@@ -1,3 +1,6 @@
+import {mkdtempSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 // Drives the real core (nextMove, applyIntent, judgeExit, reduceRun) without processes or clocks:
 // commands get scripted results, decisions get scripted answers. The events it returns are
 // what a live session would have recorded.
@@ -62,7 +65,10 @@ export function simulate(runbook: Runbook, script: Script = {}): Simulation {
 		const move = nextMove(state, now);
 		if (move.kind === 'ended') return {events, state, now};
 		if (move.kind === 'emit') move.events.forEach(record);
-		else if (move.kind === 'check-env') record({type: 'preconditions-checked', results: checkPreconditions(runbook.env, script.env ?? {})});
+		else if (move.kind === 'recover') {
+			const running = state.running as {step: string; attempt: number};
+			record({type: 'command-lost', step: running.step, attempt: running.attempt, reason: 'the step left no exit status and its process is gone'});
+		} else if (move.kind === 'check-env') record({type: 'preconditions-checked', results: checkPreconditions(runbook.env, script.env ?? {})});
 		else if (move.kind === 'run') {
 			const list = script.results?.[move.step.id] ?? [{}];
 			const n = used[move.step.id] ?? 0;
@@ -137,3 +143,8 @@ rollback:
     run: psql -h {{ db_host }} billing < backup.sql
 signoff: [Backend developer]
 `;
+
+/** A private spool directory for a live session under test. */
+export function testSpoolDir(): string {
+	return mkdtempSync(path.join(os.tmpdir(), 'runbook-spool-'));
+}

@@ -2,14 +2,14 @@ import os from 'node:os';
 import {describe, expect, it} from 'vitest';
 import {LiveSession, type EventSink} from '../../src/session/live.js';
 import type {RunEvent} from '../../src/core/run/events.js';
-import {loadRunbook} from '../helpers/scenarios.js';
+import {loadRunbook, testSpoolDir} from '../helpers/scenarios.js';
 import {systemClock} from '../../src/session/clock.js';
 import {frame} from '../helpers/render.js';
 
 const runbook = loadRunbook(`version: 1\nname: three\nphases:\n  - id: p\n    steps:\n      - id: one\n        run: echo one\n      - id: two\n        run: echo two\n      - id: three\n        run: echo three\n`);
 
 function session(sink: EventSink) {
-	return new LiveSession({runbook, options: {operator: 'alice', isInteractive: false, isPreApproved: true}, vars: {}, env: process.env, cwd: os.tmpdir(), sink, clock: systemClock()});
+	return new LiveSession({runbook, options: {operator: 'alice', isInteractive: false, isPreApproved: true}, vars: {}, env: process.env, cwd: os.tmpdir(), spoolDir: testSpoolDir(), sink, clock: systemClock()});
 }
 
 describe('secrets never reach the log or the screen', () => {
@@ -17,7 +17,7 @@ describe('secrets never reach the log or the screen', () => {
 		const rb = loadRunbook(`version: 1\nname: s\nsecrets: [API_TOKEN]\nvars:\n  pw: { secret: true }\nphases:\n  - id: p\n    steps:\n      - id: leak\n        run: |\n          printf '%s' "pw={{ pw }}"; printf '%s\\n' " token=$API_TOKEN"\n          printf '%s' "$API_TOKEN" | base64\n          echo "url: https://ops:{{ pw }}@example.com/x"\n      - id: skip-me\n        run: exit 3\n`);
 		const events: RunEvent[] = [];
 		const env = {...process.env, API_TOKEN: 'tok_9f8e7d6c5b4a'};
-		const s = new LiveSession({runbook: rb, options: {operator: 'alice', isInteractive: true, isPreApproved: false}, vars: {pw: 'hunter2hunter2'}, env, cwd: os.tmpdir(), sink: {append: (e) => void events.push(e), flush: () => {}}, clock: systemClock(), secrets: [{name: 'API_TOKEN', value: env.API_TOKEN}]});
+		const s = new LiveSession({runbook: rb, options: {operator: 'alice', isInteractive: true, isPreApproved: false}, vars: {pw: 'hunter2hunter2'}, env, cwd: os.tmpdir(), spoolDir: testSpoolDir(), sink: {append: (e) => void events.push(e), flush: () => {}}, clock: systemClock(), secrets: [{name: 'API_TOKEN', value: env.API_TOKEN}]});
 		s.start();
 		await expect.poll(() => s.snapshot().decision?.kind).toBe('failure');
 		s.intend({kind: 'abort', reason: 'the password hunter2hunter2 leaked into a reason'});

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest';
 import {App} from '../../src/ui/App.js';
 import {LiveSession} from '../../src/session/live.js';
 import type {RunEvent} from '../../src/core/run/events.js';
-import {loadRunbook} from '../helpers/scenarios.js';
+import {loadRunbook, testSpoolDir} from '../helpers/scenarios.js';
 import {FakeClock} from '../helpers/fake-clock.js';
 
 const keys = {enter: '\r', escape: '\u001B', ctrlC: '\u0003', backspace: '\u007F'};
@@ -40,7 +40,7 @@ function start() {
 		options: {operator: 'alice', isInteractive: true, isPreApproved: false},
 		vars: {},
 		env: {},
-		cwd: os.tmpdir(),
+		cwd: os.tmpdir(), spoolDir: testSpoolDir(),
 		sink: {append: (event) => void events.push(event), flush: () => {}},
 		clock,
 	});

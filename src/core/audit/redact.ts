@@ -103,6 +103,11 @@ export class StreamRedactor {
 		return 0;
 	}
 
+	/** What is held back, unmasked: the end of the stream not yet emitted. */
+	get held(): string {
+		return this.carry;
+	}
+
 	/** Everything held back, masked. Safe to call at any time: the stream goes on afterwards. */
 	end(): Redacted {
 		const rest = this.carry;

@@ -18,7 +18,8 @@ export type SessionOptions = {
 	isInteractive: boolean;
 };
 
-export type FailureReason = 'exit-code' | 'expect' | 'timeout' | 'cancelled' | 'check' | 'capture' | 'spawn';
+/** `lost`: the runner went away while the step ran, and what became of the step cannot be known. */
+export type FailureReason = 'exit-code' | 'expect' | 'timeout' | 'cancelled' | 'check' | 'capture' | 'spawn' | 'lost';
 
 /** `needs-operator`: a run without a terminal reached a decision only a person may make. */
 export type EndStatus = 'completed' | 'failed' | 'aborted' | 'rolled-back' | 'needs-operator';
@@ -34,15 +35,25 @@ export type RunEvent =
 	| {type: 'step-started'; t: number; step: string}
 	| {type: 'step-confirmed'; t: number; step: string; by: Actor; how: 'enter' | 'typed' | 'pre-approved'}
 	| {type: 'command-started'; t: number; step: string; attempt: number; command: string; cwd: string; timeoutMs?: number}
-	/** `redacted`: how many secrets or tokens were masked in `text`, when any were. */
-	| {type: 'output-recorded'; t: number; step: string; stream: 'out' | 'err'; text: string; redacted?: number}
+	/** The step's process exists: its pid and the kernel's start time for it, so a later runner can find it again. */
+	| {type: 'command-spawned'; t: number; step: string; attempt: number; pid: number; startTicks?: string}
+	/**
+	 * `redacted`: how many secrets or tokens were masked in `text`, when any were. `at`: how many
+	 * bytes of the stream's spool are recorded up to here, where a later runner goes on from.
+	 */
+	| {type: 'output-recorded'; t: number; step: string; stream: 'out' | 'err'; text: string; redacted?: number; at?: number}
 	| {type: 'command-cancel-requested'; t: number; step: string; by: Actor}
 	| {type: 'command-exited'; t: number; step: string; attempt: number; code: number | null; signal: string | null; isTimedOut: boolean; durationMs: number; bytes: [number, number]; error?: string}
+	/** A runner after a restart found the command still running (`reattached`) or ended while nobody watched (`collected`). */
+	| {type: 'command-recovered'; t: number; step: string; attempt: number; how: 'reattached' | 'collected'}
+	/** A runner after a restart cannot tell what became of the command. */
+	| {type: 'command-lost'; t: number; step: string; attempt: number; reason: string}
 	| {type: 'var-captured'; t: number; step: string; var: string; value: string}
 	| {type: 'check-answered'; t: number; step: string; item: number; isPassed: boolean; by: Actor; reason?: string}
 	| {type: 'input-given'; t: number; step: string; var: string; value?: string; isSecret: boolean; by: Actor}
 	| {type: 'wait-ended'; t: number; step: string; isEarly: boolean; by?: Actor; reason?: string}
-	| {type: 'step-succeeded'; t: number; step: string}
+	/** `by` and `reason`: an operator marked the step done (after its command was lost). */
+	| {type: 'step-succeeded'; t: number; step: string; by?: Actor; reason?: string}
 	| {type: 'step-failed'; t: number; step: string; reason: FailureReason; detail: string}
 	| {type: 'step-retried'; t: number; step: string; isAuto: boolean; by?: Actor; reason?: string}
 	| {type: 'step-skipped'; t: number; step: string; isAuto: boolean; by?: Actor; reason: string}
@@ -50,6 +61,13 @@ export type RunEvent =
 	| {type: 'signoff-given'; t: number; role: string; name: string; by: Actor}
 	/** An operator's remark at any moment, for the post-mortem. */
 	| {type: 'note-added'; t: number; by: Actor; text: string}
+	/** The runner lost its terminal (an SSH drop): it left the running step running and stopped; `runbook resume` goes on. */
+	| {type: 'session-detached'; t: number; reason: string; step?: string}
+	/**
+	 * A new runner took the session over; `by` makes the decisions from here on. `reask`: secret values it must be given again (never
+	 * stored). `runbook`: the file changed since, and the operator chose to go on with this version.
+	 */
+	| {type: 'session-resumed'; t: number; by: Actor; pid: number; isInteractive: boolean; reask: string[]; runbook?: Runbook; changes?: string[]}
 	| {type: 'session-ended'; t: number; status: EndStatus; by?: Actor; reason?: string};
 
 export type EventType = RunEvent['type'];
@@ -59,6 +77,7 @@ export const eventTypes = [
 	'session-started', 'var-set', 'preconditions-checked', 'preconditions-overridden', 'phase-started', 'phase-overran', 'phase-ended', 'step-started', 'step-confirmed',
 	'command-started', 'output-recorded', 'command-cancel-requested', 'command-exited', 'var-captured', 'check-answered', 'input-given', 'wait-ended', 'step-succeeded',
 	'step-failed', 'step-retried', 'step-skipped', 'rollback-started', 'signoff-given', 'session-ended', 'note-added',
+	'command-spawned', 'command-recovered', 'command-lost', 'session-detached', 'session-resumed',
 ] as const satisfies readonly EventType[];
 /** Fails to compile when an event type is missing from `eventTypes`. */
 const isEveryTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;
@@ -69,4 +88,5 @@ export type EventOf<T extends EventType> = Extract<RunEvent, {type: T}>;
 export const decisionTypes: ReadonlySet<EventType> = new Set<EventType>([
 	'var-set', 'preconditions-overridden', 'step-confirmed', 'command-started', 'command-cancel-requested', 'check-answered',
 	'input-given', 'wait-ended', 'step-retried', 'step-skipped', 'rollback-started', 'signoff-given', 'session-ended', 'phase-ended', 'note-added',
+	'command-spawned', 'command-recovered', 'command-lost', 'session-detached', 'session-resumed',
 ]);

@@ -11,6 +11,7 @@ export type Intent =
 	| {kind: 'end-wait'; reason: string}
 	| {kind: 'retry'; reason: string}
 	| {kind: 'skip'; reason: string}
+	| {kind: 'mark-done'; reason: string}
 	| {kind: 'rollback'; reason: string}
 	| {kind: 'abort'; reason: string}
 	| {kind: 'override'; reason: string}
@@ -66,6 +67,10 @@ export function applyIntent(state: RunState, decision: Decision | undefined, int
 			return reasonProblem(intent.reason) ?? {events: [{type: 'wait-ended', step: decision.step, isEarly: true, by, reason: intent.reason.trim()}, {type: 'step-succeeded', step: decision.step}]};
 		case 'failure':
 			if (intent.kind === 'retry') return reasonProblem(intent.reason) ?? {events: [{type: 'step-retried', step: decision.step, isAuto: false, by, reason: intent.reason.trim()}]};
+			if (intent.kind === 'mark-done') {
+				if (!decision.isLost) return {problem: 'only a step whose command was lost can be marked done'};
+				return reasonProblem(intent.reason) ?? {events: [{type: 'step-succeeded', step: decision.step, by, reason: intent.reason.trim()}]};
+			}
 			if (intent.kind === 'skip') return reasonProblem(intent.reason) ?? {events: [{type: 'step-skipped', step: decision.step, isAuto: false, by, reason: intent.reason.trim()}]};
 			if (intent.kind === 'rollback') {
 				if (!decision.canRollback) return {problem: 'no rollback steps are linked to what ran'};

@@ -18,13 +18,16 @@ export type Decision =
 	| {kind: 'ask'; step: string; spec: AskSpec}
 	| {kind: 'wait'; step: string; until: number}
 	| {kind: 'note'; step: string}
-	| {kind: 'failure'; step: string; canRollback: boolean}
+	/** `isLost`: the command's fate is unknown after a restart; the step may also be marked done. */
+	| {kind: 'failure'; step: string; canRollback: boolean; isLost: boolean}
 	| {kind: 'signoff'; role: string};
 
 export type Move =
 	| {kind: 'emit'; events: Draft[]}
 	| {kind: 'check-env'}
 	| {kind: 'run'; step: Step; attempt: number; timeoutMs?: number}
+	/** Find out what became of the command an earlier runner left running. */
+	| {kind: 'recover'; step: Step}
 	| {kind: 'idle'; decision?: Decision; wakeAt?: number}
 	| {kind: 'ended'};
 
@@ -37,6 +40,14 @@ export function nextMove(state: RunState, now: number): Move {
 	if (!runbook) throw new Error('nextMove before session-started');
 	const {isInteractive, isPreApproved} = state.options;
 	const needsOperator = (reason: string) => emit({type: 'session-ended', status: 'needs-operator', reason});
+
+	// A resumed runner first gets the secrets back: output collected after this is masked with them.
+	for (const name of state.reask) {
+		if (hasVar(state, name)) continue;
+		if (!isInteractive) return needsOperator(`the session is resumed and needs the secret \`${name}\` again (secrets are never stored); give it with \`--var ${name}=...\``);
+		return {kind: 'idle', decision: {kind: 'var', var: name, spec: runbook.vars[name] ?? {secret: true, prompt: `${name} (given earlier in this session; secrets are never stored)`}}};
+	}
+	if (state.running?.isOrphaned) return {kind: 'recover', step: findStep(runbook, state.running.step)!};
 
 	const overrun = phaseOverrun(state, now);
 	if (overrun) return emit({type: 'phase-overran', phase: overrun});
@@ -96,9 +107,10 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 	}
 
 	if (st.status === 'failed') {
-		if (step.kind === 'run' && st.tries <= step.retries) return emit({type: 'step-retried', step: step.id, isAuto: true, reason: `retry ${st.tries} of ${step.retries}`});
+		const isLost = st.failure?.reason === 'lost';
+		if (step.kind === 'run' && st.tries <= step.retries && !isLost) return emit({type: 'step-retried', step: step.id, isAuto: true, reason: `retry ${st.tries} of ${step.retries}`});
 		if (!isInteractive) return emit({type: 'session-ended', status: 'failed', reason: `step \`${step.id}\` failed: ${st.failure?.detail ?? 'unknown'}`});
-		return idle({kind: 'failure', step: step.id, canRollback: !context.isRollback && rollbackPlan(state, step.id).length > 0});
+		return idle({kind: 'failure', step: step.id, canRollback: !context.isRollback && rollbackPlan(state, step.id).length > 0, isLost});
 	}
 
 	// The step is active: what it needs next depends on its kind.
@@ -152,7 +164,7 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 /** Done: the run may move past it. */
 function isDone(step: Step, st: StepState | undefined): boolean {
 	if (!st) return false;
-	return st.status === 'succeeded' || st.status === 'skipped' || (st.status === 'failed' && step.continueOnError && st.tries > step.retries);
+	return st.status === 'succeeded' || st.status === 'skipped' || (st.status === 'failed' && st.failure?.reason !== 'lost' && step.continueOnError && st.tries > step.retries);
 }
 
 /** The rollback steps that undo what ran, newest first: the failing step's own, then each earlier success's. */

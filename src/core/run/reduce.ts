@@ -39,11 +39,33 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 		case 'command-started':
 			return {
 				...step(s, event.step, {status: 'running', attempts: event.attempt, tries: (s.steps[event.step]?.tries ?? 0) + 1}),
-				running: {step: event.step, attempt: event.attempt, command: event.command, startedAt: event.t, isCancelRequested: false},
+				running: {step: event.step, attempt: event.attempt, command: event.command, startedAt: event.t, ...(event.timeoutMs !== undefined ? {timeoutMs: event.timeoutMs} : {}), isCancelRequested: false, at: [0, 0]},
 				output: {step: event.step, command: event.command, lines: s.output?.step === event.step ? s.output.lines : [], partial: {out: '', err: ''}, lineCount: 0},
 			};
-		case 'output-recorded':
-			return s.output && s.output.step === event.step ? {...s, output: appendOutput(s.output, event.stream, event.text)} : s;
+		case 'command-spawned':
+			return s.running ? {...s, running: {...s.running, pid: event.pid, ...(event.startTicks !== undefined ? {startTicks: event.startTicks} : {})}} : s;
+		case 'output-recorded': {
+			const running = s.running && event.at !== undefined ? {...s.running, at: (event.stream === 'out' ? [event.at, s.running.at[1]] : [s.running.at[0], event.at]) as [number, number]} : s.running;
+			return {...s, running, output: s.output && s.output.step === event.step ? appendOutput(s.output, event.stream, event.text) : s.output};
+		}
+		case 'command-recovered':
+			return s.running ? {...s, running: {...s.running, isOrphaned: false}} : s;
+		case 'command-lost':
+			return {...step(s, event.step, {status: 'failed', endedAt: event.t, failure: {reason: 'lost', detail: event.reason}}), running: undefined, output: s.output ? flushPartial(s.output) : s.output};
+		case 'session-detached':
+			return {...s, detached: {t: event.t, reason: event.reason}};
+		case 'session-resumed': {
+			const resumed = event.runbook ? withRunbook(s, event.runbook) : s;
+			return {
+				...resumed,
+				options: {...s.options, operator: event.by, isInteractive: event.isInteractive},
+				detached: undefined,
+				resumes: [...s.resumes, {t: event.t, by: event.by}],
+				reask: event.reask,
+				secretVars: s.secretVars.filter((name) => !event.reask.includes(name)),
+				running: s.running ? {...s.running, isOrphaned: true} : undefined,
+			};
+		}
 		case 'command-cancel-requested':
 			return s.running ? {...s, running: {...s.running, isCancelRequested: true}} : s;
 		case 'command-exited': {
@@ -81,6 +103,14 @@ export function foldEvents(events: Iterable<RunEvent>, from: RunState = initialS
 	let state = from;
 	for (const event of events) state = reduceRun(state, event);
 	return state;
+}
+
+/** Goes on with a changed runbook: steps keep what happened to them; new ones start pending. */
+function withRunbook(s: RunState, runbook: NonNullable<RunState['runbook']>): RunState {
+	const steps: Record<string, StepState> = {};
+	for (const st of allSteps(runbook)) steps[st.id] = s.steps[st.id] ?? {status: 'pending', attempts: 0, tries: 0, isConfirmed: false, checks: []};
+	const phaseId = s.runbook?.phases[s.phaseIndex]?.id;
+	return {...s, runbook, steps, phaseIndex: phaseId === undefined ? s.phaseIndex : runbook.phases.findIndex((p) => p.id === phaseId)};
 }
 
 function step(s: RunState, id: string, patch: Partial<StepState>): RunState {

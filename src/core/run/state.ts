@@ -56,7 +56,25 @@ export type RunState = {
 	succeeded: string[];
 	/** Rollback steps queued by `rollback-started`, and how many are done. */
 	rollback?: {steps: string[]; done: number};
-	running?: {step: string; attempt: number; command: string; startedAt: number; isCancelRequested: boolean};
+	running?: {
+		step: string;
+		attempt: number;
+		command: string;
+		startedAt: number;
+		timeoutMs?: number;
+		isCancelRequested: boolean;
+		pid?: number;
+		startTicks?: string;
+		/** Bytes of each stream's spool recorded so far. */
+		at: [number, number];
+		/** Its runner went away: the next runner must find out what became of it before anything else. */
+		isOrphaned?: boolean;
+	};
+	/** The runner lost its terminal and left; cleared when another takes over. */
+	detached?: {t: number; reason: string};
+	resumes: Array<{t: number; by: string}>;
+	/** Secret values a resumed runner must be given again before it goes on. */
+	reask: string[];
 	output?: OutputTail;
 	signoffs: Array<{role: string; name: string; t: number}>;
 	notes: Array<{t: number; by: string; text: string}>;
@@ -78,5 +96,7 @@ export const initialState: RunState = {
 	succeeded: [],
 	signoffs: [],
 	notes: [],
+	resumes: [],
+	reask: [],
 	lastT: 0,
 };

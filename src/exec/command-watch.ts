@@ -1,0 +1,220 @@
+// Follows one step's spool: reports its output as it is written and its end once known. The
+// same loop serves a command this runner started and one it reattached to after a restart.
+import {watch, type FSWatcher} from 'node:fs';
+import path from 'node:path';
+import {StringDecoder} from 'node:string_decoder';
+import type {CommandResult} from '../core/run/judge.js';
+import {readExitStatus, SpoolReader, type SpoolPaths} from '../store/step-spool.js';
+import {isSameProcess} from './process-identity.js';
+import {constants} from 'node:os';
+
+export type WatchResult = CommandResult & {bytes: [number, number]};
+
+/** How the wrapper ended, as its parent saw it (a command this runner started). */
+export type ChildExit = {code: number | null; signal: string | null} | {error: string};
+
+export type WatchConfig = {
+	spool: SpoolPaths;
+	/** Bytes of each stream to start from. */
+	from: [number, number];
+	keepStdoutBytes: number;
+	/** `end`: the byte of the stream's spool that `text` reaches, for a later runner to go on from. */
+	onOutput: (stream: 'out' | 'err', text: string, end: number) => void;
+	/** Time left before the command is stopped as timed out. */
+	timeoutMs?: number;
+	graceMs: number;
+	/** How long ago the command started (a reattached one). */
+	startedMsAgo?: number;
+	signal: (signal: NodeJS.Signals) => void;
+	/** A command started by an earlier runner: watched through its pid, not as a child. */
+	process?: {pid: number; startTicks?: string};
+};
+
+/** A safety net under the file-change notifications, and how often a reattached process is looked at. */
+const pollMs = 100;
+/** Read at most this much per turn of the event loop, so keys and redraws still get their turn. */
+const turnBytes = 4 * 1024 * 1024;
+
+export class CommandWatch {
+	readonly done: Promise<WatchResult>;
+	private resolve!: (result: WatchResult) => void;
+	private readonly readers: {out: SpoolReader; err: SpoolReader};
+	private readonly decoders = {out: new StringDecoder('utf8'), err: new StringDecoder('utf8')};
+	private readonly startedAt: number;
+	private kept = '';
+	private isKeptWhole = true;
+	private childExit: ChildExit | undefined;
+	private isTimedOut = false;
+	private isCancelled = false;
+	private isOver = false;
+	private isScheduled = false;
+	private watcher: FSWatcher | undefined;
+	private readonly poller: NodeJS.Timeout;
+	private readonly timeoutTimer: NodeJS.Timeout | undefined;
+	private killTimer: NodeJS.Timeout | undefined;
+
+	constructor(private readonly config: WatchConfig) {
+		this.done = new Promise((resolve) => (this.resolve = resolve));
+		this.startedAt = performance.now() - (config.startedMsAgo ?? 0);
+		this.readers = {out: new SpoolReader(config.spool.out, 0), err: new SpoolReader(config.spool.err, config.from[1])};
+		// What a runner before this one already recorded is read again only to keep it for `capture`.
+		this.keepPrefix(config.from[0]);
+		try {
+			this.watcher = watch(path.dirname(config.spool.out), () => this.schedule());
+			this.watcher.on('error', () => this.watcher?.close());
+		} catch {
+			this.watcher = undefined;
+		}
+		this.poller = setInterval(() => this.tick(), pollMs);
+		this.timeoutTimer = config.timeoutMs === undefined ? undefined : setTimeout(() => {
+			this.isTimedOut = true;
+			this.stop();
+		}, config.timeoutMs);
+		this.schedule();
+	}
+
+	/** The wrapper this runner started has exited. */
+	exited(exit: ChildExit): void {
+		this.childExit = exit;
+		this.schedule();
+	}
+
+	cancel(): void {
+		this.isCancelled = true;
+		this.stop();
+	}
+
+	detach(): void {
+		this.cleanUp();
+	}
+
+	private stop() {
+		if (this.killTimer || this.isOver) return;
+		this.config.signal('SIGTERM');
+		this.killTimer = setTimeout(() => this.config.signal('SIGKILL'), this.config.graceMs);
+		this.killTimer.unref();
+	}
+
+	private schedule() {
+		if (this.isScheduled || this.isOver) return;
+		this.isScheduled = true;
+		setImmediate(() => {
+			this.isScheduled = false;
+			this.tick();
+		});
+	}
+
+	private tick() {
+		if (this.isOver) return;
+		if (this.drain(turnBytes)) {
+			this.schedule();
+			return;
+		}
+		const end = this.endIfKnown();
+		if (end) this.finish(end);
+	}
+
+	/** Reads and reports new output; true when there may be more right away. */
+	private drain(budget: number): boolean {
+		let read = 0;
+		for (;;) {
+			let progressed = false;
+			for (const stream of ['out', 'err'] as const) {
+				const chunk = this.readers[stream].read();
+				if (!chunk) continue;
+				progressed = true;
+				read += chunk.length;
+				this.report(stream, this.decoders[stream].write(chunk), this.readers[stream].offset - heldBytes(this.decoders[stream]));
+			}
+			if (!progressed) return false;
+			if (read >= budget) return true;
+		}
+	}
+
+	private report(stream: 'out' | 'err', text: string, end: number) {
+		if (!text) return;
+		if (stream === 'out') this.keep(text);
+		this.config.onOutput(stream, text, end);
+	}
+
+	private keep(text: string) {
+		if (this.config.keepStdoutBytes === 0 || !this.isKeptWhole) return;
+		if (this.kept.length + text.length > this.config.keepStdoutBytes) {
+			this.isKeptWhole = false;
+			this.kept = '';
+		} else this.kept += text;
+	}
+
+	private keepPrefix(bytes: number) {
+		const reader = this.readers.out;
+		if (this.config.keepStdoutBytes === 0 || bytes === 0) {
+			reader.offset = bytes;
+			return;
+		}
+		const decoder = new StringDecoder('utf8');
+		while (reader.offset < bytes) {
+			const chunk = reader.read();
+			if (!chunk) break;
+			const over = reader.offset - bytes;
+			this.keep(decoder.write(over > 0 ? chunk.subarray(0, chunk.length - over) : chunk));
+		}
+		reader.offset = bytes;
+	}
+
+	/** How the command ended, once that is known: its status file, else what its parent saw, else that it is gone. */
+	private endIfKnown(): Pick<CommandResult, 'code' | 'signal' | 'error'> | undefined {
+		const status = readExitStatus(this.config.spool);
+		if (status !== undefined) return statusResult(status);
+		if (this.childExit) return 'error' in this.childExit ? {code: null, signal: null, error: this.childExit.error} : this.childExit;
+		const watched = this.config.process;
+		if (!watched || isSameProcess(watched.pid, watched.startTicks)) return undefined;
+		// Gone: it may have written its status just before it went.
+		const late = readExitStatus(this.config.spool);
+		if (late !== undefined) return statusResult(late);
+		if (this.isCancelled || this.isTimedOut) return {code: null, signal: 'SIGKILL'};
+		return {code: null, signal: null, error: 'the step ended without an exit status (killed outright, or the machine restarted)'};
+	}
+
+	private finish(end: Pick<CommandResult, 'code' | 'signal' | 'error'>) {
+		while (this.drain(Infinity));
+		for (const stream of ['out', 'err'] as const) this.report(stream, this.decoders[stream].end(), this.readers[stream].offset);
+		const bytes: [number, number] = [this.readers.out.offset, this.readers.err.offset];
+		this.cleanUp();
+		const isKept = this.config.keepStdoutBytes > 0 && this.isKeptWhole;
+		this.resolve({
+			code: end.code,
+			signal: end.signal,
+			isTimedOut: this.isTimedOut,
+			isCancelled: this.isCancelled,
+			durationMs: Math.round(performance.now() - this.startedAt),
+			...(isKept ? {stdout: this.kept} : {}),
+			...(end.error ? {error: end.error} : {}),
+			bytes,
+		});
+	}
+
+	private cleanUp() {
+		this.isOver = true;
+		clearInterval(this.poller);
+		if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+		if (this.killTimer) clearTimeout(this.killTimer);
+		this.watcher?.close();
+		this.readers.out.close();
+		this.readers.err.close();
+	}
+}
+
+/** What a shell's status above 128 means: the signal that ended the step. */
+export function statusResult(status: number): Pick<CommandResult, 'code' | 'signal'> {
+	if (status > 128 && status <= 128 + 64) {
+		const name = Object.entries(constants.signals).find(([, n]) => n === status - 128)?.[0];
+		if (name) return {code: null, signal: name};
+	}
+	return {code: status, signal: null};
+}
+
+/** Bytes of an unfinished character the decoder holds (Node's StringDecoder exposes these for compatibility). */
+function heldBytes(decoder: StringDecoder): number {
+	const {lastNeed, lastTotal} = decoder as unknown as {lastNeed?: number; lastTotal?: number};
+	return lastNeed && lastTotal ? lastTotal - lastNeed : 0;
+}

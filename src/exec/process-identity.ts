@@ -1,0 +1,30 @@
+// Whether a process id still names the process we started: pids are reused, so the kernel's
+// start time (in clock ticks since boot) is recorded beside it and compared.
+import {readFileSync} from 'node:fs';
+
+/** Field 22 of /proc/PID/stat; undefined when the process is gone or /proc cannot say. */
+export function processStartTicks(pid: number): string | undefined {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// The command name (field 2) may hold spaces and parentheses: count from the last `)`.
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		const state = fields[0];
+		if (state === 'Z' || state === 'X') return undefined;
+		return fields[19];
+	} catch {
+		return undefined;
+	}
+}
+
+/** The process is alive and is the one that started at `startTicks` (when that is known). */
+export function isSameProcess(pid: number, startTicks: string | undefined): boolean {
+	const now = processStartTicks(pid);
+	if (now !== undefined) return startTicks === undefined || now === startTicks;
+	if (startTicks !== undefined) return false;
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}

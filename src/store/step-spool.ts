@@ -1,0 +1,74 @@
+// A running step's output and exit status on disk, so the step outlives the runner: the step
+// writes its streams to files the runner tails, and its exit status to a third file when it
+// ends. The files hold unredacted output, so they are private (0600) and removed once the log
+// has recorded the command's end.
+import {closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync} from 'node:fs';
+import path from 'node:path';
+
+export type SpoolPaths = {out: string; err: string; status: string};
+
+/** `<dir>/<step>.<attempt>.{out,err,status}`: step ids cannot hold a `/`. */
+export function spoolPaths(dir: string, step: string, attempt: number): SpoolPaths {
+	const base = path.join(dir, `${step}.${attempt}`);
+	return {out: `${base}.out`, err: `${base}.err`, status: `${base}.status`};
+}
+
+/** Empty private files for both streams, made before the step starts so the tail can open them at once. */
+export function createSpool(paths: SpoolPaths): void {
+	mkdirSync(path.dirname(paths.out), {recursive: true, mode: 0o700});
+	for (const file of [paths.out, paths.err]) closeSync(openSync(file, 'w', 0o600));
+	rmSync(paths.status, {force: true});
+}
+
+export function removeSpool(paths: SpoolPaths): void {
+	for (const file of [paths.out, paths.err, paths.status]) rmSync(file, {force: true});
+}
+
+/** The exit status the step's wrapper wrote, once it is written whole; undefined before. */
+export function readExitStatus(paths: SpoolPaths): number | undefined {
+	let text: string;
+	try {
+		text = readFileSync(paths.status, 'utf8');
+	} catch {
+		return undefined;
+	}
+	const match = /^(\d+)\n/.exec(text);
+	return match ? Number(match[1]) : undefined;
+}
+
+export function hasSpool(paths: SpoolPaths): boolean {
+	try {
+		closeSync(openSync(paths.out, 'r'));
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** Reads a growing file from an offset, chunk by chunk. */
+export class SpoolReader {
+	private fd: number | undefined;
+	private readonly buffer = Buffer.allocUnsafe(1024 * 1024);
+
+	constructor(private readonly file: string, public offset = 0) {}
+
+	/** The bytes written since the last read (at most 1 MiB), valid until the next read; undefined when there are none yet. */
+	read(): Buffer | undefined {
+		if (this.fd === undefined) {
+			try {
+				this.fd = openSync(this.file, 'r');
+			} catch {
+				return undefined;
+			}
+		}
+		const n = readSync(this.fd, this.buffer, 0, this.buffer.length, this.offset);
+		if (n === 0) return undefined;
+		this.offset += n;
+		return this.buffer.subarray(0, n);
+	}
+
+	close(): void {
+		if (this.fd !== undefined) closeSync(this.fd);
+		this.fd = undefined;
+	}
+}
