@@ -31,7 +31,9 @@ import {initialState} from './core/run/state.js';
 import {configDir, loadIdentity, newEd25519Key, type IdentityChoice} from './store/identity.js';
 import {ed25519Blob, fingerprint, formatPublicKey} from './core/audit/ssh-wire.js';
 import type {RunState} from './core/run/state.js';
-import {systemClock} from './session/clock.js';
+import {resumedClock, systemClock} from './session/clock.js';
+import {planResume} from './commands/resume.js';
+import {askLine} from './ui/ask-line.js';
 import {App} from './ui/App.js';
 import {PlainPrinter} from './ui/plain.js';
 
@@ -56,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
 	}
 	switch (command) {
 		case 'run': return runCommand(rest);
+		case 'resume': return resumeCommand(rest);
 		case 'validate': return validateCommand(rest);
 		case 'verify': {
 			const {values, positionals} = parse(rest, {'allowed-signers': {type: 'string'}, principal: {type: 'string'}, json: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'verify');
@@ -195,14 +198,81 @@ async function runCommand(args: string[]): Promise<number> {
 		clock,
 		secrets,
 	});
-	// A signal ends the session as aborted: the running step's tree is stopped and the reason recorded.
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+	return driveSession(session, log, isInteractive, () => session.start());
+}
+
+async function resumeCommand(args: string[]): Promise<number> {
+	const {values, positionals} = parse(args, {var: {type: 'string', multiple: true}, strict: {type: 'boolean'}, yes: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'resume');
+	if (positionals.length > 1) throw new UsageError(`\`runbook resume\` takes at most one SESSION, not ${positionals.length}; see \`runbook resume --help\``);
+	const operator = os.userInfo().username;
+	const plan = planResume({session: positionals[0], sessions: sessionsDir(values['log-dir'] as string | undefined), user: operator});
+	const id = plan.read.header.session;
+	const file = plan.read.header.runbook.path;
+	const isInteractive = Boolean(process.stdout.isTTY && process.stdin.isTTY) && !process.env.CI;
+	if (plan.fileNote) process.stderr.write(`runbook: ${plan.fileNote}\n`);
+	if (plan.changed) {
+		const list = plan.changed.changes.map((c) => `  - ${c}`).join('\n');
+		if (values.strict) throw new UsageError(`${file} changed since session ${id} started; --strict refuses to go on:\n${list}`);
+		if (!isInteractive) throw new UsageError(`${file} changed since session ${id} started; resume in a terminal to confirm the changes, or give --strict to refuse:\n${list}`);
+		process.stdout.write(`${file} changed since session ${id} started:\n${list}\n`);
+		if ((await askLine('Type `resume` to go on with the changed runbook (anything else stops): ')) !== 'resume') {
+			process.stderr.write('runbook: not resumed; nothing was recorded\n');
+			return 1;
+		}
+	}
+	const runbook = plan.changed?.runbook ?? plan.state.runbook!;
+	const vars = parseVars(runbook, (values.var as string[] | undefined) ?? []);
+	const unexpected = Object.keys(vars).filter((name) => !plan.reask.includes(name));
+	if (unexpected.length > 0) throw new UsageError(`--var ${unexpected[0]}: already set in session ${id}; only secrets given earlier are given again`);
+	const missing = plan.reask.filter((name) => vars[name] === undefined);
+	if (!isInteractive && missing.length > 0) throw new UsageError(`session ${id} needs ${missing.map((n) => `\`${n}\``).join(', ')} again (secrets are never stored); give ${missing.length === 1 ? 'it' : 'them'} with --var, or resume in a terminal`);
+	const secrets = secretEnvValues(runbook);
+	const clock = resumedClock(new Date(plan.read.header.wall), plan.state.lastT);
+	const identity = await loadSigningIdentity();
+	const sessionKey = newEd25519Key();
+	let log: SessionLog;
+	try {
+		log = await SessionLog.reopen(plan.log, {
+			t: clock.now(),
+			pid: process.pid,
+			identity: {key: formatPublicKey(identity.signer.publicKey), fingerprint: fingerprint(identity.signer.publicKey), source: identity.signer.source},
+			skey: formatPublicKey(ed25519Blob(sessionKey)),
+		}, {sessionKey, identity: identity.signer});
+	} catch (error) {
+		throw new UsageError(`cannot take over the session log ${plan.log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+	}
+	const started = plan.read.events.find((e) => e.type === 'session-started');
+	const session = new LiveSession({
+		runbook,
+		options: {operator, isInteractive, isPreApproved: plan.state.options.isPreApproved || Boolean(values.yes)},
+		vars,
+		env: process.env,
+		cwd: (started?.type === 'session-started' ? started.cwd : undefined) ?? process.cwd(),
+		spoolDir: path.join(plan.dir, 'spool'),
+		sink: log,
+		clock,
+		secrets,
+	});
+	if (!isInteractive) process.stdout.write(`resuming session ${id}\n`);
+	return driveSession(session, log, isInteractive, () => session.resume(plan.read.events, {pid: process.pid, reask: plan.reask, ...(plan.changed ? {changed: plan.changed} : {})}));
+}
+
+/** Runs a session on the screen (or as plain lines) until it ends, then seals its log. */
+async function driveSession(session: LiveSession, log: SessionLog, isInteractive: boolean, begin: () => void): Promise<number> {
+	// SIGINT and SIGTERM end the session as aborted: the running step's tree is stopped and the reason recorded.
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		process.on(signal, () => session.interrupt(`received ${signal}`));
 	}
+	// SIGHUP is the terminal going away (an SSH drop): the running step goes on, and `runbook resume` picks it up.
+	process.on('SIGHUP', () => {
+		session.detach('received SIGHUP: the terminal closed');
+		log.close();
+		process.exit(129);
+	});
 	try {
 		if (isInteractive) {
 			const app = render(<App session={session} logFile={log.file} />, {exitOnCtrlC: false});
-			session.start();
+			begin();
 			const final = await session.ended;
 			await app.waitUntilExit();
 			await sealLog(log, final, session.logFailure);
@@ -213,7 +283,7 @@ async function runCommand(args: string[]): Promise<number> {
 			const lines = printer.lines(event, session.snapshot().state);
 			if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
 		});
-		session.start();
+		begin();
 		const final = await session.ended;
 		await sealLog(log, final, session.logFailure);
 		process.stdout.write(`log: ${log.file}\n`);

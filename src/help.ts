@@ -7,6 +7,7 @@ export const help: Record<string, string> = {
 
 Usage:
   runbook run FILE [--var k=v]... [--dry-run] [--from STEP] [--yes] [--log-dir DIR]
+  runbook resume [SESSION] [--var k=v]... [--strict] [--yes] [--log-dir DIR]
   runbook verify SESSION [--allowed-signers F] [--principal P] [--json]
   runbook keys [--use FINGERPRINT]
   runbook sessions [--json] [--log-dir DIR]
@@ -32,6 +33,29 @@ Options:
                   (typed confirmations, checks and asks are never pre-approved)
   --log-dir DIR   where session directories go
                   (default $XDG_STATE_HOME/runbook/sessions, ~/.local/state/runbook/sessions)`,
+	resume: `Usage: runbook resume [SESSION] [options]
+
+Goes on with a session whose runner stopped: killed, crashed, or its terminal closed (an SSH
+drop leaves the running step running). SESSION defaults to your newest session that is not
+sealed, not ended and not running. The log is folded and the run carries on where it stopped.
+
+A step that was running is never run again on its own: if its process still runs, runbook
+reattaches and streams its output from where the log stopped; if it ended meanwhile, its
+output and exit code are collected; if neither can be known, you choose: run it again, mark
+it done, or skip it (with a reason). Which of these happened is recorded.
+
+Secret values are never stored: give them again (asked for, or --var). If the runbook file
+changed since the session started, the changes are shown and you type \`resume\` to go on
+with the new version (recorded), or --strict refuses.
+
+Options:
+  --var k=v       give a secret var again (repeatable)
+  --strict        refuse when the runbook file changed
+  --yes           approve plain confirmations in advance from here on
+  --log-dir DIR   where session directories are
+
+Exit codes as for run; 2 when the session cannot be resumed (sealed, ended, still running,
+INVALID, or a changed runbook refused), with the reason.`,
 	validate: `Usage: runbook validate FILE...
 
 Checks runbooks without running them. Prints every problem as file:line:col: message.

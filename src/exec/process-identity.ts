@@ -16,6 +16,16 @@ export function processStartTicks(pid: number): string | undefined {
 	}
 }
 
+/** A runbook runner is alive with this pid (pids are reused: its command line must say runbook). */
+export function isRunnerAlive(pid: number): boolean {
+	if (pid === process.pid) return false;
+	try {
+		return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('runbook') && processStartTicks(pid) !== undefined;
+	} catch {
+		return false;
+	}
+}
+
 /** The process is alive and is the one that started at `startTicks` (when that is known). */
 export function isSameProcess(pid: number, startTicks: string | undefined): boolean {
 	const now = processStartTicks(pid);

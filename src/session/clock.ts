@@ -11,8 +11,20 @@ export type Clock = {
 };
 
 export function systemClock(): Clock {
+	return monotonicFrom(0);
+}
+
+/**
+ * The clock of a session taken over by a new runner: time goes on from the session's start by
+ * the wall clock (the gap while nobody ran counts against budgets), and never behind what is recorded.
+ */
+export function resumedClock(sessionStart: Date, notBefore: number): Clock {
+	return monotonicFrom(Math.max(notBefore, (Date.now() - sessionStart.getTime()) * 1000));
+}
+
+function monotonicFrom(base: number): Clock {
 	const start = process.hrtime.bigint();
-	const now = () => Number((process.hrtime.bigint() - start) / 1000n);
+	const now = () => base + Number((process.hrtime.bigint() - start) / 1000n);
 	return {
 		now,
 		at(at, fn) {

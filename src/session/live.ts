@@ -100,7 +100,7 @@ export class LiveSession {
 
 	start(): void {
 		const {runbook, options, clock, vars} = this.config;
-		this.record({type: 'session-started', runbook, options, wall: clock.wall().toISOString()});
+		this.record({type: 'session-started', runbook, options, wall: clock.wall().toISOString(), cwd: this.config.cwd});
 		const secretVars = secretNames(runbook).vars;
 		for (const [name, value] of Object.entries(vars)) {
 			const isSecret = secretVars.includes(name);
@@ -114,10 +114,10 @@ export class LiveSession {
 	 * Takes over a session an earlier runner left: its events are folded (not recorded again),
 	 * the takeover is recorded, and the run goes on; a command left running is found first.
 	 */
-	resume(history: RunEvent[], takeover: {pid: number; reask: string[]; runbook?: Runbook; changes?: string[]}): void {
+	resume(history: RunEvent[], takeover: {pid: number; reask: string[]; changed?: {runbook: Runbook; sha256: string; changes: string[]}}): void {
 		this.state = foldEvents(history);
 		const {options, vars} = this.config;
-		this.record({type: 'session-resumed', by: options.operator, pid: takeover.pid, isInteractive: options.isInteractive, reask: takeover.reask, ...(takeover.runbook ? {runbook: takeover.runbook, changes: takeover.changes ?? []} : {})});
+		this.record({type: 'session-resumed', by: options.operator, pid: takeover.pid, isInteractive: options.isInteractive, isPreApproved: options.isPreApproved, reask: takeover.reask, ...(takeover.changed ?? {})});
 		for (const name of takeover.reask) {
 			const value = vars[name];
 			if (value === undefined) continue;

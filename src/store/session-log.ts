@@ -2,10 +2,10 @@
 // the session's barriers, signed as it grows and sealed at the end. The only writer of
 // session files.
 import {createHash, sign, type Hash, type KeyObject} from 'node:crypto';
-import {closeSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, writeFileSync, writeSync} from 'node:fs';
+import {closeSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import {encodeEvent, encodeHeader, hashLine, type LogHeader} from '../core/audit/entry.js';
-import {attestMessage, checkpointAfter, headText, outputCheckpointUs, type AuditRecord, type LogRecord} from '../core/audit/records.js';
+import {attestMessage, checkpointAfter, headText, outputCheckpointUs, resumeText, type AuditRecord, type LogRecord} from '../core/audit/records.js';
 import {compactSshsig, signSshsig, signSshsigDigest, type IdentitySigner} from '../core/audit/signer.js';
 import type {RunEvent} from '../core/run/events.js';
 
@@ -24,10 +24,13 @@ export class SessionLog {
 	/** SHA-512 of every byte written, for the whole-file signature at the seal. */
 	private readonly fileHash: Hash = createHash('sha512');
 
-	private constructor(file: string, private readonly fd: number, headerBytes: Buffer, private readonly session: string, private readonly signing: LogSigning) {
+	/** `kept`: the whole lines already in the file; the chain goes on from the last of them. */
+	private constructor(file: string, private readonly fd: number, kept: Buffer, private readonly session: string, private readonly signing: LogSigning) {
 		this.file = file;
-		this.prev = hashLine(headerBytes.subarray(0, -1));
-		this.fileHash.update(headerBytes);
+		const lastStart = kept.lastIndexOf(0x0a, kept.length - 2) + 1;
+		this.prev = hashLine(kept.subarray(lastStart, kept.length - 1));
+		this.seq = countLines(kept) - 1;
+		this.fileHash.update(kept);
 	}
 
 	/**
@@ -46,6 +49,33 @@ export class SessionLog {
 		log.write({type: 'attest', t: 0, sshsig: compactSshsig(attest)});
 		fsyncSync(fd);
 		syncDirectory(dir);
+		return log;
+	}
+
+	/**
+	 * Takes over the log of a session whose runner is gone: an unfinished last line (a crash
+	 * mid-write, never part of the chain) is cut off, and the new runner's identity signs the
+	 * chain head and the new session key in a `resume` record.
+	 */
+	static async reopen(file: string, takeover: {t: number; pid: number; identity: {key: string; fingerprint: string; source: 'agent' | 'local'}; skey: string}, signing: LogSigning): Promise<SessionLog> {
+		const bytes = readFileSync(file);
+		const end = bytes.lastIndexOf(0x0a) + 1;
+		const kept = bytes.subarray(0, end);
+		const session = (JSON.parse(kept.subarray(0, kept.indexOf(0x0a)).toString('utf8')) as LogHeader).session;
+		const seq = countLines(kept);
+		const lastStart = kept.lastIndexOf(0x0a, kept.length - 2) + 1;
+		const prev = hashLine(kept.subarray(lastStart, kept.length - 1));
+		const sshsig = await signSshsig(signing.identity, resumeText(session, seq, prev, takeover.skey));
+		const fd = openSync(file, 'a');
+		try {
+			if (end < bytes.length) ftruncateSync(fd, end);
+		} catch (error) {
+			closeSync(fd);
+			throw error;
+		}
+		const log = new SessionLog(file, fd, kept, session, signing);
+		log.write({type: 'resume', t: takeover.t, skey: takeover.skey, identity: takeover.identity, pid: takeover.pid, ...(end < bytes.length ? {torn: bytes.length - end} : {}), sshsig: compactSshsig(sshsig)});
+		fsyncSync(fd);
 		return log;
 	}
 
@@ -111,6 +141,12 @@ export class SessionLog {
 		this.prev = hashLine(bytes.subarray(0, bytes.length - 1));
 		this.fileHash.update(bytes);
 	}
+}
+
+function countLines(bytes: Buffer): number {
+	let count = 0;
+	for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) count++;
+	return count;
 }
 
 /** One line, whole: a short write (a nearly full disk) is finished or fails with the error. */

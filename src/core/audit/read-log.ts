@@ -4,7 +4,8 @@ import type {LogHeader} from './entry.js';
 import {auditTypes, type LogRecord} from './records.js';
 import type {RunEvent} from '../run/events.js';
 
-export type ReadLog = {header: LogHeader; events: RunEvent[]; isSealed: boolean; isTorn: boolean};
+/** `runnerPid`: the process of the runner that wrote last (the first, or the last to take over). */
+export type ReadLog = {header: LogHeader; events: RunEvent[]; isSealed: boolean; isTorn: boolean; runnerPid: number};
 
 /** Throws a plain Error with a one-line reason when the bytes are not a session log at all. */
 export function readLogEvents(bytes: Uint8Array): ReadLog {
@@ -21,6 +22,7 @@ export function readLogEvents(bytes: Uint8Array): ReadLog {
 	if ((header as {type?: string}).type !== 'header') throw new Error('not a session log: the first line is not a header');
 	const events: RunEvent[] = [];
 	let isSealed = false;
+	let runnerPid = header.pid;
 	for (const line of lines.slice(1)) {
 		let record: LogRecord & {seq?: number; prev?: string};
 		try {
@@ -29,9 +31,10 @@ export function readLogEvents(bytes: Uint8Array): ReadLog {
 			break;
 		}
 		if (record.type === 'seal') isSealed = true;
+		if (record.type === 'resume') runnerPid = record.pid;
 		if (auditTypes.has(record.type)) continue;
 		const {seq: _seq, prev: _prev, ...event} = record;
 		events.push(event as RunEvent);
 	}
-	return {header, events, isSealed, isTorn: complete.length < text.length};
+	return {header, events, isSealed, isTorn: complete.length < text.length, runnerPid};
 }

@@ -3,7 +3,7 @@
 // trusted. Bytes in, a verdict out. Pure.
 import {verify as verifySignature} from 'node:crypto';
 import {encodeHeader, hashLine, logFormat, type LogHeader} from './entry.js';
-import {attestMessage, auditTypes, headText} from './records.js';
+import {attestMessage, auditTypes, headText, resumeText} from './records.js';
 import {eventTypes} from '../run/events.js';
 import {principalMatches, principalsFor, type AllowedSigner} from './allowed-signers.js';
 import {checkKeySignature, parseSshsig, sshsigSignedData, verifySshsig} from './sshsig.js';
@@ -28,9 +28,13 @@ export type VerifyReport = {
 	/** The last line a signature covers (a checkpoint or the seal). */
 	signedThrough?: number;
 	isSealed: boolean;
-	signer?: {key: string; fingerprint: string; principals: string[]; isTrusted: boolean; trustedAs: string};
+	signer?: SignerReport;
+	/** Runners that took the session over after the first, in order. */
+	resumes?: Array<{line: number; signer: SignerReport}>;
 	warnings: string[];
 };
+
+export type SignerReport = {key: string; fingerprint: string; principals: string[]; isTrusted: boolean; trustedAs: string};
 
 const runEventTypes: ReadonlySet<string> = new Set(eventTypes);
 
@@ -48,6 +52,9 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 
 	let header: LogHeader | undefined;
 	let identityKey: Buffer | undefined;
+	/** Whoever signs from here on: the header's identity, or the last runner that took over. */
+	let currentIdentity: Buffer | undefined;
+	const takeovers: Array<{line: number; key: string; blob: Buffer}> = [];
 	let sessionKey: ReturnType<typeof publicKeyFromBlob> | undefined;
 	let prev = '';
 	let lastT = 0;
@@ -139,15 +146,33 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 				if (!check.isValid) return invalid(0, 0, `the header does not match its attestation on line 1 (${check.reason})`, {session: header?.session, lines: index});
 				if (!check.publicKey.equals(identityKey!)) return fail('the header is attested by another key than the one it names');
 				isAttested = true;
+				currentIdentity = identityKey;
 			} else if (type === 'attest') {
 				return fail('a second attestation');
+			} else if (type === 'resume') {
+				const {skey, identity, sshsig} = rest as {skey?: unknown; identity?: {key?: unknown}; sshsig?: unknown};
+				let key: Buffer;
+				let nextSessionKey: ReturnType<typeof publicKeyFromBlob>;
+				try {
+					key = parsePublicKey(String(identity?.key)).blob;
+					nextSessionKey = publicKeyFromBlob(parsePublicKey(String(skey)).blob);
+				} catch {
+					return fail('the takeover does not name a valid identity key and session key');
+				}
+				const check = verifySshsig(resumeText(header!.session, index, prev, String(skey)), String(sshsig), signatureNamespace);
+				if (!check.isValid) return fail(`the takeover's identity signature does not verify (${check.reason}): a line before it was changed, or this one was`);
+				if (!check.publicKey.equals(key)) return fail('the takeover is signed by another key than the one it names');
+				sessionKey = nextSessionKey;
+				currentIdentity = key;
+				takeovers.push({line: index, key: String(identity?.key), blob: key});
+				signedThrough = index;
 			} else if (type === 'checkpoint' || type === 'seal') {
 				const signed = headText(type, header!.session, index, prev);
 				const sig = Buffer.from(String(rest['sig' as keyof typeof rest]), 'base64');
 				if (!verifySignature(null, signed, sessionKey!, sig)) return fail(`the ${type}'s session-key signature does not verify: a line after line ${signedThrough ?? 1} was changed and the chain recomputed, or this line was`);
 				if (type === 'seal') {
 					const sealCheck = verifySshsig(signed, String(rest['sshsig' as keyof typeof rest]), signatureNamespace);
-					if (!sealCheck.isValid || !sealCheck.publicKey.equals(identityKey!)) return fail(`the seal's identity signature does not verify${sealCheck.isValid ? ' (another key)' : `: ${sealCheck.reason}`}`);
+					if (!sealCheck.isValid || !sealCheck.publicKey.equals(currentIdentity!)) return fail(`the seal's identity signature does not verify${sealCheck.isValid ? ' (another key)' : `: ${sealCheck.reason}`}`);
 					isSealed = true;
 				}
 				signedThrough = index;
@@ -164,8 +189,8 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 		return invalid(0, 0, 'no complete header line');
 	}
 	// A whole-file signature exists only once sealed: then any change, even to the last newline, is tampering.
-	if (sigText !== undefined && identityKey && (tornAt !== undefined || !isSealed)) {
-		const whole = verifySshsigWhole(data, sigText, identityKey);
+	if (sigText !== undefined && currentIdentity && (tornAt !== undefined || !isSealed)) {
+		const whole = verifySshsigWhole(data, sigText, currentIdentity);
 		if (whole) return invalid(index, tornAt ?? offset, `the end of the log was cut or changed after it was sealed (session.jsonl.sig ${whole})`, {session: header.session, signedThrough, lines: index});
 	}
 	if (!isAttested) {
@@ -173,13 +198,14 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 		if (index === 1) return {verdict: 'INCOMPLETE', summary: `INCOMPLETE: the session stopped before its header was attested${tornAt !== undefined ? ` (a torn line at byte ${tornAt})` : ''}; nothing was recorded`, session: header.session, lines: 1, isSealed: false, warnings};
 		return invalid(1, offset, 'no attestation: the log is unsigned');
 	}
-	const signer = signerReport(identityKey!, header, trust);
-	const base = {session: header.session, lines: index, signedThrough, isSealed, signer, warnings};
+	const signer = signerReport(identityKey!, header.identity.key, header, trust);
+	const resumes = takeovers.map((t) => ({line: t.line, signer: signerReport(t.blob, t.key, header!, trust)}));
+	const base = {session: header.session, lines: index, signedThrough, isSealed, signer, warnings, ...(resumes.length > 0 ? {resumes} : {})};
 
 	if (isSealed) {
 		if (sigText === undefined) warnings.push('session.jsonl.sig is missing; `ssh-keygen -Y verify` needs it');
 		else {
-			const whole = verifySshsigWhole(data, sigText, identityKey!);
+			const whole = verifySshsigWhole(data, sigText, currentIdentity!);
 			if (whole) return {verdict: 'INVALID', summary: `INVALID: session.jsonl.sig: ${whole}`, problem: {line: index, offset: data.length, reason: `session.jsonl.sig: ${whole}`}, ...base};
 		}
 	}
@@ -189,7 +215,10 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 		return {verdict: 'INCOMPLETE', summary: `INCOMPLETE: no seal; lines 0-${signedThrough ?? 1} are signed${unsigned > 0 ? `, ${unsigned} after them are chained but unsigned` : ''}${torn} (a crash or a cut)`, ...base};
 	}
 	if (!signer.isTrusted) return {verdict: 'UNTRUSTED', summary: `UNTRUSTED: consistent and sealed, but signed by ${signer.fingerprint}, ${signer.trustedAs}`, ...base};
-	return {verdict: 'VALID', summary: `VALID: ${index} lines, sealed, signed by ${signer.principals.length > 0 ? signer.principals.join(', ') : signer.fingerprint} (${signer.trustedAs})`, ...base};
+	const untrusted = resumes.find((r) => !r.signer.isTrusted);
+	if (untrusted) return {verdict: 'UNTRUSTED', summary: `UNTRUSTED: consistent and sealed, but taken over at line ${untrusted.line} by ${untrusted.signer.fingerprint}, ${untrusted.signer.trustedAs}`, ...base};
+	const takenOver = resumes.length === 0 ? '' : `; resumed ${resumes.length === 1 ? 'once' : `${resumes.length} times`}, by ${[...new Set(resumes.map((r) => (r.signer.principals.length > 0 ? r.signer.principals.join(', ') : r.signer.fingerprint)))].join('; ')}`;
+	return {verdict: 'VALID', summary: `VALID: ${index} lines, sealed, signed by ${signer.principals.length > 0 ? signer.principals.join(', ') : signer.fingerprint} (${signer.trustedAs})${takenOver}`, ...base};
 }
 
 function hasCommonKeysFirst(record: Record<string, unknown>): boolean {
@@ -215,8 +244,8 @@ function nextPrev(data: Buffer, end: number): string | undefined {
 	}
 }
 
-function signerReport(key: Buffer, header: LogHeader, trust: Trust): NonNullable<VerifyReport['signer']> {
-	const base = {key: header.identity.key, fingerprint: fingerprint(key)};
+function signerReport(key: Buffer, keyText: string, header: LogHeader, trust: Trust): SignerReport {
+	const base = {key: keyText, fingerprint: fingerprint(key)};
 	if ('ownKeys' in trust) {
 		const isOwn = trust.ownKeys.some((k) => k.equals(key));
 		return {...base, principals: [], isTrusted: isOwn, trustedAs: isOwn ? 'trusted as your own identity; no --allowed-signers given' : 'not your own identity, and no --allowed-signers given'};

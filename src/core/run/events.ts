@@ -25,7 +25,8 @@ export type FailureReason = 'exit-code' | 'expect' | 'timeout' | 'cancelled' | '
 export type EndStatus = 'completed' | 'failed' | 'aborted' | 'rolled-back' | 'needs-operator';
 
 export type RunEvent =
-	| {type: 'session-started'; t: number; runbook: Runbook; options: SessionOptions; wall: string}
+	/** `cwd`: where steps without their own `cwd` run; a resumed runner runs them there too. */
+	| {type: 'session-started'; t: number; runbook: Runbook; options: SessionOptions; wall: string; cwd?: string}
 	| {type: 'var-set'; t: number; var: string; value?: string; isSecret: boolean; source: 'flag' | 'default' | 'operator'}
 	| {type: 'preconditions-checked'; t: number; results: Array<{name: string; isMet: boolean; problem?: string}>}
 	| {type: 'preconditions-overridden'; t: number; by: Actor; reason: string}
@@ -67,7 +68,7 @@ export type RunEvent =
 	 * A new runner took the session over; `by` makes the decisions from here on. `reask`: secret values it must be given again (never
 	 * stored). `runbook`: the file changed since, and the operator chose to go on with this version.
 	 */
-	| {type: 'session-resumed'; t: number; by: Actor; pid: number; isInteractive: boolean; reask: string[]; runbook?: Runbook; changes?: string[]}
+	| {type: 'session-resumed'; t: number; by: Actor; pid: number; isInteractive: boolean; isPreApproved: boolean; reask: string[]; runbook?: Runbook; sha256?: string; changes?: string[]}
 	| {type: 'session-ended'; t: number; status: EndStatus; by?: Actor; reason?: string};
 
 export type EventType = RunEvent['type'];

@@ -49,18 +49,23 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			return {...s, running, output: s.output && s.output.step === event.step ? appendOutput(s.output, event.stream, event.text) : s.output};
 		}
 		case 'command-recovered':
-			return s.running ? {...s, running: {...s.running, isOrphaned: false}} : s;
+			return {...s, running: s.running ? {...s.running, isOrphaned: false, recovered: event.how} : s.running, takeovers: [...s.takeovers, {kind: event.how, t: event.t, step: event.step}]};
 		case 'command-lost':
-			return {...step(s, event.step, {status: 'failed', endedAt: event.t, failure: {reason: 'lost', detail: event.reason}}), running: undefined, output: s.output ? flushPartial(s.output) : s.output};
+			return {
+				...step(s, event.step, {status: 'failed', endedAt: event.t, failure: {reason: 'lost', detail: event.reason}}),
+				running: undefined,
+				output: s.output ? flushPartial(s.output) : s.output,
+				takeovers: [...s.takeovers, {kind: 'lost', t: event.t, step: event.step, reason: event.reason}],
+			};
 		case 'session-detached':
-			return {...s, detached: {t: event.t, reason: event.reason}};
+			return {...s, detached: {t: event.t, reason: event.reason}, takeovers: [...s.takeovers, {kind: 'detached', t: event.t, reason: event.reason, ...(event.step ? {step: event.step} : {})}]};
 		case 'session-resumed': {
 			const resumed = event.runbook ? withRunbook(s, event.runbook) : s;
 			return {
 				...resumed,
-				options: {...s.options, operator: event.by, isInteractive: event.isInteractive},
+				options: {...s.options, operator: event.by, isInteractive: event.isInteractive, isPreApproved: event.isPreApproved},
 				detached: undefined,
-				resumes: [...s.resumes, {t: event.t, by: event.by}],
+				takeovers: [...s.takeovers, {kind: 'resumed', t: event.t, by: event.by, ...(event.changes ? {changes: event.changes} : {})}],
 				reask: event.reask,
 				secretVars: s.secretVars.filter((name) => !event.reask.includes(name)),
 				running: s.running ? {...s.running, isOrphaned: true} : undefined,
@@ -70,7 +75,9 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			return s.running ? {...s, running: {...s.running, isCancelRequested: true}} : s;
 		case 'command-exited': {
 			const {code, signal, isTimedOut, durationMs} = event;
-			return {...step(s, event.step, {status: 'active', lastExitAt: event.t, lastExit: {code, signal, isTimedOut, durationMs}}), running: undefined, output: s.output ? flushPartial(s.output) : s.output};
+			const output = s.output ? flushPartial(s.output) : s.output;
+			const unseen = s.running?.recovered === 'collected' ? [{kind: 'result' as const, t: event.t, step: event.step, lines: (output?.lines ?? []).slice(-resultLines).map((l) => l.text)}] : [];
+			return {...step(s, event.step, {status: 'active', lastExitAt: event.t, lastExit: {code, signal, isTimedOut, durationMs}}), running: undefined, output, takeovers: [...s.takeovers, ...unseen]};
 		}
 		case 'check-answered': {
 			const checks = [...(s.steps[event.step]?.checks ?? [])];
@@ -97,6 +104,9 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			return {...s, ended: {status: event.status, t: event.t, ...(event.reason ? {reason: event.reason} : {})}, running: undefined};
 	}
 }
+
+/** Lines of a collected step's output kept where the operator sees them. */
+const resultLines = 6;
 
 /** Folds a whole list of events from the start state. */
 export function foldEvents(events: Iterable<RunEvent>, from: RunState = initialState): RunState {

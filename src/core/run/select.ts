@@ -1,7 +1,7 @@
 // Questions the screens and the CLI ask of the state. Pure; time comes in as `now` (µs).
 import {allSteps, findStep, type Phase, type Step} from '../runbook/model.js';
 import type {EndStatus} from './events.js';
-import type {RunState, StepState} from './state.js';
+import type {RunState, StepState, Takeover} from './state.js';
 import {mask, resolveCommand} from './command.js';
 
 export function currentPhase(state: RunState): {phase: Phase; index: number; count: number} | undefined {
@@ -38,7 +38,8 @@ export function totalElapsed(state: RunState, now: number): number {
 export type FinishedItem =
 	| {kind: 'phase'; key: string; phase: Phase; index: number; count: number}
 	| {kind: 'step'; key: string; step: Step; st: StepState}
-	| {kind: 'note'; key: string; t: number; by: string; text: string};
+	| {kind: 'note'; key: string; t: number; by: string; text: string}
+	| {kind: 'takeover'; key: string; takeover: Takeover};
 
 /**
  * What has finished, in the order it finished: new items only ever come at the end, so the
@@ -58,6 +59,7 @@ export function finishedItems(state: RunState): FinishedItem[] {
 		timed.push({at: st.endedAt, order: 1, item: {kind: 'step', key: `step:${step.id}:${st.endedAt}`, step, st}});
 	}
 	state.notes.forEach((note, i) => timed.push({at: note.t, order: 2, item: {kind: 'note', key: `note:${i}`, ...note}}));
+	state.takeovers.forEach((takeover, i) => timed.push({at: takeover.t, order: 2, item: {kind: 'takeover', key: `takeover:${i}`, takeover}}));
 	if (state.rollback) {
 		const at = Math.min(...state.rollback.steps.map((id) => state.steps[id]?.startedAt ?? Infinity), state.lastT);
 		timed.push({at, order: 0, item: {kind: 'phase', key: 'phase:rollback', phase: {id: 'rollback', name: 'Rollback', steps: []}, index: -1, count: runbook.phases.length}});

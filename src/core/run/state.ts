@@ -36,6 +36,14 @@ export type OutputTail = {
 	lineCount: number;
 };
 
+export type Takeover =
+	| {kind: 'detached'; t: number; reason: string; step?: string}
+	| {kind: 'resumed'; t: number; by: string; changes?: string[]}
+	| {kind: 'reattached' | 'collected'; t: number; step: string}
+	| {kind: 'lost'; t: number; step: string; reason: string}
+	/** The end of the output of a step that ended while no runner watched: nobody saw it live. */
+	| {kind: 'result'; t: number; step: string; lines: string[]};
+
 export type PhaseState = {startedAt?: number; endedAt?: number; isOverrun: boolean};
 
 export type RunState = {
@@ -69,10 +77,12 @@ export type RunState = {
 		at: [number, number];
 		/** Its runner went away: the next runner must find out what became of it before anything else. */
 		isOrphaned?: boolean;
+		recovered?: 'reattached' | 'collected';
 	};
 	/** The runner lost its terminal and left; cleared when another takes over. */
 	detached?: {t: number; reason: string};
-	resumes: Array<{t: number; by: string}>;
+	/** Runners leaving and taking over, and what became of the step that ran meanwhile, in order. */
+	takeovers: Takeover[];
 	/** Secret values a resumed runner must be given again before it goes on. */
 	reask: string[];
 	output?: OutputTail;
@@ -96,7 +106,7 @@ export const initialState: RunState = {
 	succeeded: [],
 	signoffs: [],
 	notes: [],
-	resumes: [],
+	takeovers: [],
 	reask: [],
 	lastT: 0,
 };

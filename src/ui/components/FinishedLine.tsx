@@ -3,11 +3,24 @@ import type {FinishedItem} from '../../core/run/select.js';
 import {describeExit} from '../../core/run/judge.js';
 import {clock, duration, fit} from '../format.js';
 import {theme} from '../theme.js';
+import type {Takeover} from '../../core/run/state.js';
 
 /** One line printed above the live area, once: a phase heading or a finished step. */
 export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
 	if (item.kind === 'note') {
 		return <Text color={theme.accent} wrap="truncate">{fit(`✎ ${clock(item.t)} ${item.by}: ${item.text}`, cols)}</Text>;
+	}
+	if (item.kind === 'takeover' && item.takeover.kind === 'result') {
+		const {step, lines} = item.takeover;
+		return (
+			<Box flexDirection="column">
+				<Text color={theme.accent}>{fit(`↻ ${clock(item.takeover.t)} what \`${step}\` printed last, while no runner watched:`, cols)}</Text>
+				{lines.map((line, i) => <Text key={i} wrap="truncate">{fit(`  │ ${line}`, cols)}</Text>)}
+			</Box>
+		);
+	}
+	if (item.kind === 'takeover') {
+		return <Text color={item.takeover.kind === 'lost' || item.takeover.kind === 'detached' ? theme.waiting : theme.accent} wrap="truncate">{fit(`↻ ${clock(item.takeover.t)} ${takeoverText(item.takeover)}`, cols)}</Text>;
 	}
 	if (item.kind === 'phase') {
 		const label = item.index < 0 ? '── Rollback' : `── Phase ${item.index + 1}/${item.count}: ${item.phase.name}`;
@@ -28,4 +41,15 @@ export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
 			<Text color={theme.muted}> {fit(detail, cols - width - 3)}</Text>
 		</Box>
 	);
+}
+
+function takeoverText(takeover: Takeover): string {
+	switch (takeover.kind) {
+		case 'detached': return `runner detached: ${takeover.reason}${takeover.step ? `; \`${takeover.step}\` left running` : ''}`;
+		case 'resumed': return `resumed by ${takeover.by}${takeover.changes ? `; runbook changed: ${takeover.changes.join('; ')}` : ''}`;
+		case 'reattached': return `\`${takeover.step}\` was still running: reattached`;
+		case 'collected': return `\`${takeover.step}\` ended while no runner watched: result collected`;
+		case 'lost': return `\`${takeover.step}\` lost: ${takeover.reason}`;
+		case 'result': return `\`${takeover.step}\` printed: ${takeover.lines.join(' / ')}`;
+	}
 }

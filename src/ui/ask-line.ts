@@ -1,0 +1,19 @@
+// One line of text asked on the terminal before the screen starts (a typed confirmation). Read
+// in the terminal's own line mode, and the listener removed after: readline would leave a
+// keypress decoder on stdin that keeps keys from reaching the screen afterwards.
+export function askLine(question: string): Promise<string> {
+	process.stdout.write(question);
+	return new Promise((resolve) => {
+		let text = '';
+		const onData = (chunk: Buffer) => {
+			text += chunk.toString('utf8');
+			const end = text.indexOf('\n');
+			if (end === -1) return;
+			process.stdin.off('data', onData);
+			process.stdin.pause();
+			resolve(text.slice(0, end).replace(/\r$/, '').trim());
+		};
+		process.stdin.on('data', onData);
+		process.stdin.once('end', () => resolve(text.trim()));
+	});
+}
