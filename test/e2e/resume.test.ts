@@ -109,6 +109,10 @@ describe('runbook resume after the runner went away mid-step', () => {
 		const output = records(f).filter((r) => r.type === 'output-recorded' && r.step === 'migrate').map((r) => r.text).join('');
 		expect(output).toBe('migrating\nmigrated 42 rows\n');
 		expect(runCli(['verify', sessionDir(f)]).stdout).toMatch(/^VALID/m);
+		const timeline = runCli(['export', sessionDir(f), '--format', 'md']).stdout;
+		expect(timeline).toMatch(/⚡ \*\*runner detached\*\* at .*: received SIGHUP: the terminal closed; `migrate` left running/);
+		expect(timeline).toMatch(/↻ \*\*resumed\*\* by \S+ at /);
+		expect(timeline).toContain('ended while no runner watched; result collected');
 	});
 
 	it('a step that vanished without a trace is never run again silently: the operator marks it done with a reason', async () => {

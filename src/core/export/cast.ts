@@ -40,6 +40,10 @@ export function exportCast(header: LogHeader, events: RunEvent[]): string {
 			case 'step-confirmed': put(event.t, 'o', `\u001b[2mconfirmed by ${event.by} (${event.how})\u001b[0m\r\n`); break;
 			case 'step-skipped': put(event.t, 'o', `\u001b[33mskipped ${event.step}: ${crlf(event.reason)}\u001b[0m\r\n`); break;
 			case 'step-failed': put(event.t, 'o', `\u001b[31mfailed ${event.step}: ${crlf(event.detail)}\u001b[0m\r\n`); break;
+			case 'session-detached': put(event.t, 'm', 'runner detached'); put(event.t, 'o', `\u001b[33m⚡ runner detached: ${crlf(event.reason)}\u001b[0m\r\n`); break;
+			case 'session-resumed': put(event.t, 'm', `resumed by ${event.by}`); put(event.t, 'o', `\u001b[36m↻ resumed by ${event.by}\u001b[0m\r\n`); break;
+			case 'command-recovered': put(event.t, 'o', `\u001b[2m${event.how === 'reattached' ? 'reattached' : 'collected'}\u001b[0m\r\n`); break;
+			case 'command-lost': put(event.t, 'o', `\u001b[31mlost ${event.step}: ${crlf(event.reason)}\u001b[0m\r\n`); break;
 			case 'note-added': put(event.t, 'm', `note: ${event.text}`); put(event.t, 'o', `\u001b[36m✎ ${event.by}: ${crlf(event.text)}\u001b[0m\r\n`); break;
 			case 'session-ended': put(event.t, 'o', `\r\n\u001b[1m== ${event.status}${event.reason ? `: ${crlf(event.reason)}` : ''}\u001b[0m\r\n`); break;
 			default: break;

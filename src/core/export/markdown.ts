@@ -74,7 +74,11 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 			case 'input-given': out.push(`  - \`${event.var}\` ${event.isSecret ? 'given (secret)' : `= \`${escape(event.value ?? '')}\``} by ${event.by}`); break;
 			case 'var-captured': out.push(`  - captured \`${event.var}\``); break;
 			case 'wait-ended': out.push(event.isEarly ? `  - **Deviation:** wait ended early by ${event.by}: ${escape(event.reason ?? '')}` : '  - wait over'); break;
-			case 'step-succeeded': out.push(`  - ✓ done at ${rel(event.t)}`); break;
+			case 'step-succeeded': out.push(event.by ? `  - **Deviation:** marked done by ${event.by} at ${at(event.t)}: ${escape(event.reason ?? '')}` : `  - ✓ done at ${rel(event.t)}`); break;
+			case 'session-detached': out.push(`- ${rel(event.t)} ⚡ **runner detached** at ${at(event.t)}: ${escape(event.reason)}${event.step ? `; \`${event.step}\` left running` : ''}`); break;
+			case 'session-resumed': out.push(`- ${rel(event.t)} ↻ **resumed** by ${event.by} at ${at(event.t)} (pid ${event.pid})${event.changes ? `; **Deviation:** runbook changed and confirmed: ${event.changes.map(escape).join('; ')}` : ''}`); break;
+			case 'command-recovered': out.push(`  - ${event.how === 'reattached' ? 'was still running; reattached' : 'ended while no runner watched; result collected'} at ${at(event.t)}`); break;
+			case 'command-lost': out.push(`  - **lost**: ${escape(event.reason)}`); break;
 			case 'step-failed': out.push(`  - ✗ **failed**: ${escape(event.detail)}`); break;
 			case 'step-retried': out.push(event.isAuto ? `  - retried automatically (${escape(event.reason ?? '')})` : `  - **Deviation:** retried by ${event.by}: ${escape(event.reason ?? '')}`); break;
 			case 'step-skipped': out.push(`- ${rel(event.t)} ${event.isAuto ? `skipped \`${event.step}\` (${escape(event.reason)})` : `**Deviation:** \`${event.step}\` skipped by ${event.by}: ${escape(event.reason)}`}`); break;
