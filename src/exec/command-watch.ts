@@ -33,7 +33,7 @@ export type WatchConfig = {
 /** A safety net under the file-change notifications, and how often a reattached process is looked at. */
 const pollMs = 100;
 /** Read at most this much per turn of the event loop, so keys and redraws still get their turn. */
-const turnBytes = 4 * 1024 * 1024;
+const turnBytes = 1024 * 1024;
 
 export class CommandWatch {
 	readonly done: Promise<WatchResult>;

@@ -48,11 +48,11 @@ export function hasSpool(paths: SpoolPaths): boolean {
 /** Reads a growing file from an offset, chunk by chunk. */
 export class SpoolReader {
 	private fd: number | undefined;
-	private readonly buffer = Buffer.allocUnsafe(1024 * 1024);
+	private readonly buffer = Buffer.allocUnsafe(64 * 1024);
 
 	constructor(private readonly file: string, public offset = 0) {}
 
-	/** The bytes written since the last read (at most 1 MiB), valid until the next read; undefined when there are none yet. */
+	/** The bytes written since the last read (at most 64 KiB), valid until the next read; undefined when there are none yet. */
 	read(): Buffer | undefined {
 		if (this.fd === undefined) {
 			try {
