@@ -33,6 +33,14 @@ import {ed25519Blob, fingerprint, formatPublicKey} from './core/audit/ssh-wire.j
 import type {RunState} from './core/run/state.js';
 import {resumedClock, systemClock} from './session/clock.js';
 import {planResume} from './commands/resume.js';
+import {approversAllowed} from './commands/allowed-signers-file.js';
+import {describeLive, isLive, liveSessions, readLiveSession} from './commands/live-sessions.js';
+import {findApprovalTarget, describeRequest, awaitAnswer} from './commands/approve.js';
+import {WatchSession} from './session/watch.js';
+import {WatchApp} from './ui/WatchApp.js';
+import {approvalFormat, approvalMessage, type ApprovalFile} from './core/audit/approval.js';
+import {compactSshsig, signSshsig} from './core/audit/signer.js';
+import {writeApprovalFile} from './store/approvals-dir.js';
 import {askLine} from './ui/ask-line.js';
 import {App} from './ui/App.js';
 import {PlainPrinter} from './ui/plain.js';
@@ -59,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
 	switch (command) {
 		case 'run': return runCommand(rest);
 		case 'resume': return resumeCommand(rest);
+		case 'watch': return watchCommand(rest);
+		case 'approve': return approveCommand(rest);
 		case 'validate': return validateCommand(rest);
 		case 'verify': {
 			const {values, positionals} = parse(rest, {'allowed-signers': {type: 'string'}, principal: {type: 'string'}, json: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'verify');
@@ -147,6 +157,7 @@ async function runCommand(args: string[]): Promise<number> {
 		from: {type: 'string'},
 		yes: {type: 'boolean'},
 		'log-dir': {type: 'string'},
+		'allowed-signers': {type: 'string'},
 	}, 'run');
 	if (positionals.length !== 1) throw new UsageError(`\`runbook run\` takes one FILE${positionals.length > 1 ? `, not ${positionals.length}` : ''}; see \`runbook run --help\``);
 	const file = positionals[0]!;
@@ -167,6 +178,7 @@ async function runCommand(args: string[]): Promise<number> {
 	const id = newSessionId(clock.wall());
 	const dir = path.join(sessionsDir(values['log-dir'] as string | undefined), id);
 	const operator = os.userInfo().username;
+	const approvers = approversAllowed(values['allowed-signers'] as string | undefined);
 	const identity = await loadSigningIdentity();
 	// The session key lives in memory only: after the seal nobody can sign for this session again.
 	const sessionKey = newEd25519Key();
@@ -194,6 +206,7 @@ async function runCommand(args: string[]): Promise<number> {
 		env: process.env,
 		cwd: process.cwd(),
 		spoolDir: path.join(dir, 'spool'),
+		approvals: {session: id, dir, operatorKeys: [identity.signer.publicKey], ...(approvers ? {allowedSigners: approvers} : {})},
 		sink: log,
 		clock,
 		secrets,
@@ -202,7 +215,7 @@ async function runCommand(args: string[]): Promise<number> {
 }
 
 async function resumeCommand(args: string[]): Promise<number> {
-	const {values, positionals} = parse(args, {var: {type: 'string', multiple: true}, strict: {type: 'boolean'}, yes: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'resume');
+	const {values, positionals} = parse(args, {var: {type: 'string', multiple: true}, strict: {type: 'boolean'}, yes: {type: 'boolean'}, 'log-dir': {type: 'string'}, 'allowed-signers': {type: 'string'}}, 'resume');
 	if (positionals.length > 1) throw new UsageError(`\`runbook resume\` takes at most one SESSION, not ${positionals.length}; see \`runbook resume --help\``);
 	const operator = os.userInfo().username;
 	const plan = planResume({session: positionals[0], sessions: sessionsDir(values['log-dir'] as string | undefined), user: operator});
@@ -228,6 +241,7 @@ async function resumeCommand(args: string[]): Promise<number> {
 	if (!isInteractive && missing.length > 0) throw new UsageError(`session ${id} needs ${missing.map((n) => `\`${n}\``).join(', ')} again (secrets are never stored); give ${missing.length === 1 ? 'it' : 'them'} with --var, or resume in a terminal`);
 	const secrets = secretEnvValues(runbook);
 	const clock = resumedClock(new Date(plan.read.header.wall), plan.state.lastT);
+	const approvers = approversAllowed(values['allowed-signers'] as string | undefined);
 	const identity = await loadSigningIdentity();
 	const sessionKey = newEd25519Key();
 	let log: SessionLog;
@@ -249,12 +263,84 @@ async function resumeCommand(args: string[]): Promise<number> {
 		env: process.env,
 		cwd: (started?.type === 'session-started' ? started.cwd : undefined) ?? process.cwd(),
 		spoolDir: path.join(plan.dir, 'spool'),
+		approvals: {
+			session: id,
+			dir: plan.dir,
+			operatorKeys: [identity.signer.publicKey, ...plan.operatorKeys],
+			...(approvers ? {allowedSigners: approvers} : {}),
+		},
 		sink: log,
 		clock,
 		secrets,
 	});
 	if (!isInteractive) process.stdout.write(`resuming session ${id}\n`);
 	return driveSession(session, log, isInteractive, () => session.resume(plan.read.events, {pid: process.pid, reask: plan.reask, ...(plan.changed ? {changed: plan.changed} : {})}));
+}
+
+async function watchCommand(args: string[]): Promise<number> {
+	const {values, positionals} = parse(args, {'log-dir': {type: 'string'}}, 'watch');
+	const sessions = sessionsDir(values['log-dir'] as string | undefined);
+	if (positionals.length > 1) throw new UsageError(`\`runbook watch\` takes at most one SESSION, not ${positionals.length}`);
+	if (positionals.length === 0) {
+		const live = liveSessions(sessions);
+		if (live.length === 0) process.stdout.write(`no live sessions you can read in ${sessions}\n`);
+		else process.stdout.write(`${live.map(describeLive).join('\n')}\nfollow one with: runbook watch SESSION\n`);
+		return 0;
+	}
+	const info = readLiveSession(positionals[0]!, sessions);
+	const watch = new WatchSession(info.log);
+	const isFollowing = isLive(info);
+	if (!(process.stdout.isTTY && process.stdin.isTTY) || process.env.CI) {
+		const printer = new PlainPrinter();
+		watch.onEvent((event, state) => {
+			const lines = printer.lines(event, state);
+			if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+		});
+		watch.start();
+		if (isFollowing || info.read.isSealed) await watch.ended;
+		else process.stdout.write(`the runner of ${info.id} is not running; \`runbook resume ${info.id}\` goes on with it\n`);
+		watch.stop();
+		return 0;
+	}
+	const app = render(<WatchApp watch={watch} />);
+	watch.start();
+	await app.waitUntilExit();
+	watch.stop();
+	return 0;
+}
+
+async function approveCommand(args: string[]): Promise<number> {
+	const {values, positionals} = parse(args, {'log-dir': {type: 'string'}}, 'approve');
+	if (positionals.length > 1) throw new UsageError(`\`runbook approve\` takes at most one SESSION, not ${positionals.length}`);
+	const target = findApprovalTarget(positionals[0], sessionsDir(values['log-dir'] as string | undefined));
+	const identity = await loadSigningIdentity();
+	const mine = identity.signer.publicKey;
+	const me = fingerprint(mine);
+	if (target.operatorKeys.some((key) => key.equals(mine))) {
+		throw new UsageError(`you run session ${target.info.id} yourself (key ${me}): a second approval must come from someone else, with their own key`);
+	}
+	process.stdout.write(`${describeRequest(target, Date.now())}\n`);
+	if (!(process.stdout.isTTY && process.stdin.isTTY) || process.env.CI) throw new UsageError('`runbook approve` needs a terminal: an approval is typed, never piped');
+	const answer = await askLine('Type `approve` to approve it, or `reject` to reject it: ');
+	if (answer !== 'approve' && answer !== 'reject') {
+		process.stderr.write('runbook: nothing handed in\n');
+		return 1;
+	}
+	const reason = answer === 'reject' ? await askLine('Why? ') : undefined;
+	if (answer === 'reject' && !reason) throw new UsageError('a rejection needs a reason; nothing handed in');
+	const request = {session: target.info.id, step: target.pending.step, head: target.pending.head, decision: answer, ...(reason ? {reason} : {})} as const;
+	const sshsig = compactSshsig(await signSshsig(identity.signer, approvalMessage(request)));
+	const file: ApprovalFile = {format: approvalFormat, ...request, user: `${os.userInfo().username}@${os.hostname()}`, key: formatPublicKey(mine), sshsig};
+	try {
+		writeApprovalFile(target.info.dir, file);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new UsageError(`cannot hand in the approval in ${target.info.dir}/approvals: ${code ?? (error as Error).message}${code === 'EACCES' ? '; you and the operator need a shared group (see README: paired deploys)' : ''}`);
+	}
+	process.stdout.write(`handed in as ${me}; waiting for the session to take it…\n`);
+	const outcome = await awaitAnswer(target.info.log, me, 15_000);
+	process.stdout.write(`${outcome.text}\n`);
+	return outcome.isAccepted ? 0 : 1;
 }
 
 /** Runs a session on the screen (or as plain lines) until it ends, then seals its log. */

@@ -8,6 +8,8 @@ export const help: Record<string, string> = {
 Usage:
   runbook run FILE [--var k=v]... [--dry-run] [--from STEP] [--yes] [--log-dir DIR]
   runbook resume [SESSION] [--var k=v]... [--strict] [--yes] [--log-dir DIR]
+  runbook watch [SESSION] [--log-dir DIR]
+  runbook approve [SESSION] [--log-dir DIR]
   runbook verify SESSION [--allowed-signers F] [--principal P] [--json]
   runbook keys [--use FINGERPRINT]
   runbook sessions [--json] [--log-dir DIR]
@@ -30,7 +32,11 @@ Options:
   --dry-run       show every resolved command, confirmation and timeout; run nothing
   --from STEP     skip every step before STEP (recorded as skipped)
   --yes           approve plain confirmations and var defaults in advance
-                  (typed confirmations, checks and asks are never pre-approved)
+                  (typed confirmations, checks, asks and approvals are never pre-approved)
+  --allowed-signers F
+                  only keys in this allowed_signers file may give second approvals
+                  (default: allowed_signers in runbook's settings folder, if there is one;
+                  else anyone but the operator)
   --log-dir DIR   where session directories go
                   (default $XDG_STATE_HOME/runbook/sessions, ~/.local/state/runbook/sessions)`,
 	resume: `Usage: runbook resume [SESSION] [options]
@@ -56,6 +62,22 @@ Options:
 
 Exit codes as for run; 2 when the session cannot be resumed (sealed, ended, still running,
 INVALID, or a changed runbook refused), with the reason.`,
+	watch: `Usage: runbook watch [SESSION] [--log-dir DIR]
+
+Follows a live session read-only, with the operator's screens: a LIVE badge, how far it lags
+behind the writer, and "session ended" at the seal. Joined late, it catches up from the start
+of the log. It only reads the log: it makes no decisions and never writes to the session.
+Without SESSION, lists the live sessions you can read. q quits.`,
+	approve: `Usage: runbook approve [SESSION] [--log-dir DIR]
+
+Gives the second approval a step waits for (\`approvals: 2\` in the runbook). Shows the step,
+its command as it will run, the phase, who asked and how long ago; you type \`approve\`, or
+\`reject\` and a reason. The answer is signed with your own identity (your ssh-agent key or
+your runbook key) over the session, the step and the chain head at the request, and handed in
+to the running session, which checks it: the operator's own key is refused (no
+self-approval), and so is a key outside the allowed signers when those are configured.
+Without SESSION, the one live session waiting for an approval.
+Exit 0 when the session took the answer, 1 when it refused it, 2 when there is nothing to approve.`,
 	validate: `Usage: runbook validate FILE...
 
 Checks runbooks without running them. Prints every problem as file:line:col: message.

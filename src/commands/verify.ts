@@ -1,7 +1,7 @@
 // `runbook verify`: checks a session log and exits with its verdict.
-import {parseAllowedSigners} from '../core/audit/allowed-signers.js';
 import {verdictExitCodes, verifyLog, type Trust} from '../core/audit/verify.js';
-import {readSession, readText} from '../store/session-files.js';
+import {readSession} from '../store/session-files.js';
+import {readAllowedSigners} from './allowed-signers-file.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {UsageError} from './usage-error.js';
 
@@ -11,11 +11,7 @@ export async function verifyCommand(options: {session: string; sessions: string;
 	if (!read.ok) throw new UsageError(read.problem);
 	let trust: Trust;
 	if (options.allowedSigners !== undefined) {
-		const file = readText(options.allowedSigners);
-		if (!file.ok) throw new UsageError(`--allowed-signers: ${file.problem}`);
-		const {signers, problems} = parseAllowedSigners(file.text);
-		if (problems.length > 0) throw new UsageError(`${options.allowedSigners}: ${problems[0]}`);
-		trust = {allowedSigners: signers, ...(options.principal !== undefined ? {principal: options.principal} : {})};
+		trust = {allowedSigners: readAllowedSigners(options.allowedSigners), ...(options.principal !== undefined ? {principal: options.principal} : {})};
 	} else {
 		if (options.principal !== undefined) throw new UsageError('--principal needs --allowed-signers');
 		try {

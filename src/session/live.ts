@@ -14,6 +14,9 @@ import {decisionTypes, type SessionOptions} from '../core/run/events.js';
 import {commandFate, reattachCommand, runCommand, type RunningCommand, type WatchResult} from '../exec/run-command.js';
 import {removeSpool, spoolPaths, type SpoolPaths} from '../store/step-spool.js';
 import {StreamRedactor} from '../core/audit/redact.js';
+import {judgeApproval} from '../core/audit/approval.js';
+import type {AllowedSigner} from '../core/audit/allowed-signers.js';
+import {ApprovalInbox, openApprovalsDir, type HandedIn} from '../store/approvals-dir.js';
 import {redactEvent} from '../core/audit/redact-event.js';
 import type {Clock} from './clock.js';
 
@@ -24,6 +27,18 @@ export type EventSink = {
 	flush(): void;
 	/** Starts writing what was appended to disk without waiting (while output flows). */
 	flushSoon?(): void;
+	/** The hash of the last line written: the chain head an approval request is bound to. */
+	head?(): string;
+};
+
+/** Where second approvals arrive, and whom the session takes them from. */
+export type ApprovalSetup = {
+	session: string;
+	/** The session directory: answers arrive in its `approvals/`. */
+	dir: string;
+	/** The operator's own keys: their approval is a self-approval. */
+	operatorKeys: Buffer[];
+	allowedSigners?: AllowedSigner[];
 };
 
 /** Output held back for redaction is released after this long without new output. */
@@ -47,6 +62,8 @@ export type LiveSessionConfig = {
 	clock: Clock;
 	/** Where running steps write their output and exit status (the session directory's `spool`). */
 	spoolDir: string;
+	/** Without it, a step that asks for approvals waits until it times out or the operator aborts. */
+	approvals?: ApprovalSetup;
 	/** Kept for `capture` and `expect.stdout`. @default 1 MiB */
 	keepStdoutBytes?: number;
 	/** Output is recorded in chunks of at most this many characters. @default 32 KiB */
@@ -89,6 +106,7 @@ export class LiveSession {
 	/** Spools of commands whose end is recorded: removed once the log is on disk. */
 	private spentSpools: SpoolPaths[] = [];
 	private syncTimer: NodeJS.Timeout | undefined;
+	private inbox: ApprovalInbox | undefined;
 	private resolveEnded!: (state: RunState) => void;
 	/** Settles with the final state once the session has ended. */
 	readonly ended: Promise<RunState>;
@@ -260,11 +278,14 @@ export class LiveSession {
 				} else if (move.kind === 'run') {
 					this.startCommand(move.step, move.attempt, move.timeoutMs);
 					return;
+				} else if (move.kind === 'request-approval') {
+					this.requestApproval(move.step, move.need, move.timeoutMs);
 				} else if (move.kind === 'recover') {
 					if (this.recoverCommand(move.step)) return;
 				} else if (move.kind === 'idle') {
 					this.sync();
 					this.decision = move.decision;
+					this.listenForApprovals(move.decision?.kind === 'approval');
 					this.cancelWake?.();
 					this.cancelWake = move.wakeAt === undefined ? undefined : this.config.clock.at(move.wakeAt, () => this.pump());
 					this.notify();
@@ -331,6 +352,58 @@ export class LiveSession {
 		});
 		this.watchCommand(step, running.attempt, command, spool);
 		return true;
+	}
+
+	private requestApproval(step: Step, need: number, timeoutMs: number | undefined) {
+		const values = {...this.state.vars, ...Object.fromEntries(this.secrets)};
+		const command = resolveCommand(step, values, secretNames(this.state.runbook!).vars).display;
+		const head = this.config.sink.head?.() ?? '';
+		if (this.config.approvals) openApprovalsDir(this.config.approvals.dir);
+		this.record({type: 'approval-requested', step: step.id, need, command, by: this.state.options.operator, head, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
+	}
+
+	/** Answers are read only while a step waits for them. */
+	private listenForApprovals(isWaiting: boolean) {
+		if (!isWaiting || !this.config.approvals) {
+			this.inbox?.close();
+			this.inbox = undefined;
+			return;
+		}
+		this.inbox ??= new ApprovalInbox(openApprovalsDir(this.config.approvals.dir), (files) => this.takeApprovals(files));
+	}
+
+	private takeApprovals(files: HandedIn[]) {
+		const setup = this.config.approvals!;
+		for (const {file, content} of files) {
+			const pending = this.state.approval;
+			if (!pending || this.state.ended) return;
+			const judged = judgeApproval(content, {session: setup.session, step: pending.step, head: pending.head}, {
+				operatorKeys: setup.operatorKeys,
+				approvedBy: this.state.steps[pending.step]?.approvedBy ?? [],
+				...(setup.allowedSigners ? {allowedSigners: setup.allowedSigners} : {}),
+				now: this.config.clock.wall(),
+			});
+			this.guarded(() => {
+				// A masked reason would no longer match what was signed.
+				if (judged.isAccepted && judged.reason !== undefined && this.redactor.redact(judged.reason).count > 0) {
+					this.record({type: 'approval-refused', step: pending.step, reason: 'the rejection reason holds a secret; hand it in again without it', by: judged.by, fingerprint: judged.fingerprint});
+				} else if (!judged.isAccepted) {
+					this.record({type: 'approval-refused', step: pending.step, reason: judged.reason, ...(judged.by ? {by: judged.by} : {}), ...(judged.fingerprint ? {fingerprint: judged.fingerprint} : {})});
+				} else if (judged.decision === 'approve') {
+					this.record({type: 'approval-given', step: pending.step, by: judged.by, key: judged.key, fingerprint: judged.fingerprint, head: pending.head, sshsig: judged.sshsig});
+				} else {
+					this.record({type: 'approval-rejected', step: pending.step, by: judged.by, key: judged.key, fingerprint: judged.fingerprint, head: pending.head, reason: judged.reason!, sshsig: judged.sshsig});
+					this.record({type: 'step-failed', step: pending.step, reason: 'approval', detail: `rejected by ${judged.by}: ${judged.reason!}`});
+				}
+				this.sync();
+			});
+			try {
+				this.inbox?.remove(file);
+			} catch {
+				// Left in place; it was recorded and will not be read twice.
+			}
+		}
+		this.pump();
 	}
 
 	private keptBytes(step: Step): number {
@@ -449,6 +522,7 @@ export class LiveSession {
 
 	private end() {
 		this.cancelWake?.();
+		this.listenForApprovals(false);
 		if (this.flushTimer) clearTimeout(this.flushTimer);
 		this.decision = undefined;
 		if (!this.state.ended && this.logProblem) {

@@ -106,6 +106,11 @@ export class SessionLog {
 		writeFileSync(`${this.file}.sig`, whole, {mode: 0o644, flag: 'wx'});
 	}
 
+	/** The hash of the last line written. */
+	head(): string {
+		return this.prev;
+	}
+
 	flush(): void {
 		if (!this.isBroken) fdatasyncSync(this.fd);
 	}

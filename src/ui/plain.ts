@@ -53,6 +53,10 @@ export class PlainPrinter {
 			case 'wait-ended': return [line(event.isEarly ? `   wait ended early by ${event.by}: ${event.reason}` : '   wait over')];
 			case 'step-succeeded': return [line(event.by ? `   marked done by ${event.by}: ${event.reason ?? ''}` : `   ok ${event.step}`)];
 			case 'command-spawned': return [];
+			case 'approval-requested': return [line(`   waiting for ${event.need} more approval${event.need === 1 ? '' : 's'}: runbook approve`)];
+			case 'approval-given': return [line(`   approved by ${event.by} (${event.fingerprint})`)];
+			case 'approval-rejected': return [line(`   REJECTED by ${event.by} (${event.fingerprint}): ${event.reason}`)];
+			case 'approval-refused': return [line(`   approval refused: ${event.reason}${event.fingerprint ? ` (${event.fingerprint})` : ''}`)];
 			case 'command-recovered': return [line(event.how === 'reattached' ? `   reattached to ${event.step}, still running` : `   ${event.step} ended while no runner watched; its result follows`)];
 			case 'command-lost': return [line(`   LOST ${event.step}: ${event.reason}`)];
 			case 'session-detached': return [line(`!! runner detached: ${event.reason}${event.step ? `; ${event.step} left running` : ''}`)];

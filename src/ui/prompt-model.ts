@@ -26,7 +26,8 @@ export function isTextDecision(decision: Decision | undefined, state: RunState):
 	return decision.kind === 'confirm' && decision.mode === 'typed' && state.runbook !== undefined;
 }
 
-export function promptModel(state: RunState, decision: Decision | undefined, input: InputState, now: number): PromptModel {
+/** `sessionDir`: where the session is, for the command a second approver types. */
+export function promptModel(state: RunState, decision: Decision | undefined, input: InputState, now: number, sessionDir?: string): PromptModel {
 	if (input.mode === 'confirm-cancel') {
 		return {lines: [{text: 'Cancel the running step? Its whole process tree is stopped.', tone: 'waiting', isBold: true}], actions: ['yes', 'no'], hints: {yes: 'cancel it', no: 'keep running'}};
 	}
@@ -90,6 +91,16 @@ export function promptModel(state: RunState, decision: Decision | undefined, inp
 			return {
 				lines: [{text: `✗ \`${decision.step}\` failed: ${st?.failure?.detail ?? ''}${exit}`, tone: 'failed', isBold: true}],
 				actions: decision.canRollback ? ['retry', 'skip', 'rollback', 'abort'] : ['retry', 'skip', 'abort'],
+			};
+		}
+		case 'approval': {
+			const more = decision.need - decision.have;
+			return {
+				lines: [
+					{text: `⏳ Waiting for ${more} more approval${more === 1 ? '' : 's'}${decision.until !== undefined ? ` (${clock(decision.until - now)} left)` : ''}`, tone: 'waiting', isBold: true},
+					{text: `  From another terminal: runbook approve${sessionDir ? ` ${sessionDir}` : ''}`},
+				],
+				actions: ['abort'],
 			};
 		}
 		case 'signoff':

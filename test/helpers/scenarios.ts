@@ -36,6 +36,8 @@ export type Script = {
 	stopAtDecision?: number;
 	/** Stop while the nth command (1-based) is still running, after its output. */
 	stopWhileRunning?: number;
+	/** Who approves a step that asks for approvals (recorded without a real signature). */
+	approvers?: string[];
 	/** Stop right after the nth command (1-based) has exited and been judged. */
 	stopAfterCommand?: number;
 };
@@ -65,7 +67,10 @@ export function simulate(runbook: Runbook, script: Script = {}): Simulation {
 		const move = nextMove(state, now);
 		if (move.kind === 'ended') return {events, state, now};
 		if (move.kind === 'emit') move.events.forEach(record);
-		else if (move.kind === 'recover') {
+		else if (move.kind === 'request-approval') {
+			record({type: 'approval-requested', step: move.step.id, need: move.need, command: resolveCommand(move.step, state.vars, []).display, by: options.operator, head: 'simulated-head'});
+			for (const [i, by] of (script.approvers ?? []).entries()) record({type: 'approval-given', step: move.step.id, by, key: `ssh-ed25519 simulated-${i}`, fingerprint: `SHA256:simulated-${i}`, head: 'simulated-head', sshsig: 'simulated'});
+		} else if (move.kind === 'recover') {
 			const running = state.running as {step: string; attempt: number};
 			record({type: 'command-lost', step: running.step, attempt: running.attempt, reason: 'the step left no exit status and its process is gone'});
 		} else if (move.kind === 'check-env') record({type: 'preconditions-checked', results: checkPreconditions(runbook.env, script.env ?? {})});

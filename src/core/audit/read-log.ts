@@ -5,7 +5,7 @@ import {auditTypes, type LogRecord} from './records.js';
 import type {RunEvent} from '../run/events.js';
 
 /** `runnerPid`: the process of the runner that wrote last (the first, or the last to take over). */
-export type ReadLog = {header: LogHeader; events: RunEvent[]; isSealed: boolean; isTorn: boolean; runnerPid: number};
+export type ReadLog = {header: LogHeader; events: RunEvent[]; isSealed: boolean; isTorn: boolean; runnerPid: number; runnerKeys: string[]};
 
 /** Throws a plain Error with a one-line reason when the bytes are not a session log at all. */
 export function readLogEvents(bytes: Uint8Array): ReadLog {
@@ -23,6 +23,8 @@ export function readLogEvents(bytes: Uint8Array): ReadLog {
 	const events: RunEvent[] = [];
 	let isSealed = false;
 	let runnerPid = header.pid;
+	/** The identities that ran the session: the first, then each that took over. */
+	const runnerKeys = [header.identity?.key];
 	for (const line of lines.slice(1)) {
 		let record: LogRecord & {seq?: number; prev?: string};
 		try {
@@ -31,10 +33,13 @@ export function readLogEvents(bytes: Uint8Array): ReadLog {
 			break;
 		}
 		if (record.type === 'seal') isSealed = true;
-		if (record.type === 'resume') runnerPid = record.pid;
+		if (record.type === 'resume') {
+			runnerPid = record.pid;
+			runnerKeys.push(record.identity?.key);
+		}
 		if (auditTypes.has(record.type)) continue;
 		const {seq: _seq, prev: _prev, ...event} = record;
 		events.push(event as RunEvent);
 	}
-	return {header, events, isSealed, isTorn: complete.length < text.length, runnerPid};
+	return {header, events, isSealed, isTorn: complete.length < text.length, runnerPid, runnerKeys: runnerKeys.filter((k): k is string => typeof k === 'string')};
 }

@@ -4,6 +4,7 @@
 import {verify as verifySignature} from 'node:crypto';
 import {encodeHeader, hashLine, logFormat, type LogHeader} from './entry.js';
 import {attestMessage, auditTypes, headText, resumeText} from './records.js';
+import {recordedApprovalProblem} from './approval.js';
 import {eventTypes} from '../run/events.js';
 import {principalMatches, principalsFor, type AllowedSigner} from './allowed-signers.js';
 import {checkKeySignature, parseSshsig, sshsigSignedData, verifySshsig} from './sshsig.js';
@@ -55,6 +56,8 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 	/** Whoever signs from here on: the header's identity, or the last runner that took over. */
 	let currentIdentity: Buffer | undefined;
 	const takeovers: Array<{line: number; key: string; blob: Buffer}> = [];
+	/** The chain head each step's latest approval request was made at. */
+	const requestHeads = new Map<string, string>();
 	let sessionKey: ReturnType<typeof publicKeyFromBlob> | undefined;
 	let prev = '';
 	let lastT = 0;
@@ -166,6 +169,21 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 				currentIdentity = key;
 				takeovers.push({line: index, key: String(identity?.key), blob: key});
 				signedThrough = index;
+			} else if (type === 'approval-requested') {
+				if (rest.head !== prev) return fail('the approval request names another chain head than its own place in the chain');
+				requestHeads.set(String(rest.step), prev);
+			} else if (type === 'approval-given' || type === 'approval-rejected') {
+				const answer = rest as unknown as {step: string; key: string; head: string; sshsig: string; reason?: string};
+				if (requestHeads.get(answer.step) !== answer.head) return fail('an approval that answers no request of this step at this chain head');
+				const problem = recordedApprovalProblem(header!.session, answer, type === 'approval-given' ? 'approve' : 'reject');
+				if (problem) return fail(problem);
+				let blob: Buffer | undefined;
+				try {
+					blob = parsePublicKey(answer.key).blob;
+				} catch {
+					blob = undefined;
+				}
+				if (blob && [identityKey!, ...takeovers.map((x) => x.blob)].some((k) => k.equals(blob))) return fail('a self-approval: the operator\'s own key is recorded as the second approver');
 			} else if (type === 'checkpoint' || type === 'seal') {
 				const signed = headText(type, header!.session, index, prev);
 				const sig = Buffer.from(String(rest['sig' as keyof typeof rest]), 'base64');

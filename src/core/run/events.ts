@@ -19,7 +19,7 @@ export type SessionOptions = {
 };
 
 /** `lost`: the runner went away while the step ran, and what became of the step cannot be known. */
-export type FailureReason = 'exit-code' | 'expect' | 'timeout' | 'cancelled' | 'check' | 'capture' | 'spawn' | 'lost';
+export type FailureReason = 'exit-code' | 'expect' | 'timeout' | 'cancelled' | 'check' | 'capture' | 'spawn' | 'lost' | 'approval';
 
 /** `needs-operator`: a run without a terminal reached a decision only a person may make. */
 export type EndStatus = 'completed' | 'failed' | 'aborted' | 'rolled-back' | 'needs-operator';
@@ -49,6 +49,16 @@ export type RunEvent =
 	| {type: 'command-recovered'; t: number; step: string; attempt: number; how: 'reattached' | 'collected'}
 	/** A runner after a restart cannot tell what became of the command. */
 	| {type: 'command-lost'; t: number; step: string; attempt: number; reason: string}
+	/**
+	 * The step waits for `need` more people to approve it with `runbook approve`. `head`: the
+	 * chain head at the request (this line's `prev`), which every answer signs.
+	 */
+	| {type: 'approval-requested'; t: number; step: string; need: number; command: string; by: Actor; head: string; timeoutMs?: number}
+	/** An approver's answer, checked by the runner: their key, and their SSHSIG over the request. */
+	| {type: 'approval-given'; t: number; step: string; by: string; key: string; fingerprint: string; head: string; sshsig: string}
+	| {type: 'approval-rejected'; t: number; step: string; by: string; key: string; fingerprint: string; head: string; reason: string; sshsig: string}
+	/** An answer the runner did not accept (self-approval, a bad signature, another request): kept as evidence. */
+	| {type: 'approval-refused'; t: number; step: string; by?: string; fingerprint?: string; reason: string}
 	| {type: 'var-captured'; t: number; step: string; var: string; value: string}
 	| {type: 'check-answered'; t: number; step: string; item: number; isPassed: boolean; by: Actor; reason?: string}
 	| {type: 'input-given'; t: number; step: string; var: string; value?: string; isSecret: boolean; by: Actor}
@@ -79,6 +89,7 @@ export const eventTypes = [
 	'command-started', 'output-recorded', 'command-cancel-requested', 'command-exited', 'var-captured', 'check-answered', 'input-given', 'wait-ended', 'step-succeeded',
 	'step-failed', 'step-retried', 'step-skipped', 'rollback-started', 'signoff-given', 'session-ended', 'note-added',
 	'command-spawned', 'command-recovered', 'command-lost', 'session-detached', 'session-resumed',
+	'approval-requested', 'approval-given', 'approval-rejected', 'approval-refused',
 ] as const satisfies readonly EventType[];
 /** Fails to compile when an event type is missing from `eventTypes`. */
 const isEveryTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;
@@ -90,4 +101,5 @@ export const decisionTypes: ReadonlySet<EventType> = new Set<EventType>([
 	'var-set', 'preconditions-overridden', 'step-confirmed', 'command-started', 'command-cancel-requested', 'check-answered',
 	'input-given', 'wait-ended', 'step-retried', 'step-skipped', 'rollback-started', 'signoff-given', 'session-ended', 'phase-ended', 'note-added',
 	'command-spawned', 'command-recovered', 'command-lost', 'session-detached', 'session-resumed',
+	'approval-requested', 'approval-given', 'approval-rejected', 'approval-refused',
 ]);

@@ -20,12 +20,16 @@ export type Decision =
 	| {kind: 'note'; step: string}
 	/** `isLost`: the command's fate is unknown after a restart; the step may also be marked done. */
 	| {kind: 'failure'; step: string; canRollback: boolean; isLost: boolean}
+	/** Waiting for others to approve with `runbook approve`; the operator can only wait or abort. */
+	| {kind: 'approval'; step: string; need: number; have: number; until?: number}
 	| {kind: 'signoff'; role: string};
 
 export type Move =
 	| {kind: 'emit'; events: Draft[]}
 	| {kind: 'check-env'}
 	| {kind: 'run'; step: Step; attempt: number; timeoutMs?: number}
+	/** Ask for the approvals the step needs: the session records the request with the chain head. */
+	| {kind: 'request-approval'; step: Step; need: number; timeoutMs?: number}
 	/** Find out what became of the command an earlier runner left running. */
 	| {kind: 'recover'; step: Step}
 	| {kind: 'idle'; decision?: Decision; wakeAt?: number}
@@ -122,6 +126,15 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 				: `step \`${step.id}\` needs a confirmation; run with --yes to approve plain confirmations in advance`);
 		}
 		return idle({kind: 'confirm', step: step.id, mode: step.confirm, expected: step.confirm === 'typed' ? (state.runbook!.target ?? step.id) : ''});
+	}
+
+	const need = (step.approvals ?? 1) - 1;
+	if ((step.kind === 'run' || step.kind === 'poll') && need > 0 && (st.approvedBy?.length ?? 0) < need) {
+		const request = state.approval?.step === step.id ? state.approval : undefined;
+		if (!request) return {kind: 'request-approval', step, need, ...(step.approvalTimeoutMs !== undefined ? {timeoutMs: step.approvalTimeoutMs} : {})};
+		const until = request.timeoutMs === undefined ? undefined : request.requestedAt + us(request.timeoutMs);
+		if (until !== undefined && now >= until) return emit({type: 'step-failed', step: step.id, reason: 'approval', detail: `not approved within ${formatMs(request.timeoutMs!)} (${st.approvedBy?.length ?? 0} of ${need} more)`});
+		return idle({kind: 'approval', step: step.id, need, have: st.approvedBy?.length ?? 0, ...(until !== undefined ? {until} : {})}, until);
 	}
 
 	switch (step.kind) {

@@ -33,7 +33,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 		case 'phase-ended':
 			return {...s, phases: {...s.phases, [event.phase]: {...s.phases[event.phase]!, endedAt: event.t}}};
 		case 'step-started':
-			return {...step(s, event.step, {status: 'active', startedAt: event.t, isConfirmed: false, checks: [], attempts: 0, tries: 0, lastExitAt: undefined}), current: event.step};
+			return {...step(s, event.step, {status: 'active', startedAt: event.t, isConfirmed: false, checks: [], attempts: 0, tries: 0, lastExitAt: undefined, approvedBy: []}), current: event.step};
 		case 'step-confirmed':
 			return step(s, event.step, {isConfirmed: true});
 		case 'command-started':
@@ -89,9 +89,29 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 		case 'step-succeeded':
 			return {...step(s, event.step, {status: 'succeeded', endedAt: event.t, failure: undefined}), succeeded: [...s.succeeded, event.step], rollback: advanceRollback(s, event.step)};
 		case 'step-failed':
-			return step(s, event.step, {status: 'failed', endedAt: event.t, failure: {reason: event.reason, detail: event.detail}});
+			return {...step(s, event.step, {status: 'failed', endedAt: event.t, failure: {reason: event.reason, detail: event.detail}}), approval: s.approval?.step === event.step ? undefined : s.approval};
 		case 'step-retried':
-			return step(s, event.step, {status: 'active', startedAt: event.t, failure: undefined, checks: [], endedAt: undefined, lastExitAt: undefined, ...(event.isAuto ? {} : {tries: 0})});
+			// An approval is for one try: a retry the operator chose is approved afresh.
+			return step(s, event.step, {status: 'active', startedAt: event.t, failure: undefined, checks: [], endedAt: undefined, lastExitAt: undefined, ...(event.isAuto ? {} : {tries: 0, approvedBy: []})});
+		case 'approval-requested':
+			return {
+				...step(s, event.step, {approvedBy: []}),
+				approval: {step: event.step, need: event.need, head: event.head, requestedAt: event.t, command: event.command, by: event.by, ...(event.timeoutMs !== undefined ? {timeoutMs: event.timeoutMs} : {})},
+				approvals: [...s.approvals, {kind: 'requested', t: event.t, step: event.step, by: event.by, need: event.need}],
+			};
+		case 'approval-given': {
+			const approvedBy = [...(s.steps[event.step]?.approvedBy ?? []), event.fingerprint];
+			const isEnough = s.approval?.step === event.step && approvedBy.length >= s.approval.need;
+			return {
+				...step(s, event.step, {approvedBy}),
+				approval: isEnough ? undefined : s.approval,
+				approvals: [...s.approvals, {kind: 'given', t: event.t, step: event.step, by: event.by, fingerprint: event.fingerprint}],
+			};
+		}
+		case 'approval-rejected':
+			return {...s, approval: undefined, approvals: [...s.approvals, {kind: 'rejected', t: event.t, step: event.step, by: event.by, fingerprint: event.fingerprint, reason: event.reason}]};
+		case 'approval-refused':
+			return {...s, approvals: [...s.approvals, {kind: 'refused', t: event.t, step: event.step, reason: event.reason, ...(event.by ? {by: event.by} : {}), ...(event.fingerprint ? {fingerprint: event.fingerprint} : {})}]};
 		case 'step-skipped':
 			return {...step(s, event.step, {status: 'skipped', endedAt: event.t, skipReason: event.reason}), rollback: advanceRollback(s, event.step)};
 		case 'rollback-started':

@@ -21,6 +21,8 @@ export type StepState = {
 	/** The answer to each `check` item, in order; undefined until answered. */
 	checks: Array<boolean | undefined>;
 	skipReason?: string;
+	/** Fingerprints of those who approved it (besides the operator) since it started. */
+	approvedBy?: string[];
 };
 
 export type OutputLine = {text: string; isErr: boolean};
@@ -43,6 +45,16 @@ export type Takeover =
 	| {kind: 'lost'; t: number; step: string; reason: string}
 	/** The end of the output of a step that ended while no runner watched: nobody saw it live. */
 	| {kind: 'result'; t: number; step: string; lines: string[]};
+
+export type ApprovalEntry = {
+	kind: 'requested' | 'given' | 'rejected' | 'refused';
+	t: number;
+	step: string;
+	by?: string;
+	fingerprint?: string;
+	reason?: string;
+	need?: number;
+};
 
 export type PhaseState = {startedAt?: number; endedAt?: number; isOverrun: boolean};
 
@@ -85,6 +97,10 @@ export type RunState = {
 	takeovers: Takeover[];
 	/** Secret values a resumed runner must be given again before it goes on. */
 	reask: string[];
+	/** The approval a step waits for, while it waits. */
+	approval?: {step: string; need: number; head: string; requestedAt: number; timeoutMs?: number; command: string; by: string};
+	/** Approval requests and answers, in order, for the screen and the exports. */
+	approvals: ApprovalEntry[];
 	output?: OutputTail;
 	signoffs: Array<{role: string; name: string; t: number}>;
 	notes: Array<{t: number; by: string; text: string}>;
@@ -107,6 +123,7 @@ export const initialState: RunState = {
 	signoffs: [],
 	notes: [],
 	takeovers: [],
+	approvals: [],
 	reask: [],
 	lastT: 0,
 };

@@ -38,6 +38,9 @@ export type Step = {
 	/** Rollback step ids that undo this step, in the order they should run. */
 	rollback: string[];
 	continueOnError: boolean;
+	/** People who approve before it runs, the operator first; the others with `runbook approve`. */
+	approvals?: number;
+	approvalTimeoutMs?: number;
 };
 
 export type Phase = {id: string; name: string; timeboxMs?: number; steps: Step[]};

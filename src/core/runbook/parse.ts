@@ -132,6 +132,9 @@ function checkMeaning(spec: RunbookSpec): Problem[] {
 		onlyFor('env', ['run', 'poll']);
 		onlyFor('cwd', ['run', 'poll']);
 		onlyFor('confirm', ['run', 'poll']);
+		onlyFor('approvals', ['run', 'poll']);
+		onlyFor('approval_timeout', ['run', 'poll']);
+		if (step.approval_timeout !== undefined && step.approvals === undefined) problems.push({path: [...path, 'approval_timeout'], at: 'key', message: `\`approval_timeout\` needs \`approvals\` on the step \`${step.id}\``});
 		regex(step.expect?.stdout, [...path, 'expect', 'stdout']);
 		regex(step.ask?.pattern, [...path, 'ask', 'pattern']);
 		regex(step.poll?.expect?.stdout, [...path, 'poll', 'expect', 'stdout']);
@@ -188,6 +191,8 @@ function normalize(spec: RunbookSpec): Runbook {
 			...(s.when ? {when: s.when} : {}),
 			rollback: s.rollback === undefined ? [] : typeof s.rollback === 'string' ? [s.rollback] : s.rollback,
 			continueOnError: s.continue_on_error ?? false,
+			...(s.approvals !== undefined ? {approvals: s.approvals} : {}),
+			...(s.approval_timeout !== undefined ? {approvalTimeoutMs: parseDuration(s.approval_timeout)} : {}),
 		};
 	};
 	return {

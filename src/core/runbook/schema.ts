@@ -69,6 +69,8 @@ export const stepShape = object('step', {id}, {
 	when: text({minLength: 1, description: '`var`, `!var`, `var == value` or `var != value`.'}),
 	rollback: either(id, list(id, {minItems: 1}), (v) => (Array.isArray(v) ? 'b' : 'a')),
 	continue_on_error: boolean(),
+	approvals: integer({min: 2, max: 10}),
+	approval_timeout: duration,
 }, {
 	docs: {
 		run: 'Shell text, run by bash with `-e -o pipefail`. `{{ var }}` becomes one shell-quoted word.',
@@ -83,8 +85,9 @@ export const stepShape = object('step', {id}, {
 		capture: 'The trimmed standard output becomes this variable.',
 		rollback: 'Ids from the top-level `rollback` list that undo this step.',
 		continue_on_error: 'A failure is recorded and the run goes on.',
+		approvals: 'How many people approve before it runs (the operator is the first); the others use `runbook approve` from their own session.',
+		approval_timeout: 'Without enough approvals within this long, the step fails and the operator chooses what next.',
 	},
-	planned: {approvals: 'second approvals from another operator are planned (`runbook approve`); remove it, or have the second person confirm with you'},
 });
 
 const phase = object('phase', {id, steps: list(stepShape, {minItems: 1})}, {

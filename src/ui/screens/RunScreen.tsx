@@ -8,6 +8,7 @@ import {Prompt} from '../components/Prompt.js';
 import {StepPanel} from '../components/StepPanel.js';
 import {Summary} from '../components/Summary.js';
 import type {InputState} from '../input-state.js';
+import path from 'node:path';
 import {promptModel} from '../prompt-model.js';
 import {fit} from '../format.js';
 import {theme} from '../theme.js';
@@ -25,7 +26,7 @@ export type RunScreenProps = {
 	rows: number;
 	logFile?: string;
 	/** A line that stays on every frame (a replay of a log that did not verify). */
-	banner?: {text: string; tone: 'danger' | 'waiting'};
+	banner?: {text: string; tone: 'danger' | 'waiting' | 'accent'};
 	/** Replaces the prompt's key hints (a replay's own keys and position). */
 	footer?: string;
 };
@@ -53,7 +54,7 @@ export function RunScreen({state, decision, problem, input, now, cols, rows, log
 		);
 	}
 	const step = currentStep(state);
-	const shownModel = promptModel(state, decision, input, now);
+	const shownModel = promptModel(state, decision, input, now, logFile ? path.dirname(logFile) : undefined);
 	const model = footer ? {...shownModel, actions: []} : shownModel;
 	const upcoming = upcomingSteps(state).filter((s) => s.id !== step?.id);
 	const commandRows = step ? Math.min(2, (shownCommandOf(state, step) ?? '').split('\n').filter((l) => l.trim()).length) : 0;

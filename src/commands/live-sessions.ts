@@ -1,0 +1,47 @@
+// Sessions whose runner is running now, as another operator finds them: for `watch` and `approve`.
+import path from 'node:path';
+import {readLogEvents, type ReadLog} from '../core/audit/read-log.js';
+import {foldEvents} from '../core/run/reduce.js';
+import type {RunState} from '../core/run/state.js';
+import {isRunnerAlive} from '../exec/process-identity.js';
+import {listSessionIds, readSession} from '../store/session-files.js';
+import {UsageError} from './usage-error.js';
+
+export type LiveSessionInfo = {id: string; dir: string; log: string; read: ReadLog; state: RunState};
+
+/** Reads one session (an id, its directory or its log); a one-line reason when it cannot. */
+export function readLiveSession(arg: string, sessions: string): LiveSessionInfo {
+	const found = readSession(arg, sessions);
+	if (!found.ok) throw new UsageError(found.problem);
+	let read: ReadLog;
+	try {
+		read = readLogEvents(found.files.bytes);
+	} catch (error) {
+		throw new UsageError(`${found.files.log}: ${(error as Error).message}`);
+	}
+	return {id: read.header.session, dir: path.dirname(found.files.log), log: found.files.log, read, state: foldEvents(read.events)};
+}
+
+export function isLive(info: LiveSessionInfo): boolean {
+	return !info.read.isSealed && !info.state.ended && isRunnerAlive(info.read.runnerPid);
+}
+
+/** Every session in `sessions` that this user can read and whose runner is alive, newest first. */
+export function liveSessions(sessions: string): LiveSessionInfo[] {
+	const live: LiveSessionInfo[] = [];
+	for (const id of listSessionIds(sessions).sort().reverse()) {
+		try {
+			const info = readLiveSession(id, sessions);
+			if (isLive(info)) live.push(info);
+		} catch {
+			// Unreadable (another user's, or not a log): not offered.
+		}
+	}
+	return live;
+}
+
+/** `id  runbook  operator@host  at step`, one line per session. */
+export function describeLive(info: LiveSessionInfo): string {
+	const where = info.state.approval ? `waiting for approval of ${info.state.approval.step}` : info.state.current ? `at ${info.state.current}` : 'starting';
+	return `${info.id}  ${info.state.runbook?.name ?? '?'}  ${info.read.header.operator.user}@${info.read.header.operator.host}  ${where}`;
+}

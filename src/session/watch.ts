@@ -1,0 +1,103 @@
+// Following a live session from another terminal: the writer's log, tailed and folded with the
+// same fold as the live run, so the screen is the operator's screen. Read-only: nothing here
+// decides, runs or writes anything.
+import type {LogHeader} from '../core/audit/entry.js';
+import {auditTypes} from '../core/audit/records.js';
+import type {RunEvent} from '../core/run/events.js';
+import {nextMove, type Decision} from '../core/run/next.js';
+import {reduceRun} from '../core/run/reduce.js';
+import {initialState, type RunState} from '../core/run/state.js';
+import {LogTail} from '../store/log-tail.js';
+
+export type WatchSnapshot = {
+	header?: LogHeader;
+	state: RunState;
+	decision?: Decision;
+	/** µs since the session started, by the wall clock (the writer's clock runs the same). */
+	now: number;
+	/** How long after it was recorded the last event reached this screen, in ms. */
+	lagMs: number;
+	isSealed: boolean;
+};
+
+export class WatchSession {
+	private readonly tail: LogTail;
+	private header: LogHeader | undefined;
+	private state: RunState = initialState;
+	private lagMs = 0;
+	private isSealed = false;
+	private readonly listeners = new Set<() => void>();
+	private readonly eventListeners = new Set<(event: RunEvent, state: RunState) => void>();
+	private resolveEnded!: () => void;
+	/** Settles at the seal (or the end of the session when no seal follows). */
+	readonly ended = new Promise<void>((resolve) => (this.resolveEnded = resolve));
+
+	constructor(file: string, private readonly wallNow: () => number = Date.now) {
+		this.tail = new LogTail(file);
+	}
+
+	/** Catches up from the start of the log, then follows it. */
+	start(): void {
+		this.take();
+		if (this.isSealed) return;
+		this.tail.follow(() => this.take(), 100);
+	}
+
+	stop(): void {
+		this.tail.close();
+	}
+
+	subscribe(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	/** Every event as it is folded (for the plain one-line-per-event view). */
+	onEvent(listener: (event: RunEvent, state: RunState) => void): () => void {
+		this.eventListeners.add(listener);
+		return () => this.eventListeners.delete(listener);
+	}
+
+	snapshot(): WatchSnapshot {
+		const now = this.now();
+		const move = this.state.runbook && !this.state.ended ? nextMove(this.state, now) : undefined;
+		return {
+			...(this.header ? {header: this.header} : {}),
+			state: this.state,
+			...(move?.kind === 'idle' && move.decision ? {decision: move.decision} : {}),
+			now,
+			lagMs: this.lagMs,
+			isSealed: this.isSealed,
+		};
+	}
+
+	now(): number {
+		if (!this.header) return 0;
+		return Math.max(this.state.lastT, (this.wallNow() - Date.parse(this.header.wall)) * 1000);
+	}
+
+	private take() {
+		const lines = this.tail.readLines();
+		if (lines.length === 0) return;
+		let last: RunEvent | undefined;
+		for (const line of lines) {
+			const record = JSON.parse(line) as {type: string; seq?: number; prev?: string};
+			if (record.type === 'header') {
+				this.header = record as unknown as LogHeader;
+				continue;
+			}
+			if (record.type === 'seal') this.isSealed = true;
+			if (auditTypes.has(record.type)) continue;
+			const {seq: _seq, prev: _prev, ...event} = record;
+			last = event as RunEvent;
+			this.state = reduceRun(this.state, last);
+			for (const listener of this.eventListeners) listener(last, this.state);
+		}
+		if (last && this.header) this.lagMs = Math.max(0, this.wallNow() - (Date.parse(this.header.wall) + last.t / 1000));
+		for (const listener of this.listeners) listener();
+		if (this.isSealed) {
+			this.tail.close();
+			this.resolveEnded();
+		}
+	}
+}

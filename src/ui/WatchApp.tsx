@@ -1,0 +1,51 @@
+// A pair partner's view of a live session: the operator's screen, a LIVE badge with the lag,
+// and no keys but quit. Nothing typed here reaches the session.
+import {useApp, useInput, useStdin, useStdout} from 'ink';
+import {useEffect, useState} from 'react';
+import type {WatchSession} from '../session/watch.js';
+import {RunScreen} from './screens/RunScreen.js';
+import {idleInput} from './input-state.js';
+import {actionFor, keyHints} from './keys.js';
+
+export function WatchApp({watch}: {watch: WatchSession}) {
+	const [snapshot, setSnapshot] = useState(() => watch.snapshot());
+	const {stdout} = useStdout();
+	const {isRawModeSupported} = useStdin();
+	const {exit} = useApp();
+	useEffect(() => watch.subscribe(() => setSnapshot(watch.snapshot())), [watch]);
+	useEffect(() => {
+		if (snapshot.isSealed) {
+			exit();
+			return;
+		}
+		// Clocks and the lag move on their own between events.
+		const timer = setInterval(() => setSnapshot(watch.snapshot()), 1000);
+		return () => clearInterval(timer);
+	}, [snapshot.isSealed, watch, exit]);
+	useInput((input, key) => {
+		if (actionFor(input, key, ['quit']) === 'quit') {
+			watch.stop();
+			exit();
+		}
+	}, {isActive: isRawModeSupported === true});
+	const who = snapshot.header ? `${snapshot.header.operator.user}@${snapshot.header.operator.host}` : '';
+	const banner = snapshot.isSealed
+		? {text: `session ended · watched ${who}`, tone: 'accent' as const}
+		: {text: `LIVE · ${who} · lag ${formatLag(snapshot.lagMs)}${snapshot.state.detached ? ' · runner detached, waiting for resume' : ''}`, tone: snapshot.state.detached ? 'waiting' as const : 'accent' as const};
+	return (
+		<RunScreen
+			state={snapshot.state}
+			input={idleInput}
+			now={snapshot.now}
+			cols={stdout.columns || 80}
+			rows={stdout.rows || 24}
+			banner={banner}
+			footer={`read-only · ${keyHints(['quit'])}`}
+			{...(snapshot.decision ? {decision: snapshot.decision} : {})}
+		/>
+	);
+}
+
+function formatLag(ms: number): string {
+	return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
