@@ -302,7 +302,7 @@ async function watchCommand(args: string[]): Promise<number> {
 		watch.stop();
 		return 0;
 	}
-	const app = render(<WatchApp watch={watch} />);
+	const app = render(<WatchApp watch={watch} logFile={info.log} />);
 	watch.start();
 	await app.waitUntilExit();
 	watch.stop();
@@ -338,7 +338,7 @@ async function approveCommand(args: string[]): Promise<number> {
 		throw new UsageError(`cannot hand in the approval in ${target.info.dir}/approvals: ${code ?? (error as Error).message}${code === 'EACCES' ? '; you and the operator need a shared group (see README: paired deploys)' : ''}`);
 	}
 	process.stdout.write(`handed in as ${me}; waiting for the session to take it…\n`);
-	const outcome = await awaitAnswer(target.info.log, me, 15_000);
+	const outcome = await awaitAnswer(target.info.log, me, target.pending.head, 15_000);
 	process.stdout.write(`${outcome.text}\n`);
 	return outcome.isAccepted ? 0 : 1;
 }

@@ -46,31 +46,38 @@ export function describeRequest(target: ApprovalTarget, nowMs: number): string {
 		`Session   ${info.id}: ${runbook.name}`,
 		`Step      ${pending.step}${step && step.name !== step.id ? `: ${step.name}` : ''}${phase ? `  (phase ${phase.name})` : ''}`,
 		`Command   ${pending.command.split('\n').join('\n          ')}`,
-		`Asked by  ${pending.by} on ${header.operator.host}, key ${header.identity.fingerprint}, ${clock(askedUs)} ago`,
+		`Asked by  ${pending.by} on ${header.operator.host}, ${clock(askedUs)} ago`,
+		`Their key ${header.identity.fingerprint}`,
 		`Needs     ${pending.need - have} more approval${pending.need - have === 1 ? '' : 's'}`,
 	].join('\n');
 }
 
-/** Follows the log until the session records what it made of this key's answer, or `timeoutMs` passes. */
-export function awaitAnswer(log: string, fingerprint: string, timeoutMs: number): Promise<{isAccepted: boolean; text: string}> {
+/**
+ * Follows the log until the session records what it made of this key's answer to the request at
+ * `head`, or `timeoutMs` passes. Read from the start: the session may have answered already.
+ */
+export function awaitAnswer(log: string, fingerprint: string, head: string, timeoutMs: number): Promise<{isAccepted: boolean; text: string}> {
 	const tail = new LogTail(log);
-	tail.readLines();
+	let isAfterRequest = false;
 	return new Promise((resolve) => {
-		const finish = (outcome: {isAccepted: boolean; text: string}) => {
+		const finish = (outcome: {isAccepted: boolean; text: string}): true => {
 			clearTimeout(timer);
 			tail.close();
 			resolve(outcome);
+			return true;
 		};
 		const timer = setTimeout(() => finish({isAccepted: false, text: `the session has not taken the answer within ${timeoutMs / 1000} s; it stays handed in, and \`runbook watch\` shows what becomes of it`}), timeoutMs);
-		tail.follow(() => {
+		const look = () => {
 			for (const line of tail.readLines()) {
-				const record = JSON.parse(line) as {type: string; fingerprint?: string; reason?: string};
-				if (record.fingerprint !== fingerprint) continue;
+				const record = JSON.parse(line) as {type: string; fingerprint?: string; reason?: string; head?: string};
+				if (record.type === 'approval-requested') isAfterRequest = record.head === head;
+				if (!isAfterRequest || record.fingerprint !== fingerprint) continue;
 				if (record.type === 'approval-given') return finish({isAccepted: true, text: 'approved: recorded in the session, which goes on'});
 				if (record.type === 'approval-rejected') return finish({isAccepted: true, text: 'rejected: recorded in the session; the step failed and the operator chooses what next'});
 				if (record.type === 'approval-refused') return finish({isAccepted: false, text: `refused by the session: ${record.reason ?? ''}`});
 			}
-			return undefined;
-		}, 100);
+			return false;
+		};
+		if (!look()) tail.follow(look, 100);
 	});
 }

@@ -26,6 +26,7 @@ export class WatchSession {
 	private state: RunState = initialState;
 	private lagMs = 0;
 	private isSealed = false;
+	private isCaughtUp = false;
 	private readonly listeners = new Set<() => void>();
 	private readonly eventListeners = new Set<(event: RunEvent, state: RunState) => void>();
 	private resolveEnded!: () => void;
@@ -38,7 +39,10 @@ export class WatchSession {
 
 	/** Catches up from the start of the log, then follows it. */
 	start(): void {
+		// Caught up from the start: the lag is measured from here on, on events as they arrive.
 		this.take();
+		this.lagMs = 0;
+		this.isCaughtUp = true;
 		if (this.isSealed) return;
 		this.tail.follow(() => this.take(), 100);
 	}
@@ -93,7 +97,7 @@ export class WatchSession {
 			this.state = reduceRun(this.state, last);
 			for (const listener of this.eventListeners) listener(last, this.state);
 		}
-		if (last && this.header) this.lagMs = Math.max(0, this.wallNow() - (Date.parse(this.header.wall) + last.t / 1000));
+		if (last && this.header && this.isCaughtUp) this.lagMs = Math.max(0, this.wallNow() - (Date.parse(this.header.wall) + last.t / 1000));
 		for (const listener of this.listeners) listener();
 		if (this.isSealed) {
 			this.tail.close();

@@ -26,7 +26,7 @@ export function configDir(env: NodeJS.ProcessEnv = process.env): string {
 	return path.join(env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'runbook');
 }
 
-const keyFile = () => path.join(configDir(), 'identity_ed25519');
+const keyFile = (env: NodeJS.ProcessEnv) => path.join(configDir(env), 'identity_ed25519');
 
 export type IdentityChoice = {signer: IdentitySigner; agentKeys: AgentKey[]; keyFile?: string; note?: string};
 
@@ -48,7 +48,7 @@ export async function loadIdentity(env: NodeJS.ProcessEnv = process.env): Promis
 		if (wanted && fingerprint(chosen.blob) !== wanted) note = `no agent key has the configured fingerprint ${wanted}; using ${fingerprint(chosen.blob)}`;
 		return {signer: {publicKey: chosen.blob, source: 'agent', sign: (data) => agentSign(socket!, chosen.blob, data)}, agentKeys, ...(note ? {note} : {})};
 	}
-	const {privateKey, file} = localKey();
+	const {privateKey, file} = localKey(env);
 	const publicKey = ed25519Blob(privateKey);
 	return {
 		signer: {publicKey, source: 'local', sign: async (data) => Buffer.concat([sshString('ssh-ed25519'), sshString(sign(null, data, privateKey))])},
@@ -68,8 +68,8 @@ export function newEd25519Key(): KeyObject {
 	return createPrivateKey({key: Buffer.concat([pkcs8Prefix, randomBytes(32)]), format: 'der', type: 'pkcs8'});
 }
 
-function localKey(): {privateKey: KeyObject; file: string} {
-	const file = keyFile();
+function localKey(env: NodeJS.ProcessEnv): {privateKey: KeyObject; file: string} {
+	const file = keyFile(env);
 	if (existsSync(file)) return {privateKey: createPrivateKey(readFileSync(file)), file};
 	mkdirSync(path.dirname(file), {recursive: true, mode: 0o700});
 	const privateKey = newEd25519Key();
@@ -99,7 +99,7 @@ export async function ownPublicKeys(env: NodeJS.ProcessEnv = process.env): Promi
 			// No agent to ask: only runbook's own key can be the operator's.
 		}
 	}
-	const file = keyFile();
+	const file = keyFile(env);
 	if (existsSync(file)) keys.push(ed25519Blob(createPrivateKey(readFileSync(file))));
 	return keys;
 }

@@ -7,7 +7,7 @@ import {RunScreen} from './screens/RunScreen.js';
 import {idleInput} from './input-state.js';
 import {actionFor, keyHints} from './keys.js';
 
-export function WatchApp({watch}: {watch: WatchSession}) {
+export function WatchApp({watch, logFile}: {watch: WatchSession; logFile?: string}) {
 	const [snapshot, setSnapshot] = useState(() => watch.snapshot());
 	const {stdout} = useStdout();
 	const {isRawModeSupported} = useStdin();
@@ -41,6 +41,7 @@ export function WatchApp({watch}: {watch: WatchSession}) {
 			rows={stdout.rows || 24}
 			banner={banner}
 			footer={`read-only · ${keyHints(['quit'])}`}
+			{...(logFile ? {logFile} : {})}
 			{...(snapshot.decision ? {decision: snapshot.decision} : {})}
 		/>
 	);

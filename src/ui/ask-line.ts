@@ -15,5 +15,7 @@ export function askLine(question: string): Promise<string> {
 		};
 		process.stdin.on('data', onData);
 		process.stdin.once('end', () => resolve(text.trim()));
+		// Paused after an earlier question: a new listener alone would not start it again.
+		process.stdin.resume();
 	});
 }

@@ -98,7 +98,8 @@ export function promptModel(state: RunState, decision: Decision | undefined, inp
 			return {
 				lines: [
 					{text: `⏳ Waiting for ${more} more approval${more === 1 ? '' : 's'}${decision.until !== undefined ? ` (${clock(decision.until - now)} left)` : ''}`, tone: 'waiting', isBold: true},
-					{text: `  From another terminal: runbook approve${sessionDir ? ` ${sessionDir}` : ''}`},
+					{text: '  From another terminal, with another key:'},
+					{text: `  runbook approve${sessionDir ? ` ${sessionDir}` : ''}`},
 				],
 				actions: ['abort'],
 			};

@@ -30,6 +30,8 @@ export type VerifyReport = {
 	signedThrough?: number;
 	isSealed: boolean;
 	signer?: SignerReport;
+	/** Approvals and rejections whose signatures were checked. */
+	approvals?: number;
 	/** Runners that took the session over after the first, in order. */
 	resumes?: Array<{line: number; signer: SignerReport}>;
 	warnings: string[];
@@ -58,6 +60,7 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 	const takeovers: Array<{line: number; key: string; blob: Buffer}> = [];
 	/** The chain head each step's latest approval request was made at. */
 	const requestHeads = new Map<string, string>();
+	let approvalsChecked = 0;
 	let sessionKey: ReturnType<typeof publicKeyFromBlob> | undefined;
 	let prev = '';
 	let lastT = 0;
@@ -184,6 +187,7 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 					blob = undefined;
 				}
 				if (blob && [identityKey!, ...takeovers.map((x) => x.blob)].some((k) => k.equals(blob))) return fail('a self-approval: the operator\'s own key is recorded as the second approver');
+				approvalsChecked++;
 			} else if (type === 'checkpoint' || type === 'seal') {
 				const signed = headText(type, header!.session, index, prev);
 				const sig = Buffer.from(String(rest['sig' as keyof typeof rest]), 'base64');
@@ -218,7 +222,7 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 	}
 	const signer = signerReport(identityKey!, header.identity.key, header, trust);
 	const resumes = takeovers.map((t) => ({line: t.line, signer: signerReport(t.blob, t.key, header!, trust)}));
-	const base = {session: header.session, lines: index, signedThrough, isSealed, signer, warnings, ...(resumes.length > 0 ? {resumes} : {})};
+	const base = {session: header.session, lines: index, signedThrough, isSealed, signer, warnings, ...(resumes.length > 0 ? {resumes} : {}), ...(approvalsChecked > 0 ? {approvals: approvalsChecked} : {})};
 
 	if (isSealed) {
 		if (sigText === undefined) warnings.push('session.jsonl.sig is missing; `ssh-keygen -Y verify` needs it');
@@ -235,8 +239,9 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 	if (!signer.isTrusted) return {verdict: 'UNTRUSTED', summary: `UNTRUSTED: consistent and sealed, but signed by ${signer.fingerprint}, ${signer.trustedAs}`, ...base};
 	const untrusted = resumes.find((r) => !r.signer.isTrusted);
 	if (untrusted) return {verdict: 'UNTRUSTED', summary: `UNTRUSTED: consistent and sealed, but taken over at line ${untrusted.line} by ${untrusted.signer.fingerprint}, ${untrusted.signer.trustedAs}`, ...base};
+	const approved = approvalsChecked === 0 ? '' : `; ${approvalsChecked} approval signature${approvalsChecked === 1 ? '' : 's'} checked`;
 	const takenOver = resumes.length === 0 ? '' : `; resumed ${resumes.length === 1 ? 'once' : `${resumes.length} times`}, by ${[...new Set(resumes.map((r) => (r.signer.principals.length > 0 ? r.signer.principals.join(', ') : r.signer.fingerprint)))].join('; ')}`;
-	return {verdict: 'VALID', summary: `VALID: ${index} lines, sealed, signed by ${signer.principals.length > 0 ? signer.principals.join(', ') : signer.fingerprint} (${signer.trustedAs})${takenOver}`, ...base};
+	return {verdict: 'VALID', summary: `VALID: ${index} lines, sealed, signed by ${signer.principals.length > 0 ? signer.principals.join(', ') : signer.fingerprint} (${signer.trustedAs})${takenOver}${approved}`, ...base};
 }
 
 function hasCommonKeysFirst(record: Record<string, unknown>): boolean {

@@ -40,6 +40,10 @@ export function exportCast(header: LogHeader, events: RunEvent[]): string {
 			case 'step-confirmed': put(event.t, 'o', `\u001b[2mconfirmed by ${event.by} (${event.how})\u001b[0m\r\n`); break;
 			case 'step-skipped': put(event.t, 'o', `\u001b[33mskipped ${event.step}: ${crlf(event.reason)}\u001b[0m\r\n`); break;
 			case 'step-failed': put(event.t, 'o', `\u001b[31mfailed ${event.step}: ${crlf(event.detail)}\u001b[0m\r\n`); break;
+			case 'approval-requested': put(event.t, 'o', `\u001b[33m⏳ waiting for ${event.need} more approval(s)\u001b[0m\r\n`); break;
+			case 'approval-given': put(event.t, 'm', `approved by ${event.by}`); put(event.t, 'o', `\u001b[32m✔ approved by ${event.by} (${event.fingerprint})\u001b[0m\r\n`); break;
+			case 'approval-rejected': put(event.t, 'o', `\u001b[31m✗ rejected by ${event.by}: ${crlf(event.reason)}\u001b[0m\r\n`); break;
+			case 'approval-refused': put(event.t, 'o', `\u001b[33mapproval refused: ${crlf(event.reason)}\u001b[0m\r\n`); break;
 			case 'session-detached': put(event.t, 'm', 'runner detached'); put(event.t, 'o', `\u001b[33m⚡ runner detached: ${crlf(event.reason)}\u001b[0m\r\n`); break;
 			case 'session-resumed': put(event.t, 'm', `resumed by ${event.by}`); put(event.t, 'o', `\u001b[36m↻ resumed by ${event.by}\u001b[0m\r\n`); break;
 			case 'command-recovered': put(event.t, 'o', `\u001b[2m${event.how === 'reattached' ? 'reattached' : 'collected'}\u001b[0m\r\n`); break;

@@ -75,6 +75,10 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 			case 'var-captured': out.push(`  - captured \`${event.var}\``); break;
 			case 'wait-ended': out.push(event.isEarly ? `  - **Deviation:** wait ended early by ${event.by}: ${escape(event.reason ?? '')}` : '  - wait over'); break;
 			case 'step-succeeded': out.push(event.by ? `  - **Deviation:** marked done by ${event.by} at ${at(event.t)}: ${escape(event.reason ?? '')}` : `  - ✓ done at ${rel(event.t)}`); break;
+			case 'approval-requested': out.push(`  - waiting for ${event.need} more approval${event.need === 1 ? '' : 's'} (asked by ${event.by} at ${at(event.t)})`); break;
+			case 'approval-given': out.push(`  - **approved** by ${escape(event.by)} (${event.fingerprint}) at ${at(event.t)}, signature checked`); break;
+			case 'approval-rejected': out.push(`  - **Deviation:** rejected by ${escape(event.by)} (${event.fingerprint}) at ${at(event.t)}: ${escape(event.reason)}`); break;
+			case 'approval-refused': out.push(`  - an approval was refused at ${at(event.t)}: ${escape(event.reason)}${event.fingerprint ? ` (${event.fingerprint})` : ''}`); break;
 			case 'session-detached': out.push(`- ${rel(event.t)} ⚡ **runner detached** at ${at(event.t)}: ${escape(event.reason)}${event.step ? `; \`${event.step}\` left running` : ''}`); break;
 			case 'session-resumed': out.push(`- ${rel(event.t)} ↻ **resumed** by ${event.by} at ${at(event.t)} (pid ${event.pid})${event.changes ? `; **Deviation:** runbook changed and confirmed: ${event.changes.map(escape).join('; ')}` : ''}`); break;
 			case 'command-recovered': out.push(`  - ${event.how === 'reattached' ? 'was still running; reattached' : 'ended while no runner watched; result collected'} at ${at(event.t)}`); break;

@@ -112,7 +112,8 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 
 	if (st.status === 'failed') {
 		const isLost = st.failure?.reason === 'lost';
-		if (step.kind === 'run' && st.tries <= step.retries && !isLost) return emit({type: 'step-retried', step: step.id, isAuto: true, reason: `retry ${st.tries} of ${step.retries}`});
+		// Automatic retries are for a command that failed, not for a person's answer or a lost command.
+		if (step.kind === 'run' && st.tries <= step.retries && !isLost && st.failure?.reason !== 'approval') return emit({type: 'step-retried', step: step.id, isAuto: true, reason: `retry ${st.tries} of ${step.retries}`});
 		if (!isInteractive) return emit({type: 'session-ended', status: 'failed', reason: `step \`${step.id}\` failed: ${st.failure?.detail ?? 'unknown'}`});
 		return idle({kind: 'failure', step: step.id, canRollback: !context.isRollback && rollbackPlan(state, step.id).length > 0, isLost});
 	}

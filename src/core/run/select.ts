@@ -1,7 +1,7 @@
 // Questions the screens and the CLI ask of the state. Pure; time comes in as `now` (µs).
 import {allSteps, findStep, type Phase, type Step} from '../runbook/model.js';
 import type {EndStatus} from './events.js';
-import type {RunState, StepState, Takeover} from './state.js';
+import type {ApprovalEntry, RunState, StepState, Takeover} from './state.js';
 import {mask, resolveCommand} from './command.js';
 
 export function currentPhase(state: RunState): {phase: Phase; index: number; count: number} | undefined {
@@ -39,7 +39,8 @@ export type FinishedItem =
 	| {kind: 'phase'; key: string; phase: Phase; index: number; count: number}
 	| {kind: 'step'; key: string; step: Step; st: StepState}
 	| {kind: 'note'; key: string; t: number; by: string; text: string}
-	| {kind: 'takeover'; key: string; takeover: Takeover};
+	| {kind: 'takeover'; key: string; takeover: Takeover}
+	| {kind: 'approval'; key: string; approval: ApprovalEntry};
 
 /**
  * What has finished, in the order it finished: new items only ever come at the end, so the
@@ -59,6 +60,9 @@ export function finishedItems(state: RunState): FinishedItem[] {
 		timed.push({at: st.endedAt, order: 1, item: {kind: 'step', key: `step:${step.id}:${st.endedAt}`, step, st}});
 	}
 	state.notes.forEach((note, i) => timed.push({at: note.t, order: 2, item: {kind: 'note', key: `note:${i}`, ...note}}));
+	state.approvals.forEach((approval, i) => {
+		if (approval.kind !== 'requested') timed.push({at: approval.t, order: 2, item: {kind: 'approval', key: `approval:${i}`, approval}});
+	});
 	state.takeovers.forEach((takeover, i) => timed.push({at: takeover.t, order: 2, item: {kind: 'takeover', key: `takeover:${i}`, takeover}}));
 	if (state.rollback) {
 		const at = Math.min(...state.rollback.steps.map((id) => state.steps[id]?.startedAt ?? Infinity), state.lastT);

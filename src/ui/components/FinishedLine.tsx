@@ -10,6 +10,13 @@ export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
 	if (item.kind === 'note') {
 		return <Text color={theme.accent} wrap="truncate">{fit(`✎ ${clock(item.t)} ${item.by}: ${item.text}`, cols)}</Text>;
 	}
+	if (item.kind === 'approval') {
+		const {kind, step, by, fingerprint, reason, t} = item.approval;
+		const text = kind === 'given' ? `✔ ${clock(t)} \`${step}\` approved by ${by} (${fingerprint})`
+			: kind === 'rejected' ? `✗ ${clock(t)} \`${step}\` rejected by ${by}: ${reason}`
+			: `! ${clock(t)} an approval of \`${step}\` was refused: ${reason}${by ? ` (from ${by})` : ''}`;
+		return <Text color={kind === 'given' ? theme.ok : kind === 'rejected' ? theme.failed : theme.waiting} wrap="truncate">{fit(text, cols)}</Text>;
+	}
 	if (item.kind === 'takeover' && item.takeover.kind === 'result') {
 		const {step, lines} = item.takeover;
 		return (
