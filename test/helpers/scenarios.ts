@@ -68,7 +68,7 @@ export function simulate(runbook: Runbook, script: Script = {}): Simulation {
 		if (move.kind === 'ended') return {events, state, now};
 		if (move.kind === 'emit') move.events.forEach(record);
 		else if (move.kind === 'request-approval') {
-			record({type: 'approval-requested', step: move.step.id, need: move.need, command: resolveCommand(move.step, state.vars, []).display, by: options.operator, head: 'simulated-head'});
+			record({type: 'approval-requested', step: move.step.id, need: move.need, command: resolveCommand(move.step, state.vars, []).display, by: options.operator, head: 'simulated-head', ...(move.timeoutMs !== undefined ? {timeoutMs: move.timeoutMs} : {})});
 			for (const [i, by] of (script.approvers ?? []).entries()) record({type: 'approval-given', step: move.step.id, by, key: `ssh-ed25519 simulated-${i}`, fingerprint: `SHA256:simulated-${i}`, head: 'simulated-head', sshsig: 'simulated'});
 		} else if (move.kind === 'recover') {
 			const running = state.running as {step: string; attempt: number};
@@ -89,6 +89,10 @@ export function simulate(runbook: Runbook, script: Script = {}): Simulation {
 			record({type: 'command-exited', step: move.step.id, attempt: move.attempt, code: result.code, signal: result.signal, isTimedOut: result.isTimedOut, durationMs: result.durationMs, bytes: [planned.out?.length ?? 0, planned.err?.length ?? 0]});
 			judgeExit(move.step, {...result, ...(planned.out !== undefined ? {stdout: planned.out} : {stdout: ''})}).forEach((d) => record(d as Record<string, unknown>));
 			if (commands === script.stopAfterCommand) return {events, state, now: now + tick};
+		} else if (move.decision?.kind === 'approval' && decisions !== script.stopAtDecision) {
+			// Approvals come from other people, never from the operator's answers: time passes.
+			if (move.wakeAt === undefined) return {events, state, decision: move.decision, now};
+			now = Math.max(now, move.wakeAt);
 		} else if (move.decision) {
 			if (decisions === script.stopAtDecision) return {events, state, decision: move.decision, now};
 			const intent = answers.shift();

@@ -22,7 +22,7 @@ export function localSigner(key: KeyObject): IdentitySigner {
 export const identityKey = keyFromSeed(7);
 export const sessionSeedKey = keyFromSeed(9);
 
-/** Writes `events` as a sealed session (unless `isSealed: false`) and returns the files' bytes. */
+/** Writes `events` as a sealed session (unless `isSealed: false`) and returns the files' bytes. A `head` of `$head` is the chain head at the latest approval request. */
 export async function writeLog(events: RunEvent[], options: {identity?: KeyObject; session?: KeyObject; isSealed?: boolean; dir?: string} = {}) {
 	const identity = options.identity ?? identityKey;
 	const sessionKey = options.session ?? sessionSeedKey;
@@ -40,7 +40,13 @@ export async function writeLog(events: RunEvent[], options: {identity?: KeyObjec
 		term: {cols: 80, rows: 24},
 		pid: 4242,
 	}, {sessionKey, identity: signer});
-	for (const event of events) log.append(event);
+	// An approval request is bound to the chain head where it lands: `$head` stands for it.
+	let requestHead = '';
+	for (const event of events) {
+		if (event.type === 'approval-requested' && event.head === '$head') requestHead = log.head();
+		const head = 'head' in event && event.head === '$head' ? {head: requestHead} : {};
+		log.append({...event, ...head} as RunEvent);
+	}
 	if (options.isSealed !== false) await log.seal(events.at(-1)?.t ?? 0);
 	log.close();
 	const file = path.join(dir, 'session.jsonl');
