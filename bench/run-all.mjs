@@ -5,6 +5,7 @@ import {benchStepOverhead} from './step-overhead.mjs';
 import {benchAudit} from './audit.mjs';
 import {benchKill9} from './kill9.mjs';
 import {benchReplay} from './replay.mjs';
+import {benchWatch} from './watch.mjs';
 
 const only = process.argv[2];
 if (!only || only === 'startup') await benchStartup();
@@ -13,3 +14,4 @@ if (!only || only === 'output') await benchBigOutput();
 if (!only || only === 'audit') await benchAudit();
 if (!only || only === 'kill9') await benchKill9();
 if (!only || only === 'replay') await benchReplay();
+if (!only || only === 'watch') await benchWatch();
