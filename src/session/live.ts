@@ -118,7 +118,7 @@ export class LiveSession {
 
 	start(): void {
 		const {runbook, options, clock, vars} = this.config;
-		this.record({type: 'session-started', runbook, options, wall: clock.wall().toISOString(), cwd: this.config.cwd});
+		this.record({type: 'session-started', runbook, options, wall: clock.wall().toISOString(), cwd: this.config.cwd, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone});
 		const secretVars = secretNames(runbook).vars;
 		for (const [name, value] of Object.entries(vars)) {
 			const isSecret = secretVars.includes(name);

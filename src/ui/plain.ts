@@ -53,6 +53,8 @@ export class PlainPrinter {
 			case 'wait-ended': return [line(event.isEarly ? `   wait ended early by ${event.by}: ${event.reason}` : '   wait over')];
 			case 'step-succeeded': return [line(event.by ? `   marked done by ${event.by}: ${event.reason ?? ''}` : `   ok ${event.step}`)];
 			case 'command-spawned': return [];
+			case 'window-overridden': return [line(`!! deploy window overridden by ${event.by}: ${event.reason}`)];
+			case 'window-closing': return [line(`!! the deploy window closes in ${event.threshold} minutes or less (${event.closesAt})`)];
 			case 'approval-requested': return [line(`   waiting for ${event.need} more approval${event.need === 1 ? '' : 's'}: runbook approve`)];
 			case 'approval-given': return [line(`   approved by ${event.by} (${event.fingerprint})`)];
 			case 'approval-rejected': return [line(`   REJECTED by ${event.by} (${event.fingerprint}): ${event.reason}`)];

@@ -7,6 +7,8 @@ import {describeExit} from '../core/run/judge.js';
 import type {KeyAction} from './keys.js';
 import {reasonLabels, type InputState} from './input-state.js';
 import {clock} from './format.js';
+import {describeWall, describeWindow} from './window-text.js';
+import {sessionTimeAt} from '../core/run/window-clock.js';
 import type {Tone} from './theme.js';
 
 export type PromptLine = {text: string; tone?: Tone; isBold?: boolean};
@@ -32,7 +34,7 @@ export function promptModel(state: RunState, decision: Decision | undefined, inp
 		return {lines: [{text: 'Cancel the running step? Its whole process tree is stopped.', tone: 'waiting', isBold: true}], actions: ['yes', 'no'], hints: {yes: 'cancel it', no: 'keep running'}};
 	}
 	if (input.mode === 'reason') {
-		return {lines: [], entry: {label: reasonLabels[input.for], text: input.text, isMasked: false}, actions: ['confirm', 'back'], hints: {confirm: 'submit'}};
+		return {lines: [], entry: {label: input.for === 'override' && decision?.kind === 'window' ? 'Why start outside the deploy window?' : reasonLabels[input.for], text: input.text, isMasked: false}, actions: ['confirm', 'back'], hints: {confirm: 'submit'}};
 	}
 	const typed = input.mode === 'text' ? input.text : '';
 	if (!decision) {
@@ -91,6 +93,18 @@ export function promptModel(state: RunState, decision: Decision | undefined, inp
 			return {
 				lines: [{text: `✗ \`${decision.step}\` failed: ${st?.failure?.detail ?? ''}${exit}`, tone: 'failed', isBold: true}],
 				actions: decision.canRollback ? ['retry', 'skip', 'rollback', 'abort'] : ['retry', 'skip', 'abort'],
+			};
+		}
+		case 'window': {
+			const window = state.runbook!.window!;
+			const opens = decision.opensAt === undefined ? 'it does not open again' : `it opens ${describeWall(window.timezone, decision.opensAt)} (in ${clock(sessionTimeAt(state, decision.opensAt) - now)})`;
+			return {
+				lines: [
+					{text: `⛔ Outside the deploy window: \`${decision.step}\` may not start`, tone: 'failed', isBold: true},
+					{text: `  ${describeWindow(window)}; ${opens}`},
+				],
+				actions: ['override', 'abort'],
+				hints: {override: 'start anyway (reason)'},
 			};
 		}
 		case 'approval': {

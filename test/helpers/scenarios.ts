@@ -36,6 +36,9 @@ export type Script = {
 	stopAtDecision?: number;
 	/** Stop while the nth command (1-based) is still running, after its output. */
 	stopWhileRunning?: number;
+	/** The wall clock at the start, and the runner's time zone. */
+	wall?: string;
+	timezone?: string;
 	/** Who approves a step that asks for approvals (recorded without a real signature). */
 	approvers?: string[];
 	/** Stop right after the nth command (1-based) has exited and been judged. */
@@ -57,7 +60,7 @@ export function simulate(runbook: Runbook, script: Script = {}): Simulation {
 		events.push(event);
 		state = reduceRun(state, event);
 	};
-	record({type: 'session-started', runbook, options, wall: '2026-11-22T09:00:00.000Z'});
+	record({type: 'session-started', runbook, options, wall: script.wall ?? '2026-11-22T09:00:00.000Z', ...(script.timezone ? {timezone: script.timezone} : {})});
 	for (const [name, value] of Object.entries(script.vars ?? {})) record({type: 'var-set', var: name, value, isSecret: false, source: 'flag'});
 	const answers = [...(script.answers ?? [])];
 	const used: Record<string, number> = {};

@@ -75,6 +75,8 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 			case 'var-captured': out.push(`  - captured \`${event.var}\``); break;
 			case 'wait-ended': out.push(event.isEarly ? `  - **Deviation:** wait ended early by ${event.by}: ${escape(event.reason ?? '')}` : '  - wait over'); break;
 			case 'step-succeeded': out.push(event.by ? `  - **Deviation:** marked done by ${event.by} at ${at(event.t)}: ${escape(event.reason ?? '')}` : `  - ✓ done at ${rel(event.t)}`); break;
+			case 'window-overridden': out.push(`- ${rel(event.t)} **Deviation:** deploy window overridden by ${event.by} at ${at(event.t)}: ${escape(event.reason)}`); break;
+			case 'window-closing': out.push(`- ${rel(event.t)} ⚠ the deploy window closes in ${event.threshold} minutes or less (at ${event.closesAt})`); break;
 			case 'approval-requested': out.push(`  - waiting for ${event.need} more approval${event.need === 1 ? '' : 's'} (asked by ${event.by} at ${at(event.t)})`); break;
 			case 'approval-given': out.push(`  - **approved** by ${escape(event.by)} (${event.fingerprint}) at ${at(event.t)}, signature checked`); break;
 			case 'approval-rejected': out.push(`  - **Deviation:** rejected by ${escape(event.by)} (${event.fingerprint}) at ${at(event.t)}: ${escape(event.reason)}`); break;

@@ -26,7 +26,11 @@ export type EndStatus = 'completed' | 'failed' | 'aborted' | 'rolled-back' | 'ne
 
 export type RunEvent =
 	/** `cwd`: where steps without their own `cwd` run; a resumed runner runs them there too. */
-	| {type: 'session-started'; t: number; runbook: Runbook; options: SessionOptions; wall: string; cwd?: string}
+	| {type: 'session-started'; t: number; runbook: Runbook; options: SessionOptions; wall: string; cwd?: string; timezone?: string}
+	/** Mutating steps may start outside the deploy window from here on: a person said why. */
+	| {type: 'window-overridden'; t: number; by: Actor; reason: string}
+	/** The deploy window closes in `threshold` minutes or less (at `closesAt`, wall time). */
+	| {type: 'window-closing'; t: number; threshold: number; closesAt: string}
 	| {type: 'var-set'; t: number; var: string; value?: string; isSecret: boolean; source: 'flag' | 'default' | 'operator'}
 	| {type: 'preconditions-checked'; t: number; results: Array<{name: string; isMet: boolean; problem?: string}>}
 	| {type: 'preconditions-overridden'; t: number; by: Actor; reason: string}
@@ -89,7 +93,7 @@ export const eventTypes = [
 	'command-started', 'output-recorded', 'command-cancel-requested', 'command-exited', 'var-captured', 'check-answered', 'input-given', 'wait-ended', 'step-succeeded',
 	'step-failed', 'step-retried', 'step-skipped', 'rollback-started', 'signoff-given', 'session-ended', 'note-added',
 	'command-spawned', 'command-recovered', 'command-lost', 'session-detached', 'session-resumed',
-	'approval-requested', 'approval-given', 'approval-rejected', 'approval-refused',
+	'approval-requested', 'approval-given', 'approval-rejected', 'approval-refused', 'window-overridden', 'window-closing',
 ] as const satisfies readonly EventType[];
 /** Fails to compile when an event type is missing from `eventTypes`. */
 const isEveryTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;
@@ -101,5 +105,5 @@ export const decisionTypes: ReadonlySet<EventType> = new Set<EventType>([
 	'var-set', 'preconditions-overridden', 'step-confirmed', 'command-started', 'command-cancel-requested', 'check-answered',
 	'input-given', 'wait-ended', 'step-retried', 'step-skipped', 'rollback-started', 'signoff-given', 'session-ended', 'phase-ended', 'note-added',
 	'command-spawned', 'command-recovered', 'command-lost', 'session-detached', 'session-resumed',
-	'approval-requested', 'approval-given', 'approval-rejected', 'approval-refused',
+	'approval-requested', 'approval-given', 'approval-rejected', 'approval-refused', 'window-overridden', 'window-closing',
 ]);

@@ -40,6 +40,9 @@ export function applyIntent(state: RunState, decision: Decision | undefined, int
 			if (problem) return {problem};
 			return {events: [{type: 'var-set', var: decision.var, ...(isSecret ? {} : {value}), isSecret, source: 'operator'}]};
 		}
+		case 'window':
+			if (intent.kind !== 'override') break;
+			return reasonProblem(intent.reason) ?? {events: [{type: 'window-overridden', by, reason: intent.reason.trim()}]};
 		case 'preconditions':
 			if (intent.kind !== 'override') break;
 			return reasonProblem(intent.reason) ?? {events: [{type: 'preconditions-overridden', by, reason: intent.reason.trim()}]};

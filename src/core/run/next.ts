@@ -6,6 +6,7 @@ import type {VarSpec} from '../runbook/schema.js';
 import {holds, parseCondition} from '../runbook/condition.js';
 import type {RunEvent} from './events.js';
 import type {RunState, StepState} from './state.js';
+import {sessionTimeAt, windowNow, windowWarning} from './window-clock.js';
 
 /** An event before the session stamps its time. */
 export type Draft = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 't'> : never) : never;
@@ -22,7 +23,9 @@ export type Decision =
 	| {kind: 'failure'; step: string; canRollback: boolean; isLost: boolean}
 	/** Waiting for others to approve with `runbook approve`; the operator can only wait or abort. */
 	| {kind: 'approval'; step: string; need: number; have: number; until?: number}
-	| {kind: 'signoff'; role: string};
+	| {kind: 'signoff'; role: string}
+	/** A mutating step may not start: the deploy window is shut (until `opensAt`, wall ms, when known). */
+	| {kind: 'window'; step: string; opensAt?: number};
 
 export type Move =
 	| {kind: 'emit'; events: Draft[]}
@@ -55,7 +58,9 @@ export function nextMove(state: RunState, now: number): Move {
 
 	const overrun = phaseOverrun(state, now);
 	if (overrun) return emit({type: 'phase-overran', phase: overrun});
-	const phaseWake = phaseDeadline(state);
+	const warning = windowWarning(state, now);
+	if (warning.due) return emit({type: 'window-closing', ...warning.due});
+	const phaseWake = earliest(phaseDeadline(state), warning.wakeAt);
 	if (state.running) return {kind: 'idle', wakeAt: phaseWake};
 
 	for (const [name, spec] of Object.entries(runbook.vars)) {
@@ -116,6 +121,16 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 		if (step.kind === 'run' && st.tries <= step.retries && !isLost && st.failure?.reason !== 'approval') return emit({type: 'step-retried', step: step.id, isAuto: true, reason: `retry ${st.tries} of ${step.retries}`});
 		if (!isInteractive) return emit({type: 'session-ended', status: 'failed', reason: `step \`${step.id}\` failed: ${st.failure?.detail ?? 'unknown'}`});
 		return idle({kind: 'failure', step: step.id, canRollback: !context.isRollback && rollbackPlan(state, step.id).length > 0, isLost});
+	}
+
+	// Outside the deploy window no mutating step starts, unless a person overrode it; a rollback always may.
+	const window = state.runbook!.window;
+	if ((step.kind === 'run' || step.kind === 'poll') && window && !context.isRollback && !state.windowOverride && st.tries === 0) {
+		const w = windowNow(state, now)!;
+		if (!w.isOpen) {
+			if (!isInteractive) return needsOperator(`step \`${step.id}\` may not start outside the deploy window${w.opensAt !== undefined ? ` (it opens ${new Date(w.opensAt).toISOString()})` : ''}; run it inside the window, or in a terminal to override with a reason`);
+			return idle({kind: 'window', step: step.id, ...(w.opensAt !== undefined ? {opensAt: w.opensAt} : {})}, w.opensAt !== undefined ? sessionTimeAt(state, w.opensAt) : undefined);
+		}
 	}
 
 	// The step is active: what it needs next depends on its kind.

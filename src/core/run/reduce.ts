@@ -1,5 +1,6 @@
 // The fold: (state, event) -> state. Pure: no clock, no I/O; time arrives on the event.
 import {allSteps} from '../runbook/model.js';
+import {windowThresholds} from './window-clock.js';
 import type {RunEvent} from './events.js';
 import {initialState, outputTailLines, type OutputLine, type OutputTail, type RunState, type StepState} from './state.js';
 
@@ -9,7 +10,13 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 		case 'session-started': {
 			const steps: Record<string, StepState> = {};
 			for (const step of allSteps(event.runbook)) steps[step.id] = {status: 'pending', attempts: 0, tries: 0, isConfirmed: false, checks: []};
-			return {...s, runbook: event.runbook, options: event.options, wall: event.wall, steps};
+			return {...s, runbook: event.runbook, options: event.options, wall: event.wall, ...(event.timezone ? {timezone: event.timezone} : {}), steps};
+		}
+		case 'window-overridden':
+			return {...s, windowOverride: {t: event.t, by: event.by, reason: event.reason}};
+		case 'window-closing': {
+			const warned = windowThresholds.filter((m) => m >= event.threshold);
+			return {...s, windowWarnings: [...new Set([...s.windowWarnings, ...warned])]};
 		}
 		case 'var-set':
 		case 'input-given': {

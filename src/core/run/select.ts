@@ -3,6 +3,8 @@ import {allSteps, findStep, type Phase, type Step} from '../runbook/model.js';
 import type {EndStatus} from './events.js';
 import type {ApprovalEntry, RunState, StepState, Takeover} from './state.js';
 import {mask, resolveCommand} from './command.js';
+import {phasePlanDelta, wallAt, windowNow} from './window-clock.js';
+import {clock} from '../time.js';
 
 export function currentPhase(state: RunState): {phase: Phase; index: number; count: number} | undefined {
 	const phases = state.runbook?.phases ?? [];
@@ -28,6 +30,24 @@ export function phaseClock(state: RunState, now: number): {elapsedUs: number; ti
 	const timeboxUs = timeboxMs * 1000;
 	const tone: ClockTone = ps.isOverrun || elapsedUs >= timeboxUs ? 'over' : elapsedUs >= timeboxUs * 0.8 ? 'near' : 'ok';
 	return {elapsedUs, timeboxUs, tone};
+}
+
+/** The window in the header: time left while open, `shut` outside it. */
+export function windowBadge(state: RunState, now: number): {text: string; tone: ClockTone} | undefined {
+	const w = windowNow(state, now);
+	if (!w) return undefined;
+	if (!w.isOpen) return {text: state.windowOverride ? 'window SHUT · overridden' : 'window SHUT', tone: 'over'};
+	const leftUs = (w.closesAt - wallAt(state, now)) * 1000;
+	return {text: `window ${clock(leftUs)} left`, tone: leftUs <= 5 * 60_000_000 ? 'over' : leftUs <= 15 * 60_000_000 ? 'near' : 'ok'};
+}
+
+/** `12m behind plan` / `5m ahead of plan` / `on plan` for the current phase, when it has an `at`. */
+export function phasePlan(state: RunState, now: number): string | undefined {
+	const phase = currentPhase(state)?.phase;
+	const delta = phase ? phasePlanDelta(state, phase.id, now) : undefined;
+	if (delta === undefined) return undefined;
+	if (Math.abs(delta) < 1) return 'on plan';
+	return delta > 0 ? `${delta}m behind plan` : `${-delta}m ahead of plan`;
 }
 
 export function totalElapsed(state: RunState, now: number): number {

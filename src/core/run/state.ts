@@ -62,6 +62,12 @@ export type RunState = {
 	runbook?: Runbook;
 	options: SessionOptions;
 	wall?: string;
+	/** The runner's time zone: phase start times are read in it when there is no window. */
+	timezone?: string;
+	/** Mutating steps may start outside the window: who said so and why. */
+	windowOverride?: {t: number; by: string; reason: string};
+	/** Closing warnings already given, in minutes (15, 5). */
+	windowWarnings: number[];
 	/** Values of the non-secret vars; secret ones are named in `secretVars` and kept out of the state. */
 	vars: Record<string, string>;
 	secretVars: string[];
@@ -124,6 +130,7 @@ export const initialState: RunState = {
 	notes: [],
 	takeovers: [],
 	approvals: [],
+	windowWarnings: [],
 	reask: [],
 	lastT: 0,
 };

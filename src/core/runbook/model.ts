@@ -1,6 +1,7 @@
 // The runbook as the run uses it: kinds resolved, durations in milliseconds, defaults filled.
 // Plain JSON, so a session log can carry it and a replay needs nothing else. Pure.
 import type {EnvRule, VarSpec} from './schema.js';
+import type {DeployWindow} from './window.js';
 
 export type ConfirmMode = 'none' | 'enter' | 'typed';
 
@@ -43,7 +44,8 @@ export type Step = {
 	approvalTimeoutMs?: number;
 };
 
-export type Phase = {id: string; name: string; timeboxMs?: number; steps: Step[]};
+/** `at`: the planned start, minutes after midnight in the window's zone (or the local one). */
+export type Phase = {id: string; name: string; timeboxMs?: number; at?: number; steps: Step[]};
 
 export type Runbook = {
 	version: 1;
@@ -56,6 +58,7 @@ export type Runbook = {
 	phases: Phase[];
 	rollback: Step[];
 	signoff: string[];
+	window?: DeployWindow;
 };
 
 const units: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000};

@@ -1,4 +1,5 @@
 // YAML text -> Runbook, or every problem in the file at once, each with line and column. Pure.
+import {isKnownTimezone, parseClockTime, type DeployWindow} from './window.js';
 import {isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node} from 'yaml';
 import {runbookShape, stepKind, stepKinds, type RunbookSpec, type StepSpec} from './schema.js';
 import {closest, type Problem} from './shape.js';
@@ -94,6 +95,15 @@ function checkMeaning(spec: RunbookSpec): Problem[] {
 		if (step.capture) known.add(step.capture);
 	}
 	const rollbackIds = new Set((spec.rollback ?? []).map((s) => s.id));
+
+	if (spec.window) {
+		if (!isKnownTimezone(spec.window.timezone)) problems.push({path: ['window', 'timezone'], message: `\`${spec.window.timezone}\` is not a time zone this system knows; use an IANA name like \`Europe/London\` or \`UTC\``});
+		const [start, end] = spec.window.hours.split('-').map((t) => parseClockTime(t));
+		if (start === end) problems.push({path: ['window', 'hours'], message: '`hours` opens and closes at the same time'});
+		(spec.window.except ?? []).forEach((date, i) => {
+			if (Number.isNaN(Date.parse(`${date}T00:00:00Z`))) problems.push({path: ['window', 'except', i], message: `\`${date}\` is not a date`});
+		});
+	}
 
 	for (const [name, v] of Object.entries(spec.vars ?? {})) {
 		regex(v.pattern, ['vars', name, 'pattern']);
@@ -203,10 +213,16 @@ function normalize(spec: RunbookSpec): Runbook {
 		vars: spec.vars ?? {},
 		env: spec.env ?? {},
 		secrets: spec.secrets ?? [],
-		phases: spec.phases.map((p) => ({id: p.id, name: p.name ?? p.id, ...(p.timebox !== undefined ? {timeboxMs: parseDuration(p.timebox)} : {}), steps: p.steps.map((s) => step(s, p.id))})),
+		phases: spec.phases.map((p) => ({id: p.id, name: p.name ?? p.id, ...(p.timebox !== undefined ? {timeboxMs: parseDuration(p.timebox)} : {}), ...(p.at !== undefined ? {at: parseClockTime(p.at)!} : {}), steps: p.steps.map((s) => step(s, p.id))})),
 		rollback: (spec.rollback ?? []).map((s) => step(s, 'rollback')),
 		signoff: spec.signoff ?? [],
+		...(spec.window ? {window: deployWindow(spec.window)} : {}),
 	};
+}
+
+function deployWindow(w: NonNullable<RunbookSpec['window']>): DeployWindow {
+	const [start, end] = w.hours.split('-').map((t) => parseClockTime(t)!) as [number, number];
+	return {timezone: w.timezone, days: w.days, start, end, except: w.except ?? []};
 }
 
 function expectation(e: {code?: number | number[]; stdout?: string} | undefined) {

@@ -90,9 +90,24 @@ export const stepShape = object('step', {id}, {
 	},
 });
 
+const clockTime = text({pattern: /^([01]?\d|2[0-3]):[0-5]\d$/, hint: 'a time of day like `09:00`'});
+
 const phase = object('phase', {id, steps: list(stepShape, {minItems: 1})}, {
 	name: text(),
 	timebox: duration,
+	at: clockTime,
+}, {
+	docs: {at: 'The planned start, as a time of day in the window\'s time zone (or the local one); the screen shows how far ahead or behind the run is.'},
+});
+
+const deployWindow = object('window', {
+	timezone: text({minLength: 1, description: 'An IANA time zone, like `Europe/London` or `UTC`.'}),
+	days: list(literal(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const), {minItems: 1}),
+	hours: text({pattern: /^([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-3]):[0-5]\d$/, hint: 'hours like `09:00-17:00` (may cross midnight: `22:00-02:00`)'}),
+}, {
+	except: list(text({pattern: /^\d{4}-\d{2}-\d{2}$/, hint: 'a date like `2026-12-25`'})),
+}, {
+	docs: {except: 'Dates (in the window\'s time zone) on which the window stays shut.'},
 });
 
 export const runbookShape = object('runbook', {
@@ -107,9 +122,10 @@ export const runbookShape = object('runbook', {
 	secrets: list(text({pattern: envPattern, hint: 'an environment variable name'})),
 	rollback: list(stepShape, {minItems: 1}),
 	signoff: list(text({minLength: 1}), {minItems: 1}),
+	window: deployWindow,
 }, {
 	description: 'A runbook for the `runbook` tool, format version 1.',
-	planned: {window: 'deploy-window rules are planned; remove it and check the window by hand, or add a `check` step for it'},
+	docs: {window: 'When mutating steps (`run`, `poll`) may start; outside it the operator must override with a reason.'},
 });
 
 export type StepSpec = Out<typeof stepShape>;

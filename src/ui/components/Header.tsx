@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {RunState} from '../../core/run/state.js';
-import {currentPhase, phaseClock, totalElapsed} from '../../core/run/select.js';
+import {currentPhase, phaseClock, phasePlan, totalElapsed, windowBadge} from '../../core/run/select.js';
 import {clock, fit} from '../format.js';
 import {theme} from '../theme.js';
 
@@ -9,17 +9,19 @@ const toneColor = {ok: theme.ok, near: theme.waiting, over: theme.failed} as con
 /** Runbook, target and total time; then the phase and its clock against the timebox. */
 export function Header({state, now, cols}: {state: RunState; now: number; cols: number}) {
 	const runbook = state.runbook!;
-	const total = `total ${clock(totalElapsed(state, now))}`;
+	const badge = state.ended ? undefined : windowBadge(state, now);
+	const total = `${badge ? `${badge.text} · ` : ''}total ${clock(totalElapsed(state, now))}`;
 	const title = `${runbook.name}${runbook.target ? ` · target ${runbook.target}` : ''}`;
 	const current = state.rollback ? undefined : currentPhase(state);
 	const pc = phaseClock(state, now);
-	const phaseLabel = state.rollback ? 'Rollback' : current ? `Phase ${current.index + 1}/${current.count} · ${current.phase.name}` : 'Starting';
+	const plan = state.rollback ? undefined : phasePlan(state, now);
+	const phaseLabel = state.rollback ? 'Rollback' : current ? `Phase ${current.index + 1}/${current.count} · ${current.phase.name}${plan ? ` · ${plan}` : ''}` : 'Starting';
 	const timebox = pc ? `${clock(pc.elapsedUs)}${pc.timeboxUs !== undefined ? ` / ${clock(pc.timeboxUs)}` : ''}${pc.tone === 'over' ? ' OVER' : ''}` : '';
 	return (
 		<Box flexDirection="column">
 			<Box justifyContent="space-between" width={cols}>
 				<Text bold wrap="truncate">{fit(title, cols - total.length - 2)}</Text>
-				<Text color={theme.muted}>{total}</Text>
+				<Text color={badge && badge.tone !== 'ok' ? toneColor[badge.tone] : theme.muted} bold={badge !== undefined && badge.tone !== 'ok'}>{total}</Text>
 			</Box>
 			<Box justifyContent="space-between" width={cols}>
 				<Text color={state.rollback ? theme.danger : theme.accent} wrap="truncate">{fit(phaseLabel, cols - timebox.length - 2)}</Text>
