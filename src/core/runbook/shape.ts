@@ -24,8 +24,14 @@ const show = (value: unknown): string => {
 
 const mismatch = (path: Array<string | number>, value: unknown, expected: string): Problem => ({
 	path,
-	message: `${path.length > 0 ? `\`${path.at(-1)}\` is ${show(value)}` : `found ${show(value)}`}; expected ${expected}`,
+	message: `${path.length > 0 ? `\`${nameOf(path)}\` is ${show(value)}` : `found ${show(value)}`}; expected ${expected}`,
 });
+
+/** `timeout`, or `days[1]` for an item of a list. */
+function nameOf(path: Array<string | number>): string {
+	const last = path.at(-1)!;
+	return typeof last === 'number' && path.length > 1 ? `${String(path.at(-2))}[${last}]` : String(last);
+}
 
 function shape<T>(expected: string, json: () => Record<string, unknown>, check: (value: unknown, path: Array<string | number>, problems: Problem[]) => T | undefined): Shape<T> {
 	return {expected, json, read: check};
