@@ -37,6 +37,7 @@ import {approversAllowed} from './commands/allowed-signers-file.js';
 import {describeLive, isLive, liveSessions, readLiveSession} from './commands/live-sessions.js';
 import {findApprovalTarget, describeRequest, awaitAnswer} from './commands/approve.js';
 import {WatchSession} from './session/watch.js';
+import {importCommand} from './commands/import.js';
 import {WatchApp} from './ui/WatchApp.js';
 import {approvalFormat, approvalMessage, type ApprovalFile} from './core/audit/approval.js';
 import {compactSshsig, signSshsig} from './core/audit/signer.js';
@@ -68,6 +69,11 @@ async function main(argv: string[]): Promise<number> {
 		case 'run': return runCommand(rest);
 		case 'resume': return resumeCommand(rest);
 		case 'watch': return watchCommand(rest);
+		case 'import': {
+			const {values, positionals} = parse(rest, {output: {type: 'string', short: 'o'}}, 'import');
+			if (positionals.length !== 1) throw new UsageError('`runbook import` takes one CHECKLIST.md; see `runbook import --help`');
+			return importCommand({file: positionals[0]!, ...(values.output !== undefined ? {output: values.output as string} : {})});
+		}
 		case 'approve': return approveCommand(rest);
 		case 'validate': return validateCommand(rest);
 		case 'verify': {

@@ -16,6 +16,7 @@ Usage:
   runbook export SESSION --format md|html|json|cast [-o FILE] [--log-dir DIR]
   runbook replay SESSION [--speed N] [--idle-limit S] [--start-at STEP] [--force]
   runbook validate FILE...
+  runbook import CHECKLIST.md [-o FILE]
   runbook schema
   runbook COMMAND --help
 
@@ -78,6 +79,16 @@ to the running session, which checks it: the operator's own key is refused (no
 self-approval), and so is a key outside the allowed signers when those are configured.
 Without SESSION, the one live session waiting for an approval.
 Exit 0 when the session took the answer, 1 when it refused it, 2 when there is nothing to approve.`,
+	import: `Usage: runbook import CHECKLIST.md [-o FILE]
+
+Turns a Markdown deploy checklist into a runbook draft that validates: headings become phases,
+checkboxes and numbered items check steps, shell blocks run steps (comments name them;
+placeholders like <db-host> or YOUR_DOMAIN become vars; destructive commands ask for a typed
+confirmation), times of day become phase start times and timeboxes, "for 30 minutes" becomes a
+wait, rollback and sign-off sections the rollback list and the sign-off, environment-variable
+lists env preconditions (keys, passwords and tokens secret). Anything else is kept as a note:
+no line is dropped. Text garbled by a Mac Roman round trip (‚úÖ for ✅) is repaired.
+Writes to stdout, or to FILE (never over an existing one); what it did, and each guess, on stderr.`,
 	validate: `Usage: runbook validate FILE...
 
 Checks runbooks without running them. Prints every problem as file:line:col: message.

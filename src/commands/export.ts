@@ -1,5 +1,5 @@
 // `runbook export`: post-mortem documents from a session log (md, json, cast).
-import {writeFileSync} from 'node:fs';
+import {writeOutputFile} from '../store/output-file.js';
 import {readLogEvents} from '../core/audit/read-log.js';
 import {verifyLog} from '../core/audit/verify.js';
 import {exportCast} from '../core/export/cast.js';
@@ -30,7 +30,10 @@ export async function exportCommand(options: {session: string; sessions: string;
 			: options.format === 'cast'
 			? exportCast(log.header, log.events)
 			: `${JSON.stringify({header: log.header, verdict: report, state: foldEvents(log.events), events: log.events}, null, 2)}\n`;
-	if (options.output) writeFileSync(options.output, text);
+	if (options.output) {
+		const written = writeOutputFile(options.output, text);
+		if (!written.ok) throw new UsageError(`-o ${options.output}: ${written.problem}`);
+	}
 	else process.stdout.write(text);
 	if (report.verdict === 'INVALID') process.stderr.write(`runbook: warning: ${report.summary}\n`);
 	return 0;
