@@ -3,6 +3,7 @@ import type {Runbook, Step} from '../runbook/model.js';
 import {secretNames} from '../runbook/model.js';
 import {mask, resolveCommand} from './command.js';
 import {formatMs} from './next.js';
+import {formatClockTime} from '../runbook/window.js';
 
 export function dryRunLines(runbook: Runbook, vars: Record<string, string>, from?: string): string[] {
 	const secrets = secretNames(runbook).vars;
@@ -14,6 +15,8 @@ export function dryRunLines(runbook: Runbook, vars: Record<string, string>, from
 	for (const [name, value] of Object.entries(vars)) shown[name] ??= secrets.includes(name) ? mask : value;
 	const out = [`Dry run of "${runbook.name}": nothing is run, nothing is recorded.`];
 	if (runbook.target) out.push(`target: ${runbook.target} (typed confirmations ask for it)`);
+	const w = runbook.window;
+	if (w) out.push(`window: ${w.days.join(',')} ${formatClockTime(w.start)}-${formatClockTime(w.end)} ${w.timezone}${w.except.length > 0 ? `, shut on ${w.except.join(', ')}` : ''} (run and poll steps wait outside it unless overridden with a reason)`);
 	for (const [name, spec] of Object.entries(runbook.vars)) {
 		const source = vars[name] !== undefined ? 'from --var' : spec.default !== undefined ? 'default; asked at start' : 'asked at start';
 		out.push(`var ${name} = ${shown[name] ?? '<not set>'} (${source})`);
@@ -24,7 +27,8 @@ export function dryRunLines(runbook: Runbook, vars: Record<string, string>, from
 	}
 	let isBeforeFrom = from !== undefined;
 	runbook.phases.forEach((phase, i) => {
-		out.push('', `== Phase ${i + 1}/${runbook.phases.length}: ${phase.name}${phase.timeboxMs ? ` (timebox ${formatMs(phase.timeboxMs)})` : ''}`);
+		const plan = [phase.at !== undefined ? `planned ${formatClockTime(phase.at)}` : '', phase.timeboxMs ? `timebox ${formatMs(phase.timeboxMs)}` : ''].filter(Boolean).join(', ');
+		out.push('', `== Phase ${i + 1}/${runbook.phases.length}: ${phase.name}${plan ? ` (${plan})` : ''}`);
 		for (const step of phase.steps) {
 			if (step.id === from) isBeforeFrom = false;
 			out.push(...stepLines(runbook, step, shown, isBeforeFrom));
@@ -42,6 +46,7 @@ function stepLines(runbook: Runbook, step: Step, shown: Record<string, string>, 
 	const facts: string[] = [step.kind];
 	if (step.confirm === 'enter') facts.push('confirm: Enter');
 	if (step.confirm === 'typed') facts.push(`confirm: type "${runbook.target ?? step.id}"`);
+	if (step.approvals !== undefined) facts.push(`${step.approvals} approvals${step.approvalTimeoutMs !== undefined ? ` within ${formatMs(step.approvalTimeoutMs)}` : ''}`);
 	if (step.timeoutMs !== undefined) facts.push(`timeout ${formatMs(step.timeoutMs)}`);
 	if (step.retries > 0) facts.push(`retries ${step.retries}`);
 	if (step.poll) facts.push(`every ${formatMs(step.poll.everyMs)} for up to ${formatMs(step.poll.timeoutMs)}`);
