@@ -97,7 +97,7 @@ export function promptModel(state: RunState, decision: Decision | undefined, inp
 		}
 		case 'window': {
 			const window = state.runbook!.window!;
-			const opens = decision.opensAt === undefined ? 'it does not open again' : `it opens ${describeWall(window.timezone, decision.opensAt)} (in ${clock(sessionTimeAt(state, decision.opensAt) - now)})`;
+			const opens = decision.opensAt === undefined ? 'it does not open again' : `opens ${describeWall(window.timezone, decision.opensAt)} (in ${clock(sessionTimeAt(state, decision.opensAt) - now)})`;
 			return {
 				lines: [
 					{text: `⛔ Outside the deploy window: \`${decision.step}\` may not start`, tone: 'failed', isBold: true},

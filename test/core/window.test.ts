@@ -105,3 +105,13 @@ describe('a session against its deploy window', () => {
 		expect(phasePlan(early.state, early.now)).toBe('5m ahead of plan');
 	});
 });
+
+describe('the window in words', () => {
+	it('names runs of days in week order', async () => {
+		const {compactDays} = await import('../../src/ui/window-text.js');
+		expect(compactDays(['mon', 'tue', 'wed', 'thu', 'fri'])).toBe('mon-fri');
+		expect(compactDays(['wed', 'mon'])).toBe('mon,wed');
+		expect(compactDays(['sun', 'sat', 'mon', 'tue'])).toBe('mon,tue,sat,sun');
+		expect(compactDays(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).toBe('every day');
+	});
+});
