@@ -9,6 +9,7 @@ import {reasonLabels, type InputState} from './input-state.js';
 import {clock} from './format.js';
 import {describeWall, describeWindow} from './window-text.js';
 import {sessionTimeAt} from '../core/run/window-clock.js';
+import {formatMs} from '../core/run/next.js';
 import type {Tone} from './theme.js';
 
 export type PromptLine = {text: string; tone?: Tone; isBold?: boolean};
@@ -97,7 +98,7 @@ export function promptModel(state: RunState, decision: Decision | undefined, inp
 		}
 		case 'window': {
 			const window = state.runbook!.window!;
-			const opens = decision.opensAt === undefined ? 'it does not open again' : `opens ${describeWall(window.timezone, decision.opensAt)} (in ${clock(sessionTimeAt(state, decision.opensAt) - now)})`;
+			const opens = decision.opensAt === undefined ? 'it does not open again' : `opens ${describeWall(window.timezone, decision.opensAt)} (in ${formatMs(Math.max(0, Math.round((sessionTimeAt(state, decision.opensAt) - now) / 1000)))})`;
 			return {
 				lines: [
 					{text: `⛔ Outside the deploy window: \`${decision.step}\` may not start`, tone: 'failed', isBold: true},

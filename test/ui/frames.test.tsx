@@ -2,6 +2,9 @@ import {describe, expect, it} from 'vitest';
 import {loadRunbook, simulate, tourYaml, type Script} from '../helpers/scenarios.js';
 import {frame} from '../helpers/render.js';
 import type {InputState} from '../../src/ui/input-state.js';
+import type {RunEvent} from '../../src/core/run/events.js';
+import {foldEvents} from '../../src/core/run/reduce.js';
+import {nextMove} from '../../src/core/run/next.js';
 
 const tour = loadRunbook(tourYaml);
 const upTo = {
@@ -59,4 +62,35 @@ describe('run screen frames', () => {
 		expect(confirm).toContain("PGPASSWORD='••••••' pg_dump app");
 		expect(confirm).not.toContain('hunter2');
 	});
+});
+
+describe('frames of the paired walkthrough, the deploy window and a resumed session', () => {
+	const logFile = '/srv/runbook/sessions/20261122T090000Z-3fa9c2/session.jsonl';
+	const paired = loadRunbook(`version: 1\nname: Paired migrate\ntarget: production\nphases:\n  - id: deploy\n    name: Deployment\n    steps:\n      - id: migrate\n        run: python manage.py migrate\n        confirm: typed\n        approvals: 2\n        approval_timeout: 15m\n`);
+	const windowed = loadRunbook(`version: 1\nname: Windowed deploy\nwindow: {timezone: Europe/London, days: [mon, tue, wed, thu, fri], hours: "09:00-17:00"}\nphases:\n  - id: deploy\n    name: Deployment\n    at: "16:30"\n    steps:\n      - id: migrate\n        run: python manage.py migrate\n`);
+	const cases: Record<string, () => string> = {
+		'approval-waiting': () => frame(simulate(paired, {answers: [{kind: 'confirm', text: 'production'}], stopAtDecision: 1}), {cols: 80, logFile}),
+		'window-shut': () => frame(simulate(windowed, {wall: '2026-11-21T10:00:00.000Z'}), {cols: 80}),
+		'window-closing': () => {
+			const sim = simulate(loadRunbook(`version: 1\nname: Windowed deploy\nwindow: {timezone: Europe/London, days: [mon, tue, wed, thu, fri], hours: "09:00-17:00"}\nphases:\n  - id: deploy\n    name: Deployment\n    at: "16:30"\n    steps:\n      - id: ready\n        check: The release notes are out\n      - id: migrate\n        run: python manage.py migrate\n`), {wall: '2026-11-23T16:42:00.000Z', stopAtDecision: 0});
+			return frame({...sim, now: 6 * 60_000_000}, {cols: 80});
+		},
+		'lost-step': () => {
+			const stopped = simulate(paired, {answers: [{kind: 'confirm', text: 'production'}], approvers: ['bob@deploy-2'], stopWhileRunning: 1});
+			const events = [
+				...stopped.events as RunEvent[],
+				{type: 'session-detached', t: 4_000_000, reason: 'received SIGHUP: the terminal closed', step: 'migrate'},
+				{type: 'session-resumed', t: 90_000_000, by: 'alice', pid: 4242, isInteractive: true, isPreApproved: false, reask: []},
+				{type: 'command-lost', t: 90_000_001, step: 'migrate', attempt: 1, reason: 'the runner stopped while the command ran, and its process is gone without an exit status'},
+			] as RunEvent[];
+			const state = foldEvents(events);
+			const move = nextMove(state, 90_000_001);
+			return frame({events, state, now: 90_000_001, ...(move.kind === 'idle' && move.decision ? {decision: move.decision} : {})}, {cols: 80});
+		},
+	};
+	for (const [name, render] of Object.entries(cases)) {
+		it(`${name} at 80 columns`, async () => {
+			await expect(render()).toMatchFileSnapshot(`../../snapshots/run/${name}.80.txt`);
+		});
+	}
 });
