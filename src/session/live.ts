@@ -14,9 +14,7 @@ import {decisionTypes, type SessionOptions} from '../core/run/events.js';
 import {commandFate, reattachCommand, runCommand, type RunningCommand, type WatchResult} from '../exec/run-command.js';
 import {removeSpool, spoolPaths, type SpoolPaths} from '../store/step-spool.js';
 import {StreamRedactor} from '../core/audit/redact.js';
-import {judgeApproval} from '../core/audit/approval.js';
-import type {AllowedSigner} from '../core/audit/allowed-signers.js';
-import {ApprovalInbox, openApprovalsDir, type HandedIn} from '../store/approvals-dir.js';
+import {ApprovalIntake, type ApprovalSetup} from './approval-intake.js';
 import {redactEvent} from '../core/audit/redact-event.js';
 import type {Clock} from './clock.js';
 
@@ -31,15 +29,6 @@ export type EventSink = {
 	head?(): string;
 };
 
-/** Where second approvals arrive, and whom the session takes them from. */
-export type ApprovalSetup = {
-	session: string;
-	/** The session directory: answers arrive in its `approvals/`. */
-	dir: string;
-	/** The operator's own keys: their approval is a self-approval. */
-	operatorKeys: Buffer[];
-	allowedSigners?: AllowedSigner[];
-};
 
 /** Output held back for redaction is released after this long without new output. */
 const quietMs = 250;
@@ -106,7 +95,7 @@ export class LiveSession {
 	/** Spools of commands whose end is recorded: removed once the log is on disk. */
 	private spentSpools: SpoolPaths[] = [];
 	private syncTimer: NodeJS.Timeout | undefined;
-	private inbox: ApprovalInbox | undefined;
+	private readonly intake: ApprovalIntake | undefined;
 	private resolveEnded!: (state: RunState) => void;
 	/** Settles with the final state once the session has ended. */
 	readonly ended: Promise<RunState>;
@@ -114,6 +103,16 @@ export class LiveSession {
 	constructor(private readonly config: LiveSessionConfig) {
 		this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
 		this.redactor = new StreamRedactor(config.secrets ?? []);
+		this.intake = config.approvals && new ApprovalIntake(config.approvals, {
+			state: () => this.state,
+			wall: () => this.config.clock.wall(),
+			isSecretIn: (text) => this.redactor.redact(text).count > 0,
+			record: (drafts) => this.guarded(() => {
+				this.recordAll(drafts);
+				this.sync();
+			}),
+			goOn: () => this.pump(),
+		});
 	}
 
 	start(): void {
@@ -285,7 +284,7 @@ export class LiveSession {
 				} else if (move.kind === 'idle') {
 					this.sync();
 					this.decision = move.decision;
-					this.listenForApprovals(move.decision?.kind === 'approval');
+					this.intake?.listen(move.decision?.kind === 'approval');
 					this.cancelWake?.();
 					this.cancelWake = move.wakeAt === undefined ? undefined : this.config.clock.at(move.wakeAt, () => this.pump());
 					this.notify();
@@ -358,52 +357,8 @@ export class LiveSession {
 		const values = {...this.state.vars, ...Object.fromEntries(this.secrets)};
 		const command = resolveCommand(step, values, secretNames(this.state.runbook!).vars).display;
 		const head = this.config.sink.head?.() ?? '';
-		if (this.config.approvals) openApprovalsDir(this.config.approvals.dir);
+		this.intake?.prepare();
 		this.record({type: 'approval-requested', step: step.id, need, command, by: this.state.options.operator, head, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
-	}
-
-	/** Answers are read only while a step waits for them. */
-	private listenForApprovals(isWaiting: boolean) {
-		if (!isWaiting || !this.config.approvals) {
-			this.inbox?.close();
-			this.inbox = undefined;
-			return;
-		}
-		this.inbox ??= new ApprovalInbox(openApprovalsDir(this.config.approvals.dir), (files) => this.takeApprovals(files));
-	}
-
-	private takeApprovals(files: HandedIn[]) {
-		const setup = this.config.approvals!;
-		for (const {file, content} of files) {
-			const pending = this.state.approval;
-			if (!pending || this.state.ended) return;
-			const judged = judgeApproval(content, {session: setup.session, step: pending.step, head: pending.head}, {
-				operatorKeys: setup.operatorKeys,
-				approvedBy: this.state.steps[pending.step]?.approvedBy ?? [],
-				...(setup.allowedSigners ? {allowedSigners: setup.allowedSigners} : {}),
-				now: this.config.clock.wall(),
-			});
-			this.guarded(() => {
-				// A masked reason would no longer match what was signed.
-				if (judged.isAccepted && judged.reason !== undefined && this.redactor.redact(judged.reason).count > 0) {
-					this.record({type: 'approval-refused', step: pending.step, reason: 'the rejection reason holds a secret; hand it in again without it', by: judged.by, fingerprint: judged.fingerprint});
-				} else if (!judged.isAccepted) {
-					this.record({type: 'approval-refused', step: pending.step, reason: judged.reason, ...(judged.by ? {by: judged.by} : {}), ...(judged.fingerprint ? {fingerprint: judged.fingerprint} : {})});
-				} else if (judged.decision === 'approve') {
-					this.record({type: 'approval-given', step: pending.step, by: judged.by, key: judged.key, fingerprint: judged.fingerprint, head: pending.head, sshsig: judged.sshsig});
-				} else {
-					this.record({type: 'approval-rejected', step: pending.step, by: judged.by, key: judged.key, fingerprint: judged.fingerprint, head: pending.head, reason: judged.reason!, sshsig: judged.sshsig});
-					this.record({type: 'step-failed', step: pending.step, reason: 'approval', detail: `rejected by ${judged.by}: ${judged.reason!}`});
-				}
-				this.sync();
-			});
-			try {
-				this.inbox?.remove(file);
-			} catch {
-				// Left in place; it was recorded and will not be read twice.
-			}
-		}
-		this.pump();
 	}
 
 	private keptBytes(step: Step): number {
@@ -522,7 +477,7 @@ export class LiveSession {
 
 	private end() {
 		this.cancelWake?.();
-		this.listenForApprovals(false);
+		this.intake?.listen(false);
 		if (this.flushTimer) clearTimeout(this.flushTimer);
 		this.decision = undefined;
 		if (!this.state.ended && this.logProblem) {
