@@ -35,13 +35,10 @@ import {resumedClock, systemClock} from './session/clock.js';
 import {planResume} from './commands/resume.js';
 import {approversAllowed} from './commands/allowed-signers-file.js';
 import {describeLive, isLive, liveSessions, readLiveSession} from './commands/live-sessions.js';
-import {findApprovalTarget, describeRequest, awaitAnswer} from './commands/approve.js';
+import {approveCommand} from './commands/approve.js';
 import {WatchSession} from './session/watch.js';
 import {importCommand} from './commands/import.js';
 import {WatchApp} from './ui/WatchApp.js';
-import {approvalFormat, approvalMessage, type ApprovalFile} from './core/audit/approval.js';
-import {compactSshsig, signSshsig} from './core/audit/signer.js';
-import {writeApprovalFile} from './store/approvals-dir.js';
 import {askLine} from './ui/ask-line.js';
 import {App} from './ui/App.js';
 import {PlainPrinter} from './ui/plain.js';
@@ -74,7 +71,11 @@ async function main(argv: string[]): Promise<number> {
 			if (positionals.length !== 1) throw new UsageError('`runbook import` takes one CHECKLIST.md; see `runbook import --help`');
 			return importCommand({file: positionals[0]!, ...(values.output !== undefined ? {output: values.output as string} : {})});
 		}
-		case 'approve': return approveCommand(rest);
+		case 'approve': {
+			const {values, positionals} = parse(rest, {'log-dir': {type: 'string'}}, 'approve');
+			if (positionals.length > 1) throw new UsageError(`\`runbook approve\` takes at most one SESSION, not ${positionals.length}`);
+			return approveCommand({...(positionals[0] !== undefined ? {session: positionals[0]} : {}), sessions: sessionsDir(values['log-dir'] as string | undefined), identity: await loadSigningIdentity()});
+		}
 		case 'validate': return validateCommand(rest);
 		case 'verify': {
 			const {values, positionals} = parse(rest, {'allowed-signers': {type: 'string'}, principal: {type: 'string'}, json: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'verify');
@@ -313,40 +314,6 @@ async function watchCommand(args: string[]): Promise<number> {
 	await app.waitUntilExit();
 	watch.stop();
 	return 0;
-}
-
-async function approveCommand(args: string[]): Promise<number> {
-	const {values, positionals} = parse(args, {'log-dir': {type: 'string'}}, 'approve');
-	if (positionals.length > 1) throw new UsageError(`\`runbook approve\` takes at most one SESSION, not ${positionals.length}`);
-	const target = findApprovalTarget(positionals[0], sessionsDir(values['log-dir'] as string | undefined));
-	const identity = await loadSigningIdentity();
-	const mine = identity.signer.publicKey;
-	const me = fingerprint(mine);
-	if (target.operatorKeys.some((key) => key.equals(mine))) {
-		throw new UsageError(`you run session ${target.info.id} yourself (key ${me}): a second approval must come from someone else, with their own key`);
-	}
-	process.stdout.write(`${describeRequest(target, Date.now())}\n`);
-	if (!(process.stdout.isTTY && process.stdin.isTTY) || process.env.CI) throw new UsageError('`runbook approve` needs a terminal: an approval is typed, never piped');
-	const answer = await askLine('Type `approve` to approve it, or `reject` to reject it: ');
-	if (answer !== 'approve' && answer !== 'reject') {
-		process.stderr.write('runbook: nothing handed in\n');
-		return 1;
-	}
-	const reason = answer === 'reject' ? await askLine('Why? ') : undefined;
-	if (answer === 'reject' && !reason) throw new UsageError('a rejection needs a reason; nothing handed in');
-	const request = {session: target.info.id, step: target.pending.step, head: target.pending.head, decision: answer, ...(reason ? {reason} : {})} as const;
-	const sshsig = compactSshsig(await signSshsig(identity.signer, approvalMessage(request)));
-	const file: ApprovalFile = {format: approvalFormat, ...request, user: `${os.userInfo().username}@${os.hostname()}`, key: formatPublicKey(mine), sshsig};
-	try {
-		writeApprovalFile(target.info.dir, file);
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		throw new UsageError(`cannot hand in the approval in ${target.info.dir}/approvals: ${code ?? (error as Error).message}${code === 'EACCES' ? '; you and the operator need a shared group (see README: paired deploys)' : ''}`);
-	}
-	process.stdout.write(`handed in as ${me}; waiting for the session to take it…\n`);
-	const outcome = await awaitAnswer(target.info.log, me, target.pending.head, 15_000);
-	process.stdout.write(`${outcome.text}\n`);
-	return outcome.isAccepted ? 0 : 1;
 }
 
 /** Runs a session on the screen (or as plain lines) until it ends, then seals its log. */

@@ -1,8 +1,14 @@
 // `runbook approve`: which session waits for an approval, what it asks to run, and what the
 // running session made of the answer handed in.
+import os from 'node:os';
+import {approvalFormat, approvalMessage, type ApprovalFile} from '../core/audit/approval.js';
+import {compactSshsig, signSshsig} from '../core/audit/signer.js';
+import {fingerprint, formatPublicKey, parsePublicKey} from '../core/audit/ssh-wire.js';
 import {findStep} from '../core/runbook/model.js';
+import {writeApprovalFile} from '../store/approvals-dir.js';
+import type {IdentityChoice} from '../store/identity.js';
+import {askLine} from '../ui/ask-line.js';
 import type {RunState} from '../core/run/state.js';
-import {parsePublicKey} from '../core/audit/ssh-wire.js';
 import {clock} from '../core/time.js';
 import {LogTail} from '../store/log-tail.js';
 import {describeLive, isLive, liveSessions, readLiveSession, type LiveSessionInfo} from './live-sessions.js';
@@ -80,4 +86,36 @@ export function awaitAnswer(log: string, fingerprint: string, head: string, time
 		};
 		if (!look()) tail.follow(look, 100);
 	});
+}
+
+/** `runbook approve`: shows the request, takes a typed answer, signs it with the approver's identity and hands it in. */
+export async function approveCommand(options: {session?: string; sessions: string; identity: IdentityChoice}): Promise<number> {
+	const target = findApprovalTarget(options.session, options.sessions);
+	const mine = options.identity.signer.publicKey;
+	const me = fingerprint(mine);
+	if (target.operatorKeys.some((key) => key.equals(mine))) {
+		throw new UsageError(`you run session ${target.info.id} yourself (key ${me}): a second approval must come from someone else, with their own key`);
+	}
+	process.stdout.write(`${describeRequest(target, Date.now())}\n`);
+	if (!(process.stdout.isTTY && process.stdin.isTTY) || process.env.CI) throw new UsageError('`runbook approve` needs a terminal: an approval is typed, never piped');
+	const answer = await askLine('Type `approve` to approve it, or `reject` to reject it: ');
+	if (answer !== 'approve' && answer !== 'reject') {
+		process.stderr.write('runbook: nothing handed in\n');
+		return 1;
+	}
+	const reason = answer === 'reject' ? await askLine('Why? ') : undefined;
+	if (answer === 'reject' && !reason) throw new UsageError('a rejection needs a reason; nothing handed in');
+	const request = {session: target.info.id, step: target.pending.step, head: target.pending.head, decision: answer, ...(reason ? {reason} : {})} as const;
+	const sshsig = compactSshsig(await signSshsig(options.identity.signer, approvalMessage(request)));
+	const file: ApprovalFile = {format: approvalFormat, ...request, user: `${os.userInfo().username}@${os.hostname()}`, key: formatPublicKey(mine), sshsig};
+	try {
+		writeApprovalFile(target.info.dir, file);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new UsageError(`cannot hand in the approval in ${target.info.dir}/approvals: ${code ?? (error as Error).message}${code === 'EACCES' ? '; you and the operator need a shared group (see README: paired deploys)' : ''}`);
+	}
+	process.stdout.write(`handed in as ${me}; waiting for the session to take it…\n`);
+	const outcome = await awaitAnswer(target.info.log, me, target.pending.head, 15_000);
+	process.stdout.write(`${outcome.text}\n`);
+	return outcome.isAccepted ? 0 : 1;
 }
