@@ -15,6 +15,7 @@ import {commandFate, reattachCommand, runCommand, type RunningCommand, type Watc
 import {removeSpool, spoolPaths, type SpoolPaths} from '../store/step-spool.js';
 import {StreamRedactor} from '../core/audit/redact.js';
 import {ApprovalIntake, type ApprovalSetup} from './approval-intake.js';
+import {OutputRecorder} from './output-recorder.js';
 import {redactEvent} from '../core/audit/redact-event.js';
 import type {Clock} from './clock.js';
 
@@ -77,21 +78,17 @@ export class LiveSession {
 	private cancelWake: (() => void) | undefined;
 	private readonly listeners = new Set<Listener>();
 	private readonly eventListeners = new Set<(event: RunEvent) => void>();
-	private pending = {stream: 'out' as 'out' | 'err', text: '', step: '', redacted: 0};
 	/** Masks secrets before anything is recorded or drawn; one fork per output stream of a command. */
 	private readonly redactor: StreamRedactor;
-	private streams = {out: new StreamRedactor(), err: new StreamRedactor()};
-	private flushTimer: NodeJS.Timeout | undefined;
+	/** The running command's output on its way to the log. */
+	private output: OutputRecorder | undefined;
 	private isPumping = false;
 	private isNotifyQueued = false;
 	private lastNotifiedAt = -Infinity;
 	private isSyncDue = false;
-	private quietTimer: NodeJS.Timeout | undefined;
 	private logProblem: string | undefined;
 	/** Events that wait for the running command to exit (an abort while it runs). */
 	private afterCommand: Draft[] | undefined;
-	/** Bytes of each stream of the running command that its output so far reaches. */
-	private spoolEnd = {out: 0, err: 0};
 	/** Spools of commands whose end is recorded: removed once the log is on disk. */
 	private spentSpools: SpoolPaths[] = [];
 	private syncTimer: NodeJS.Timeout | undefined;
@@ -156,8 +153,7 @@ export class LiveSession {
 		if (this.command) {
 			this.command.detach();
 			this.command = undefined;
-			if (this.quietTimer) clearTimeout(this.quietTimer);
-			if (running) this.releaseHeld(running.step);
+			this.output?.finish();
 		}
 		this.guarded(() => {
 			this.record({type: 'session-detached', reason, ...(running ? {step: running.step} : {})});
@@ -227,7 +223,7 @@ export class LiveSession {
 	cancelCommand(): void {
 		const running = this.state.running;
 		if (!running || !this.command || running.isCancelRequested) return;
-		this.flushOutput();
+		this.output?.flush();
 		this.guarded(() => {
 			this.record({type: 'command-cancel-requested', step: running.step, by: this.state.options.operator});
 			this.sync();
@@ -309,7 +305,7 @@ export class LiveSession {
 		this.record({type: 'command-started', step: step.id, attempt, command: resolved.display, cwd, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
 		// Write-ahead: the start is on disk before the process exists.
 		this.sync();
-		this.spoolEnd = {out: 0, err: 0};
+		this.output = this.newRecorder(step.id, [0, 0]);
 		const spool = spoolPaths(this.config.spoolDir, step.id, attempt);
 		const command = runCommand({
 			script: resolved.script,
@@ -318,7 +314,7 @@ export class LiveSession {
 			spool,
 			...(timeoutMs !== undefined ? {timeoutMs} : {}),
 			keepStdoutBytes: this.keptBytes(step),
-			onOutput: (stream, text, end) => this.addOutput(step.id, stream, text, end),
+			onOutput: (stream, text, end) => this.output?.add(stream, text, end),
 		});
 		if (command.pid !== undefined) this.record({type: 'command-spawned', step: step.id, attempt, pid: command.pid, ...(command.startTicks !== undefined ? {startTicks: command.startTicks} : {})});
 		this.watchCommand(step, attempt, command, spool);
@@ -338,7 +334,7 @@ export class LiveSession {
 			return false;
 		}
 		this.record({type: 'command-recovered', step: running.step, attempt: running.attempt, how: fate === 'running' ? 'reattached' : 'collected'});
-		this.spoolEnd = {out: running.at[0], err: running.at[1]};
+		this.output = this.newRecorder(step.id, running.at);
 		const command = reattachCommand({
 			pid: process?.pid ?? 0,
 			...(running.startTicks !== undefined ? {startTicks: running.startTicks} : {}),
@@ -347,7 +343,7 @@ export class LiveSession {
 			elapsedMs: Math.max(0, Math.round((this.config.clock.now() - running.startedAt) / 1000)),
 			...(running.timeoutMs !== undefined ? {timeoutMs: running.timeoutMs} : {}),
 			keepStdoutBytes: this.keptBytes(step),
-			onOutput: (stream, text, end) => this.addOutput(step.id, stream, text, end),
+			onOutput: (stream, text, end) => this.output?.add(stream, text, end),
 		});
 		this.watchCommand(step, running.attempt, command, spool);
 		return true;
@@ -369,14 +365,13 @@ export class LiveSession {
 	/** Records the command's output as it comes and its end when it comes, then goes on. */
 	private watchCommand(step: Step, attempt: number, command: RunningCommand, spool: SpoolPaths) {
 		this.command = command;
-		this.streams = {out: this.redactor.fork(), err: this.redactor.fork()};
 		this.notify();
 		this.syncTimer = this.config.sink.flushSoon ? setInterval(() => this.config.sink.flushSoon?.(), backgroundSyncMs) : undefined;
 		void command.done.then((result: WatchResult) => {
 			if (this.syncTimer) clearInterval(this.syncTimer);
 			this.command = undefined;
-			if (this.quietTimer) clearTimeout(this.quietTimer);
-			this.releaseHeld(step.id);
+			this.output?.finish();
+			this.output = undefined;
 			const {code, signal, isTimedOut, durationMs, bytes, error} = result;
 			try {
 				this.record({type: 'command-exited', step: step.id, attempt, code, signal, isTimedOut, durationMs, bytes, ...(error ? {error} : {})});
@@ -390,46 +385,24 @@ export class LiveSession {
 		});
 	}
 
-	private addOutput(step: string, stream: 'out' | 'err', text: string, end: number) {
-		this.spoolEnd[stream] = end;
-		const masked = this.streams[stream].push(text);
-		this.addMasked(step, stream, masked.text, masked.count);
-		// A line with no end yet (a prompt, a progress bar) is held back only while output flows.
-		if (this.quietTimer) clearTimeout(this.quietTimer);
-		this.quietTimer = setTimeout(() => this.releaseHeld(step), quietMs);
-	}
-
-	private releaseHeld(step: string) {
-		this.quietTimer = undefined;
-		for (const stream of ['out', 'err'] as const) {
-			const held = this.streams[stream].end();
-			this.addMasked(step, stream, held.text, held.count);
-		}
-		this.flushOutput();
-	}
-
-	private addMasked(step: string, stream: 'out' | 'err', text: string, redacted: number) {
-		if (!text) return;
-		if (this.pending.text && (this.pending.stream !== stream || this.pending.step !== step)) this.flushOutput();
-		this.pending = {stream, step, text: this.pending.text + text, redacted: this.pending.redacted + redacted};
-		if (this.pending.text.length >= (this.config.chunkChars ?? 32 * 1024)) this.flushOutput();
-		else this.flushTimer ??= setTimeout(() => this.flushOutput(), this.config.chunkMs ?? 50);
-	}
-
-	private flushOutput() {
-		if (this.flushTimer) clearTimeout(this.flushTimer);
-		this.flushTimer = undefined;
-		const {stream, step, text, redacted} = this.pending;
-		if (!text) return;
-		this.pending = {stream, step, text: '', redacted: 0};
-		if (this.logProblem) return;
-		// What the redactor still holds is not recorded yet: a later runner reads it again.
-		const at = this.spoolEnd[stream] - Buffer.byteLength(this.streams[stream].held);
-		try {
-			this.record({type: 'output-recorded', step, stream, text, ...(redacted > 0 ? {redacted} : {}), at});
-		} catch (error) {
-			this.failLog(error);
-		}
+	private newRecorder(step: string, from: [number, number]): OutputRecorder {
+		return new OutputRecorder({
+			step,
+			from,
+			redactor: this.redactor,
+			chunkChars: this.config.chunkChars ?? 32 * 1024,
+			chunkMs: this.config.chunkMs ?? 50,
+			quietMs,
+			// Output is masked as it streams; a log that failed takes nothing more.
+			record: (draft) => {
+				if (this.logProblem) return;
+				try {
+					this.record(draft);
+				} catch (error) {
+					this.failLog(error);
+				}
+			},
+		});
 	}
 
 	private recordAll(drafts: Draft[]) {
@@ -478,7 +451,6 @@ export class LiveSession {
 	private end() {
 		this.cancelWake?.();
 		this.intake?.listen(false);
-		if (this.flushTimer) clearTimeout(this.flushTimer);
 		this.decision = undefined;
 		if (!this.state.ended && this.logProblem) {
 			// The log cannot take the end either; the state says why for the screen and exit code.
