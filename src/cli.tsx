@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
 		case 'approve': {
 			const {values, positionals} = parse(rest, {'log-dir': {type: 'string'}}, 'approve');
 			if (positionals.length > 1) throw new UsageError(`\`runbook approve\` takes at most one SESSION, not ${positionals.length}`);
-			return approveCommand({...(positionals[0] !== undefined ? {session: positionals[0]} : {}), sessions: sessionsDir(values['log-dir'] as string | undefined), identity: await loadSigningIdentity()});
+			return approveCommand({...(positionals[0] !== undefined ? {session: positionals[0]} : {}), sessions: sessionsDir(values['log-dir'] as string | undefined), loadIdentity: loadSigningIdentity});
 		}
 		case 'validate': return validateCommand(rest);
 		case 'verify': {

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import {approvalFormat, approvalMessage, type ApprovalFile} from '../core/audit/approval.js';
 import {compactSshsig, signSshsig} from '../core/audit/signer.js';
-import {fingerprint, formatPublicKey, parsePublicKey} from '../core/audit/ssh-wire.js';
+import {fingerprint, formatPublicKey} from '../core/audit/ssh-wire.js';
 import {findStep} from '../core/runbook/model.js';
 import {writeApprovalFile} from '../store/approvals-dir.js';
 import type {IdentityChoice} from '../store/identity.js';
@@ -11,7 +11,7 @@ import {askLine} from '../ui/ask-line.js';
 import type {RunState} from '../core/run/state.js';
 import {clock} from '../core/time.js';
 import {LogTail} from '../store/log-tail.js';
-import {describeLive, isLive, liveSessions, readLiveSession, type LiveSessionInfo} from './live-sessions.js';
+import {describeLive, isLive, liveSessions, readLiveSession, runnerKeyBlobs, type LiveSessionInfo} from './live-sessions.js';
 import {UsageError} from './usage-error.js';
 
 export type ApprovalTarget = {info: LiveSessionInfo; pending: NonNullable<RunState['approval']>; operatorKeys: Buffer[]};
@@ -29,14 +29,7 @@ export function findApprovalTarget(session: string | undefined, sessions: string
 		if (waiting.length > 1) throw new UsageError(`${waiting.length} sessions wait for an approval; name one:\n${waiting.map(describeLive).join('\n')}`);
 		info = waiting[0]!;
 	}
-	const operatorKeys = info.read.runnerKeys.flatMap((key) => {
-		try {
-			return [parsePublicKey(key).blob];
-		} catch {
-			return [];
-		}
-	});
-	return {info, pending: info.state.approval!, operatorKeys};
+	return {info, pending: info.state.approval!, operatorKeys: runnerKeyBlobs(info.read)};
 }
 
 /** What the approver reads before typing: the step, its command as it will run, who asks and since when. */
@@ -89,9 +82,11 @@ export function awaitAnswer(log: string, fingerprint: string, head: string, time
 }
 
 /** `runbook approve`: shows the request, takes a typed answer, signs it with the approver's identity and hands it in. */
-export async function approveCommand(options: {session?: string; sessions: string; identity: IdentityChoice}): Promise<number> {
+export async function approveCommand(options: {session?: string; sessions: string; loadIdentity: () => Promise<IdentityChoice>}): Promise<number> {
 	const target = findApprovalTarget(options.session, options.sessions);
-	const mine = options.identity.signer.publicKey;
+	// Only once there is something to approve: a first use creates the approver's key.
+	const identity = await options.loadIdentity();
+	const mine = identity.signer.publicKey;
 	const me = fingerprint(mine);
 	if (target.operatorKeys.some((key) => key.equals(mine))) {
 		throw new UsageError(`you run session ${target.info.id} yourself (key ${me}): a second approval must come from someone else, with their own key`);
@@ -106,7 +101,7 @@ export async function approveCommand(options: {session?: string; sessions: strin
 	const reason = answer === 'reject' ? await askLine('Why? ') : undefined;
 	if (answer === 'reject' && !reason) throw new UsageError('a rejection needs a reason; nothing handed in');
 	const request = {session: target.info.id, step: target.pending.step, head: target.pending.head, decision: answer, ...(reason ? {reason} : {})} as const;
-	const sshsig = compactSshsig(await signSshsig(options.identity.signer, approvalMessage(request)));
+	const sshsig = compactSshsig(await signSshsig(identity.signer, approvalMessage(request)));
 	const file: ApprovalFile = {format: approvalFormat, ...request, user: `${os.userInfo().username}@${os.hostname()}`, key: formatPublicKey(mine), sshsig};
 	try {
 		writeApprovalFile(target.info.dir, file);

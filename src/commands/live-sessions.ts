@@ -2,6 +2,7 @@
 import path from 'node:path';
 import {readLogEvents, type ReadLog} from '../core/audit/read-log.js';
 import {foldEvents} from '../core/run/reduce.js';
+import {parsePublicKey} from '../core/audit/ssh-wire.js';
 import type {RunState} from '../core/run/state.js';
 import {isRunnerAlive} from '../exec/process-identity.js';
 import {listSessionIds, readSession} from '../store/session-files.js';
@@ -20,6 +21,17 @@ export function readLiveSession(arg: string, sessions: string): LiveSessionInfo 
 		throw new UsageError(`${found.files.log}: ${(error as Error).message}`);
 	}
 	return {id: read.header.session, dir: path.dirname(found.files.log), log: found.files.log, read, state: foldEvents(read.events)};
+}
+
+/** The keys of everyone who ran the session: none of them may give it a second approval. */
+export function runnerKeyBlobs(read: ReadLog): Buffer[] {
+	return read.runnerKeys.flatMap((key) => {
+		try {
+			return [parsePublicKey(key).blob];
+		} catch {
+			return [];
+		}
+	});
 }
 
 export function isLive(info: LiveSessionInfo): boolean {

@@ -4,7 +4,6 @@ import path from 'node:path';
 import {readLogEvents, type ReadLog} from '../core/audit/read-log.js';
 import {verifyLog} from '../core/audit/verify.js';
 import {foldEvents} from '../core/run/reduce.js';
-import {parsePublicKey} from '../core/audit/ssh-wire.js';
 import type {RunState} from '../core/run/state.js';
 import {runbookChanges} from '../core/runbook/diff.js';
 import type {Runbook} from '../core/runbook/model.js';
@@ -13,6 +12,7 @@ import {isRunnerAlive} from '../exec/process-identity.js';
 import {readRunbookFile} from '../store/runbook-file.js';
 import {listSessionIds, readSession} from '../store/session-files.js';
 import {UsageError} from './usage-error.js';
+import {runnerKeyBlobs} from './live-sessions.js';
 
 export type ResumePlan = {
 	log: string;
@@ -53,7 +53,7 @@ export function planResume(options: {session: string | undefined; sessions: stri
 	const recordedSha = read.events.reduce((sha, e) => (e.type === 'session-resumed' && e.sha256 !== undefined ? e.sha256 : sha), read.header.runbook.sha256);
 	const current = readRunbookFile(file);
 	const reask = state.secretVars;
-	const base = {log, dir: path.dirname(log), read, state, reask, operatorKeys: keyBlobs(read.runnerKeys)};
+	const base = {log, dir: path.dirname(log), read, state, reask, operatorKeys: runnerKeyBlobs(read)};
 	if (!current.ok) return {...base, fileNote: `${file} ${current.problem}; going on with the runbook recorded in the session`};
 	if (current.sha256 === recordedSha) return base;
 	const parsed = parseRunbook(current.text);
@@ -62,16 +62,6 @@ export function planResume(options: {session: string | undefined; sessions: stri
 	const gone = missingWork(state, parsed.runbook);
 	if (gone) throw new UsageError(`${file} changed since the session started, and ${gone}; the session cannot go on with it`);
 	return {...base, changed: {runbook: parsed.runbook, sha256: current.sha256, changes: changes.length > 0 ? changes : ['formatting or comments only']}};
-}
-
-function keyBlobs(keys: string[]): Buffer[] {
-	return keys.flatMap((key) => {
-		try {
-			return [parsePublicKey(key).blob];
-		} catch {
-			return [];
-		}
-	});
 }
 
 /** What the new runbook lacks that the session is in the middle of. */

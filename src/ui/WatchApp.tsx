@@ -6,6 +6,7 @@ import type {WatchSession} from '../session/watch.js';
 import {RunScreen} from './screens/RunScreen.js';
 import {idleInput} from './input-state.js';
 import {actionFor, keyHints} from './keys.js';
+import {isDetached} from '../core/run/select.js';
 
 export function WatchApp({watch, logFile}: {watch: WatchSession; logFile?: string}) {
 	const [snapshot, setSnapshot] = useState(() => watch.snapshot());
@@ -31,7 +32,7 @@ export function WatchApp({watch, logFile}: {watch: WatchSession; logFile?: strin
 	const who = snapshot.header ? `${snapshot.header.operator.user}@${snapshot.header.operator.host}` : '';
 	const banner = snapshot.isSealed
 		? {text: `session ended · watched ${who}`, tone: 'accent' as const}
-		: {text: `LIVE · ${who} · lag ${formatLag(snapshot.lagMs)}${snapshot.state.detached ? ' · runner detached, waiting for resume' : ''}`, tone: snapshot.state.detached ? 'waiting' as const : 'accent' as const};
+		: {text: `LIVE · ${who} · lag ${formatLag(snapshot.lagMs)}${isDetached(snapshot.state) ? ' · runner detached, waiting for resume' : ''}`, tone: isDetached(snapshot.state) ? 'waiting' as const : 'accent' as const};
 	return (
 		<RunScreen
 			state={snapshot.state}

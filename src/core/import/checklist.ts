@@ -4,6 +4,7 @@
 // Every guess is reported. Pure: text in, a runbook document and a report out.
 import {markdownBlocks, plainText, type Block} from './markdown-blocks.js';
 import {repairMojibake} from './mojibake.js';
+import {formatClockTime} from '../runbook/window.js';
 
 type StepDoc = Record<string, unknown> & {id: string};
 type PhaseDoc = {id: string; name: string; at?: string; timebox?: string; steps: StepDoc[]};
@@ -131,8 +132,8 @@ class Builder {
 	check(text: string, block: Extract<Block, {kind: 'item'}>, isRollback: boolean) {
 		const time = timeOfDay.exec(text);
 		if (time && !isRollback) {
-			let hours = Number(time[1]) % 12 + (time[3]?.toUpperCase() === 'PM' ? 12 : 0);
-			if (!time[3]) hours = Number(time[1]);
+			const meridiem = time[3]?.toUpperCase();
+			const hours = meridiem === undefined ? Number(time[1]) : Number(time[1]) % 12 + (meridiem === 'PM' ? 12 : 0);
 			this.times.push(hours * 60 + Number(time[2]));
 		}
 		if (this.lastCheck && block.indent > this.lastCheck.indent) {
@@ -267,7 +268,7 @@ class Builder {
 		if (this.times.length > 0) {
 			const first = Math.min(...this.times);
 			const last = Math.max(...this.times);
-			phase.at = `${String(Math.floor(first / 60)).padStart(2, '0')}:${String(first % 60).padStart(2, '0')}`;
+			phase.at = formatClockTime(first);
 			phase.timebox = `${last - first + 30}m`;
 			this.report.guesses.push(`phase "${phase.name}": planned at ${phase.at}, timebox ${phase.timebox} (its times of day, plus 30m for the last item)`);
 		}

@@ -117,8 +117,7 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 
 	if (st.status === 'failed') {
 		const isLost = st.failure?.reason === 'lost';
-		// Automatic retries are for a command that failed, not for a person's answer or a lost command.
-		if (step.kind === 'run' && st.tries <= step.retries && !isLost && st.failure?.reason !== 'approval') return emit({type: 'step-retried', step: step.id, isAuto: true, reason: `retry ${st.tries} of ${step.retries}`});
+		if (step.kind === 'run' && st.tries <= step.retries && isCommandFailure(st)) return emit({type: 'step-retried', step: step.id, isAuto: true, reason: `retry ${st.tries} of ${step.retries}`});
 		if (!isInteractive) return emit({type: 'session-ended', status: 'failed', reason: `step \`${step.id}\` failed: ${st.failure?.detail ?? 'unknown'}`});
 		return idle({kind: 'failure', step: step.id, canRollback: !context.isRollback && rollbackPlan(state, step.id).length > 0, isLost});
 	}
@@ -193,7 +192,12 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 /** Done: the run may move past it. */
 function isDone(step: Step, st: StepState | undefined): boolean {
 	if (!st) return false;
-	return st.status === 'succeeded' || st.status === 'skipped' || (st.status === 'failed' && st.failure?.reason !== 'lost' && step.continueOnError && st.tries > step.retries);
+	return st.status === 'succeeded' || st.status === 'skipped' || (st.status === 'failed' && isCommandFailure(st) && step.continueOnError && st.tries > step.retries);
+}
+
+/** Retries and `continue_on_error` are for a command that ran and failed: not for a lost command or a person's rejection. */
+function isCommandFailure(st: StepState): boolean {
+	return st.failure?.reason !== 'lost' && st.failure?.reason !== 'approval';
 }
 
 /** The rollback steps that undo what ran, newest first: the failing step's own, then each earlier success's. */

@@ -65,13 +65,12 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 				takeovers: [...s.takeovers, {kind: 'lost', t: event.t, step: event.step, reason: event.reason}],
 			};
 		case 'session-detached':
-			return {...s, detached: {t: event.t, reason: event.reason}, takeovers: [...s.takeovers, {kind: 'detached', t: event.t, reason: event.reason, ...(event.step ? {step: event.step} : {})}]};
+			return {...s, takeovers: [...s.takeovers, {kind: 'detached', t: event.t, reason: event.reason, ...(event.step ? {step: event.step} : {})}]};
 		case 'session-resumed': {
 			const resumed = event.runbook ? withRunbook(s, event.runbook) : s;
 			return {
 				...resumed,
 				options: {...s.options, operator: event.by, isInteractive: event.isInteractive, isPreApproved: event.isPreApproved},
-				detached: undefined,
 				takeovers: [...s.takeovers, {kind: 'resumed', t: event.t, by: event.by, ...(event.changes ? {changes: event.changes} : {})}],
 				reask: event.reask,
 				secretVars: s.secretVars.filter((name) => !event.reask.includes(name)),
@@ -104,7 +103,6 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			return {
 				...step(s, event.step, {approvedBy: []}),
 				approval: {step: event.step, need: event.need, head: event.head, requestedAt: event.t, command: event.command, by: event.by, ...(event.timeoutMs !== undefined ? {timeoutMs: event.timeoutMs} : {})},
-				approvals: [...s.approvals, {kind: 'requested', t: event.t, step: event.step, by: event.by, need: event.need}],
 			};
 		case 'approval-given': {
 			const approvedBy = [...(s.steps[event.step]?.approvedBy ?? []), event.fingerprint];

@@ -33,6 +33,11 @@ export function phaseClock(state: RunState, now: number): {elapsedUs: number; ti
 	return {elapsedUs, timeboxUs, tone};
 }
 
+/** The runner lost its terminal and no other has taken over yet. */
+export function isDetached(state: RunState): boolean {
+	return state.takeovers.at(-1)?.kind === 'detached';
+}
+
 /** The window in the header: time left while open, `shut` outside it. */
 export function windowBadge(state: RunState, now: number): {text: string; tone: ClockTone} | undefined {
 	const w = windowNow(state, now);
@@ -81,9 +86,7 @@ export function finishedItems(state: RunState): FinishedItem[] {
 		timed.push({at: st.endedAt, order: 1, item: {kind: 'step', key: `step:${step.id}:${st.endedAt}`, step, st}});
 	}
 	state.notes.forEach((note, i) => timed.push({at: note.t, order: 2, item: {kind: 'note', key: `note:${i}`, ...note}}));
-	state.approvals.forEach((approval, i) => {
-		if (approval.kind !== 'requested') timed.push({at: approval.t, order: 2, item: {kind: 'approval', key: `approval:${i}`, approval}});
-	});
+	state.approvals.forEach((approval, i) => timed.push({at: approval.t, order: 2, item: {kind: 'approval', key: `approval:${i}`, approval}}));
 	state.takeovers.forEach((takeover, i) => timed.push({at: takeover.t, order: 2, item: {kind: 'takeover', key: `takeover:${i}`, takeover}}));
 	if (state.rollback) {
 		const at = Math.min(...state.rollback.steps.map((id) => state.steps[id]?.startedAt ?? Infinity), state.lastT);

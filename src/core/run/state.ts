@@ -47,13 +47,12 @@ export type Takeover =
 	| {kind: 'result'; t: number; step: string; lines: string[]};
 
 export type ApprovalEntry = {
-	kind: 'requested' | 'given' | 'rejected' | 'refused';
+	kind: 'given' | 'rejected' | 'refused';
 	t: number;
 	step: string;
 	by?: string;
 	fingerprint?: string;
 	reason?: string;
-	need?: number;
 };
 
 export type PhaseState = {startedAt?: number; endedAt?: number; isOverrun: boolean};
@@ -97,15 +96,13 @@ export type RunState = {
 		isOrphaned?: boolean;
 		recovered?: 'reattached' | 'collected';
 	};
-	/** The runner lost its terminal and left; cleared when another takes over. */
-	detached?: {t: number; reason: string};
 	/** Runners leaving and taking over, and what became of the step that ran meanwhile, in order. */
 	takeovers: Takeover[];
 	/** Secret values a resumed runner must be given again before it goes on. */
 	reask: string[];
 	/** The approval a step waits for, while it waits. */
 	approval?: {step: string; need: number; head: string; requestedAt: number; timeoutMs?: number; command: string; by: string};
-	/** Approval requests and answers, in order, for the screen and the exports. */
+	/** Answers to approval requests, in order, for the screen. */
 	approvals: ApprovalEntry[];
 	output?: OutputTail;
 	signoffs: Array<{role: string; name: string; t: number}>;
