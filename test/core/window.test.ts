@@ -41,30 +41,18 @@ describe('a deploy window', () => {
 	});
 });
 
-const windowed = (extra = '') => loadRunbook(`
+/** A London weekday window: `./migrate`, after what `before` puts first in the phase, and before `extra` steps. */
+const inWindow = (before: string, extra = '') => loadRunbook(`
 version: 1
 name: Windowed
 window: {timezone: Europe/London, days: [mon, tue, wed, thu, fri], hours: "09:00-17:00"}
 phases:
   - id: deploy
-    at: "16:30"
-    steps:
-      - id: check-first
-        check: the release notes are ready
-      - id: migrate
+${before}      - id: migrate
         run: ./migrate
 ${extra}`);
-
-const runOnly = (extra = '') => loadRunbook(`
-version: 1
-name: Windowed
-window: {timezone: Europe/London, days: [mon, tue, wed, thu, fri], hours: "09:00-17:00"}
-phases:
-  - id: deploy
-    steps:
-      - id: migrate
-        run: ./migrate
-${extra}`);
+const windowed = () => inWindow('    at: "16:30"\n    steps:\n      - id: check-first\n        check: the release notes are ready\n');
+const runOnly = (extra = '') => inWindow('    steps:\n', extra);
 
 describe('a session against its deploy window', () => {
 	it('outside the window, checks run but a mutating step waits; an override with a reason is recorded and lets it start', () => {

@@ -3,7 +3,7 @@
 import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {approvalFormat, approvalMessage, type ApprovalDecision} from '../../src/core/audit/approval.js';
 import type {IdentitySigner} from '../../src/core/audit/signer.js';
 import {compactSshsig, signSshsig} from '../../src/core/audit/signer.js';
@@ -12,17 +12,9 @@ import {writeApprovalFile} from '../../src/store/approvals-dir.js';
 import {loadIdentity} from '../../src/store/identity.js';
 import {binRunbook, isolatedEnv, runCli} from '../helpers/cli.js';
 import {keyFromSeed, localSigner} from '../helpers/signed-log.js';
-import {startTui, type Tui} from '../helpers/tmux.js';
+import {closedAfterEachTest, type Tui} from '../helpers/tmux.js';
 
-const tuis: Tui[] = [];
-const tui = (command: string) => {
-	const t = startTui(command);
-	tuis.push(t);
-	return t;
-};
-afterEach(() => {
-	for (const t of tuis.splice(0)) t.kill();
-});
+const tui = closedAfterEachTest();
 
 /** A second operator: their own settings folder, so their own runbook key. */
 const bobConfig = mkdtempSync(path.join(os.tmpdir(), 'runbook-bob-'));

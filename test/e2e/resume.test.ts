@@ -3,10 +3,10 @@
 import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {binRunbook, runCli} from '../helpers/cli.js';
 import {isAlive} from '../helpers/procs.js';
-import {startTui, type Tui} from '../helpers/tmux.js';
+import {closedAfterEachTest, type Tui} from '../helpers/tmux.js';
 
 type Fixture = {dir: string; logDir: string; runbook: string; go: string; after: string; env: string};
 
@@ -36,15 +36,7 @@ const sessionDir = (f: Fixture) => path.join(f.logDir, readdirSync(f.logDir)[0]!
 const records = (f: Fixture) => readFileSync(path.join(sessionDir(f), 'session.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 const runnerPid = (f: Fixture) => records(f)[0]!.pid as number;
 
-const tuis: Tui[] = [];
-const tui = (command: string) => {
-	const t = startTui(command);
-	tuis.push(t);
-	return t;
-};
-afterEach(() => {
-	for (const t of tuis.splice(0)) t.kill();
-});
+const tui = closedAfterEachTest();
 
 async function startMigration(f: Fixture): Promise<Tui> {
 	const t = tui(`${f.env} ${binRunbook} run ${f.runbook} --log-dir ${f.logDir}`);

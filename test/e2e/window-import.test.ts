@@ -2,14 +2,11 @@
 import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {binRunbook, repoRoot, runCli} from '../helpers/cli.js';
-import {startTui, type Tui} from '../helpers/tmux.js';
+import {closedAfterEachTest} from '../helpers/tmux.js';
 
-const tuis: Tui[] = [];
-afterEach(() => {
-	for (const t of tuis.splice(0)) t.kill();
-});
+const tui = closedAfterEachTest();
 
 /** A window that is shut now: it opens two hours from now, for an hour, every day (UTC). */
 function shutWindow(): string {
@@ -22,8 +19,7 @@ describe('outside the deploy window', () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-window-'));
 		const file = path.join(dir, 'w.yaml');
 		writeFileSync(file, `version: 1\nname: Windowed\n${shutWindow()}\nphases:\n  - id: p\n    steps:\n      - id: look\n        check: the dashboards are green\n      - id: deploy\n        run: echo deployed\n`);
-		const t = startTui(`${binRunbook} run ${file} --log-dir ${dir}/sessions`);
-		tuis.push(t);
+		const t = tui(`${binRunbook} run ${file} --log-dir ${dir}/sessions`);
 		await t.waitFor('the dashboards are green');
 		expect(t.screen()).toMatch(/window SHUT/);
 		t.keys('p');

@@ -4,6 +4,7 @@ import {execFileSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {afterEach} from 'vitest';
 import {isolatedEnv} from './cli.js';
 
 export type Tui = {
@@ -52,4 +53,17 @@ export function startTui(command: string, options: {cols?: number; rows?: number
 		},
 	};
 	return tui;
+}
+
+/** `startTui` for a test file whose terminals are all closed after each test. */
+export function closedAfterEachTest(): (command: string) => Tui {
+	const open: Tui[] = [];
+	afterEach(() => {
+		for (const t of open.splice(0)) t.kill();
+	});
+	return (command) => {
+		const t = startTui(command);
+		open.push(t);
+		return t;
+	};
 }
