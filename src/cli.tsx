@@ -304,16 +304,26 @@ async function watchCommand(args: string[]): Promise<number> {
 			if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
 		});
 		watch.start();
-		if (isFollowing || info.read.isSealed) await watch.ended;
-		else process.stdout.write(`the runner of ${info.id} is not running; \`runbook resume ${info.id}\` goes on with it\n`);
+		if (watch.snapshot().problem === undefined) {
+			if (isFollowing || info.read.isSealed) await watch.ended;
+			else process.stdout.write(`the runner of ${info.id} is not running; \`runbook resume ${info.id}\` goes on with it\n`);
+		}
 		watch.stop();
-		return 0;
+		return watchProblem(watch);
 	}
 	const app = render(<WatchApp watch={watch} logFile={info.log} />);
 	watch.start();
 	await app.waitUntilExit();
 	watch.stop();
-	return 0;
+	return watchProblem(watch);
+}
+
+/** A log that broke off while being followed: said in one line, exit 1. */
+function watchProblem(watch: WatchSession): number {
+	const {problem} = watch.snapshot();
+	if (problem === undefined) return 0;
+	process.stderr.write(`runbook: ${problem}\n`);
+	return 1;
 }
 
 /** Runs a session on the screen (or as plain lines) until it ends, then seals its log. */

@@ -68,7 +68,8 @@ INVALID, or a changed runbook refused), with the reason.`,
 Follows a live session read-only, with the operator's screens: a LIVE badge, how far it lags
 behind the writer, and "session ended" at the seal. Joined late, it catches up from the start
 of the log. It only reads the log: it makes no decisions and never writes to the session.
-Without SESSION, lists the live sessions you can read. q quits.`,
+Without SESSION, lists the live sessions you can read. q quits.
+Exit 0; 1 when the log breaks off in a line that is not a log line (\`runbook verify\` says more).`,
 	approve: `Usage: runbook approve [SESSION] [--log-dir DIR]
 
 Gives the second approval a step waits for (\`approvals: 2\` in the runbook). Shows the step,

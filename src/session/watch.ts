@@ -18,6 +18,8 @@ export type WatchSnapshot = {
 	/** How long after it was recorded the last event reached this screen, in ms. */
 	lagMs: number;
 	isSealed: boolean;
+	/** Why following stopped before the seal: a line that is not a log line. */
+	problem?: string;
 };
 
 export class WatchSession {
@@ -27,6 +29,8 @@ export class WatchSession {
 	private lagMs = 0;
 	private isSealed = false;
 	private isCaughtUp = false;
+	private problem: string | undefined;
+	private lineNumber = 0;
 	private readonly listeners = new Set<() => void>();
 	private readonly eventListeners = new Set<(event: RunEvent, state: RunState) => void>();
 	private resolveEnded!: () => void;
@@ -43,7 +47,7 @@ export class WatchSession {
 		this.take();
 		this.lagMs = 0;
 		this.isCaughtUp = true;
-		if (this.isSealed) return;
+		if (this.isSealed || this.problem) return;
 		this.tail.follow(() => this.take(), 100);
 	}
 
@@ -72,6 +76,7 @@ export class WatchSession {
 			now,
 			lagMs: this.lagMs,
 			isSealed: this.isSealed,
+			...(this.problem ? {problem: this.problem} : {}),
 		};
 	}
 
@@ -82,10 +87,18 @@ export class WatchSession {
 
 	private take() {
 		const lines = this.tail.readLines();
-		if (lines.length === 0) return;
+		if (lines.length === 0 || this.problem) return;
 		let last: RunEvent | undefined;
 		for (const line of lines) {
-			const record = JSON.parse(line) as {type: string; seq?: number; prev?: string};
+			this.lineNumber++;
+			let record: {type: string; seq?: number; prev?: string};
+			try {
+				record = JSON.parse(line) as typeof record;
+			} catch {
+				// What came before is shown; nothing after a broken line can be trusted.
+				this.problem = `line ${this.lineNumber - 1} of the log is not a log line; stopped following (\`runbook verify\` says more)`;
+				break;
+			}
 			if (record.type === 'header') {
 				this.header = record as unknown as LogHeader;
 				continue;
@@ -99,7 +112,7 @@ export class WatchSession {
 		}
 		if (last && this.header && this.isCaughtUp) this.lagMs = Math.max(0, this.wallNow() - (Date.parse(this.header.wall) + last.t / 1000));
 		for (const listener of this.listeners) listener();
-		if (this.isSealed) {
+		if (this.isSealed || this.problem) {
 			this.tail.close();
 			this.resolveEnded();
 		}

@@ -22,7 +22,8 @@ export function readText(file: string): {ok: true; text: string} | {ok: false; p
 	try {
 		return {ok: true, text: readFileSync(file, 'utf8')};
 	} catch (error) {
-		return {ok: false, problem: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as NodeJS.ErrnoException).code ?? (error as Error).message}`};
+		const code = (error as NodeJS.ErrnoException).code;
+		return {ok: false, problem: `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory, not a file' : (error as NodeJS.ErrnoException).code ?? (error as Error).message}`};
 	}
 }
 

@@ -15,7 +15,7 @@ export function WatchApp({watch, logFile}: {watch: WatchSession; logFile?: strin
 	const {exit} = useApp();
 	useEffect(() => watch.subscribe(() => setSnapshot(watch.snapshot())), [watch]);
 	useEffect(() => {
-		if (snapshot.isSealed) {
+		if (snapshot.isSealed || snapshot.problem) {
 			exit();
 			return;
 		}
@@ -30,7 +30,9 @@ export function WatchApp({watch, logFile}: {watch: WatchSession; logFile?: strin
 		}
 	}, {isActive: isRawModeSupported === true});
 	const who = snapshot.header ? `${snapshot.header.operator.user}@${snapshot.header.operator.host}` : '';
-	const banner = snapshot.isSealed
+	const banner = snapshot.problem
+		? {text: snapshot.problem, tone: 'danger' as const}
+		: snapshot.isSealed
 		? {text: `session ended · watched ${who}`, tone: 'accent' as const}
 		: {text: `LIVE · ${who} · lag ${formatLag(snapshot.lagMs)}${isDetached(snapshot.state) ? ' · runner detached, waiting for resume' : ''}`, tone: isDetached(snapshot.state) ? 'waiting' as const : 'accent' as const};
 	return (

@@ -1,4 +1,4 @@
-import {mkdtempSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -113,6 +113,34 @@ describe('bad runbooks get one clear reason, exit 2 and no stack trace', () => {
 		const signersResult = runCli(['verify', path.join(logDir, id!), '--allowed-signers', badSigners]);
 		expect(signersResult.code).toBe(2);
 		expect(signersResult.stderr).toMatch(/allowed_signers: line 1: no SSH public key/);
+	});
+
+	it('watch, resume, approve and import: a log that breaks off, a log that is not one, a directory for a checklist', () => {
+		const good = path.join(dir, 'good-for-watch.yaml');
+		writeFileSync(good, ok);
+		const logDir = path.join(dir, 'watch-sessions');
+		expect(runCli(['run', good, '--log-dir', logDir], {env: {CI: 'true'}}).code).toBe(0);
+		const [id] = readdirSync(logDir);
+		const log = path.join(logDir, id!, 'session.jsonl');
+		const lines = readFileSync(log, 'utf8').split('\n');
+		lines.splice(4, 1, '{"seq":4,"t":1,"type":"note-add');
+		writeFileSync(log, lines.join('\n'));
+		const broken = path.join(dir, 'broken-log');
+		mkdirSync(broken);
+		writeFileSync(path.join(broken, 'session.jsonl'), 'this is not a session log\n');
+		const expectations: Array<[string[], number, RegExp]> = [
+			[['watch', path.dirname(log)], 1, /^runbook: line 4 of the log is not a log line; stopped following \(`runbook verify` says more\)$/m],
+			[['watch', broken], 2, /^runbook: \S+: not a session log: the first line is not JSON$/],
+			[['resume', broken], 2, /^runbook: \S+: not a session log: the first line is not JSON$/],
+			[['approve', broken], 2, /^runbook: \S+: not a session log: the first line is not JSON$/],
+			[['import', dir], 2, /^runbook: cannot read \S+: it is a directory, not a file$/],
+		];
+		for (const [args, code, expected] of expectations) {
+			const result = runCli(args, {env: {CI: 'true'}});
+			expect(result.code, args.join(' ')).toBe(code);
+			expect(result.stderr.trim()).toMatch(expected);
+			expect(result.stderr).not.toMatch(/\n\s+at /);
+		}
 	});
 
 	it('reports every problem of a file at once, in file order', () => {
