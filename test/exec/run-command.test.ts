@@ -128,7 +128,8 @@ describe('a step outlives the runner that started it', () => {
 		const again = reattachCommand({pid, ...(startTicks ? {startTicks} : {}), spool, from: [4, 0], elapsedMs: 0, onOutput: () => {}});
 		again.cancel();
 		expect(await again.done).toMatchObject({isCancelled: true, code: null, signal: 'SIGTERM'});
-		expect(isAlive(pid)).toBe(false);
+		// The wrapper writes the status, then exits: awaited, not assumed.
+		await expect.poll(() => isAlive(pid), {timeout: 5000}).toBe(false);
 	});
 });
 
