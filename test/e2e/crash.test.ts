@@ -32,7 +32,9 @@ describe('crash safety', () => {
 				child.kill('SIGKILL');
 			}, 10_000);
 			const watch = setInterval(() => {
-				if (readdirSync(logDir).length > 0) {
+				// The log itself, not just its directory: the moment is counted from when the log exists.
+				const [dirId] = readdirSync(logDir);
+				if (dirId !== undefined && existsSync(path.join(logDir, dirId, 'session.jsonl'))) {
 					clearInterval(watch);
 					clearTimeout(timer);
 					timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
