@@ -8,12 +8,29 @@ import path from 'node:path';
 import {build} from 'esbuild';
 import {bin, median, report, root, tmp} from './lib.mjs';
 
-const seedKey = (seed) => createPrivateKey({key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, seed)]), format: 'der', type: 'pkcs8'});
+const seedKey = (seed) =>
+	createPrivateKey({
+		key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, seed)]),
+		format: 'der',
+		type: 'pkcs8',
+	});
 
 /** The real SessionLog, bundled for this script. */
 async function loadStore() {
 	const out = path.join(tmp('audit-build'), 'store.mjs');
-	await build({stdin: {contents: `export {SessionLog} from './src/store/session-log.ts'; export * from './src/core/audit/ssh-wire.ts'; export {logFormat} from './src/core/audit/entry.ts';`, resolveDir: root, loader: 'ts'}, bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'error', absWorkingDir: root});
+	await build({
+		stdin: {
+			contents: `export {SessionLog} from './src/store/session-log.ts'; export * from './src/core/audit/ssh-wire.ts'; export {logFormat} from './src/core/audit/entry.ts';`,
+			resolveDir: root,
+			loader: 'ts',
+		},
+		bundle: true,
+		platform: 'node',
+		format: 'esm',
+		outfile: out,
+		logLevel: 'error',
+		absWorkingDir: root,
+	});
 	return import(out);
 }
 
@@ -21,12 +38,30 @@ async function writeLog(store, dir, events) {
 	const identity = seedKey(7);
 	const sessionKey = seedKey(9);
 	const blob = store.ed25519Blob(identity);
-	const log = await store.SessionLog.create(dir, {
-		format: store.logFormat, session: 'bench', tool: {name: 'runbook', version: '0.1.0'}, wall: new Date().toISOString(),
-		runbook: {path: '/bench.yaml', sha256: '0'.repeat(64)}, operator: {user: 'bench', host: 'bench'},
-		identity: {key: store.formatPublicKey(blob), fingerprint: store.fingerprint(blob), source: 'local'},
-		skey: store.formatPublicKey(store.ed25519Blob(sessionKey)), term: {cols: 80, rows: 24}, pid: 1,
-	}, {sessionKey, identity: {publicKey: blob, source: 'local', sign: async (data) => Buffer.concat([store.sshString('ssh-ed25519'), store.sshString(sign(null, data, identity))])}});
+	const log = await store.SessionLog.create(
+		dir,
+		{
+			format: store.logFormat,
+			session: 'bench',
+			tool: {name: 'runbook', version: '0.1.0'},
+			wall: new Date().toISOString(),
+			runbook: {path: '/bench.yaml', sha256: '0'.repeat(64)},
+			operator: {user: 'bench', host: 'bench'},
+			identity: {key: store.formatPublicKey(blob), fingerprint: store.fingerprint(blob), source: 'local'},
+			skey: store.formatPublicKey(store.ed25519Blob(sessionKey)),
+			term: {cols: 80, rows: 24},
+			pid: 1,
+		},
+		{
+			sessionKey,
+			identity: {
+				publicKey: blob,
+				source: 'local',
+				sign: async (data) =>
+					Buffer.concat([store.sshString('ssh-ed25519'), store.sshString(sign(null, data, identity))]),
+			},
+		},
+	);
 	const started = process.hrtime.bigint();
 	for (const event of events) log.append(event);
 	const appendMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -51,7 +86,13 @@ function fsyncPerEventBaseline(lines) {
 export async function benchAudit() {
 	const store = await loadStore();
 	const line = `${'0'.repeat(99)}\n`;
-	const burst = Array.from({length: 100_000}, (_, i) => ({type: 'output-recorded', t: 1000 + i * 100, step: 'flood', stream: 'out', text: line.repeat(4)}));
+	const burst = Array.from({length: 100_000}, (_, i) => ({
+		type: 'output-recorded',
+		t: 1000 + i * 100,
+		step: 'flood',
+		stream: 'out',
+		text: line.repeat(4),
+	}));
 	const rates = [];
 	let file;
 	for (let round = 0; round < 3; round++) {
@@ -71,7 +112,10 @@ export async function benchAudit() {
 	const times = [];
 	for (let round = 0; round < 5; round++) {
 		const started = process.hrtime.bigint();
-		const result = spawnSync(process.execPath, [bin, 'verify', file], {encoding: 'utf8', env: {...process.env, XDG_CONFIG_HOME: tmp('cfg'), SSH_AUTH_SOCK: ''}});
+		const result = spawnSync(process.execPath, [bin, 'verify', file], {
+			encoding: 'utf8',
+			env: {...process.env, XDG_CONFIG_HOME: tmp('cfg'), SSH_AUTH_SOCK: ''},
+		});
 		times.push(Number(process.hrtime.bigint() - started) / 1e6);
 		if (result.status !== 4 && result.status !== 0) throw new Error(`verify said: ${result.stdout}${result.stderr}`);
 	}
@@ -81,10 +125,13 @@ export async function benchAudit() {
 		execFileSync('sha256sum', [file]);
 		sha.push(Number(process.hrtime.bigint() - started) / 1e6);
 	}
-	report(`verify a ${burst.length.toLocaleString('en-US')}-event log of ${sizeMb.toFixed(0)} MB (5 rounds, median, whole command)`, [
-		['what', 'ms'],
-		['sha256sum of the file (baseline)', median(sha).toFixed(0)],
-		['runbook verify', median(times).toFixed(0)],
-	]);
+	report(
+		`verify a ${burst.length.toLocaleString('en-US')}-event log of ${sizeMb.toFixed(0)} MB (5 rounds, median, whole command)`,
+		[
+			['what', 'ms'],
+			['sha256sum of the file (baseline)', median(sha).toFixed(0)],
+			['runbook verify', median(times).toFixed(0)],
+		],
+	);
 	console.log(`  target <= 1 s: ${median(times) <= 1000 ? 'met' : 'NOT met'}`);
 }

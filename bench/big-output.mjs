@@ -7,9 +7,16 @@ export async function benchBigOutput({rounds = 3, bigLines = 5_000_000} = {}) {
 	const dir = tmp('output');
 	const rows = [['what', 'wall ms', 'peak RSS MB', 'ratio']];
 	const result = {};
-	for (const [label, lines, n] of [['50 MB', 500_000, rounds], ['500 MB', bigLines, 1]]) {
+	for (const [label, lines, n] of [
+		['50 MB', 500_000, rounds],
+		['500 MB', bigLines, 1],
+	]) {
 		const seq = `seq -f %0100g 1 ${lines}`;
-		const file = writeRunbook(dir, `out-${lines}.yaml`, `version: 1\nname: Big output\nphases:\n  - id: p\n    steps:\n      - id: flood\n        run: ${seq}\n`);
+		const file = writeRunbook(
+			dir,
+			`out-${lines}.yaml`,
+			`version: 1\nname: Big output\nphases:\n  - id: p\n    steps:\n      - id: flood\n        run: ${seq}\n`,
+		);
 		const ours = [];
 		const base = [];
 		let peak = 0;
@@ -27,6 +34,8 @@ export async function benchBigOutput({rounds = 3, bigLines = 5_000_000} = {}) {
 		result[label] = {ratio, peak};
 	}
 	report(`a step printing 50 MB and 500 MB (medians of ${rounds} and 1 runs, in a pty)`, rows);
-	console.log(`  target <= 3x wall at 50 MB: ${result['50 MB'].ratio <= 3 ? 'met' : 'NOT met'}; peak <= 150 MB at 50 MB and 500 MB: ${result['50 MB'].peak <= 150 && result['500 MB'].peak <= 150 ? 'met' : 'NOT met'}`);
+	console.log(
+		`  target <= 3x wall at 50 MB: ${result['50 MB'].ratio <= 3 ? 'met' : 'NOT met'}; peak <= 150 MB at 50 MB and 500 MB: ${result['50 MB'].peak <= 150 && result['500 MB'].peak <= 150 ? 'met' : 'NOT met'}`,
+	);
 	return result;
 }

@@ -9,41 +9,63 @@ import {bin, report, tmp} from './lib.mjs';
 export async function benchKill9(runs = 200) {
 	const dir = tmp('kill9');
 	const runbook = path.join(dir, 'steps.yaml');
-	const steps = Array.from({length: 8}, (_, i) => `      - id: s${i}\n        run: touch "$MARKERS/s${i}"; seq 1 ${2000 * (i + 1)}; sleep 0.0${i}\n`).join('');
+	const steps = Array.from(
+		{length: 8},
+		(_, i) => `      - id: s${i}\n        run: touch "$MARKERS/s${i}"; seq 1 ${2000 * (i + 1)}; sleep 0.0${i}\n`,
+	).join('');
 	writeFileSync(runbook, `version: 1\nname: Kill me\nphases:\n  - id: a\n    steps:\n${steps}`);
 	const env = {...process.env, XDG_CONFIG_HOME: tmp('cfg'), SSH_AUTH_SOCK: '', CI: 'true'};
 	const tally = {VALID: 0, INCOMPLETE: 0, INVALID: 0, missingStart: 0};
-	const once = () => new Promise((resolve) => {
-		const logDir = tmp('kill9-log');
-		const markers = tmp('kill9-markers');
-		const child = spawn(process.execPath, [bin, 'run', runbook, '--yes', '--log-dir', logDir], {env: {...env, MARKERS: markers}, stdio: 'ignore'});
-		// Killed anyway after 10 s: a runner that never creates its log would be a hang to report.
-		let timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-		const watch = setInterval(() => {
-			if (readdirSync(logDir).length > 0) {
+	const once = () =>
+		new Promise((resolve) => {
+			const logDir = tmp('kill9-log');
+			const markers = tmp('kill9-markers');
+			const child = spawn(process.execPath, [bin, 'run', runbook, '--yes', '--log-dir', logDir], {
+				env: {...env, MARKERS: markers},
+				stdio: 'ignore',
+			});
+			// Killed anyway after 10 s: a runner that never creates its log would be a hang to report.
+			let timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+			const watch = setInterval(() => {
+				if (readdirSync(logDir).length > 0) {
+					clearInterval(watch);
+					clearTimeout(timer);
+					timer = setTimeout(() => child.kill('SIGKILL'), Math.random() * 400);
+				}
+			}, 5);
+			child.on('close', () => {
 				clearInterval(watch);
 				clearTimeout(timer);
-				timer = setTimeout(() => child.kill('SIGKILL'), Math.random() * 400);
-			}
-		}, 5);
-		child.on('close', () => {
-			clearInterval(watch);
-			clearTimeout(timer);
-			resolve({logDir, markers});
+				resolve({logDir, markers});
+			});
 		});
-	});
 	for (let done = 0; done < runs; done += 4) {
 		for (const {logDir, markers} of await Promise.all([once(), once(), once(), once()])) {
 			const [id] = readdirSync(logDir);
 			if (!id) continue;
 			const file = path.join(logDir, id, 'session.jsonl');
-			const verdict = spawnSync(process.execPath, [bin, 'verify', file], {env, encoding: 'utf8'}).stdout.split('\n')[1].split(':')[0];
+			const verdict = spawnSync(process.execPath, [bin, 'verify', file], {env, encoding: 'utf8'})
+				.stdout.split('\n')[1]
+				.split(':')[0];
 			tally[verdict] = (tally[verdict] ?? 0) + 1;
 			const text = readFileSync(file, 'utf8');
-			const started = new Set(text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.type === 'command-started').map((l) => l.step));
+			const started = new Set(
+				text
+					.slice(0, text.lastIndexOf('\n') + 1)
+					.split('\n')
+					.filter(Boolean)
+					.map((l) => JSON.parse(l))
+					.filter((l) => l.type === 'command-started')
+					.map((l) => l.step),
+			);
 			for (const marker of readdirSync(markers)) if (!started.has(marker)) tally.missingStart++;
 		}
 	}
-	report(`kill -9 at ${runs} random moments of a running session`, [['VALID', 'INCOMPLETE', 'INVALID', 'a step ran with no start record'], [tally.VALID, tally.INCOMPLETE, tally.INVALID, tally.missingStart]]);
-	console.log(`  never INVALID, every start on disk: ${tally.INVALID === 0 && tally.missingStart === 0 ? 'met' : 'NOT met'}`);
+	report(`kill -9 at ${runs} random moments of a running session`, [
+		['VALID', 'INCOMPLETE', 'INVALID', 'a step ran with no start record'],
+		[tally.VALID, tally.INCOMPLETE, tally.INVALID, tally.missingStart],
+	]);
+	console.log(
+		`  never INVALID, every start on disk: ${tally.INVALID === 0 && tally.missingStart === 0 ? 'met' : 'NOT met'}`,
+	);
 }

@@ -41,7 +41,11 @@ export function inPty(command, {marker, killOnMarker = false, rssOf, env = {}} =
 		const started = process.hrtime.bigint();
 		const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
 		// An 80x24 terminal, as an operator's would be: `script` alone gives a 0x0 one here.
-		const child = spawn('script', ['-qfec', `stty rows 24 cols 80; ${command}`, '/dev/null'], {env: {...process.env, TERM: 'xterm-256color', ...env}, stdio: ['pipe', 'pipe', 'inherit'], detached: true});
+		const child = spawn('script', ['-qfec', `stty rows 24 cols 80; ${command}`, '/dev/null'], {
+			env: {...process.env, TERM: 'xterm-256color', ...env},
+			stdio: ['pipe', 'pipe', 'inherit'],
+			detached: true,
+		});
 		let seen = '';
 		let markerMs;
 		let peakKb = 0;

@@ -4,12 +4,19 @@ import {bin, inPty, median, report, tmp, writeRunbook} from './lib.mjs';
 
 export async function benchStartup(rounds = 15) {
 	const dir = tmp('startup');
-	const file = writeRunbook(dir, 'first-frame.yaml', 'version: 1\nname: First frame marker\nphases:\n  - id: p\n    steps:\n      - id: hold\n        note: Waits for Enter, so the first frame stays up.\n');
+	const file = writeRunbook(
+		dir,
+		'first-frame.yaml',
+		'version: 1\nname: First frame marker\nphases:\n  - id: p\n    steps:\n      - id: hold\n        note: Waits for Enter, so the first frame stays up.\n',
+	);
 	const runbook = [];
 	const node = [];
 	const nodeEmpty = [];
 	for (let i = 0; i < rounds + 2; i++) {
-		const a = await inPty(`node ${bin} run ${file} --log-dir ${dir}/sessions`, {marker: 'First frame marker', killOnMarker: true});
+		const a = await inPty(`node ${bin} run ${file} --log-dir ${dir}/sessions`, {
+			marker: 'First frame marker',
+			killOnMarker: true,
+		});
 		const b = await inPty(`node -e "process.stdout.write('node ready\\\\n')"`, {marker: 'node ready'});
 		const c = await inPty('node -e 0');
 		if (i < 2) continue; // warm-up

@@ -4,7 +4,12 @@ import {bin, inPty, median, report, timed, tmp, writeRunbook} from './lib.mjs';
 
 export async function benchStepOverhead(rounds = 7) {
 	const dir = tmp('steps');
-	const book = (n) => writeRunbook(dir, `steps-${n}.yaml`, `version: 1\nname: Steps\nphases:\n  - id: p\n    steps:\n${Array.from({length: n}, (_, i) => `      - id: s${i}\n        run: "true"\n        confirm: true\n`).join('')}`);
+	const book = (n) =>
+		writeRunbook(
+			dir,
+			`steps-${n}.yaml`,
+			`version: 1\nname: Steps\nphases:\n  - id: p\n    steps:\n${Array.from({length: n}, (_, i) => `      - id: s${i}\n        run: "true"\n        confirm: true\n`).join('')}`,
+		);
 	const one = book(1);
 	const many = book(21);
 	const t1 = [];

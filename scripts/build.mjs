@@ -12,7 +12,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const inkWithoutDevtools = {
 	name: 'ink-without-devtools',
 	setup(build) {
-		build.onResolve({filter: /^\.\/devtools\.js$/}, (args) => (args.importer.includes(`${'node_modules'}/ink/`) ? {path: fileURLToPath(new URL('devtools-stub.mjs', import.meta.url))} : undefined));
+		build.onResolve({filter: /^\.\/devtools\.js$/}, (args) =>
+			args.importer.includes(`${'node_modules'}/ink/`)
+				? {path: fileURLToPath(new URL('devtools-stub.mjs', import.meta.url))}
+				: undefined,
+		);
 	},
 };
 await build({
@@ -33,5 +37,7 @@ await build({
 	logLevel: 'warning',
 	plugins: [inkWithoutDevtools],
 	define: {'process.env.NODE_ENV': '"production"'},
-	banner: {js: "import {createRequire as __rbRequire} from 'node:module'; const require = __rbRequire(import.meta.url);"},
+	banner: {
+		js: "import {createRequire as __rbRequire} from 'node:module'; const require = __rbRequire(import.meta.url);",
+	},
 });

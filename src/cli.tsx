@@ -45,8 +45,6 @@ import {PlainPrinter} from './ui/plain.js';
 
 import {version} from './version.js';
 
-
-
 async function main(argv: string[]): Promise<number> {
 	const [command, ...rest] = argv;
 	if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -58,28 +56,54 @@ async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	if (rest.includes('--help') || rest.includes('-h')) {
-		if (!help[command]) throw new UsageError(`unknown command \`${command}\`${didYouMean(command, Object.keys(help))}; see \`runbook --help\``);
+		if (!help[command])
+			throw new UsageError(
+				`unknown command \`${command}\`${didYouMean(command, Object.keys(help))}; see \`runbook --help\``,
+			);
 		process.stdout.write(`${help[command]}\n`);
 		return 0;
 	}
 	switch (command) {
-		case 'run': return runCommand(rest);
-		case 'resume': return resumeCommand(rest);
-		case 'watch': return watchCommand(rest);
+		case 'run':
+			return runCommand(rest);
+		case 'resume':
+			return resumeCommand(rest);
+		case 'watch':
+			return watchCommand(rest);
 		case 'import': {
 			const {values, positionals} = parse(rest, {output: {type: 'string', short: 'o'}}, 'import');
-			if (positionals.length !== 1) throw new UsageError('`runbook import` takes one CHECKLIST.md; see `runbook import --help`');
-			return importCommand({file: positionals[0]!, ...(values.output !== undefined ? {output: values.output as string} : {})});
+			if (positionals.length !== 1)
+				throw new UsageError('`runbook import` takes one CHECKLIST.md; see `runbook import --help`');
+			return importCommand({
+				file: positionals[0]!,
+				...(values.output !== undefined ? {output: values.output as string} : {}),
+			});
 		}
 		case 'approve': {
 			const {values, positionals} = parse(rest, {'log-dir': {type: 'string'}}, 'approve');
-			if (positionals.length > 1) throw new UsageError(`\`runbook approve\` takes at most one SESSION, not ${positionals.length}`);
-			return approveCommand({...(positionals[0] !== undefined ? {session: positionals[0]} : {}), sessions: sessionsDir(values['log-dir'] as string | undefined), loadIdentity: loadSigningIdentity});
+			if (positionals.length > 1)
+				throw new UsageError(`\`runbook approve\` takes at most one SESSION, not ${positionals.length}`);
+			return approveCommand({
+				...(positionals[0] !== undefined ? {session: positionals[0]} : {}),
+				sessions: sessionsDir(values['log-dir'] as string | undefined),
+				loadIdentity: loadSigningIdentity,
+			});
 		}
-		case 'validate': return validateCommand(rest);
+		case 'validate':
+			return validateCommand(rest);
 		case 'verify': {
-			const {values, positionals} = parse(rest, {'allowed-signers': {type: 'string'}, principal: {type: 'string'}, json: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'verify');
-			if (positionals.length !== 1) throw new UsageError('`runbook verify` takes one SESSION; see `runbook verify --help`');
+			const {values, positionals} = parse(
+				rest,
+				{
+					'allowed-signers': {type: 'string'},
+					principal: {type: 'string'},
+					json: {type: 'boolean'},
+					'log-dir': {type: 'string'},
+				},
+				'verify',
+			);
+			if (positionals.length !== 1)
+				throw new UsageError('`runbook verify` takes one SESSION; see `runbook verify --help`');
 			return verifyCommand({
 				session: positionals[0]!,
 				sessions: sessionsDir(values['log-dir'] as string | undefined),
@@ -91,22 +115,38 @@ async function main(argv: string[]): Promise<number> {
 		case 'sessions': {
 			const {values, positionals} = parse(rest, {json: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'sessions');
 			if (positionals.length > 0) throw new UsageError('`runbook sessions` takes no arguments');
-			return sessionsCommand({sessions: sessionsDir(values['log-dir'] as string | undefined), isJson: Boolean(values.json)});
+			return sessionsCommand({
+				sessions: sessionsDir(values['log-dir'] as string | undefined),
+				isJson: Boolean(values.json),
+			});
 		}
 		case 'export': {
-			const {values, positionals} = parse(rest, {format: {type: 'string'}, output: {type: 'string', short: 'o'}, 'log-dir': {type: 'string'}}, 'export');
-			if (positionals.length !== 1) throw new UsageError('`runbook export` takes one SESSION; see `runbook export --help`');
+			const {values, positionals} = parse(
+				rest,
+				{format: {type: 'string'}, output: {type: 'string', short: 'o'}, 'log-dir': {type: 'string'}},
+				'export',
+			);
+			if (positionals.length !== 1)
+				throw new UsageError('`runbook export` takes one SESSION; see `runbook export --help`');
 			if (values.format === undefined) throw new UsageError('`runbook export` needs --format md, html, json or cast');
-			return exportCommand({session: positionals[0]!, sessions: sessionsDir(values['log-dir'] as string | undefined), format: values.format as string, ...(values.output !== undefined ? {output: values.output as string} : {})});
+			return exportCommand({
+				session: positionals[0]!,
+				sessions: sessionsDir(values['log-dir'] as string | undefined),
+				format: values.format as string,
+				...(values.output !== undefined ? {output: values.output as string} : {}),
+			});
 		}
-		case 'replay': return replayCommand(rest);
+		case 'replay':
+			return replayCommand(rest);
 		case 'keys': {
 			const {values, positionals} = parse(rest, {use: {type: 'string'}}, 'keys');
 			if (positionals.length > 0) throw new UsageError('`runbook keys` takes no arguments');
 			try {
 				return await keysCommand(values.use !== undefined ? {use: values.use as string} : {});
 			} catch (error) {
-				throw new UsageError(`cannot set up the signing identity in ${configDirOrUnknown()}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+				throw new UsageError(
+					`cannot set up the signing identity in ${configDirOrUnknown()}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+				);
 			}
 		}
 		case 'schema':
@@ -114,16 +154,22 @@ async function main(argv: string[]): Promise<number> {
 			process.stdout.write(`${JSON.stringify(runbookJsonSchema(), null, 2)}\n`);
 			return 0;
 		default:
-			throw new UsageError(`unknown command \`${command}\`${didYouMean(command, Object.keys(help).filter((c) => c !== 'main'))}; see \`runbook --help\``);
+			throw new UsageError(
+				`unknown command \`${command}\`${didYouMean(
+					command,
+					Object.keys(help).filter((c) => c !== 'main'),
+				)}; see \`runbook --help\``,
+			);
 	}
 }
-
 
 function parse(args: string[], options: ParseArgsConfig['options'], command: string) {
 	try {
 		return parseArgs({args, options: options ?? {}, allowPositionals: true, strict: true});
 	} catch (error) {
-		throw new UsageError(`${(error as Error).message.split('\n')[0]!.replace(/^Unknown option/, 'unknown option')}; see \`runbook ${command} --help\``);
+		throw new UsageError(
+			`${(error as Error).message.split('\n')[0]!.replace(/^Unknown option/, 'unknown option')}; see \`runbook ${command} --help\``,
+		);
 	}
 }
 
@@ -147,7 +193,9 @@ function validateCommand(args: string[]): number {
 	for (const file of positionals) {
 		try {
 			const {runbook} = loadRunbook(file);
-			process.stdout.write(`${file}: valid (${runbook.phases.length} phases, ${runbook.phases.reduce((n, p) => n + p.steps.length, 0)} steps)\n`);
+			process.stdout.write(
+				`${file}: valid (${runbook.phases.length} phases, ${runbook.phases.reduce((n, p) => n + p.steps.length, 0)} steps)\n`,
+			);
 		} catch (error) {
 			if (!(error instanceof UsageError)) throw error;
 			isAllValid = false;
@@ -158,22 +206,34 @@ function validateCommand(args: string[]): number {
 }
 
 async function runCommand(args: string[]): Promise<number> {
-	const {values, positionals} = parse(args, {
-		var: {type: 'string', multiple: true},
-		'dry-run': {type: 'boolean'},
-		from: {type: 'string'},
-		yes: {type: 'boolean'},
-		'log-dir': {type: 'string'},
-		'allowed-signers': {type: 'string'},
-	}, 'run');
-	if (positionals.length !== 1) throw new UsageError(`\`runbook run\` takes one FILE${positionals.length > 1 ? `, not ${positionals.length}` : ''}; see \`runbook run --help\``);
+	const {values, positionals} = parse(
+		args,
+		{
+			var: {type: 'string', multiple: true},
+			'dry-run': {type: 'boolean'},
+			from: {type: 'string'},
+			yes: {type: 'boolean'},
+			'log-dir': {type: 'string'},
+			'allowed-signers': {type: 'string'},
+		},
+		'run',
+	);
+	if (positionals.length !== 1)
+		throw new UsageError(
+			`\`runbook run\` takes one FILE${positionals.length > 1 ? `, not ${positionals.length}` : ''}; see \`runbook run --help\``,
+		);
 	const file = positionals[0]!;
 	const {runbook, sha256} = loadRunbook(file);
 	const vars = parseVars(runbook, (values.var as string[] | undefined) ?? []);
 	const secrets = secretEnvValues(runbook);
 	const from = values.from as string | undefined;
 	if (from !== undefined && !runbook.phases.some((p) => p.steps.some((s) => s.id === from))) {
-		throw new UsageError(`--from: no step \`${from}\` in ${file}${didYouMean(from, runbook.phases.flatMap((p) => p.steps.map((s) => s.id)))}`);
+		throw new UsageError(
+			`--from: no step \`${from}\` in ${file}${didYouMean(
+				from,
+				runbook.phases.flatMap((p) => p.steps.map((s) => s.id)),
+			)}`,
+		);
 	}
 	if (values['dry-run']) {
 		process.stdout.write(`${dryRunLines(runbook, vars, from).join('\n')}\n`);
@@ -191,20 +251,30 @@ async function runCommand(args: string[]): Promise<number> {
 	const sessionKey = newEd25519Key();
 	let log: SessionLog;
 	try {
-		log = await SessionLog.create(dir, {
-			format: logFormat,
-			session: id,
-			tool: {name: 'runbook', version},
-			wall: clock.wall().toISOString(),
-			runbook: {path: path.resolve(file), sha256},
-			operator: {user: operator, host: os.hostname()},
-			identity: {key: formatPublicKey(identity.signer.publicKey), fingerprint: fingerprint(identity.signer.publicKey), source: identity.signer.source},
-			skey: formatPublicKey(ed25519Blob(sessionKey)),
-			term: {cols: process.stdout.columns ?? 0, rows: process.stdout.rows ?? 0},
-			pid: process.pid,
-		}, {sessionKey, identity: identity.signer});
+		log = await SessionLog.create(
+			dir,
+			{
+				format: logFormat,
+				session: id,
+				tool: {name: 'runbook', version},
+				wall: clock.wall().toISOString(),
+				runbook: {path: path.resolve(file), sha256},
+				operator: {user: operator, host: os.hostname()},
+				identity: {
+					key: formatPublicKey(identity.signer.publicKey),
+					fingerprint: fingerprint(identity.signer.publicKey),
+					source: identity.signer.source,
+				},
+				skey: formatPublicKey(ed25519Blob(sessionKey)),
+				term: {cols: process.stdout.columns ?? 0, rows: process.stdout.rows ?? 0},
+				pid: process.pid,
+			},
+			{sessionKey, identity: identity.signer},
+		);
 	} catch (error) {
-		throw new UsageError(`cannot create the session log in ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+		throw new UsageError(
+			`cannot create the session log in ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+		);
 	}
 	const session = new LiveSession({
 		runbook,
@@ -213,7 +283,12 @@ async function runCommand(args: string[]): Promise<number> {
 		env: process.env,
 		cwd: process.cwd(),
 		spoolDir: path.join(dir, 'spool'),
-		approvals: {session: id, dir, operatorKeys: [identity.signer.publicKey], ...(approvers ? {allowedSigners: approvers} : {})},
+		approvals: {
+			session: id,
+			dir,
+			operatorKeys: [identity.signer.publicKey],
+			...(approvers ? {allowedSigners: approvers} : {}),
+		},
 		sink: log,
 		clock,
 		secrets,
@@ -222,18 +297,39 @@ async function runCommand(args: string[]): Promise<number> {
 }
 
 async function resumeCommand(args: string[]): Promise<number> {
-	const {values, positionals} = parse(args, {var: {type: 'string', multiple: true}, strict: {type: 'boolean'}, yes: {type: 'boolean'}, 'log-dir': {type: 'string'}, 'allowed-signers': {type: 'string'}}, 'resume');
-	if (positionals.length > 1) throw new UsageError(`\`runbook resume\` takes at most one SESSION, not ${positionals.length}; see \`runbook resume --help\``);
+	const {values, positionals} = parse(
+		args,
+		{
+			var: {type: 'string', multiple: true},
+			strict: {type: 'boolean'},
+			yes: {type: 'boolean'},
+			'log-dir': {type: 'string'},
+			'allowed-signers': {type: 'string'},
+		},
+		'resume',
+	);
+	if (positionals.length > 1)
+		throw new UsageError(
+			`\`runbook resume\` takes at most one SESSION, not ${positionals.length}; see \`runbook resume --help\``,
+		);
 	const operator = os.userInfo().username;
-	const plan = planResume({session: positionals[0], sessions: sessionsDir(values['log-dir'] as string | undefined), user: operator});
+	const plan = planResume({
+		session: positionals[0],
+		sessions: sessionsDir(values['log-dir'] as string | undefined),
+		user: operator,
+	});
 	const id = plan.read.header.session;
 	const file = plan.read.header.runbook.path;
 	const isInteractive = Boolean(process.stdout.isTTY && process.stdin.isTTY) && !process.env.CI;
 	if (plan.fileNote) process.stderr.write(`runbook: ${plan.fileNote}\n`);
 	if (plan.changed) {
 		const list = plan.changed.changes.map((c) => `  - ${c}`).join('\n');
-		if (values.strict) throw new UsageError(`${file} changed since session ${id} started; --strict refuses to go on:\n${list}`);
-		if (!isInteractive) throw new UsageError(`${file} changed since session ${id} started; resume in a terminal to confirm the changes, or give --strict to refuse:\n${list}`);
+		if (values.strict)
+			throw new UsageError(`${file} changed since session ${id} started; --strict refuses to go on:\n${list}`);
+		if (!isInteractive)
+			throw new UsageError(
+				`${file} changed since session ${id} started; resume in a terminal to confirm the changes, or give --strict to refuse:\n${list}`,
+			);
 		process.stdout.write(`${file} changed since session ${id} started:\n${list}\n`);
 		if ((await askLine('Type `resume` to go on with the changed runbook (anything else stops): ')) !== 'resume') {
 			process.stderr.write('runbook: not resumed; nothing was recorded\n');
@@ -243,9 +339,15 @@ async function resumeCommand(args: string[]): Promise<number> {
 	const runbook = plan.changed?.runbook ?? plan.state.runbook!;
 	const vars = parseVars(runbook, (values.var as string[] | undefined) ?? []);
 	const unexpected = Object.keys(vars).filter((name) => !plan.reask.includes(name));
-	if (unexpected.length > 0) throw new UsageError(`--var ${unexpected[0]}: already set in session ${id}; only secrets given earlier are given again`);
+	if (unexpected.length > 0)
+		throw new UsageError(
+			`--var ${unexpected[0]}: already set in session ${id}; only secrets given earlier are given again`,
+		);
 	const missing = plan.reask.filter((name) => vars[name] === undefined);
-	if (!isInteractive && missing.length > 0) throw new UsageError(`session ${id} needs ${missing.map((n) => `\`${n}\``).join(', ')} again (secrets are never stored); give ${missing.length === 1 ? 'it' : 'them'} with --var, or resume in a terminal`);
+	if (!isInteractive && missing.length > 0)
+		throw new UsageError(
+			`session ${id} needs ${missing.map((n) => `\`${n}\``).join(', ')} again (secrets are never stored); give ${missing.length === 1 ? 'it' : 'them'} with --var, or resume in a terminal`,
+		);
 	const secrets = secretEnvValues(runbook);
 	const clock = resumedClock(new Date(plan.read.header.wall), plan.state.lastT);
 	const approvers = approversAllowed(values['allowed-signers'] as string | undefined);
@@ -253,14 +355,24 @@ async function resumeCommand(args: string[]): Promise<number> {
 	const sessionKey = newEd25519Key();
 	let log: SessionLog;
 	try {
-		log = await SessionLog.reopen(plan.log, {
-			t: clock.now(),
-			pid: process.pid,
-			identity: {key: formatPublicKey(identity.signer.publicKey), fingerprint: fingerprint(identity.signer.publicKey), source: identity.signer.source},
-			skey: formatPublicKey(ed25519Blob(sessionKey)),
-		}, {sessionKey, identity: identity.signer});
+		log = await SessionLog.reopen(
+			plan.log,
+			{
+				t: clock.now(),
+				pid: process.pid,
+				identity: {
+					key: formatPublicKey(identity.signer.publicKey),
+					fingerprint: fingerprint(identity.signer.publicKey),
+					source: identity.signer.source,
+				},
+				skey: formatPublicKey(ed25519Blob(sessionKey)),
+			},
+			{sessionKey, identity: identity.signer},
+		);
 	} catch (error) {
-		throw new UsageError(`cannot take over the session log ${plan.log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+		throw new UsageError(
+			`cannot take over the session log ${plan.log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+		);
 	}
 	const started = plan.read.events.find((e) => e.type === 'session-started');
 	const session = new LiveSession({
@@ -281,13 +393,20 @@ async function resumeCommand(args: string[]): Promise<number> {
 		secrets,
 	});
 	if (!isInteractive) process.stdout.write(`resuming session ${id}\n`);
-	return driveSession(session, log, isInteractive, () => session.resume(plan.read.events, {pid: process.pid, reask: plan.reask, ...(plan.changed ? {changed: plan.changed} : {})}));
+	return driveSession(session, log, isInteractive, () =>
+		session.resume(plan.read.events, {
+			pid: process.pid,
+			reask: plan.reask,
+			...(plan.changed ? {changed: plan.changed} : {}),
+		}),
+	);
 }
 
 async function watchCommand(args: string[]): Promise<number> {
 	const {values, positionals} = parse(args, {'log-dir': {type: 'string'}}, 'watch');
 	const sessions = sessionsDir(values['log-dir'] as string | undefined);
-	if (positionals.length > 1) throw new UsageError(`\`runbook watch\` takes at most one SESSION, not ${positionals.length}`);
+	if (positionals.length > 1)
+		throw new UsageError(`\`runbook watch\` takes at most one SESSION, not ${positionals.length}`);
 	if (positionals.length === 0) {
 		const live = liveSessions(sessions);
 		if (live.length === 0) process.stdout.write(`no live sessions you can read in ${sessions}\n`);
@@ -306,7 +425,10 @@ async function watchCommand(args: string[]): Promise<number> {
 		watch.start();
 		if (watch.snapshot().problem === undefined) {
 			if (isFollowing || info.read.isSealed) await watch.ended;
-			else process.stdout.write(`the runner of ${info.id} is not running; \`runbook resume ${info.id}\` goes on with it\n`);
+			else
+				process.stdout.write(
+					`the runner of ${info.id} is not running; \`runbook resume ${info.id}\` goes on with it\n`,
+				);
 		}
 		watch.stop();
 		return watchProblem(watch);
@@ -327,7 +449,12 @@ function watchProblem(watch: WatchSession): number {
 }
 
 /** Runs a session on the screen (or as plain lines) until it ends, then seals its log. */
-async function driveSession(session: LiveSession, log: SessionLog, isInteractive: boolean, begin: () => void): Promise<number> {
+async function driveSession(
+	session: LiveSession,
+	log: SessionLog,
+	isInteractive: boolean,
+	begin: () => void,
+): Promise<number> {
 	// SIGINT and SIGTERM end the session as aborted: the running step's tree is stopped and the reason recorded.
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		process.on(signal, () => session.interrupt(`received ${signal}`));
@@ -365,13 +492,17 @@ async function driveSession(session: LiveSession, log: SessionLog, isInteractive
 /** Seals a session that ended on record; a log that could not take its end stays unsealed (INCOMPLETE). */
 async function sealLog(log: SessionLog, final: RunState, logFailure: string | undefined) {
 	if (logFailure) {
-		process.stderr.write(`runbook: ${logFailure}; the run stopped before its next command. What was written stays as it is (\`runbook verify\` calls it INCOMPLETE).\n`);
+		process.stderr.write(
+			`runbook: ${logFailure}; the run stopped before its next command. What was written stays as it is (\`runbook verify\` calls it INCOMPLETE).\n`,
+		);
 		return;
 	}
 	try {
 		await log.seal(final.lastT);
 	} catch (error) {
-		process.stderr.write(`runbook: the session log was not sealed: ${(error as Error).message}; \`runbook verify\` will call it INCOMPLETE\n`);
+		process.stderr.write(
+			`runbook: the session log was not sealed: ${(error as Error).message}; \`runbook verify\` will call it INCOMPLETE\n`,
+		);
 	}
 }
 
@@ -389,13 +520,24 @@ async function loadSigningIdentity(): Promise<IdentityChoice> {
 		if (identity.note) process.stderr.write(`runbook: ${identity.note}\n`);
 		return identity;
 	} catch (error) {
-		throw new UsageError(`cannot set up the signing identity in ${configDirOrUnknown()}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; see \`runbook keys\``);
+		throw new UsageError(
+			`cannot set up the signing identity in ${configDirOrUnknown()}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; see \`runbook keys\``,
+		);
 	}
 }
 
-
 async function replayCommand(args: string[]): Promise<number> {
-	const {values, positionals} = parse(args, {speed: {type: 'string'}, 'idle-limit': {type: 'string'}, 'start-at': {type: 'string'}, force: {type: 'boolean'}, 'log-dir': {type: 'string'}}, 'replay');
+	const {values, positionals} = parse(
+		args,
+		{
+			speed: {type: 'string'},
+			'idle-limit': {type: 'string'},
+			'start-at': {type: 'string'},
+			force: {type: 'boolean'},
+			'log-dir': {type: 'string'},
+		},
+		'replay',
+	);
 	if (positionals.length !== 1) throw new UsageError('`runbook replay` takes one SESSION; see `runbook replay --help`');
 	const number = (flag: string, value: unknown, fallback: number) => {
 		if (value === undefined) return fallback;
@@ -407,7 +549,11 @@ async function replayCommand(args: string[]): Promise<number> {
 	const idleLimitUs = number('idle-limit', values['idle-limit'], 2) * 1_000_000;
 	let prepared;
 	try {
-		prepared = await prepareReplay({session: positionals[0]!, sessions: sessionsDir(values['log-dir'] as string | undefined), isForced: Boolean(values.force)});
+		prepared = await prepareReplay({
+			session: positionals[0]!,
+			sessions: sessionsDir(values['log-dir'] as string | undefined),
+			isForced: Boolean(values.force),
+		});
 	} catch (error) {
 		if (error instanceof ReplayRefused) {
 			process.stderr.write(`${error.message}\n`);
@@ -416,7 +562,8 @@ async function replayCommand(args: string[]): Promise<number> {
 		throw error;
 	}
 	const startAt = values['start-at'] as string | undefined;
-	if (startAt !== undefined && !prepared.events.some((e) => e.type === 'step-started' && e.step === startAt)) throw new UsageError(`--start-at: the session never started a step \`${startAt}\``);
+	if (startAt !== undefined && !prepared.events.some((e) => e.type === 'step-started' && e.step === startAt))
+		throw new UsageError(`--start-at: the session never started a step \`${startAt}\``);
 	if (!(process.stdout.isTTY && process.stdin.isTTY) || process.env.CI) {
 		// No screen to replay on: the events as plain lines, at once.
 		if (prepared.banner) process.stdout.write(`${prepared.banner.text}\n`);
@@ -430,17 +577,21 @@ async function replayCommand(args: string[]): Promise<number> {
 		return 0;
 	}
 	const replay = new ReplaySession(prepared.events, {speed, idleLimitUs, ...(startAt !== undefined ? {startAt} : {})});
-	const app = render(<ReplayApp replay={replay} logFile={prepared.logFile} {...(prepared.banner ? {banner: prepared.banner} : {})} />, {exitOnCtrlC: false});
+	const app = render(
+		<ReplayApp replay={replay} logFile={prepared.logFile} {...(prepared.banner ? {banner: prepared.banner} : {})} />,
+		{exitOnCtrlC: false},
+	);
 	replay.start();
 	await replay.done;
 	await app.waitUntilExit();
 	return 0;
 }
 
-
 /** A bug: the stack for the report, and status 70. Lines already in the log are whole and stay. */
 function reportBug(error: unknown) {
-	process.stderr.write(`runbook: internal error; please report it with the steps that led here.\n${(error as Error)?.stack ?? String(error)}\n`);
+	process.stderr.write(
+		`runbook: internal error; please report it with the steps that led here.\n${(error as Error)?.stack ?? String(error)}\n`,
+	);
 	process.exit(70);
 }
 process.on('uncaughtException', reportBug);

@@ -11,22 +11,43 @@ import {askLine} from '../ui/ask-line.js';
 import type {RunState} from '../core/run/state.js';
 import {clock} from '../core/time.js';
 import {LogTail} from '../store/log-tail.js';
-import {describeLive, isLive, liveSessions, readLiveSession, runnerKeyBlobs, type LiveSessionInfo} from './live-sessions.js';
+import {
+	describeLive,
+	isLive,
+	liveSessions,
+	readLiveSession,
+	runnerKeyBlobs,
+	type LiveSessionInfo,
+} from './live-sessions.js';
 import {UsageError} from './usage-error.js';
 
-export type ApprovalTarget = {info: LiveSessionInfo; pending: NonNullable<RunState['approval']>; operatorKeys: Buffer[]};
+export type ApprovalTarget = {
+	info: LiveSessionInfo;
+	pending: NonNullable<RunState['approval']>;
+	operatorKeys: Buffer[];
+};
 
 export function findApprovalTarget(session: string | undefined, sessions: string): ApprovalTarget {
 	let info: LiveSessionInfo;
 	if (session !== undefined) {
 		info = readLiveSession(session, sessions);
-		if (info.read.isSealed || info.state.ended) throw new UsageError(`session ${info.id} has ended; there is nothing to approve`);
-		if (!info.state.approval) throw new UsageError(`session ${info.id} is not waiting for an approval${info.state.current ? ` (it is at \`${info.state.current}\`)` : ''}`);
-		if (!isLive(info)) throw new UsageError(`the runner of session ${info.id} is not running; an approval is taken by a running session (the operator resumes it with \`runbook resume\`)`);
+		if (info.read.isSealed || info.state.ended)
+			throw new UsageError(`session ${info.id} has ended; there is nothing to approve`);
+		if (!info.state.approval)
+			throw new UsageError(
+				`session ${info.id} is not waiting for an approval${info.state.current ? ` (it is at \`${info.state.current}\`)` : ''}`,
+			);
+		if (!isLive(info))
+			throw new UsageError(
+				`the runner of session ${info.id} is not running; an approval is taken by a running session (the operator resumes it with \`runbook resume\`)`,
+			);
 	} else {
 		const waiting = liveSessions(sessions).filter((s) => s.state.approval);
 		if (waiting.length === 0) throw new UsageError(`no live session in ${sessions} is waiting for an approval`);
-		if (waiting.length > 1) throw new UsageError(`${waiting.length} sessions wait for an approval; name one:\n${waiting.map(describeLive).join('\n')}`);
+		if (waiting.length > 1)
+			throw new UsageError(
+				`${waiting.length} sessions wait for an approval; name one:\n${waiting.map(describeLive).join('\n')}`,
+			);
 		info = waiting[0]!;
 	}
 	return {info, pending: info.state.approval!, operatorKeys: runnerKeyBlobs(info.read)};
@@ -55,7 +76,12 @@ export function describeRequest(target: ApprovalTarget, nowMs: number): string {
  * Follows the log until the session records what it made of this key's answer to the request at
  * `head`, or `timeoutMs` passes. Read from the start: the session may have answered already.
  */
-export function awaitAnswer(log: string, fingerprint: string, head: string, timeoutMs: number): Promise<{isAccepted: boolean; text: string}> {
+export function awaitAnswer(
+	log: string,
+	fingerprint: string,
+	head: string,
+	timeoutMs: number,
+): Promise<{isAccepted: boolean; text: string}> {
 	const tail = new LogTail(log);
 	let isAfterRequest = false;
 	return new Promise((resolve) => {
@@ -65,15 +91,28 @@ export function awaitAnswer(log: string, fingerprint: string, head: string, time
 			resolve(outcome);
 			return true;
 		};
-		const timer = setTimeout(() => finish({isAccepted: false, text: `the session has not taken the answer within ${timeoutMs / 1000} s; it stays handed in, and \`runbook watch\` shows what becomes of it`}), timeoutMs);
+		const timer = setTimeout(
+			() =>
+				finish({
+					isAccepted: false,
+					text: `the session has not taken the answer within ${timeoutMs / 1000} s; it stays handed in, and \`runbook watch\` shows what becomes of it`,
+				}),
+			timeoutMs,
+		);
 		const look = () => {
 			for (const line of tail.readLines()) {
 				const record = JSON.parse(line) as {type: string; fingerprint?: string; reason?: string; head?: string};
 				if (record.type === 'approval-requested') isAfterRequest = record.head === head;
 				if (!isAfterRequest || record.fingerprint !== fingerprint) continue;
-				if (record.type === 'approval-given') return finish({isAccepted: true, text: 'approved: recorded in the session, which goes on'});
-				if (record.type === 'approval-rejected') return finish({isAccepted: true, text: 'rejected: recorded in the session; the step failed and the operator chooses what next'});
-				if (record.type === 'approval-refused') return finish({isAccepted: false, text: `refused by the session: ${record.reason ?? ''}`});
+				if (record.type === 'approval-given')
+					return finish({isAccepted: true, text: 'approved: recorded in the session, which goes on'});
+				if (record.type === 'approval-rejected')
+					return finish({
+						isAccepted: true,
+						text: 'rejected: recorded in the session; the step failed and the operator chooses what next',
+					});
+				if (record.type === 'approval-refused')
+					return finish({isAccepted: false, text: `refused by the session: ${record.reason ?? ''}`});
 			}
 			return false;
 		};
@@ -82,17 +121,24 @@ export function awaitAnswer(log: string, fingerprint: string, head: string, time
 }
 
 /** `runbook approve`: shows the request, takes a typed answer, signs it with the approver's identity and hands it in. */
-export async function approveCommand(options: {session?: string; sessions: string; loadIdentity: () => Promise<IdentityChoice>}): Promise<number> {
+export async function approveCommand(options: {
+	session?: string;
+	sessions: string;
+	loadIdentity: () => Promise<IdentityChoice>;
+}): Promise<number> {
 	const target = findApprovalTarget(options.session, options.sessions);
 	// Only once there is something to approve: a first use creates the approver's key.
 	const identity = await options.loadIdentity();
 	const mine = identity.signer.publicKey;
 	const me = fingerprint(mine);
 	if (target.operatorKeys.some((key) => key.equals(mine))) {
-		throw new UsageError(`you run session ${target.info.id} yourself (key ${me}): a second approval must come from someone else, with their own key`);
+		throw new UsageError(
+			`you run session ${target.info.id} yourself (key ${me}): a second approval must come from someone else, with their own key`,
+		);
 	}
 	process.stdout.write(`${describeRequest(target, Date.now())}\n`);
-	if (!(process.stdout.isTTY && process.stdin.isTTY) || process.env.CI) throw new UsageError('`runbook approve` needs a terminal: an approval is typed, never piped');
+	if (!(process.stdout.isTTY && process.stdin.isTTY) || process.env.CI)
+		throw new UsageError('`runbook approve` needs a terminal: an approval is typed, never piped');
 	const answer = await askLine('Type `approve` to approve it, or `reject` to reject it: ');
 	if (answer !== 'approve' && answer !== 'reject') {
 		process.stderr.write('runbook: nothing handed in\n');
@@ -100,14 +146,28 @@ export async function approveCommand(options: {session?: string; sessions: strin
 	}
 	const reason = answer === 'reject' ? await askLine('Why? ') : undefined;
 	if (answer === 'reject' && !reason) throw new UsageError('a rejection needs a reason; nothing handed in');
-	const request = {session: target.info.id, step: target.pending.step, head: target.pending.head, decision: answer, ...(reason ? {reason} : {})} as const;
+	const request = {
+		session: target.info.id,
+		step: target.pending.step,
+		head: target.pending.head,
+		decision: answer,
+		...(reason ? {reason} : {}),
+	} as const;
 	const sshsig = compactSshsig(await signSshsig(identity.signer, approvalMessage(request)));
-	const file: ApprovalFile = {format: approvalFormat, ...request, user: `${os.userInfo().username}@${os.hostname()}`, key: formatPublicKey(mine), sshsig};
+	const file: ApprovalFile = {
+		format: approvalFormat,
+		...request,
+		user: `${os.userInfo().username}@${os.hostname()}`,
+		key: formatPublicKey(mine),
+		sshsig,
+	};
 	try {
 		writeApprovalFile(target.info.dir, file);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		throw new UsageError(`cannot hand in the approval in ${target.info.dir}/approvals: ${code ?? (error as Error).message}${code === 'EACCES' ? '; you and the operator need a shared group (see README: paired deploys)' : ''}`);
+		throw new UsageError(
+			`cannot hand in the approval in ${target.info.dir}/approvals: ${code ?? (error as Error).message}${code === 'EACCES' ? '; you and the operator need a shared group (see README: paired deploys)' : ''}`,
+		);
 	}
 	process.stdout.write(`handed in as ${me}; waiting for the session to take it…\n`);
 	const outcome = await awaitAnswer(target.info.log, me, target.pending.head, 15_000);

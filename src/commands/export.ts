@@ -12,8 +12,14 @@ import {UsageError} from './usage-error.js';
 
 export const exportFormats = ['md', 'html', 'json', 'cast'] as const;
 
-export async function exportCommand(options: {session: string; sessions: string; format: string; output?: string}): Promise<number> {
-	if (!(exportFormats as readonly string[]).includes(options.format)) throw new UsageError(`--format ${options.format}: expected one of ${exportFormats.join(', ')}`);
+export async function exportCommand(options: {
+	session: string;
+	sessions: string;
+	format: string;
+	output?: string;
+}): Promise<number> {
+	if (!(exportFormats as readonly string[]).includes(options.format))
+		throw new UsageError(`--format ${options.format}: expected one of ${exportFormats.join(', ')}`);
 	const read = readSession(options.session, options.sessions);
 	if (!read.ok) throw new UsageError(read.problem);
 	let log: ReturnType<typeof readLogEvents>;
@@ -23,18 +29,18 @@ export async function exportCommand(options: {session: string; sessions: string;
 		throw new UsageError(`${read.files.log}: ${(error as Error).message}`);
 	}
 	const report = verifyLog(read.files.bytes, read.files.sig, {ownKeys: await ownPublicKeys().catch(() => [])});
-	const text = options.format === 'md'
-		? exportMarkdown(log.header, log.events, report.summary)
-		: options.format === 'html'
-			? exportHtml(log.header, log.events, report.summary)
-			: options.format === 'cast'
-			? exportCast(log.header, log.events)
-			: `${JSON.stringify({header: log.header, verdict: report, state: foldEvents(log.events), events: log.events}, null, 2)}\n`;
+	const text =
+		options.format === 'md'
+			? exportMarkdown(log.header, log.events, report.summary)
+			: options.format === 'html'
+				? exportHtml(log.header, log.events, report.summary)
+				: options.format === 'cast'
+					? exportCast(log.header, log.events)
+					: `${JSON.stringify({header: log.header, verdict: report, state: foldEvents(log.events), events: log.events}, null, 2)}\n`;
 	if (options.output) {
 		const written = writeOutputFile(options.output, text);
 		if (!written.ok) throw new UsageError(`-o ${options.output}: ${written.problem}`);
-	}
-	else process.stdout.write(text);
+	} else process.stdout.write(text);
 	if (report.verdict === 'INVALID') process.stderr.write(`runbook: warning: ${report.summary}\n`);
 	return 0;
 }

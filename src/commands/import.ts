@@ -11,11 +11,16 @@ import {UsageError} from './usage-error.js';
 export function importCommand(options: {file: string; output?: string}): number {
 	const read = readText(options.file);
 	if (!read.ok) throw new UsageError(read.problem);
-	const {runbook, report} = importChecklist(read.text, {fallbackName: path.basename(options.file, path.extname(options.file))});
+	const {runbook, report} = importChecklist(read.text, {
+		fallbackName: path.basename(options.file, path.extname(options.file)),
+	});
 	const yaml = `# Imported from ${path.basename(options.file)} by \`runbook import\`. Review it: the guesses are listed on stderr.\n${stringify(runbook, {lineWidth: 0, blockQuote: 'literal'})}`;
 	const parsed = parseRunbook(yaml);
 	// The importer's own output must load; if not, that is a bug in runbook, not in the checklist.
-	if (!parsed.ok) throw new Error(`the imported runbook does not load: ${parsed.problems.map((p) => `${p.line}:${p.col}: ${p.message}`).join('; ')}`);
+	if (!parsed.ok)
+		throw new Error(
+			`the imported runbook does not load: ${parsed.problems.map((p) => `${p.line}:${p.col}: ${p.message}`).join('; ')}`,
+		);
 	if (options.output !== undefined) {
 		const written = writeOutputFile(options.output, yaml, {isNew: true});
 		if (!written.ok) throw new UsageError(`-o ${options.output}: ${written.problem}`);
@@ -25,7 +30,9 @@ export function importCommand(options: {file: string; output?: string}): number 
 }
 
 function summary(file: string, output: string | undefined, report: ImportReport): string {
-	const kinds = Object.entries(report.steps).map(([kind, n]) => `${n} ${kind}`).join(', ');
+	const kinds = Object.entries(report.steps)
+		.map(([kind, n]) => `${n} ${kind}`)
+		.join(', ');
 	return [
 		`runbook: imported ${file}${output ? ` into ${output}` : ''}: ${report.phases} phases; steps: ${kinds}; ${report.vars} vars, ${report.env} env preconditions, ${report.rollback} rollback steps, ${report.signoff} sign-off roles${report.mojibakeRepaired > 0 ? `; repaired ${report.mojibakeRepaired} garbled characters (UTF-8 read as Mac Roman)` : ''}`,
 		...report.guesses.map((g) => `  guess: ${g}`),

@@ -25,7 +25,8 @@ export async function keysCommand(options: {use?: string}): Promise<number> {
 	];
 	if (identity.agentKeys.length > 1) {
 		lines.push('', 'ssh-agent offers several keys; choose one with `runbook keys --use FINGERPRINT`:');
-		for (const k of identity.agentKeys) lines.push(`  ${k.blob.equals(key) ? '*' : ' '} ${fingerprint(k.blob)}  ${keyTypeOf(k.blob)}  ${k.comment}`);
+		for (const k of identity.agentKeys)
+			lines.push(`  ${k.blob.equals(key) ? '*' : ' '} ${fingerprint(k.blob)}  ${keyTypeOf(k.blob)}  ${k.comment}`);
 	}
 	if (identity.note) lines.push('', `note: ${identity.note}`);
 	process.stdout.write(`${lines.join('\n')}\n`);

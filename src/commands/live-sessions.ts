@@ -20,7 +20,13 @@ export function readLiveSession(arg: string, sessions: string): LiveSessionInfo 
 	} catch (error) {
 		throw new UsageError(`${found.files.log}: ${(error as Error).message}`);
 	}
-	return {id: read.header.session, dir: path.dirname(found.files.log), log: found.files.log, read, state: foldEvents(read.events)};
+	return {
+		id: read.header.session,
+		dir: path.dirname(found.files.log),
+		log: found.files.log,
+		read,
+		state: foldEvents(read.events),
+	};
 }
 
 /** The keys of everyone who ran the session: none of them may give it a second approval. */
@@ -54,6 +60,10 @@ export function liveSessions(sessions: string): LiveSessionInfo[] {
 
 /** `id  runbook  operator@host  at step`, one line per session. */
 export function describeLive(info: LiveSessionInfo): string {
-	const where = info.state.approval ? `waiting for approval of ${info.state.approval.step}` : info.state.current ? `at ${info.state.current}` : 'starting';
+	const where = info.state.approval
+		? `waiting for approval of ${info.state.approval.step}`
+		: info.state.current
+			? `at ${info.state.current}`
+			: 'starting';
 	return `${info.id}  ${info.state.runbook?.name ?? '?'}  ${info.read.header.operator.user}@${info.read.header.operator.host}  ${where}`;
 }

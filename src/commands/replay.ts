@@ -11,11 +11,18 @@ export class ReplayRefused extends Error {}
 
 export type PreparedReplay = {events: RunEvent[]; logFile: string; banner?: {text: string; tone: 'danger' | 'waiting'}};
 
-export async function prepareReplay(options: {session: string; sessions: string; isForced: boolean}): Promise<PreparedReplay> {
+export async function prepareReplay(options: {
+	session: string;
+	sessions: string;
+	isForced: boolean;
+}): Promise<PreparedReplay> {
 	const read = readSession(options.session, options.sessions);
 	if (!read.ok) throw new UsageError(read.problem);
 	const report = verifyLog(read.files.bytes, read.files.sig, {ownKeys: await ownPublicKeys().catch(() => [])});
-	if (report.verdict === 'INVALID' && !options.isForced) throw new ReplayRefused(`${report.summary}\nrunbook: replay refused: the log was altered or damaged; --force shows it anyway, under a warning on every frame`);
+	if (report.verdict === 'INVALID' && !options.isForced)
+		throw new ReplayRefused(
+			`${report.summary}\nrunbook: replay refused: the log was altered or damaged; --force shows it anyway, under a warning on every frame`,
+		);
 	let events: RunEvent[];
 	try {
 		events = readLogEvents(read.files.bytes).events;
@@ -23,8 +30,11 @@ export async function prepareReplay(options: {session: string; sessions: string;
 		throw new UsageError(`${read.files.log}: ${(error as Error).message}`);
 	}
 	if (events.length === 0) throw new UsageError(`${read.files.log}: no events to replay`);
-	const banner = report.verdict === 'INVALID'
-		? {text: `NOT VERIFIED: ${report.summary}`, tone: 'danger' as const}
-		: report.verdict === 'INCOMPLETE' ? {text: report.summary, tone: 'waiting' as const} : undefined;
+	const banner =
+		report.verdict === 'INVALID'
+			? {text: `NOT VERIFIED: ${report.summary}`, tone: 'danger' as const}
+			: report.verdict === 'INCOMPLETE'
+				? {text: report.summary, tone: 'waiting' as const}
+				: undefined;
 	return {events, logFile: read.files.log, ...(banner ? {banner} : {})};
 }

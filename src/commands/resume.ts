@@ -43,35 +43,61 @@ export function planResume(options: {session: string | undefined; sessions: stri
 	const id = read.header.session;
 	if (read.isSealed) throw new UsageError(`session ${id} is sealed: it ended and nothing more can be recorded in it`);
 	const state = foldEvents(read.events);
-	if (state.ended) throw new UsageError(`session ${id} already ended (${state.ended.status}); only its seal is missing, and \`runbook verify\` calls it INCOMPLETE`);
-	if (!state.runbook) throw new UsageError(`session ${id} stopped before it recorded its runbook; start it again with \`runbook run\``);
-	if (isRunnerAlive(read.runnerPid)) throw new UsageError(`session ${id} is still running (pid ${read.runnerPid}); follow it with \`runbook watch ${id}\``);
+	if (state.ended)
+		throw new UsageError(
+			`session ${id} already ended (${state.ended.status}); only its seal is missing, and \`runbook verify\` calls it INCOMPLETE`,
+		);
+	if (!state.runbook)
+		throw new UsageError(`session ${id} stopped before it recorded its runbook; start it again with \`runbook run\``);
+	if (isRunnerAlive(read.runnerPid))
+		throw new UsageError(
+			`session ${id} is still running (pid ${read.runnerPid}); follow it with \`runbook watch ${id}\``,
+		);
 	const report = verifyLog(bytes, sig, {ownKeys: []});
-	if (report.verdict === 'INVALID') throw new UsageError(`session ${id} does not verify, so it cannot be resumed: ${report.summary}`);
+	if (report.verdict === 'INVALID')
+		throw new UsageError(`session ${id} does not verify, so it cannot be resumed: ${report.summary}`);
 
 	const file = read.header.runbook.path;
-	const recordedSha = read.events.reduce((sha, e) => (e.type === 'session-resumed' && e.sha256 !== undefined ? e.sha256 : sha), read.header.runbook.sha256);
+	const recordedSha = read.events.reduce(
+		(sha, e) => (e.type === 'session-resumed' && e.sha256 !== undefined ? e.sha256 : sha),
+		read.header.runbook.sha256,
+	);
 	const current = readRunbookFile(file);
 	const reask = state.secretVars;
 	const base = {log, dir: path.dirname(log), read, state, reask, operatorKeys: runnerKeyBlobs(read)};
-	if (!current.ok) return {...base, fileNote: `${file} ${current.problem}; going on with the runbook recorded in the session`};
+	if (!current.ok)
+		return {...base, fileNote: `${file} ${current.problem}; going on with the runbook recorded in the session`};
 	if (current.sha256 === recordedSha) return base;
 	const parsed = parseRunbook(current.text);
-	if (!parsed.ok) throw new UsageError(`${file} changed since the session started and no longer loads:\n${parsed.problems.map((p) => `${file}:${p.line}:${p.col}: ${p.message}`).join('\n')}`);
+	if (!parsed.ok)
+		throw new UsageError(
+			`${file} changed since the session started and no longer loads:\n${parsed.problems.map((p) => `${file}:${p.line}:${p.col}: ${p.message}`).join('\n')}`,
+		);
 	const changes = runbookChanges(state.runbook, parsed.runbook);
 	const gone = missingWork(state, parsed.runbook);
-	if (gone) throw new UsageError(`${file} changed since the session started, and ${gone}; the session cannot go on with it`);
-	return {...base, changed: {runbook: parsed.runbook, sha256: current.sha256, changes: changes.length > 0 ? changes : ['formatting or comments only']}};
+	if (gone)
+		throw new UsageError(`${file} changed since the session started, and ${gone}; the session cannot go on with it`);
+	return {
+		...base,
+		changed: {
+			runbook: parsed.runbook,
+			sha256: current.sha256,
+			changes: changes.length > 0 ? changes : ['formatting or comments only'],
+		},
+	};
 }
 
 /** What the new runbook lacks that the session is in the middle of. */
 function missingWork(state: RunState, runbook: Runbook): string | undefined {
 	const ids = new Set([...runbook.phases.flatMap((p) => p.steps), ...runbook.rollback].map((s) => s.id));
-	if (state.running && !ids.has(state.running.step)) return `the step that was running (\`${state.running.step}\`) is gone from it`;
+	if (state.running && !ids.has(state.running.step))
+		return `the step that was running (\`${state.running.step}\`) is gone from it`;
 	if (state.current && !ids.has(state.current)) return `the current step (\`${state.current}\`) is gone from it`;
 	const phase = state.runbook?.phases[state.phaseIndex]?.id;
-	if (phase !== undefined && !runbook.phases.some((p) => p.id === phase)) return `the current phase (\`${phase}\`) is gone from it`;
-	for (const id of state.rollback?.steps ?? []) if (!ids.has(id)) return `the rollback under way needs \`${id}\`, which is gone from it`;
+	if (phase !== undefined && !runbook.phases.some((p) => p.id === phase))
+		return `the current phase (\`${phase}\`) is gone from it`;
+	for (const id of state.rollback?.steps ?? [])
+		if (!ids.has(id)) return `the rollback under way needs \`${id}\`, which is gone from it`;
 	return undefined;
 }
 

@@ -6,7 +6,16 @@ import {listSessionIds, readSession} from '../store/session-files.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {clock} from '../core/time.js';
 
-export type SessionRow = {id: string; runbook: string; operator: string; start: string; durationMs: number; outcome: string; verdict: string; log: string};
+export type SessionRow = {
+	id: string;
+	runbook: string;
+	operator: string;
+	start: string;
+	durationMs: number;
+	outcome: string;
+	verdict: string;
+	log: string;
+};
 
 export async function sessionRows(sessions: string): Promise<SessionRow[]> {
 	const ownKeys = await ownPublicKeys().catch(() => []);
@@ -29,7 +38,16 @@ export async function sessionRows(sessions: string): Promise<SessionRow[]> {
 				log: read.files.log,
 			});
 		} catch (error) {
-			rows.push({id, runbook: '?', operator: '?', start: '', durationMs: 0, outcome: 'unreadable', verdict: `INVALID (${(error as Error).message})`, log: read.files.log});
+			rows.push({
+				id,
+				runbook: '?',
+				operator: '?',
+				start: '',
+				durationMs: 0,
+				outcome: 'unreadable',
+				verdict: `INVALID (${(error as Error).message})`,
+				log: read.files.log,
+			});
 		}
 	}
 	return rows.sort((a, b) => b.start.localeCompare(a.start) || b.id.localeCompare(a.id));
@@ -45,8 +63,21 @@ export async function sessionsCommand(options: {sessions: string; isJson: boolea
 		process.stdout.write(`No sessions in ${options.sessions}.\n`);
 		return 0;
 	}
-	const table = [['SESSION', 'STARTED', 'DURATION', 'OUTCOME', 'VERDICT', 'OPERATOR', 'RUNBOOK'], ...rows.map((r) => [r.id, r.start.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), clock(r.durationMs * 1000), r.outcome, r.verdict, r.operator, r.runbook])];
+	const table = [
+		['SESSION', 'STARTED', 'DURATION', 'OUTCOME', 'VERDICT', 'OPERATOR', 'RUNBOOK'],
+		...rows.map((r) => [
+			r.id,
+			r.start.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+			clock(r.durationMs * 1000),
+			r.outcome,
+			r.verdict,
+			r.operator,
+			r.runbook,
+		]),
+	];
 	const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-	process.stdout.write(`${table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')}\n`);
+	process.stdout.write(
+		`${table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')}\n`,
+	);
 	return 0;
 }

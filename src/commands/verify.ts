@@ -5,23 +5,36 @@ import {readAllowedSigners} from './allowed-signers-file.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {UsageError} from './usage-error.js';
 
-
-export async function verifyCommand(options: {session: string; sessions: string; allowedSigners?: string; principal?: string; isJson: boolean}): Promise<number> {
+export async function verifyCommand(options: {
+	session: string;
+	sessions: string;
+	allowedSigners?: string;
+	principal?: string;
+	isJson: boolean;
+}): Promise<number> {
 	const read = readSession(options.session, options.sessions);
 	if (!read.ok) throw new UsageError(read.problem);
 	let trust: Trust;
 	if (options.allowedSigners !== undefined) {
-		trust = {allowedSigners: readAllowedSigners(options.allowedSigners), ...(options.principal !== undefined ? {principal: options.principal} : {})};
+		trust = {
+			allowedSigners: readAllowedSigners(options.allowedSigners),
+			...(options.principal !== undefined ? {principal: options.principal} : {}),
+		};
 	} else {
 		if (options.principal !== undefined) throw new UsageError('--principal needs --allowed-signers');
 		try {
 			trust = {ownKeys: await ownPublicKeys()};
 		} catch (error) {
-			throw new UsageError(`cannot read your own signing key to trust it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; give --allowed-signers instead`);
+			throw new UsageError(
+				`cannot read your own signing key to trust it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; give --allowed-signers instead`,
+			);
 		}
 	}
 	const report = verifyLog(read.files.bytes, read.files.sig, trust);
 	if (options.isJson) process.stdout.write(`${JSON.stringify({file: read.files.log, ...report}, null, 2)}\n`);
-	else process.stdout.write(`${read.files.log}\n${report.summary}\n${report.warnings.map((w) => `warning: ${w}\n`).join('')}`);
+	else
+		process.stdout.write(
+			`${read.files.log}\n${report.summary}\n${report.warnings.map((w) => `warning: ${w}\n`).join('')}`,
+		);
 	return verdictExitCodes[report.verdict];
 }

@@ -66,10 +66,13 @@ export class CommandWatch {
 			this.watcher = undefined;
 		}
 		this.poller = setInterval(() => this.tick(), pollMs);
-		this.timeoutTimer = config.timeoutMs === undefined ? undefined : setTimeout(() => {
-			this.isTimedOut = true;
-			this.stop();
-		}, config.timeoutMs);
+		this.timeoutTimer =
+			config.timeoutMs === undefined
+				? undefined
+				: setTimeout(() => {
+						this.isTimedOut = true;
+						this.stop();
+					}, config.timeoutMs);
 		this.schedule();
 	}
 
@@ -124,7 +127,11 @@ export class CommandWatch {
 				if (!chunk) continue;
 				progressed = true;
 				read += chunk.length;
-				this.report(stream, this.decoders[stream].write(chunk), this.readers[stream].offset - heldBytes(this.decoders[stream]));
+				this.report(
+					stream,
+					this.decoders[stream].write(chunk),
+					this.readers[stream].offset - heldBytes(this.decoders[stream]),
+				);
 			}
 			if (!progressed) return false;
 			if (read >= budget) return true;
@@ -165,19 +172,25 @@ export class CommandWatch {
 	private endIfKnown(): Pick<CommandResult, 'code' | 'signal' | 'error'> | undefined {
 		const status = readExitStatus(this.config.spool);
 		if (status !== undefined) return statusResult(status);
-		if (this.childExit) return 'error' in this.childExit ? {code: null, signal: null, error: this.childExit.error} : this.childExit;
+		if (this.childExit)
+			return 'error' in this.childExit ? {code: null, signal: null, error: this.childExit.error} : this.childExit;
 		const watched = this.config.process;
 		if (!watched || isSameProcess(watched.pid, watched.startTicks)) return undefined;
 		// Gone: it may have written its status just before it went.
 		const late = readExitStatus(this.config.spool);
 		if (late !== undefined) return statusResult(late);
 		if (this.isCancelled || this.isTimedOut) return {code: null, signal: 'SIGKILL'};
-		return {code: null, signal: null, error: 'the step ended without an exit status (killed outright, or the machine restarted)'};
+		return {
+			code: null,
+			signal: null,
+			error: 'the step ended without an exit status (killed outright, or the machine restarted)',
+		};
 	}
 
 	private finish(end: Pick<CommandResult, 'code' | 'signal' | 'error'>) {
 		while (this.drain(Infinity));
-		for (const stream of ['out', 'err'] as const) this.report(stream, this.decoders[stream].end(), this.readers[stream].offset);
+		for (const stream of ['out', 'err'] as const)
+			this.report(stream, this.decoders[stream].end(), this.readers[stream].offset);
 		const bytes: [number, number] = [this.readers.out.offset, this.readers.err.offset];
 		this.cleanUp();
 		const isKept = this.config.keepStdoutBytes > 0 && this.isKeptWhole;

@@ -54,7 +54,21 @@ const wrapper = [
 export function runCommand(options: RunOptions): RunningCommand {
 	const problem = missingDirectory(options.cwd) ?? spoolProblem(options.spool);
 	if (problem) {
-		return {pid: undefined, startTicks: undefined, cancel: () => {}, detach: () => {}, done: Promise.resolve({code: null, signal: null, isTimedOut: false, isCancelled: false, durationMs: 0, error: problem, bytes: [0, 0]})};
+		return {
+			pid: undefined,
+			startTicks: undefined,
+			cancel: () => {},
+			detach: () => {},
+			done: Promise.resolve({
+				code: null,
+				signal: null,
+				isTimedOut: false,
+				isCancelled: false,
+				durationMs: 0,
+				error: problem,
+				bytes: [0, 0],
+			}),
+		};
 	}
 	const sh = $({
 		shell: 'bash',
@@ -94,7 +108,13 @@ export function runCommand(options: RunOptions): RunningCommand {
 	};
 	// With `nothrow` zx resolves on failure too; a rejection (a zx bug) is reported the same way.
 	child.then(exited, exited);
-	return {pid, startTicks: pid === undefined ? undefined : processStartTicks(pid), done: watch.done, cancel: () => watch.cancel(), detach: () => watch.detach()};
+	return {
+		pid,
+		startTicks: pid === undefined ? undefined : processStartTicks(pid),
+		done: watch.done,
+		cancel: () => watch.cancel(),
+		detach: () => watch.detach(),
+	};
 }
 
 export type ReattachOptions = {
@@ -124,7 +144,13 @@ export function reattachCommand(options: ReattachOptions): RunningCommand {
 		signal: (signal) => signalGroup(options.pid, signal),
 		process: {pid: options.pid, ...(options.startTicks !== undefined ? {startTicks: options.startTicks} : {})},
 	});
-	return {pid: options.pid, startTicks: options.startTicks, done: watch.done, cancel: () => watch.cancel(), detach: () => watch.detach()};
+	return {
+		pid: options.pid,
+		startTicks: options.startTicks,
+		done: watch.done,
+		cancel: () => watch.cancel(),
+		detach: () => watch.detach(),
+	};
 }
 
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals) {
@@ -154,7 +180,10 @@ function spoolProblem(spool: SpoolPaths): string | undefined {
 }
 
 function spawnError(output: {message?: string}): string {
-	const first = String(output.message ?? '').split('\n').find((l) => l.trim()) ?? 'the command could not be started';
+	const first =
+		String(output.message ?? '')
+			.split('\n')
+			.find((l) => l.trim()) ?? 'the command could not be started';
 	return first.trim();
 }
 

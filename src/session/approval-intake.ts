@@ -29,7 +29,10 @@ export type IntakeHost = {
 export class ApprovalIntake {
 	private inbox: ApprovalInbox | undefined;
 
-	constructor(private readonly setup: ApprovalSetup, private readonly host: IntakeHost) {}
+	constructor(
+		private readonly setup: ApprovalSetup,
+		private readonly host: IntakeHost,
+	) {}
 
 	/** The folder exists before the request is recorded, so an approver can answer at once. */
 	prepare(): void {
@@ -50,12 +53,16 @@ export class ApprovalIntake {
 			const state = this.host.state();
 			const pending = state.approval;
 			if (!pending || state.ended) return;
-			const judged = judgeApproval(content, {session: this.setup.session, step: pending.step, head: pending.head}, {
-				operatorKeys: this.setup.operatorKeys,
-				approvedBy: state.steps[pending.step]?.approvedBy ?? [],
-				...(this.setup.allowedSigners ? {allowedSigners: this.setup.allowedSigners} : {}),
-				now: this.host.wall(),
-			});
+			const judged = judgeApproval(
+				content,
+				{session: this.setup.session, step: pending.step, head: pending.head},
+				{
+					operatorKeys: this.setup.operatorKeys,
+					approvedBy: state.steps[pending.step]?.approvedBy ?? [],
+					...(this.setup.allowedSigners ? {allowedSigners: this.setup.allowedSigners} : {}),
+					now: this.host.wall(),
+				},
+			);
 			const isReasonSecret = judged.isAccepted && judged.reason !== undefined && this.host.isSecretIn(judged.reason);
 			this.host.record(approvalAnswerEvents(judged, pending, isReasonSecret));
 			try {

@@ -30,7 +30,6 @@ export type EventSink = {
 	head?(): string;
 };
 
-
 /** Output held back for redaction is released after this long without new output. */
 const quietMs = 250;
 
@@ -100,21 +99,31 @@ export class LiveSession {
 	constructor(private readonly config: LiveSessionConfig) {
 		this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
 		this.redactor = new StreamRedactor(config.secrets ?? []);
-		this.intake = config.approvals && new ApprovalIntake(config.approvals, {
-			state: () => this.state,
-			wall: () => this.config.clock.wall(),
-			isSecretIn: (text) => this.redactor.redact(text).count > 0,
-			record: (drafts) => this.guarded(() => {
-				this.recordAll(drafts);
-				this.sync();
-			}),
-			goOn: () => this.pump(),
-		});
+		this.intake =
+			config.approvals &&
+			new ApprovalIntake(config.approvals, {
+				state: () => this.state,
+				wall: () => this.config.clock.wall(),
+				isSecretIn: (text) => this.redactor.redact(text).count > 0,
+				record: (drafts) =>
+					this.guarded(() => {
+						this.recordAll(drafts);
+						this.sync();
+					}),
+				goOn: () => this.pump(),
+			});
 	}
 
 	start(): void {
 		const {runbook, options, clock, vars} = this.config;
-		this.record({type: 'session-started', runbook, options, wall: clock.wall().toISOString(), cwd: this.config.cwd, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone});
+		this.record({
+			type: 'session-started',
+			runbook,
+			options,
+			wall: clock.wall().toISOString(),
+			cwd: this.config.cwd,
+			timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+		});
 		const secretVars = secretNames(runbook).vars;
 		for (const [name, value] of Object.entries(vars)) {
 			const isSecret = secretVars.includes(name);
@@ -128,10 +137,21 @@ export class LiveSession {
 	 * Takes over a session an earlier runner left: its events are folded (not recorded again),
 	 * the takeover is recorded, and the run goes on; a command left running is found first.
 	 */
-	resume(history: RunEvent[], takeover: {pid: number; reask: string[]; changed?: {runbook: Runbook; sha256: string; changes: string[]}}): void {
+	resume(
+		history: RunEvent[],
+		takeover: {pid: number; reask: string[]; changed?: {runbook: Runbook; sha256: string; changes: string[]}},
+	): void {
 		this.state = foldEvents(history);
 		const {options, vars} = this.config;
-		this.record({type: 'session-resumed', by: options.operator, pid: takeover.pid, isInteractive: options.isInteractive, isPreApproved: options.isPreApproved, reask: takeover.reask, ...(takeover.changed ?? {})});
+		this.record({
+			type: 'session-resumed',
+			by: options.operator,
+			pid: takeover.pid,
+			isInteractive: options.isInteractive,
+			isPreApproved: options.isPreApproved,
+			reask: takeover.reask,
+			...(takeover.changed ?? {}),
+		});
 		for (const name of takeover.reask) {
 			const value = vars[name];
 			if (value === undefined) continue;
@@ -172,7 +192,12 @@ export class LiveSession {
 	}
 
 	snapshot(): SessionSnapshot {
-		return {state: this.state, now: this.config.clock.now(), ...(this.decision ? {decision: this.decision} : {}), ...(this.problem ? {problem: this.problem} : {})};
+		return {
+			state: this.state,
+			now: this.config.clock.now(),
+			...(this.decision ? {decision: this.decision} : {}),
+			...(this.problem ? {problem: this.problem} : {}),
+		};
 	}
 
 	subscribe(listener: Listener): () => void {
@@ -269,7 +294,10 @@ export class LiveSession {
 				if (move.kind === 'emit') {
 					this.recordAll(move.events);
 				} else if (move.kind === 'check-env') {
-					this.record({type: 'preconditions-checked', results: checkPreconditions(this.state.runbook!.env, this.config.env)});
+					this.record({
+						type: 'preconditions-checked',
+						results: checkPreconditions(this.state.runbook!.env, this.config.env),
+					});
 				} else if (move.kind === 'run') {
 					this.startCommand(move.step, move.attempt, move.timeoutMs);
 					return;
@@ -282,7 +310,8 @@ export class LiveSession {
 					this.decision = move.decision;
 					this.intake?.listen(move.decision?.kind === 'approval');
 					this.cancelWake?.();
-					this.cancelWake = move.wakeAt === undefined ? undefined : this.config.clock.at(move.wakeAt, () => this.pump());
+					this.cancelWake =
+						move.wakeAt === undefined ? undefined : this.config.clock.at(move.wakeAt, () => this.pump());
 					this.notify();
 					return;
 				} else {
@@ -302,7 +331,14 @@ export class LiveSession {
 		const values = {...this.state.vars, ...Object.fromEntries(this.secrets)};
 		const resolved = resolveCommand(step, values, secretNames(this.state.runbook!).vars);
 		const cwd = resolved.cwd ?? this.config.cwd;
-		this.record({type: 'command-started', step: step.id, attempt, command: resolved.display, cwd, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
+		this.record({
+			type: 'command-started',
+			step: step.id,
+			attempt,
+			command: resolved.display,
+			cwd,
+			...(timeoutMs !== undefined ? {timeoutMs} : {}),
+		});
 		// Write-ahead: the start is on disk before the process exists.
 		this.sync();
 		this.output = this.newRecorder(step.id, [0, 0]);
@@ -316,7 +352,14 @@ export class LiveSession {
 			keepStdoutBytes: this.keptBytes(step),
 			onOutput: (stream, text, end) => this.output?.add(stream, text, end),
 		});
-		if (command.pid !== undefined) this.record({type: 'command-spawned', step: step.id, attempt, pid: command.pid, ...(command.startTicks !== undefined ? {startTicks: command.startTicks} : {})});
+		if (command.pid !== undefined)
+			this.record({
+				type: 'command-spawned',
+				step: step.id,
+				attempt,
+				pid: command.pid,
+				...(command.startTicks !== undefined ? {startTicks: command.startTicks} : {}),
+			});
 		this.watchCommand(step, attempt, command, spool);
 	}
 
@@ -324,16 +367,25 @@ export class LiveSession {
 	private recoverCommand(step: Step): boolean {
 		const running = this.state.running!;
 		const spool = spoolPaths(this.config.spoolDir, running.step, running.attempt);
-		const process = running.pid !== undefined ? {pid: running.pid, ...(running.startTicks !== undefined ? {startTicks: running.startTicks} : {})} : undefined;
+		const process =
+			running.pid !== undefined
+				? {pid: running.pid, ...(running.startTicks !== undefined ? {startTicks: running.startTicks} : {})}
+				: undefined;
 		const fate = commandFate(spool, process);
 		if (fate === 'never-started' || fate === 'unknown') {
-			const reason = fate === 'never-started'
-				? 'the runner stopped as the command was starting; it never ran'
-				: 'the runner stopped while the command ran, and its process is gone without an exit status';
+			const reason =
+				fate === 'never-started'
+					? 'the runner stopped as the command was starting; it never ran'
+					: 'the runner stopped while the command ran, and its process is gone without an exit status';
 			this.record({type: 'command-lost', step: running.step, attempt: running.attempt, reason});
 			return false;
 		}
-		this.record({type: 'command-recovered', step: running.step, attempt: running.attempt, how: fate === 'running' ? 'reattached' : 'collected'});
+		this.record({
+			type: 'command-recovered',
+			step: running.step,
+			attempt: running.attempt,
+			how: fate === 'running' ? 'reattached' : 'collected',
+		});
 		this.output = this.newRecorder(step.id, running.at);
 		const command = reattachCommand({
 			pid: process?.pid ?? 0,
@@ -354,7 +406,15 @@ export class LiveSession {
 		const command = resolveCommand(step, values, secretNames(this.state.runbook!).vars).display;
 		const head = this.config.sink.head?.() ?? '';
 		this.intake?.prepare();
-		this.record({type: 'approval-requested', step: step.id, need, command, by: this.state.options.operator, head, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
+		this.record({
+			type: 'approval-requested',
+			step: step.id,
+			need,
+			command,
+			by: this.state.options.operator,
+			head,
+			...(timeoutMs !== undefined ? {timeoutMs} : {}),
+		});
 	}
 
 	private keptBytes(step: Step): number {
@@ -366,7 +426,9 @@ export class LiveSession {
 	private watchCommand(step: Step, attempt: number, command: RunningCommand, spool: SpoolPaths) {
 		this.command = command;
 		this.notify();
-		this.syncTimer = this.config.sink.flushSoon ? setInterval(() => this.config.sink.flushSoon?.(), backgroundSyncMs) : undefined;
+		this.syncTimer = this.config.sink.flushSoon
+			? setInterval(() => this.config.sink.flushSoon?.(), backgroundSyncMs)
+			: undefined;
 		void command.done.then((result: WatchResult) => {
 			if (this.syncTimer) clearInterval(this.syncTimer);
 			this.command = undefined;
@@ -374,7 +436,17 @@ export class LiveSession {
 			this.output = undefined;
 			const {code, signal, isTimedOut, durationMs, bytes, error} = result;
 			try {
-				this.record({type: 'command-exited', step: step.id, attempt, code, signal, isTimedOut, durationMs, bytes, ...(error ? {error} : {})});
+				this.record({
+					type: 'command-exited',
+					step: step.id,
+					attempt,
+					code,
+					signal,
+					isTimedOut,
+					durationMs,
+					bytes,
+					...(error ? {error} : {}),
+				});
 				this.spentSpools.push(spool);
 				this.recordAll(this.afterCommand ?? judgeExit(step, result));
 				this.afterCommand = undefined;
@@ -414,7 +486,10 @@ export class LiveSession {
 		const t = Math.max(this.state.lastT, this.config.clock.now());
 		const {type, ...fields} = draft;
 		// Output was masked as it streamed; every other event's free text is masked here.
-		const event = type === 'output-recorded' ? ({type, t, ...fields} as RunEvent) : redactEvent({type, t, ...fields} as RunEvent, this.redactor);
+		const event =
+			type === 'output-recorded'
+				? ({type, t, ...fields} as RunEvent)
+				: redactEvent({type, t, ...fields} as RunEvent, this.redactor);
 		// Durable events are written now and synced at the next barrier: before a command starts,
 		// and before the session waits for anyone. A confirmation and its command share one sync.
 		this.config.sink.append(event);
@@ -454,7 +529,12 @@ export class LiveSession {
 		this.decision = undefined;
 		if (!this.state.ended && this.logProblem) {
 			// The log cannot take the end either; the state says why for the screen and exit code.
-			this.state = reduceRun(this.state, {type: 'session-ended', t: this.config.clock.now(), status: 'failed', reason: this.logProblem});
+			this.state = reduceRun(this.state, {
+				type: 'session-ended',
+				t: this.config.clock.now(),
+				status: 'failed',
+				reason: this.logProblem,
+			});
 		}
 		try {
 			this.config.sink.flush();

@@ -63,7 +63,14 @@ export class OutputRecorder {
 		this.pending = {stream, text: '', redacted: 0};
 		// What the redactor still holds is not recorded yet: a later runner reads it again.
 		const at = this.spoolEnd[stream] - Buffer.byteLength(this.streams[stream].held);
-		this.options.record({type: 'output-recorded', step: this.options.step, stream, text, ...(redacted > 0 ? {redacted} : {}), at});
+		this.options.record({
+			type: 'output-recorded',
+			step: this.options.step,
+			stream,
+			text,
+			...(redacted > 0 ? {redacted} : {}),
+			at,
+		});
 	}
 
 	private addMasked(stream: Stream, text: string, redacted: number) {

@@ -37,10 +37,16 @@ export class ReplaySession {
 	private resolveDone!: () => void;
 	readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
 
-	constructor(private readonly events: RunEvent[], options: {speed?: number; idleLimitUs?: number; startAt?: string} = {}) {
+	constructor(
+		private readonly events: RunEvent[],
+		options: {speed?: number; idleLimitUs?: number; startAt?: string} = {},
+	) {
 		this.timeline = buildTimeline(events, options.idleLimitUs ?? 2_000_000);
 		this.speed = options.speed ?? 1;
-		const start = options.startAt === undefined ? -1 : events.findIndex((e) => e.type === 'step-started' && e.step === options.startAt);
+		const start =
+			options.startAt === undefined
+				? -1
+				: events.findIndex((e) => e.type === 'step-started' && e.step === options.startAt);
 		this.seek(start >= 0 ? start + 1 : Math.min(1, events.length));
 	}
 
@@ -93,7 +99,8 @@ export class ReplaySession {
 
 	changeSpeed(direction: 1 | -1): void {
 		const index = speeds.findIndex((s) => s >= this.speed);
-		this.speed = speeds[Math.min(speeds.length - 1, Math.max(0, (index === -1 ? speeds.length - 1 : index) + direction))]!;
+		this.speed =
+			speeds[Math.min(speeds.length - 1, Math.max(0, (index === -1 ? speeds.length - 1 : index) + direction))]!;
 		this.notify();
 	}
 

@@ -37,7 +37,10 @@ export class WatchSession {
 	/** Settles at the seal (or the end of the session when no seal follows). */
 	readonly ended = new Promise<void>((resolve) => (this.resolveEnded = resolve));
 
-	constructor(file: string, private readonly wallNow: () => number = Date.now) {
+	constructor(
+		file: string,
+		private readonly wallNow: () => number = Date.now,
+	) {
 		this.tail = new LogTail(file);
 	}
 
@@ -110,7 +113,8 @@ export class WatchSession {
 			this.state = reduceRun(this.state, last);
 			for (const listener of this.eventListeners) listener(last, this.state);
 		}
-		if (last && this.header && this.isCaughtUp) this.lagMs = Math.max(0, this.wallNow() - (Date.parse(this.header.wall) + last.t / 1000));
+		if (last && this.header && this.isCaughtUp)
+			this.lagMs = Math.max(0, this.wallNow() - (Date.parse(this.header.wall) + last.t / 1000));
 		for (const listener of this.listeners) listener();
 		if (this.isSealed || this.problem) {
 			this.tail.close();

@@ -33,7 +33,10 @@ export class ApprovalInbox {
 	private watcher: FSWatcher | undefined;
 	private readonly poller: NodeJS.Timeout;
 
-	constructor(private readonly dir: string, private readonly onFiles: (files: HandedIn[]) => void) {
+	constructor(
+		private readonly dir: string,
+		private readonly onFiles: (files: HandedIn[]) => void,
+	) {
 		try {
 			this.watcher = watch(dir, () => this.look());
 			this.watcher.on('error', () => this.watcher?.close());
@@ -56,7 +59,9 @@ export class ApprovalInbox {
 	private look() {
 		let names: string[];
 		try {
-			names = readdirSync(this.dir).filter((n) => n.endsWith('.json') && !this.seen.has(n)).sort();
+			names = readdirSync(this.dir)
+				.filter((n) => n.endsWith('.json') && !this.seen.has(n))
+				.sort();
 		} catch {
 			return;
 		}

@@ -37,7 +37,10 @@ export async function loadIdentity(env: NodeJS.ProcessEnv = process.env): Promis
 	let note: string | undefined;
 	if (socket) {
 		try {
-			agentKeys = (await listAgentKeys(socket)).filter((k) => ['ssh-ed25519', 'ssh-rsa'].includes(keyTypeOf(k.blob)) || keyTypeOf(k.blob).startsWith('ecdsa-sha2-nistp'));
+			agentKeys = (await listAgentKeys(socket)).filter(
+				(k) =>
+					['ssh-ed25519', 'ssh-rsa'].includes(keyTypeOf(k.blob)) || keyTypeOf(k.blob).startsWith('ecdsa-sha2-nistp'),
+			);
 		} catch (error) {
 			note = `${(error as Error).message}; using runbook's own key`;
 		}
@@ -45,13 +48,22 @@ export async function loadIdentity(env: NodeJS.ProcessEnv = process.env): Promis
 	if (agentKeys.length > 0) {
 		const wanted = agentKeys.length > 1 ? (await settings()).get('identityFingerprint') : undefined;
 		const chosen = (wanted && agentKeys.find((k) => fingerprint(k.blob) === wanted)) || agentKeys[0]!;
-		if (wanted && fingerprint(chosen.blob) !== wanted) note = `no agent key has the configured fingerprint ${wanted}; using ${fingerprint(chosen.blob)}`;
-		return {signer: {publicKey: chosen.blob, source: 'agent', sign: (data) => agentSign(socket!, chosen.blob, data)}, agentKeys, ...(note ? {note} : {})};
+		if (wanted && fingerprint(chosen.blob) !== wanted)
+			note = `no agent key has the configured fingerprint ${wanted}; using ${fingerprint(chosen.blob)}`;
+		return {
+			signer: {publicKey: chosen.blob, source: 'agent', sign: (data) => agentSign(socket!, chosen.blob, data)},
+			agentKeys,
+			...(note ? {note} : {}),
+		};
 	}
 	const {privateKey, file} = localKey(env);
 	const publicKey = ed25519Blob(privateKey);
 	return {
-		signer: {publicKey, source: 'local', sign: async (data) => Buffer.concat([sshString('ssh-ed25519'), sshString(sign(null, data, privateKey))])},
+		signer: {
+			publicKey,
+			source: 'local',
+			sign: async (data) => Buffer.concat([sshString('ssh-ed25519'), sshString(sign(null, data, privateKey))]),
+		},
 		agentKeys,
 		keyFile: file,
 		...(note ? {note} : {}),

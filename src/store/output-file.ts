@@ -10,7 +10,11 @@ export function writeOutputFile(file: string, text: string, options: {isNew?: bo
 		return {ok: true};
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'EEXIST') return {ok: false, problem: 'the file exists; runbook will not overwrite it (choose another name, or remove it first)'};
+		if (code === 'EEXIST')
+			return {
+				ok: false,
+				problem: 'the file exists; runbook will not overwrite it (choose another name, or remove it first)',
+			};
 		if (code === 'ENOENT') return {ok: false, problem: 'its folder does not exist'};
 		if (code === 'EACCES') return {ok: false, problem: 'permission denied'};
 		return {ok: false, problem: code ?? (error as Error).message};

@@ -2,10 +2,29 @@
 // the session's barriers, signed as it grows and sealed at the end. The only writer of
 // session files.
 import {createHash, sign, type Hash, type KeyObject} from 'node:crypto';
-import {closeSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync} from 'node:fs';
+import {
+	closeSync,
+	fdatasync,
+	fdatasyncSync,
+	fsyncSync,
+	ftruncateSync,
+	mkdirSync,
+	openSync,
+	readFileSync,
+	writeFileSync,
+	writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import {encodeEvent, encodeHeader, hashLine, type LogHeader} from '../core/audit/entry.js';
-import {attestMessage, checkpointAfter, headText, outputCheckpointUs, resumeText, type AuditRecord, type LogRecord} from '../core/audit/records.js';
+import {
+	attestMessage,
+	checkpointAfter,
+	headText,
+	outputCheckpointUs,
+	resumeText,
+	type AuditRecord,
+	type LogRecord,
+} from '../core/audit/records.js';
 import {compactSshsig, signSshsig, signSshsigDigest, type IdentitySigner} from '../core/audit/signer.js';
 import type {RunEvent} from '../core/run/events.js';
 
@@ -25,7 +44,13 @@ export class SessionLog {
 	private readonly fileHash: Hash = createHash('sha512');
 
 	/** `kept`: the whole lines already in the file; the chain goes on from the last of them. */
-	private constructor(file: string, private readonly fd: number, kept: Buffer, private readonly session: string, private readonly signing: LogSigning) {
+	private constructor(
+		file: string,
+		private readonly fd: number,
+		kept: Buffer,
+		private readonly session: string,
+		private readonly signing: LogSigning,
+	) {
 		this.file = file;
 		const lastStart = kept.lastIndexOf(0x0a, kept.length - 2) + 1;
 		this.prev = hashLine(kept.subarray(lastStart, kept.length - 1));
@@ -57,7 +82,16 @@ export class SessionLog {
 	 * mid-write, never part of the chain) is cut off, and the new runner's identity signs the
 	 * chain head and the new session key in a `resume` record.
 	 */
-	static async reopen(file: string, takeover: {t: number; pid: number; identity: {key: string; fingerprint: string; source: 'agent' | 'local'}; skey: string}, signing: LogSigning): Promise<SessionLog> {
+	static async reopen(
+		file: string,
+		takeover: {
+			t: number;
+			pid: number;
+			identity: {key: string; fingerprint: string; source: 'agent' | 'local'};
+			skey: string;
+		},
+		signing: LogSigning,
+	): Promise<SessionLog> {
 		const bytes = readFileSync(file);
 		const end = bytes.lastIndexOf(0x0a) + 1;
 		const kept = bytes.subarray(0, end);
@@ -74,7 +108,15 @@ export class SessionLog {
 			throw error;
 		}
 		const log = new SessionLog(file, fd, kept, session, signing);
-		log.write({type: 'resume', t: takeover.t, skey: takeover.skey, identity: takeover.identity, pid: takeover.pid, ...(end < bytes.length ? {torn: bytes.length - end} : {}), sshsig: compactSshsig(sshsig)});
+		log.write({
+			type: 'resume',
+			t: takeover.t,
+			skey: takeover.skey,
+			identity: takeover.identity,
+			pid: takeover.pid,
+			...(end < bytes.length ? {torn: bytes.length - end} : {}),
+			sshsig: compactSshsig(sshsig),
+		});
 		fsyncSync(fd);
 		return log;
 	}
@@ -90,7 +132,13 @@ export class SessionLog {
 	/** Signs the chain head with the session key. */
 	checkpoint(t: number): void {
 		this.lastCheckpointT = t;
-		this.write({type: 'checkpoint', t, sig: sign(null, headText('checkpoint', this.session, this.seq + 1, this.prev), this.signing.sessionKey).toString('base64')});
+		this.write({
+			type: 'checkpoint',
+			t,
+			sig: sign(null, headText('checkpoint', this.session, this.seq + 1, this.prev), this.signing.sessionKey).toString(
+				'base64',
+			),
+		});
 	}
 
 	/** The last line, signed by the session key and the identity; then `session.jsonl.sig` over the whole file. */
@@ -98,7 +146,12 @@ export class SessionLog {
 		if (this.isBroken || this.isSealed) return;
 		const text = headText('seal', this.session, this.seq + 1, this.prev);
 		const sshsig = await signSshsig(this.signing.identity, text);
-		const seal: AuditRecord = {type: 'seal', t, sig: sign(null, text, this.signing.sessionKey).toString('base64'), sshsig: compactSshsig(sshsig)};
+		const seal: AuditRecord = {
+			type: 'seal',
+			t,
+			sig: sign(null, text, this.signing.sessionKey).toString('base64'),
+			sshsig: compactSshsig(sshsig),
+		};
 		this.write(seal);
 		this.isSealed = true;
 		this.flush();
@@ -133,14 +186,17 @@ export class SessionLog {
 	}
 
 	private write(record: LogRecord): void {
-		if (this.isBroken) throw new LogWriteError(`the session log ${this.file} could not be written earlier; nothing more is recorded`);
+		if (this.isBroken)
+			throw new LogWriteError(`the session log ${this.file} could not be written earlier; nothing more is recorded`);
 		// Encoded to bytes once: the same bytes are written and hashed.
 		const bytes = Buffer.from(`${encodeEvent(this.seq + 1, this.prev, record)}\n`);
 		try {
 			writeWhole(this.fd, bytes);
 		} catch (error) {
 			this.isBroken = true;
-			throw new LogWriteError(`cannot write the session log ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+			throw new LogWriteError(
+				`cannot write the session log ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+			);
 		}
 		this.seq++;
 		this.prev = hashLine(bytes.subarray(0, bytes.length - 1));
@@ -156,7 +212,7 @@ function countLines(bytes: Buffer): number {
 
 /** One line, whole: a short write (a nearly full disk) is finished or fails with the error. */
 function writeWhole(fd: number, bytes: Buffer) {
-	for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+	for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
 }
 
 function syncDirectory(dir: string) {

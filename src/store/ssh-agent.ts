@@ -11,7 +11,12 @@ const rsaSha2_512 = 0x04;
 
 export type AgentKey = {blob: Buffer; comment: string};
 
-function call(socket: string, type: number, payload: Buffer, timeoutMs = 10_000): Promise<{type: number; body: Buffer}> {
+function call(
+	socket: string,
+	type: number,
+	payload: Buffer,
+	timeoutMs = 10_000,
+): Promise<{type: number; body: Buffer}> {
 	return new Promise((resolve, reject) => {
 		const connection = net.createConnection(socket);
 		const chunks: Buffer[] = [];
@@ -19,7 +24,9 @@ function call(socket: string, type: number, payload: Buffer, timeoutMs = 10_000)
 			connection.destroy();
 			reject(new Error(`ssh-agent did not answer within ${timeoutMs / 1000} s`));
 		}, timeoutMs);
-		connection.on('connect', () => connection.write(Buffer.concat([sshUint32(payload.length + 1), Buffer.from([type]), payload])));
+		connection.on('connect', () =>
+			connection.write(Buffer.concat([sshUint32(payload.length + 1), Buffer.from([type]), payload])),
+		);
 		connection.on('data', (chunk) => {
 			chunks.push(chunk);
 			const all = Buffer.concat(chunks);
@@ -31,7 +38,9 @@ function call(socket: string, type: number, payload: Buffer, timeoutMs = 10_000)
 		});
 		connection.on('error', (error) => {
 			clearTimeout(timer);
-			reject(new Error(`cannot reach ssh-agent at ${socket}: ${(error as NodeJS.ErrnoException).code ?? error.message}`));
+			reject(
+				new Error(`cannot reach ssh-agent at ${socket}: ${(error as NodeJS.ErrnoException).code ?? error.message}`),
+			);
 		});
 	});
 }
@@ -46,7 +55,13 @@ export async function listAgentKeys(socket: string): Promise<AgentKey[]> {
 
 export async function agentSign(socket: string, key: Buffer, data: Buffer): Promise<Buffer> {
 	const isRsa = new WireReader(key).text() === 'ssh-rsa';
-	const answer = await call(socket, signRequest, Buffer.concat([sshString(key), sshString(data), sshUint32(isRsa ? rsaSha2_512 : 0)]), 120_000);
-	if (answer.type !== signResponse) throw new Error('ssh-agent refused to sign (a confirm-only key declined, or the key is locked)');
+	const answer = await call(
+		socket,
+		signRequest,
+		Buffer.concat([sshString(key), sshString(data), sshUint32(isRsa ? rsaSha2_512 : 0)]),
+		120_000,
+	);
+	if (answer.type !== signResponse)
+		throw new Error('ssh-agent refused to sign (a confirm-only key declined, or the key is locked)');
 	return Buffer.from(new WireReader(answer.body).string());
 }

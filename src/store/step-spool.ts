@@ -50,7 +50,10 @@ export class SpoolReader {
 	private fd: number | undefined;
 	private readonly buffer = Buffer.allocUnsafe(64 * 1024);
 
-	constructor(private readonly file: string, public offset = 0) {}
+	constructor(
+		private readonly file: string,
+		public offset = 0,
+	) {}
 
 	/** The bytes written since the last read (at most 64 KiB), valid until the next read; undefined when there are none yet. */
 	read(): Buffer | undefined {

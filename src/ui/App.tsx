@@ -18,10 +18,14 @@ export function App({session, logFile}: {session: AppSession; logFile?: string})
 	const setNow = (at: number) => setView((view) => ({...view, now: at}));
 	const size = useTerminalSize();
 	const {exit} = useApp();
-	useEffect(() => session.subscribe(() => {
-		const next = session.snapshot();
-		setView({snapshot: next, now: next.now});
-	}), [session]);
+	useEffect(
+		() =>
+			session.subscribe(() => {
+				const next = session.snapshot();
+				setView({snapshot: next, now: next.now});
+			}),
+		[session],
+	);
 	const isEnded = Boolean(snapshot.state.ended);
 	useEffect(() => {
 		if (isEnded) {
@@ -34,7 +38,18 @@ export function App({session, logFile}: {session: AppSession; logFile?: string})
 		return () => clearInterval(timer);
 	}, [isEnded, session]);
 	const input = useOperatorInput(session, snapshot.state, snapshot.decision, now);
-	return <RunScreen state={snapshot.state} input={input} now={now} cols={size.cols} rows={size.rows} {...(snapshot.decision ? {decision: snapshot.decision} : {})} {...(snapshot.problem ? {problem: snapshot.problem} : {})} {...(logFile ? {logFile} : {})} />;
+	return (
+		<RunScreen
+			state={snapshot.state}
+			input={input}
+			now={now}
+			cols={size.cols}
+			rows={size.rows}
+			{...(snapshot.decision ? {decision: snapshot.decision} : {})}
+			{...(snapshot.problem ? {problem: snapshot.problem} : {})}
+			{...(logFile ? {logFile} : {})}
+		/>
+	);
 }
 
 function useTerminalSize() {

@@ -7,35 +7,80 @@ import {idleInput} from './input-state.js';
 import {actionFor, keyHints, type KeyAction} from './keys.js';
 import {clock} from './format.js';
 
-const replayKeys: KeyAction[] = ['pause', 'next-event', 'next-step', 'prev-step', 'next-phase', 'prev-phase', 'faster', 'slower', 'quit'];
+const replayKeys: KeyAction[] = [
+	'pause',
+	'next-event',
+	'next-step',
+	'prev-step',
+	'next-phase',
+	'prev-phase',
+	'faster',
+	'slower',
+	'quit',
+];
 
-export function ReplayApp({replay, banner, logFile}: {replay: ReplaySession; banner?: {text: string; tone: 'danger' | 'waiting'}; logFile?: string}) {
+export function ReplayApp({
+	replay,
+	banner,
+	logFile,
+}: {
+	replay: ReplaySession;
+	banner?: {text: string; tone: 'danger' | 'waiting'};
+	logFile?: string;
+}) {
 	const [snapshot, setSnapshot] = useState(() => replay.snapshot());
 	const {stdout} = useStdout();
 	const {isRawModeSupported} = useStdin();
 	const {exit} = useApp();
 	const epoch = useRef(snapshot.epoch);
-	useEffect(() => replay.subscribe(() => {
-		const next = replay.snapshot();
-		// Moving back: the screen is cleared before the frame is drawn, and the lines above are printed afresh.
-		if (next.epoch !== epoch.current) stdout.write('\u001b[2J\u001b[3J\u001b[H');
-		epoch.current = next.epoch;
-		setSnapshot(next);
-	}), [replay, stdout]);
-	useInput((input, key) => {
-		switch (actionFor(input, key, replayKeys)) {
-			case 'pause': replay.togglePause(); break;
-			case 'next-event': replay.stepOne(); break;
-			case 'next-step': replay.jumpStep(1); break;
-			case 'prev-step': replay.jumpStep(-1); break;
-			case 'next-phase': replay.jumpPhase(1); break;
-			case 'prev-phase': replay.jumpPhase(-1); break;
-			case 'faster': replay.changeSpeed(1); break;
-			case 'slower': replay.changeSpeed(-1); break;
-			case 'quit': replay.quit(); exit(); break;
-			default: break;
-		}
-	}, {isActive: isRawModeSupported === true});
+	useEffect(
+		() =>
+			replay.subscribe(() => {
+				const next = replay.snapshot();
+				// Moving back: the screen is cleared before the frame is drawn, and the lines above are printed afresh.
+				if (next.epoch !== epoch.current) stdout.write('\u001b[2J\u001b[3J\u001b[H');
+				epoch.current = next.epoch;
+				setSnapshot(next);
+			}),
+		[replay, stdout],
+	);
+	useInput(
+		(input, key) => {
+			switch (actionFor(input, key, replayKeys)) {
+				case 'pause':
+					replay.togglePause();
+					break;
+				case 'next-event':
+					replay.stepOne();
+					break;
+				case 'next-step':
+					replay.jumpStep(1);
+					break;
+				case 'prev-step':
+					replay.jumpStep(-1);
+					break;
+				case 'next-phase':
+					replay.jumpPhase(1);
+					break;
+				case 'prev-phase':
+					replay.jumpPhase(-1);
+					break;
+				case 'faster':
+					replay.changeSpeed(1);
+					break;
+				case 'slower':
+					replay.changeSpeed(-1);
+					break;
+				case 'quit':
+					replay.quit();
+					exit();
+					break;
+				default:
+					break;
+			}
+		},
+		{isActive: isRawModeSupported === true},
+	);
 	const status = `REPLAY ${clock(snapshot.replayUs)} / ${clock(snapshot.durationUs)} · ${snapshot.speed}x · ${snapshot.isPlaying ? 'playing' : 'paused'} · event ${snapshot.shown}/${snapshot.total}`;
 	return (
 		<RunScreen

@@ -23,18 +23,24 @@ export function WatchApp({watch, logFile}: {watch: WatchSession; logFile?: strin
 		const timer = setInterval(() => setSnapshot(watch.snapshot()), 1000);
 		return () => clearInterval(timer);
 	}, [snapshot.isSealed, watch, exit]);
-	useInput((input, key) => {
-		if (actionFor(input, key, ['quit']) === 'quit') {
-			watch.stop();
-			exit();
-		}
-	}, {isActive: isRawModeSupported === true});
+	useInput(
+		(input, key) => {
+			if (actionFor(input, key, ['quit']) === 'quit') {
+				watch.stop();
+				exit();
+			}
+		},
+		{isActive: isRawModeSupported === true},
+	);
 	const who = snapshot.header ? `${snapshot.header.operator.user}@${snapshot.header.operator.host}` : '';
 	const banner = snapshot.problem
 		? {text: snapshot.problem, tone: 'danger' as const}
 		: snapshot.isSealed
-		? {text: `session ended · watched ${who}`, tone: 'accent' as const}
-		: {text: `LIVE · ${who} · lag ${formatLag(snapshot.lagMs)}${isDetached(snapshot.state) ? ' · runner detached, waiting for resume' : ''}`, tone: isDetached(snapshot.state) ? 'waiting' as const : 'accent' as const};
+			? {text: `session ended · watched ${who}`, tone: 'accent' as const}
+			: {
+					text: `LIVE · ${who} · lag ${formatLag(snapshot.lagMs)}${isDetached(snapshot.state) ? ' · runner detached, waiting for resume' : ''}`,
+					tone: isDetached(snapshot.state) ? ('waiting' as const) : ('accent' as const),
+				};
 	return (
 		<RunScreen
 			state={snapshot.state}

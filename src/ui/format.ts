@@ -17,6 +17,8 @@ export function duration(ms: number): string {
  */
 export function fit(text: string, width: number, marker = '…'): string {
 	if (width <= 0) return '';
-	const flat = stripVTControlCharacters(text).replace(/\t/g, '  ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+	const flat = stripVTControlCharacters(text)
+		.replace(/\t/g, '  ')
+		.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
 	return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}${marker}` : flat;
 }

@@ -2,9 +2,30 @@
 import type {Key} from 'ink';
 
 export type KeyAction =
-	| 'confirm' | 'pass' | 'fail' | 'retry' | 'skip' | 'mark-done' | 'rollback' | 'abort' | 'end-wait'
-	| 'override' | 'cancel' | 'yes' | 'no' | 'back' | 'note'
-	| 'pause' | 'next-event' | 'next-step' | 'prev-step' | 'next-phase' | 'prev-phase' | 'faster' | 'slower' | 'quit';
+	| 'confirm'
+	| 'pass'
+	| 'fail'
+	| 'retry'
+	| 'skip'
+	| 'mark-done'
+	| 'rollback'
+	| 'abort'
+	| 'end-wait'
+	| 'override'
+	| 'cancel'
+	| 'yes'
+	| 'no'
+	| 'back'
+	| 'note'
+	| 'pause'
+	| 'next-event'
+	| 'next-step'
+	| 'prev-step'
+	| 'next-phase'
+	| 'prev-phase'
+	| 'faster'
+	| 'slower'
+	| 'quit';
 
 type Binding = {action: KeyAction; label: string; hint: string; matches: (input: string, key: Key) => boolean};
 
@@ -42,8 +63,10 @@ export function actionFor(input: string, key: Key, allowed: readonly KeyAction[]
 
 /** `Enter continue · a abort`, with the hint text a screen may override per action. */
 export function keyHints(allowed: readonly KeyAction[], hints: Partial<Record<KeyAction, string>> = {}): string {
-	return allowed.map((action) => {
-		const b = bindings.find((x) => x.action === action)!;
-		return `${b.label} ${hints[action] ?? b.hint}`;
-	}).join(' · ');
+	return allowed
+		.map((action) => {
+			const b = bindings.find((x) => x.action === action)!;
+			return `${b.label} ${hints[action] ?? b.hint}`;
+		})
+		.join(' · ');
 }

@@ -30,12 +30,34 @@ export function isTextDecision(decision: Decision | undefined, state: RunState):
 }
 
 /** `sessionDir`: where the session is, for the command a second approver types. */
-export function promptModel(state: RunState, decision: Decision | undefined, input: InputState, now: number, sessionDir?: string): PromptModel {
+export function promptModel(
+	state: RunState,
+	decision: Decision | undefined,
+	input: InputState,
+	now: number,
+	sessionDir?: string,
+): PromptModel {
 	if (input.mode === 'confirm-cancel') {
-		return {lines: [{text: 'Cancel the running step? Its whole process tree is stopped.', tone: 'waiting', isBold: true}], actions: ['yes', 'no'], hints: {yes: 'cancel it', no: 'keep running'}};
+		return {
+			lines: [{text: 'Cancel the running step? Its whole process tree is stopped.', tone: 'waiting', isBold: true}],
+			actions: ['yes', 'no'],
+			hints: {yes: 'cancel it', no: 'keep running'},
+		};
 	}
 	if (input.mode === 'reason') {
-		return {lines: [], entry: {label: input.for === 'override' && decision?.kind === 'window' ? 'Why start outside the deploy window?' : reasonLabels[input.for], text: input.text, isMasked: false}, actions: ['confirm', 'back'], hints: {confirm: 'submit'}};
+		return {
+			lines: [],
+			entry: {
+				label:
+					input.for === 'override' && decision?.kind === 'window'
+						? 'Why start outside the deploy window?'
+						: reasonLabels[input.for],
+				text: input.text,
+				isMasked: false,
+			},
+			actions: ['confirm', 'back'],
+			hints: {confirm: 'submit'},
+		};
 	}
 	const typed = input.mode === 'text' ? input.text : '';
 	if (!decision) {
@@ -46,59 +68,106 @@ export function promptModel(state: RunState, decision: Decision | undefined, inp
 	switch (decision.kind) {
 		case 'var':
 			return {
-				lines: [{text: `Value for \`${decision.var}\`${decision.spec.default !== undefined ? ` (Enter for ${decision.spec.secret ? 'the default' : `\`${decision.spec.default}\``})` : ''}`}],
-				entry: {label: `${decision.spec.prompt ?? decision.var}:`, text: typed, isMasked: decision.spec.secret ?? false},
+				lines: [
+					{
+						text: `Value for \`${decision.var}\`${decision.spec.default !== undefined ? ` (Enter for ${decision.spec.secret ? 'the default' : `\`${decision.spec.default}\``})` : ''}`,
+					},
+				],
+				entry: {
+					label: `${decision.spec.prompt ?? decision.var}:`,
+					text: typed,
+					isMasked: decision.spec.secret ?? false,
+				},
 				actions: ['confirm', 'cancel'],
 				hints: {confirm: 'submit', cancel: 'abort'},
 			};
 		case 'preconditions': {
 			const unmet = state.preconditions?.results.filter((r) => !r.isMet) ?? [];
 			return {
-				lines: [{text: 'Environment preconditions not met:', tone: 'failed', isBold: true}, ...unmet.map((r) => ({text: `  ✗ ${r.name} ${r.problem ?? ''}`, tone: 'failed' as const}))],
+				lines: [
+					{text: 'Environment preconditions not met:', tone: 'failed', isBold: true},
+					...unmet.map((r) => ({text: `  ✗ ${r.name} ${r.problem ?? ''}`, tone: 'failed' as const})),
+				],
 				actions: ['override', 'abort'],
 				hints: {override: 'go on anyway'},
 			};
 		}
 		case 'confirm':
 			if (decision.mode === 'typed') {
-				return {lines: [{text: `Destructive step. Type \`${decision.expected}\` to run it.`, tone: 'waiting', isBold: true}], entry: {label: '>', text: typed, isMasked: false}, actions: ['confirm', 'cancel'], hints: {confirm: 'run', cancel: 'abort'}};
+				return {
+					lines: [{text: `Destructive step. Type \`${decision.expected}\` to run it.`, tone: 'waiting', isBold: true}],
+					entry: {label: '>', text: typed, isMasked: false},
+					actions: ['confirm', 'cancel'],
+					hints: {confirm: 'run', cancel: 'abort'},
+				};
 			}
-			return {lines: [{text: `Run \`${decision.step}\`?`, tone: 'waiting', isBold: true}], actions: ['confirm', 'abort'], hints: {confirm: 'run'}};
+			return {
+				lines: [{text: `Run \`${decision.step}\`?`, tone: 'waiting', isBold: true}],
+				actions: ['confirm', 'abort'],
+				hints: {confirm: 'run'},
+			};
 		case 'note':
 			return {lines: [], actions: ['confirm', 'abort']};
 		case 'check': {
 			const step = findStep(state.runbook!, decision.step)!;
 			const count = step.checks!.length;
-			return {lines: [{text: `☐ ${decision.text}${count > 1 ? `  (${decision.item + 1}/${count})` : ''}`, tone: 'waiting', isBold: true}], actions: ['pass', 'fail', 'abort']};
+			return {
+				lines: [
+					{
+						text: `☐ ${decision.text}${count > 1 ? `  (${decision.item + 1}/${count})` : ''}`,
+						tone: 'waiting',
+						isBold: true,
+					},
+				],
+				actions: ['pass', 'fail', 'abort'],
+			};
 		}
 		case 'ask':
 			return {
 				lines: [],
-				entry: {label: `${decision.spec.prompt}${decision.spec.default !== undefined && !decision.spec.isSecret ? ` [${decision.spec.default}]` : ''}:`, text: typed, isMasked: decision.spec.isSecret},
+				entry: {
+					label: `${decision.spec.prompt}${decision.spec.default !== undefined && !decision.spec.isSecret ? ` [${decision.spec.default}]` : ''}:`,
+					text: typed,
+					isMasked: decision.spec.isSecret,
+				},
 				actions: ['confirm', 'cancel'],
 				hints: {confirm: 'submit', cancel: 'abort'},
 			};
 		case 'wait':
-			return {lines: [{text: `Waiting: ${clock(decision.until - now)} left`, tone: 'waiting', isBold: true}], actions: ['end-wait', 'abort']};
+			return {
+				lines: [{text: `Waiting: ${clock(decision.until - now)} left`, tone: 'waiting', isBold: true}],
+				actions: ['end-wait', 'abort'],
+			};
 		case 'failure': {
 			const st = state.steps[decision.step];
 			// An expect mismatch says nothing of the exit; the other details already do.
-			const exit = st?.lastExit && st.failure?.reason === 'expect' ? ` (${describeExit(st.lastExit.code, st.lastExit.signal)})` : '';
+			const exit =
+				st?.lastExit && st.failure?.reason === 'expect'
+					? ` (${describeExit(st.lastExit.code, st.lastExit.signal)})`
+					: '';
 			if (decision.isLost) {
 				return {
-					lines: [{text: `? \`${decision.step}\`: ${st?.failure?.detail ?? ''}`, tone: 'waiting', isBold: true}, {text: 'Check by hand whether it ran, then:'}],
+					lines: [
+						{text: `? \`${decision.step}\`: ${st?.failure?.detail ?? ''}`, tone: 'waiting', isBold: true},
+						{text: 'Check by hand whether it ran, then:'},
+					],
 					actions: ['retry', 'mark-done', 'skip', 'abort'],
 					hints: {retry: 'run again'},
 				};
 			}
 			return {
-				lines: [{text: `✗ \`${decision.step}\` failed: ${st?.failure?.detail ?? ''}${exit}`, tone: 'failed', isBold: true}],
+				lines: [
+					{text: `✗ \`${decision.step}\` failed: ${st?.failure?.detail ?? ''}${exit}`, tone: 'failed', isBold: true},
+				],
 				actions: decision.canRollback ? ['retry', 'skip', 'rollback', 'abort'] : ['retry', 'skip', 'abort'],
 			};
 		}
 		case 'window': {
 			const window = state.runbook!.window!;
-			const opens = decision.opensAt === undefined ? 'it does not open again' : `opens ${describeWall(window.timezone, decision.opensAt)} (in ${formatMs(Math.max(0, Math.round((sessionTimeAt(state, decision.opensAt) - now) / 1000)))})`;
+			const opens =
+				decision.opensAt === undefined
+					? 'it does not open again'
+					: `opens ${describeWall(window.timezone, decision.opensAt)} (in ${formatMs(Math.max(0, Math.round((sessionTimeAt(state, decision.opensAt) - now) / 1000)))})`;
 			return {
 				lines: [
 					{text: `⛔ Outside the deploy window: \`${decision.step}\` may not start`, tone: 'failed', isBold: true},
@@ -112,7 +181,11 @@ export function promptModel(state: RunState, decision: Decision | undefined, inp
 			const more = decision.need - decision.have;
 			return {
 				lines: [
-					{text: `⏳ Waiting for ${more} more approval${more === 1 ? '' : 's'}${decision.until !== undefined ? ` (${clock(decision.until - now)} left)` : ''}`, tone: 'waiting', isBold: true},
+					{
+						text: `⏳ Waiting for ${more} more approval${more === 1 ? '' : 's'}${decision.until !== undefined ? ` (${clock(decision.until - now)} left)` : ''}`,
+						tone: 'waiting',
+						isBold: true,
+					},
 					{text: '  From another terminal, with another key:'},
 					{text: `  runbook approve${sessionDir ? ` ${sessionDir}` : ''}`},
 				],
@@ -120,6 +193,11 @@ export function promptModel(state: RunState, decision: Decision | undefined, inp
 			};
 		}
 		case 'signoff':
-			return {lines: [{text: `Sign-off: ${decision.role}`, tone: 'accent', isBold: true}], entry: {label: 'Your name:', text: typed, isMasked: false}, actions: ['confirm', 'cancel'], hints: {confirm: 'sign', cancel: 'abort'}};
+			return {
+				lines: [{text: `Sign-off: ${decision.role}`, tone: 'accent', isBold: true}],
+				entry: {label: 'Your name:', text: typed, isMasked: false},
+				actions: ['confirm', 'cancel'],
+				hints: {confirm: 'sign', cancel: 'abort'},
+			};
 	}
 }

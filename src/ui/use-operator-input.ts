@@ -14,9 +14,17 @@ export type SessionControl = {
 	cancelCommand(): void;
 };
 
-const decisionKey = (d: Decision | undefined) => (d ? `${d.kind}:${'step' in d ? d.step : ''}:${'item' in d ? d.item : ''}:${'var' in d ? d.var : ''}:${'role' in d ? d.role : ''}` : '');
+const decisionKey = (d: Decision | undefined) =>
+	d
+		? `${d.kind}:${'step' in d ? d.step : ''}:${'item' in d ? d.item : ''}:${'var' in d ? d.var : ''}:${'role' in d ? d.role : ''}`
+		: '';
 
-export function useOperatorInput(session: SessionControl, state: RunState, decision: Decision | undefined, now: number): InputState {
+export function useOperatorInput(
+	session: SessionControl,
+	state: RunState,
+	decision: Decision | undefined,
+	now: number,
+): InputState {
 	const {isRawModeSupported} = useStdin();
 	// The input belongs to the decision it was typed for; a new decision starts afresh. Derived
 	// here, not in an effect, so keys typed the moment a prompt appears are not lost.
@@ -30,52 +38,86 @@ export function useOperatorInput(session: SessionControl, state: RunState, decis
 		setOwned(ref.current.owned);
 	};
 
-	useInput((chars, k) => {
-		const {state: s, decision: d} = ref.current;
-		const current = inputOf(ref.current.owned, d, s);
-		const afterReason = (): InputState => (isTextDecision(d, s) ? {mode: 'text', text: ''} : idleInput);
-		if (current.mode === 'text' || current.mode === 'reason') {
-			if (k.ctrl && chars === 'c') {
-				if (current.mode === 'text' || current.for !== 'abort') update({mode: 'reason', for: 'abort', text: ''});
+	useInput(
+		(chars, k) => {
+			const {state: s, decision: d} = ref.current;
+			const current = inputOf(ref.current.owned, d, s);
+			const afterReason = (): InputState => (isTextDecision(d, s) ? {mode: 'text', text: ''} : idleInput);
+			if (current.mode === 'text' || current.mode === 'reason') {
+				if (k.ctrl && chars === 'c') {
+					if (current.mode === 'text' || current.for !== 'abort') update({mode: 'reason', for: 'abort', text: ''});
+					return;
+				}
+				if (k.escape) {
+					update(current.mode === 'reason' ? afterReason() : {mode: 'text', text: ''});
+					return;
+				}
+				// A fast typist or a paste can deliver text and Enter in one read: the line ends at CR/LF.
+				const ending = /[\r\n]/.exec(chars);
+				if (k.return || ending) {
+					const text =
+						current.text + (ending ? chars.slice(0, ending.index).replace(/[\u0000-\u001f\u007f]/g, '') : '');
+					const problem = session.intend(
+						current.mode === 'text' ? textIntent(d!, text) : reasonIntent(current.for, text),
+					);
+					if (!problem) update(current.mode === 'reason' ? afterReason() : {mode: 'text', text: ''});
+					else if (d?.kind === 'confirm') update({mode: 'text', text: ''});
+					return;
+				}
+				if (k.backspace || k.delete) {
+					update({...current, text: [...current.text].slice(0, -1).join('')});
+					return;
+				}
+				if (k.ctrl || k.meta || k.tab || k.upArrow || k.downArrow || k.leftArrow || k.rightArrow) return;
+				const printable = chars.replace(/[\u0000-\u001f\u007f]/g, '');
+				if (printable) update({...current, text: current.text + printable});
 				return;
 			}
-			if (k.escape) {
-				update(current.mode === 'reason' ? afterReason() : {mode: 'text', text: ''});
-				return;
+			const model = promptModel(s, d, current, ref.current.now);
+			// Ctrl-C is always answered: cancel what runs, or ask why the run should be aborted. A note can always be added.
+			const action = actionFor(
+				chars,
+				k,
+				current.mode === 'keys' ? [...model.actions, 'cancel', 'note'] : model.actions,
+			);
+			const reason = (kind: ReasonFor) => update({mode: 'reason', for: kind, text: ''});
+			switch (action) {
+				case 'confirm':
+					session.intend({kind: 'confirm'});
+					break;
+				case 'pass':
+					session.intend({kind: 'check', isPassed: true});
+					break;
+				case 'fail':
+					reason('fail');
+					break;
+				case 'retry':
+				case 'skip':
+				case 'mark-done':
+				case 'rollback':
+				case 'abort':
+				case 'end-wait':
+				case 'override':
+				case 'note':
+					reason(action);
+					break;
+				case 'cancel':
+					if (s.running) update({mode: 'confirm-cancel'});
+					else reason('abort');
+					break;
+				case 'yes':
+					session.cancelCommand();
+					update(idleInput);
+					break;
+				case 'no':
+					update(idleInput);
+					break;
+				default:
+					break;
 			}
-			// A fast typist or a paste can deliver text and Enter in one read: the line ends at CR/LF.
-			const ending = /[\r\n]/.exec(chars);
-			if (k.return || ending) {
-				const text = current.text + (ending ? chars.slice(0, ending.index).replace(/[\u0000-\u001f\u007f]/g, '') : '');
-				const problem = session.intend(current.mode === 'text' ? textIntent(d!, text) : reasonIntent(current.for, text));
-				if (!problem) update(current.mode === 'reason' ? afterReason() : {mode: 'text', text: ''});
-				else if (d?.kind === 'confirm') update({mode: 'text', text: ''});
-				return;
-			}
-			if (k.backspace || k.delete) {
-				update({...current, text: [...current.text].slice(0, -1).join('')});
-				return;
-			}
-			if (k.ctrl || k.meta || k.tab || k.upArrow || k.downArrow || k.leftArrow || k.rightArrow) return;
-			const printable = chars.replace(/[\u0000-\u001f\u007f]/g, '');
-			if (printable) update({...current, text: current.text + printable});
-			return;
-		}
-		const model = promptModel(s, d, current, ref.current.now);
-		// Ctrl-C is always answered: cancel what runs, or ask why the run should be aborted. A note can always be added.
-		const action = actionFor(chars, k, current.mode === 'keys' ? [...model.actions, 'cancel', 'note'] : model.actions);
-		const reason = (kind: ReasonFor) => update({mode: 'reason', for: kind, text: ''});
-		switch (action) {
-			case 'confirm': session.intend({kind: 'confirm'}); break;
-			case 'pass': session.intend({kind: 'check', isPassed: true}); break;
-			case 'fail': reason('fail'); break;
-			case 'retry': case 'skip': case 'mark-done': case 'rollback': case 'abort': case 'end-wait': case 'override': case 'note': reason(action); break;
-			case 'cancel': if (s.running) update({mode: 'confirm-cancel'}); else reason('abort'); break;
-			case 'yes': session.cancelCommand(); update(idleInput); break;
-			case 'no': update(idleInput); break;
-			default: break;
-		}
-	}, {isActive: isRawModeSupported === true});
+		},
+		{isActive: isRawModeSupported === true},
+	);
 
 	return inputOf(owned, decision, state);
 }

@@ -10,7 +10,7 @@ export function compactDays(days: Weekday[]): string {
 	const sorted = weekdays.filter((d) => days.includes(d));
 	if (sorted.length === 7) return 'every day';
 	const runs: string[] = [];
-	for (let i = 0; i < sorted.length; ) {
+	for (let i = 0; i < sorted.length;) {
 		let j = i;
 		while (j + 1 < sorted.length && weekdays.indexOf(sorted[j + 1]!) === weekdays.indexOf(sorted[j]!) + 1) j++;
 		runs.push(j - i >= 2 ? `${sorted[i]}-${sorted[j]}` : sorted.slice(i, j + 1).join(','));

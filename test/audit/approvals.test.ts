@@ -18,9 +18,17 @@ const own = {ownKeys: [ed25519Blob(identityKey)]};
 async function logWithAnswer(signer: IdentitySigner, signed: {step?: string; head?: string} = {}) {
 	// The head is only known once the request is written: sign in two passes.
 	const draft = await writeLog(events('0'.repeat(64), 'x'), {isSealed: false});
-	const requestLine = draft.bytes.toString('utf8').split('\n').find((l) => l.includes('"approval-requested"'))!;
+	const requestLine = draft.bytes
+		.toString('utf8')
+		.split('\n')
+		.find((l) => l.includes('"approval-requested"'))!;
 	const head = (JSON.parse(requestLine) as {prev: string}).prev;
-	const sshsig = compactSshsig(await signSshsig(signer, approvalMessage({session, step: signed.step ?? 'migrate', head: signed.head ?? head, decision: 'approve'})));
+	const sshsig = compactSshsig(
+		await signSshsig(
+			signer,
+			approvalMessage({session, step: signed.step ?? 'migrate', head: signed.head ?? head, decision: 'approve'}),
+		),
+	);
 	return writeLog(events(head, sshsig, signer));
 }
 
@@ -28,7 +36,16 @@ function events(head: string, sshsig: string, signer: IdentitySigner = bob): Run
 	return [
 		{type: 'step-started', t: 1, step: 'migrate'},
 		{type: 'approval-requested', t: 2, step: 'migrate', need: 1, command: './migrate', by: 'alice', head: '$head'},
-		{type: 'approval-given', t: 3, step: 'migrate', by: 'bob@deploy-2', key: formatPublicKey(signer.publicKey), fingerprint: fingerprint(signer.publicKey), head, sshsig},
+		{
+			type: 'approval-given',
+			t: 3,
+			step: 'migrate',
+			by: 'bob@deploy-2',
+			key: formatPublicKey(signer.publicKey),
+			fingerprint: fingerprint(signer.publicKey),
+			head,
+			sshsig,
+		},
 		{type: 'session-ended', t: 4, status: 'completed'},
 	];
 }
@@ -53,7 +70,7 @@ describe('verify: approvals', () => {
 		expect(verifyLog(log.bytes, log.sig, own).verdict).toBe('INVALID');
 	});
 
-	it('the operator\'s own key recorded as the approver is INVALID (self-approval)', async () => {
+	it("the operator's own key recorded as the approver is INVALID (self-approval)", async () => {
 		const log = await logWithAnswer(alice);
 		const report = verifyLog(log.bytes, log.sig, own);
 		expect(report.verdict).toBe('INVALID');
@@ -64,22 +81,51 @@ describe('verify: approvals', () => {
 describe('the running session judges what is handed in', () => {
 	const pending = {session, step: 'migrate', head: 'b'.repeat(64)};
 	const file = async (signer: IdentitySigner, decision: 'approve' | 'reject' = 'approve', reason?: string) => ({
-		format: approvalFormat, ...pending, decision, ...(reason !== undefined ? {reason} : {}), user: 'bob@deploy-2', key: formatPublicKey(signer.publicKey),
-		sshsig: compactSshsig(await signSshsig(signer, approvalMessage({...pending, decision, ...(reason !== undefined ? {reason} : {})}))),
+		format: approvalFormat,
+		...pending,
+		decision,
+		...(reason !== undefined ? {reason} : {}),
+		user: 'bob@deploy-2',
+		key: formatPublicKey(signer.publicKey),
+		sshsig: compactSshsig(
+			await signSshsig(signer, approvalMessage({...pending, decision, ...(reason !== undefined ? {reason} : {})})),
+		),
 	});
 	const context = {operatorKeys: [ed25519Blob(identityKey)], approvedBy: [], now: new Date('2026-11-22T09:00:00Z')};
 
-	it('takes another key\'s approval, and names them by their principal when allowed signers are set', async () => {
-		expect(judgeApproval(await file(bob), pending, context)).toMatchObject({isAccepted: true, decision: 'approve', by: 'bob@deploy-2'});
-		const {signers} = parseAllowedSigners(`bob@example.com namespaces="runbook-session" ${formatPublicKey(bob.publicKey)}\n`);
-		expect(judgeApproval(await file(bob), pending, {...context, allowedSigners: signers})).toMatchObject({isAccepted: true, by: 'bob@example.com'});
+	it("takes another key's approval, and names them by their principal when allowed signers are set", async () => {
+		expect(judgeApproval(await file(bob), pending, context)).toMatchObject({
+			isAccepted: true,
+			decision: 'approve',
+			by: 'bob@deploy-2',
+		});
+		const {signers} = parseAllowedSigners(
+			`bob@example.com namespaces="runbook-session" ${formatPublicKey(bob.publicKey)}\n`,
+		);
+		expect(judgeApproval(await file(bob), pending, {...context, allowedSigners: signers})).toMatchObject({
+			isAccepted: true,
+			by: 'bob@example.com',
+		});
 	});
 
 	it('refuses a key outside the allowed signers, a repeated approver, and a rejection without a reason', async () => {
-		const {signers} = parseAllowedSigners(`carol@example.com ${formatPublicKey(localSigner(keyFromSeed(5)).publicKey)}\n`);
-		expect(judgeApproval(await file(bob), pending, {...context, allowedSigners: signers})).toMatchObject({isAccepted: false, reason: 'the key is not in the allowed signers'});
-		expect(judgeApproval(await file(bob), pending, {...context, approvedBy: [fingerprint(bob.publicKey)]})).toMatchObject({isAccepted: false, reason: 'this key has already approved the step'});
-		expect(judgeApproval(await file(bob, 'reject', ' '), pending, context)).toMatchObject({isAccepted: false, reason: 'a rejection without a reason'});
-		expect(judgeApproval({nonsense: true}, pending, context)).toMatchObject({isAccepted: false, reason: 'not an approval file'});
+		const {signers} = parseAllowedSigners(
+			`carol@example.com ${formatPublicKey(localSigner(keyFromSeed(5)).publicKey)}\n`,
+		);
+		expect(judgeApproval(await file(bob), pending, {...context, allowedSigners: signers})).toMatchObject({
+			isAccepted: false,
+			reason: 'the key is not in the allowed signers',
+		});
+		expect(
+			judgeApproval(await file(bob), pending, {...context, approvedBy: [fingerprint(bob.publicKey)]}),
+		).toMatchObject({isAccepted: false, reason: 'this key has already approved the step'});
+		expect(judgeApproval(await file(bob, 'reject', ' '), pending, context)).toMatchObject({
+			isAccepted: false,
+			reason: 'a rejection without a reason',
+		});
+		expect(judgeApproval({nonsense: true}, pending, context)).toMatchObject({
+			isAccepted: false,
+			reason: 'not an approval file',
+		});
 	});
 });

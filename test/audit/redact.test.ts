@@ -54,7 +54,10 @@ describe('redaction', () => {
 
 	it('masks well-known token shapes without being told about them', () => {
 		const samples: Array<[string, string]> = [
-			['-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----', 'private-key'],
+			[
+				'-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----',
+				'private-key',
+			],
 			['AKIAIOSFODNN7EXAMPLE', 'aws-access-key'],
 			['ghp_0123456789abcdefghijklmnopqrstuvwxyz', 'github-token'],
 			['sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'stripe-key'],
@@ -63,7 +66,9 @@ describe('redaction', () => {
 			const {out} = stream([`before ${token} after`], []);
 			expect(out).toBe(`before [REDACTED:${rule}] after`);
 		}
-		expect(stream(['DATABASE_URL=postgres://app:hunter2hunter2@db.internal:5432/app'], []).out).toBe('DATABASE_URL=postgres://app:[REDACTED:url-password]@db.internal:5432/app');
+		expect(stream(['DATABASE_URL=postgres://app:hunter2hunter2@db.internal:5432/app'], []).out).toBe(
+			'DATABASE_URL=postgres://app:[REDACTED:url-password]@db.internal:5432/app',
+		);
 	});
 
 	it('holds a private key block back until its END, across many chunks', () => {
@@ -75,13 +80,29 @@ describe('redaction', () => {
 
 	it('random chunking with overlapping secrets never leaks, and equals redacting the whole text', () => {
 		let seed = 42;
-		const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-		const secrets = [{name: 'a', value: 'secretsecret'}, {name: 'b', value: 'ssecretsecrett'}, {name: 'c', value: 'retsecretsec'}, {name: 'd', value: 'aaaaaaaaaaaa'}];
-		const pieces = ['secret', 'ssecretsecrett', 'secretsecret', 'retsecretsec', 'aaaaaaaaaaaaaaaaaaa', ' ', 'x', '\n', 'sec', 'ret'];
+		const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+		const secrets = [
+			{name: 'a', value: 'secretsecret'},
+			{name: 'b', value: 'ssecretsecrett'},
+			{name: 'c', value: 'retsecretsec'},
+			{name: 'd', value: 'aaaaaaaaaaaa'},
+		];
+		const pieces = [
+			'secret',
+			'ssecretsecrett',
+			'secretsecret',
+			'retsecretsec',
+			'aaaaaaaaaaaaaaaaaaa',
+			' ',
+			'x',
+			'\n',
+			'sec',
+			'ret',
+		];
 		for (let round = 0; round < 300; round++) {
 			const text = Array.from({length: 60}, () => pieces[Math.floor(random() * pieces.length)]!).join('');
 			const chunks: string[] = [];
-			for (let at = 0; at < text.length; ) {
+			for (let at = 0; at < text.length;) {
 				const size = 1 + Math.floor(random() * 20);
 				chunks.push(text.slice(at, at + size));
 				at += size;

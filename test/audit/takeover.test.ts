@@ -10,7 +10,16 @@ import {identityKey, keyFromSeed, localSigner, writeLog} from '../helpers/signed
 import {loadRunbook, simulate, tourYaml} from '../helpers/scenarios.js';
 
 const sim = simulate(loadRunbook(tourYaml), {
-	answers: [{kind: 'answer', value: ''}, {kind: 'confirm'}, {kind: 'check', isPassed: true}, {kind: 'check', isPassed: true}, {kind: 'confirm', text: 'production'}, {kind: 'answer', value: 'v2.4.1'}, {kind: 'end-wait', reason: 'flat'}, {kind: 'signoff', name: 'Ada'}],
+	answers: [
+		{kind: 'answer', value: ''},
+		{kind: 'confirm'},
+		{kind: 'check', isPassed: true},
+		{kind: 'check', isPassed: true},
+		{kind: 'confirm', text: 'production'},
+		{kind: 'answer', value: 'v2.4.1'},
+		{kind: 'end-wait', reason: 'flat'},
+		{kind: 'signoff', name: 'Ada'},
+	],
 	results: {plan: [{out: '[ ] 0042_add_index\n'}]},
 });
 const half = Math.floor(sim.events.length / 2);
@@ -22,12 +31,16 @@ async function takenOver(options: {torn?: string} = {}) {
 	if (options.torn) appendFileSync(first.file, options.torn);
 	const sessionKey = keyFromSeed(12);
 	const signer = localSigner(bob);
-	const log = await SessionLog.reopen(first.file, {
-		t: sim.events[half - 1]!.t,
-		pid: 5151,
-		identity: {key: formatPublicKey(signer.publicKey), fingerprint: fingerprint(signer.publicKey), source: 'local'},
-		skey: formatPublicKey(ed25519Blob(sessionKey)),
-	}, {sessionKey, identity: signer});
+	const log = await SessionLog.reopen(
+		first.file,
+		{
+			t: sim.events[half - 1]!.t,
+			pid: 5151,
+			identity: {key: formatPublicKey(signer.publicKey), fingerprint: fingerprint(signer.publicKey), source: 'local'},
+			skey: formatPublicKey(ed25519Blob(sessionKey)),
+		},
+		{sessionKey, identity: signer},
+	);
 	for (const event of sim.events.slice(half)) log.append(event);
 	await log.seal(sim.events.at(-1)!.t);
 	log.close();
@@ -53,9 +66,15 @@ describe('verify: a session taken over by a second runner', () => {
 
 	it('drops a torn last line the crash left, and records how many bytes', async () => {
 		const log = await takenOver({torn: '{"seq":99,"t":1,"type":"output-rec'});
-		const resume = log.bytes.toString('utf8').split('\n').map((l) => (l ? JSON.parse(l) : undefined)).find((r) => r?.type === 'resume');
+		const resume = log.bytes
+			.toString('utf8')
+			.split('\n')
+			.map((l) => (l ? JSON.parse(l) : undefined))
+			.find((r) => r?.type === 'resume');
 		expect(resume.torn).toBe(34);
-		expect(verifyLog(log.bytes, log.sig, {ownKeys: [ed25519Blob(identityKey), ed25519Blob(bob)]}).verdict).toBe('VALID');
+		expect(verifyLog(log.bytes, log.sig, {ownKeys: [ed25519Blob(identityKey), ed25519Blob(bob)]}).verdict).toBe(
+			'VALID',
+		);
 	});
 
 	it('is INVALID when a line before the takeover is changed and the chain recomputed', async () => {
@@ -65,11 +84,19 @@ describe('verify: a session taken over by a second runner', () => {
 		const out: string[] = [];
 		lines.forEach((line, i) => {
 			if (i === 0) return out.push(line);
-			const {seq: _seq, t, type, prev: _prev, ...rest} = JSON.parse(line) as {seq: number; t: number; type: string; prev: string; text?: string};
+			const {
+				seq: _seq,
+				t,
+				type,
+				prev: _prev,
+				...rest
+			} = JSON.parse(line) as {seq: number; t: number; type: string; prev: string; text?: string};
 			if (i === at) rest.text = 'nothing to see\n';
 			out.push(encodeEvent(i, hashLine(out[i - 1]!), {type, t, ...rest} as never));
 		});
-		const report = verifyLog(Buffer.from(`${out.join('\n')}\n`), undefined, {ownKeys: [ed25519Blob(identityKey), ed25519Blob(bob)]});
+		const report = verifyLog(Buffer.from(`${out.join('\n')}\n`), undefined, {
+			ownKeys: [ed25519Blob(identityKey), ed25519Blob(bob)],
+		});
 		expect(report.verdict).toBe('INVALID');
 		expect(report.problem!.line).toBeGreaterThan(at);
 	});
@@ -86,4 +113,3 @@ describe('verify: a session taken over by a second runner', () => {
 		expect(report.problem!.line).toBe(at);
 	});
 });
-

@@ -8,12 +8,22 @@ import {loadRunbook, simulate, tourYaml} from '../helpers/scenarios.js';
 
 const own: Trust = {ownKeys: [ed25519Blob(identityKey)]};
 const sim = simulate(loadRunbook(tourYaml), {
-	answers: [{kind: 'answer', value: ''}, {kind: 'confirm'}, {kind: 'check', isPassed: true}, {kind: 'check', isPassed: true}, {kind: 'confirm', text: 'production'}, {kind: 'answer', value: 'v2.4.1'}, {kind: 'end-wait', reason: 'flat'}, {kind: 'signoff', name: 'Ada'}],
+	answers: [
+		{kind: 'answer', value: ''},
+		{kind: 'confirm'},
+		{kind: 'check', isPassed: true},
+		{kind: 'check', isPassed: true},
+		{kind: 'confirm', text: 'production'},
+		{kind: 'answer', value: 'v2.4.1'},
+		{kind: 'end-wait', reason: 'flat'},
+		{kind: 'signoff', name: 'Ada'},
+	],
 	results: {plan: [{out: '[ ] 0042_add_index\n'}], migrate: [{out: 'Applying 0042... OK\n', err: 'warning: slow\n'}]},
 });
 const sealed = await writeLog(sim.events);
 const lines = sealed.bytes.toString('utf8').trimEnd().split('\n');
-const lineOf = (predicate: (record: Record<string, unknown>) => boolean) => lines.findIndex((l) => predicate(JSON.parse(l)));
+const lineOf = (predicate: (record: Record<string, unknown>) => boolean) =>
+	lines.findIndex((l) => predicate(JSON.parse(l)));
 const join = (ls: string[]) => Buffer.from(`${ls.join('\n')}\n`);
 const check = (bytes: Buffer, trust: Trust = own) => verifyLog(bytes, sealed.sig, trust);
 const checkUnsealed = (bytes: Buffer) => verifyLog(bytes, undefined, own);
@@ -23,22 +33,31 @@ function rechain(source: string[]): Buffer {
 	const out: string[] = [];
 	source.forEach((line, i) => {
 		if (i === 0) return out.push(line);
-		const {seq: _seq, t, type, prev: _prev, ...rest} = JSON.parse(line) as {seq: number; t: number; type: string; prev: string};
+		const {
+			seq: _seq,
+			t,
+			type,
+			prev: _prev,
+			...rest
+		} = JSON.parse(line) as {seq: number; t: number; type: string; prev: string};
 		out.push(encodeEvent(i, hashLine(out[i - 1]!), {type, t, ...rest} as never));
 	});
 	return join(out);
 }
 
 /** Replaces line i, keeping every other line's bytes. */
-const withLine = (i: number, edit: (record: Record<string, unknown>) => void) => join(lines.map((l, j) => {
-	if (j !== i) return l;
-	const record = JSON.parse(l);
-	edit(record);
-	return JSON.stringify(record);
-}));
+const withLine = (i: number, edit: (record: Record<string, unknown>) => void) =>
+	join(
+		lines.map((l, j) => {
+			if (j !== i) return l;
+			const record = JSON.parse(l);
+			edit(record);
+			return JSON.stringify(record);
+		}),
+	);
 
 describe('verify: a sealed session', () => {
-	it('is VALID, trusted as the operator\'s own key, and says so', () => {
+	it("is VALID, trusted as the operator's own key, and says so", () => {
 		const report = check(sealed.bytes);
 		expect(report.verdict).toBe('VALID');
 		expect(report.summary).toMatch(/trusted as your own identity; no --allowed-signers given/);
@@ -58,7 +77,17 @@ describe('verify: a sealed session', () => {
 	it('has a checkpoint after every decision, command start and exit, and phase end', () => {
 		const types = lines.map((l) => JSON.parse(l).type as string);
 		types.forEach((type, i) => {
-			if (['step-confirmed', 'command-started', 'command-exited', 'phase-ended', 'check-answered', 'signoff-given'].includes(type)) expect(types[i + 1], `after ${type} at ${i}`).toBe('checkpoint');
+			if (
+				[
+					'step-confirmed',
+					'command-started',
+					'command-exited',
+					'phase-ended',
+					'check-answered',
+					'signoff-given',
+				].includes(type)
+			)
+				expect(types[i + 1], `after ${type} at ${i}`).toBe('checkpoint');
 		});
 		expect(types.at(-1)).toBe('seal');
 		expect(types[1]).toBe('attest');
@@ -74,23 +103,80 @@ describe('verify: the tamper matrix, each INVALID with the line named', () => {
 		['an exit code changed', () => withLine(exitLine, (r) => (r.code = 1)), exitLine, /changed/],
 		['who confirmed changed', () => withLine(confirmLine, (r) => (r.by = 'mallory')), confirmLine, /changed/],
 		['a line deleted', () => join(lines.filter((_, i) => i !== 20)), 20, /seq is 21, expected 20/],
-		['a line inserted', () => join([...lines.slice(0, 20), lines[19]!, ...lines.slice(20)]), 20, /seq is 19, expected 20/],
-		['two lines swapped', () => join([...lines.slice(0, 20), lines[21]!, lines[20]!, ...lines.slice(22)]), 20, /seq is 21, expected 20/],
-		['a line duplicated', () => join([...lines.slice(0, 21), lines[20]!, ...lines.slice(21)]), 21, /seq is 20, expected 21/],
+		[
+			'a line inserted',
+			() => join([...lines.slice(0, 20), lines[19]!, ...lines.slice(20)]),
+			20,
+			/seq is 19, expected 20/,
+		],
+		[
+			'two lines swapped',
+			() => join([...lines.slice(0, 20), lines[21]!, lines[20]!, ...lines.slice(22)]),
+			20,
+			/seq is 21, expected 20/,
+		],
+		[
+			'a line duplicated',
+			() => join([...lines.slice(0, 21), lines[20]!, ...lines.slice(21)]),
+			21,
+			/seq is 20, expected 21/,
+		],
 		['time going backwards', () => withLine(outputLine, (r) => (r.t = 1)), outputLine, /time goes backwards/],
-		['a line appended after the seal', () => join([...lines, lines.at(-1)!.replace(/"seq":\d+/, `"seq":${lines.length}`)]), lines.length, /after the seal/],
-		['a duplicate JSON key', () => join(lines.map((l, i) => (i === outputLine ? l.replace('"stream":', '"stream":"out","stream":') : l))), outputLine, /canonical/],
-		['extra whitespace', () => join(lines.map((l, i) => (i === outputLine ? l.replace('","', '", "') : l))), outputLine, /canonical/],
+		[
+			'a line appended after the seal',
+			() => join([...lines, lines.at(-1)!.replace(/"seq":\d+/, `"seq":${lines.length}`)]),
+			lines.length,
+			/after the seal/,
+		],
+		[
+			'a duplicate JSON key',
+			() => join(lines.map((l, i) => (i === outputLine ? l.replace('"stream":', '"stream":"out","stream":') : l))),
+			outputLine,
+			/canonical/,
+		],
+		[
+			'extra whitespace',
+			() => join(lines.map((l, i) => (i === outputLine ? l.replace('","', '", "') : l))),
+			outputLine,
+			/canonical/,
+		],
 		['a byte-order mark', () => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), sealed.bytes]), 0, /byte-order mark/],
 		['CRLF line ends', () => Buffer.from(sealed.bytes.toString('utf8').replace(/\n/g, '\r\n')), 0, /carriage return/],
-		['invalid UTF-8', () => {
-			const b = Buffer.from(sealed.bytes);
-			b[b.indexOf('[ ] 0042')] = 0xff;
-			return b;
-		}, outputLine, /not valid UTF-8/],
-		['the session key swapped in the header', () => withLine(0, (r) => (r.skey = `ssh-ed25519 ${ed25519Blob(keyFromSeed(66)).toString('base64')}`)), 0, /changed/],
-		['the session key swapped and the chain recomputed', () => rechain(lines.map((l, i) => (i === 0 ? l.replace(/"skey":"[^"]*"/, `"skey":"ssh-ed25519 ${ed25519Blob(keyFromSeed(66)).toString('base64')}"`) : l))), 0, /attestation/],
-		['every signature stripped (chain recomputed)', () => rechain(lines.filter((l) => !/"type":"(attest|checkpoint|seal)"/.test(l))), 1, /unsigned/],
+		[
+			'invalid UTF-8',
+			() => {
+				const b = Buffer.from(sealed.bytes);
+				b[b.indexOf('[ ] 0042')] = 0xff;
+				return b;
+			},
+			outputLine,
+			/not valid UTF-8/,
+		],
+		[
+			'the session key swapped in the header',
+			() => withLine(0, (r) => (r.skey = `ssh-ed25519 ${ed25519Blob(keyFromSeed(66)).toString('base64')}`)),
+			0,
+			/changed/,
+		],
+		[
+			'the session key swapped and the chain recomputed',
+			() =>
+				rechain(
+					lines.map((l, i) =>
+						i === 0
+							? l.replace(/"skey":"[^"]*"/, `"skey":"ssh-ed25519 ${ed25519Blob(keyFromSeed(66)).toString('base64')}"`)
+							: l,
+					),
+				),
+			0,
+			/attestation/,
+		],
+		[
+			'every signature stripped (chain recomputed)',
+			() => rechain(lines.filter((l) => !/"type":"(attest|checkpoint|seal)"/.test(l))),
+			1,
+			/unsigned/,
+		],
 	];
 	for (const [name, tamper, line, reason] of cases) {
 		it(name, () => {
@@ -102,8 +188,10 @@ describe('verify: the tamper matrix, each INVALID with the line named', () => {
 		});
 	}
 
-	it('the chain recomputed after an edit fails at the next checkpoint\'s signature', () => {
-		const report = checkUnsealed(rechain(lines.map((l, i) => (i === outputLine ? l.replace(/"text":"[^"]*"/, '"text":"all good\\n"') : l))));
+	it("the chain recomputed after an edit fails at the next checkpoint's signature", () => {
+		const report = checkUnsealed(
+			rechain(lines.map((l, i) => (i === outputLine ? l.replace(/"text":"[^"]*"/, '"text":"all good\\n"') : l))),
+		);
 		const nextCheckpoint = lines.findIndex((l, i) => i > outputLine && l.includes('"type":"checkpoint"'));
 		expect(report.verdict).toBe('INVALID');
 		expect(report.problem?.line).toBe(nextCheckpoint);
@@ -127,7 +215,12 @@ describe('verify: the tamper matrix, each INVALID with the line named', () => {
 	});
 
 	it('every single-bit flip of a sealed log is INVALID, never VALID', async () => {
-		const small = await writeLog(simulate(loadRunbook('version: 1\nname: s\nphases:\n  - id: p\n    steps:\n      - id: a\n        run: echo hi\n'), {results: {a: [{out: 'hi\n'}]}}).events);
+		const small = await writeLog(
+			simulate(
+				loadRunbook('version: 1\nname: s\nphases:\n  - id: p\n    steps:\n      - id: a\n        run: echo hi\n'),
+				{results: {a: [{out: 'hi\n'}]}},
+			).events,
+		);
 		const verdicts = new Map<string, number>();
 		for (let byte = 0; byte < small.bytes.length; byte++) {
 			for (let bit = 0; bit < 8; bit++) {
@@ -164,7 +257,11 @@ describe('verify: cut, torn and untrusted logs', () => {
 
 	it('an unknown signer is UNTRUSTED; an allowed signer under another principal too', () => {
 		expect(check(sealed.bytes, {ownKeys: [ed25519Blob(keyFromSeed(99))]}).verdict).toBe('UNTRUSTED');
-		const allowed = {allowedSigners: [{principals: ['alice@example.com'], key: ed25519Blob(identityKey), isCertAuthority: false, line: 1}]};
+		const allowed = {
+			allowedSigners: [
+				{principals: ['alice@example.com'], key: ed25519Blob(identityKey), isCertAuthority: false, line: 1},
+			],
+		};
 		expect(check(sealed.bytes, allowed).verdict).toBe('VALID');
 		expect(check(sealed.bytes, {...allowed, principal: 'alice@example.com'}).verdict).toBe('VALID');
 		expect(check(sealed.bytes, {...allowed, principal: 'mallory@example.com'}).verdict).toBe('UNTRUSTED');

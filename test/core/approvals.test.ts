@@ -23,14 +23,21 @@ describe('a step that needs a second approval', () => {
 		expect(types.indexOf('step-confirmed')).toBeLessThan(types.indexOf('approval-requested'));
 		expect(types.indexOf('approval-given')).toBeLessThan(types.indexOf('command-started'));
 		expect(run.state.ended?.status).toBe('completed');
-		expect(run.events.find((e) => e.type === 'approval-requested')).toMatchObject({need: 1, command: './migrate', timeoutMs: 600_000});
+		expect(run.events.find((e) => e.type === 'approval-requested')).toMatchObject({
+			need: 1,
+			command: './migrate',
+			timeoutMs: 600_000,
+		});
 	});
 
-	it('waits with the decision on screen, and fails into the operator\'s menu when no one approves in time', () => {
+	it("waits with the decision on screen, and fails into the operator's menu when no one approves in time", () => {
 		const waiting = simulate(runbook, {answers: [{kind: 'confirm'}], stopAtDecision: 1});
 		expect(waiting.decision).toMatchObject({kind: 'approval', step: 'migrate', need: 1, have: 0});
 		const run = simulate(runbook, {answers: [{kind: 'confirm'}]});
-		expect(run.events.find((e) => e.type === 'step-failed')).toMatchObject({reason: 'approval', detail: 'not approved within 10m (0 of 1 more)'});
+		expect(run.events.find((e) => e.type === 'step-failed')).toMatchObject({
+			reason: 'approval',
+			detail: 'not approved within 10m (0 of 1 more)',
+		});
 		expect(run.decision).toMatchObject({kind: 'failure', step: 'migrate'});
 		expect(run.events.some((e) => e.type === 'step-retried')).toBe(false);
 	});

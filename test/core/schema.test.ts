@@ -11,7 +11,26 @@ describe('the JSON Schema', () => {
 	it('names every step option and requires one step kind', () => {
 		const schema = runbookJsonSchema() as any;
 		const step = schema.properties.phases.items.properties.steps.items;
-		expect(Object.keys(step.properties)).toEqual(expect.arrayContaining(['run', 'check', 'ask', 'wait', 'poll', 'note', 'confirm', 'timeout', 'retries', 'expect', 'capture', 'env', 'cwd', 'when', 'rollback', 'continue_on_error']));
+		expect(Object.keys(step.properties)).toEqual(
+			expect.arrayContaining([
+				'run',
+				'check',
+				'ask',
+				'wait',
+				'poll',
+				'note',
+				'confirm',
+				'timeout',
+				'retries',
+				'expect',
+				'capture',
+				'env',
+				'cwd',
+				'when',
+				'rollback',
+				'continue_on_error',
+			]),
+		);
 		expect(step.additionalProperties).toBe(false);
 		expect(step.anyOf).toHaveLength(6);
 	});

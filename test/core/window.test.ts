@@ -7,13 +7,21 @@ import {loadRunbook, simulate} from '../helpers/scenarios.js';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
-const london: DeployWindow = {timezone: 'Europe/London', days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: 9 * 60, end: 17 * 60, except: ['2026-12-25']};
+const london: DeployWindow = {
+	timezone: 'Europe/London',
+	days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+	start: 9 * 60,
+	end: 17 * 60,
+	except: ['2026-12-25'],
+};
 
 describe('a deploy window', () => {
 	it('is open on its days between its hours, in its own time zone', () => {
 		expect(windowAt(london, at('2026-11-23T10:00:00Z'))).toEqual({isOpen: true, closesAt: at('2026-11-23T17:00:00Z')});
 		// Saturday: shut until Monday morning.
-		expect(iso((windowAt(london, at('2026-11-21T10:00:00Z')) as {opensAt: number}).opensAt)).toBe('2026-11-23T09:00:00.000Z');
+		expect(iso((windowAt(london, at('2026-11-21T10:00:00Z')) as {opensAt: number}).opensAt)).toBe(
+			'2026-11-23T09:00:00.000Z',
+		);
 		// In summer London is UTC+1: the window is 08:00-16:00 UTC.
 		expect(isOpenAt(london, at('2026-07-01T08:30:00Z'))).toBe(true);
 		expect(isOpenAt(london, at('2026-07-01T16:30:00Z'))).toBe(false);
@@ -21,7 +29,9 @@ describe('a deploy window', () => {
 
 	it('stays shut on its exception dates, and opens on the next working day', () => {
 		expect(isOpenAt(london, at('2026-12-25T10:00:00Z'))).toBe(false);
-		expect(iso((windowAt(london, at('2026-12-24T18:00:00Z')) as {opensAt: number}).opensAt)).toBe('2026-12-28T09:00:00.000Z');
+		expect(iso((windowAt(london, at('2026-12-24T18:00:00Z')) as {opensAt: number}).opensAt)).toBe(
+			'2026-12-28T09:00:00.000Z',
+		);
 	});
 
 	it('across midnight belongs to the day it opened; in another zone', () => {
@@ -42,7 +52,8 @@ describe('a deploy window', () => {
 });
 
 /** A London weekday window: `./migrate`, after what `before` puts first in the phase, and before `extra` steps. */
-const inWindow = (before: string, extra = '') => loadRunbook(`
+const inWindow = (before: string, extra = '') =>
+	loadRunbook(`
 version: 1
 name: Windowed
 window: {timezone: Europe/London, days: [mon, tue, wed, thu, fri], hours: "09:00-17:00"}
@@ -51,36 +62,56 @@ phases:
 ${before}      - id: migrate
         run: ./migrate
 ${extra}`);
-const windowed = () => inWindow('    at: "16:30"\n    steps:\n      - id: check-first\n        check: the release notes are ready\n');
+const windowed = () =>
+	inWindow('    at: "16:30"\n    steps:\n      - id: check-first\n        check: the release notes are ready\n');
 const runOnly = (extra = '') => inWindow('    steps:\n', extra);
 
 describe('a session against its deploy window', () => {
 	it('outside the window, checks run but a mutating step waits; an override with a reason is recorded and lets it start', () => {
-		const run = simulate(windowed(), {wall: '2026-11-21T10:00:00.000Z', answers: [{kind: 'check', isPassed: true}, {kind: 'override', reason: 'sev-1 hotfix, approved by the incident lead'}]});
+		const run = simulate(windowed(), {
+			wall: '2026-11-21T10:00:00.000Z',
+			answers: [
+				{kind: 'check', isPassed: true},
+				{kind: 'override', reason: 'sev-1 hotfix, approved by the incident lead'},
+			],
+		});
 		const types = run.events.map((e) => e.type);
 		expect(types.indexOf('check-answered')).toBeLessThan(types.indexOf('window-overridden'));
-		expect(run.events.find((e) => e.type === 'window-overridden')).toMatchObject({by: 'alice', reason: 'sev-1 hotfix, approved by the incident lead'});
+		expect(run.events.find((e) => e.type === 'window-overridden')).toMatchObject({
+			by: 'alice',
+			reason: 'sev-1 hotfix, approved by the incident lead',
+		});
 		expect(types.indexOf('window-overridden')).toBeLessThan(types.indexOf('command-started'));
 		expect(run.state.ended?.status).toBe('completed');
 	});
 
 	it('shows the shut window as a decision with when it opens, and without a terminal ends needing an operator', () => {
-		const waiting = simulate(windowed(), {wall: '2026-11-21T10:00:00.000Z', answers: [{kind: 'check', isPassed: true}]});
+		const waiting = simulate(windowed(), {
+			wall: '2026-11-21T10:00:00.000Z',
+			answers: [{kind: 'check', isPassed: true}],
+		});
 		expect(waiting.decision).toMatchObject({kind: 'window', step: 'migrate', opensAt: at('2026-11-23T09:00:00Z')});
 		expect(windowBadge(waiting.state, waiting.now)).toEqual({text: 'window SHUT', tone: 'over'});
 		const ci = simulate(runOnly(), {wall: '2026-11-21T10:00:00.000Z', options: {isInteractive: false}});
 		expect(ci.state.ended).toMatchObject({status: 'needs-operator'});
-		expect(ci.state.ended?.reason).toMatch(/may not start outside the deploy window \(it opens 2026-11-23T09:00:00.000Z\)/);
+		expect(ci.state.ended?.reason).toMatch(
+			/may not start outside the deploy window \(it opens 2026-11-23T09:00:00.000Z\)/,
+		);
 	});
 
 	it('records the warnings 15 and 5 minutes before the close, at those times, and shows the time left', () => {
-		const run = simulate(runOnly('      - id: hold\n        wait: 40m\n'), {wall: '2026-11-23T16:30:00.000Z', options: {isInteractive: false}});
+		const run = simulate(runOnly('      - id: hold\n        wait: 40m\n'), {
+			wall: '2026-11-23T16:30:00.000Z',
+			options: {isInteractive: false},
+		});
 		const warnings = run.events.filter((e) => e.type === 'window-closing');
 		expect(warnings.map((e) => (e as {threshold: number}).threshold)).toEqual([15, 5]);
 		// At 16:45 and 16:55, to the tick of the simulated clock.
 		expect(warnings.map((e) => Math.floor(e.t / 1_000_000))).toEqual([15 * 60, 25 * 60]);
 		// The migration ran before the wait; after it the window is shut.
-		expect(run.events.findIndex((e) => e.type === 'command-started')).toBeLessThan(run.events.findIndex((e) => e.type === 'window-closing'));
+		expect(run.events.findIndex((e) => e.type === 'command-started')).toBeLessThan(
+			run.events.findIndex((e) => e.type === 'window-closing'),
+		);
 		const early = simulate(windowed(), {wall: '2026-11-23T16:30:00.000Z', stopAtDecision: 0});
 		expect(windowBadge(early.state, 0)).toEqual({text: 'window 30:00 left', tone: 'ok'});
 		expect(windowBadge(early.state, 20 * 60_000_000)).toEqual({text: 'window 10:00 left', tone: 'near'});

@@ -17,27 +17,88 @@ const cases: Array<[string, string | Buffer, RegExp]> = [
 	['no phases', 'version: 1\nname: t\n', /:1:1: runbook is missing `phases`/],
 	['empty phases', 'version: 1\nname: t\nphases: []\n', /:3:9: `phases` needs at least 1 item/],
 	['unknown top-level key', ok + 'sigoff: [a]\n', /:8:1: `sigoff` is not a runbook option; did you mean `signoff`\?/],
-	['unknown step key', step('        run: x\n        timout: 5m\n'), /:8:9: `timout` is not a step option; did you mean `timeout`\?/],
-	['bad duration', step('        run: x\n        timeout: soon\n'), /:8:18: `timeout` is `soon`; expected a duration like `30s`/],
-	['negative retries', step('        run: x\n        retries: -1\n'), /:8:18: `retries` is `-1`; expected a whole number from 0 to 100/],
-	['confirm: maybe', step('        run: x\n        confirm: maybe\n'), /:8:18: `confirm` is `maybe`; expected `true`, `false` or `typed`/],
-	['two kinds in one step', step('        run: x\n        check: y\n'), /:6:13: step `a` has `run` and `check`; a step has one kind/],
+	[
+		'unknown step key',
+		step('        run: x\n        timout: 5m\n'),
+		/:8:9: `timout` is not a step option; did you mean `timeout`\?/,
+	],
+	[
+		'bad duration',
+		step('        run: x\n        timeout: soon\n'),
+		/:8:18: `timeout` is `soon`; expected a duration like `30s`/,
+	],
+	[
+		'negative retries',
+		step('        run: x\n        retries: -1\n'),
+		/:8:18: `retries` is `-1`; expected a whole number from 0 to 100/,
+	],
+	[
+		'confirm: maybe',
+		step('        run: x\n        confirm: maybe\n'),
+		/:8:18: `confirm` is `maybe`; expected `true`, `false` or `typed`/,
+	],
+	[
+		'two kinds in one step',
+		step('        run: x\n        check: y\n'),
+		/:6:13: step `a` has `run` and `check`; a step has one kind/,
+	],
 	['a step that does nothing', step('        name: nothing\n'), /:6:13: step `a` does nothing/],
 	['duplicate step ids', ok + '      - id: a\n        run: again\n', /:8:13: id `a` is used twice/],
 	['undefined var', step('        run: psql -h {{ db_hots }}\n'), /:7:14: `\{\{ db_hots \}\}` is not defined/],
-	['var typo suggested', 'version: 1\nname: t\nvars:\n  db_host: {default: x}\n' + step('        run: psql -h {{ db_hots }}\n').split('\n').slice(2).join('\n'), /did you mean `db_host`\?/],
+	[
+		'var typo suggested',
+		'version: 1\nname: t\nvars:\n  db_host: {default: x}\n' +
+			step('        run: psql -h {{ db_hots }}\n').split('\n').slice(2).join('\n'),
+		/did you mean `db_host`\?/,
+	],
 	['malformed reference', step('        run: echo {{ db host }}\n'), /`\{\{ db host \}\}` is not a variable reference/],
-	['rollback to nowhere', step('        run: x\n        rollback: restore\n'), /:8:19: `rollback: restore` names no step of the top-level `rollback` list/],
+	[
+		'rollback to nowhere',
+		step('        run: x\n        rollback: restore\n'),
+		/:8:19: `rollback: restore` names no step of the top-level `rollback` list/,
+	],
 	['invalid regex', step('        run: x\n        expect: { stdout: "([" }\n'), /is not a valid regular expression/],
-	['option on the wrong kind', step('        check: looks fine\n        timeout: 5m\n'), /:8:9: `timeout` applies to `run` steps, not to the `check` step `a`/],
+	[
+		'option on the wrong kind',
+		step('        check: looks fine\n        timeout: 5m\n'),
+		/:8:9: `timeout` applies to `run` steps, not to the `check` step `a`/,
+	],
 	['bad when', step('        run: x\n        when: a and b\n'), /`when: a and b` is not a condition/],
-	['id with spaces', step('        run: x\n').replace('id: a', 'id: my step'), /:6:13: `id` is `my step`; expected an id/],
-	['one approval is not a second approval', step('        run: x\n        approvals: 1\n'), /:8:20: `approvals` is `1`; expected a whole number from 2 to 10/],
-	['approvals on a manual check', step('        check: looks fine\n        approvals: 2\n'), /:8:9: `approvals` applies to `run` and `poll` steps, not to the `check` step/],
-	['a window without hours', ok.replace('phases:', 'window: {timezone: UTC, days: [mon]}\nphases:'), /:3:9: window is missing `hours`/],
-	['a window in an unknown zone', ok.replace('phases:', 'window: {timezone: Mars/Olympus, days: [mon], hours: "09:00-17:00"}\nphases:'), /:3:20: `Mars\/Olympus` is not a time zone this system knows/],
-	['a window on a day that is not one', ok.replace('phases:', 'window: {timezone: UTC, days: [monday], hours: "09:00-17:00"}\nphases:'), /:3:32: `days\[0\]` is `monday`; expected/],
-	['a phase planned at 25:00', ok.replace('  - id: p\n', '  - id: p\n    at: "25:00"\n'), /:5:9: `at` is `25:00`; expected a time of day like `09:00`/],
+	[
+		'id with spaces',
+		step('        run: x\n').replace('id: a', 'id: my step'),
+		/:6:13: `id` is `my step`; expected an id/,
+	],
+	[
+		'one approval is not a second approval',
+		step('        run: x\n        approvals: 1\n'),
+		/:8:20: `approvals` is `1`; expected a whole number from 2 to 10/,
+	],
+	[
+		'approvals on a manual check',
+		step('        check: looks fine\n        approvals: 2\n'),
+		/:8:9: `approvals` applies to `run` and `poll` steps, not to the `check` step/,
+	],
+	[
+		'a window without hours',
+		ok.replace('phases:', 'window: {timezone: UTC, days: [mon]}\nphases:'),
+		/:3:9: window is missing `hours`/,
+	],
+	[
+		'a window in an unknown zone',
+		ok.replace('phases:', 'window: {timezone: Mars/Olympus, days: [mon], hours: "09:00-17:00"}\nphases:'),
+		/:3:20: `Mars\/Olympus` is not a time zone this system knows/,
+	],
+	[
+		'a window on a day that is not one',
+		ok.replace('phases:', 'window: {timezone: UTC, days: [monday], hours: "09:00-17:00"}\nphases:'),
+		/:3:32: `days\[0\]` is `monday`; expected/,
+	],
+	[
+		'a phase planned at 25:00',
+		ok.replace('  - id: p\n', '  - id: p\n    at: "25:00"\n'),
+		/:5:9: `at` is `25:00`; expected a time of day like `09:00`/,
+	],
 	['scalar document', 'just text\n', /:1:1: found `just text`; expected a runbook/],
 	['empty file', '', /:1:1: the file is empty/],
 	['binary file', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]), /is a binary file/],
@@ -50,13 +111,17 @@ describe('bad runbooks get one clear reason, exit 2 and no stack trace', () => {
 		it(name, () => {
 			const file = path.join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
 			writeFileSync(file, content);
-			for (const args of [['validate', file], ['run', file]]) {
+			for (const args of [
+				['validate', file],
+				['run', file],
+			]) {
 				const {code, stderr, stdout} = runCli(args, {env: {CI: 'true'}});
 				expect(code).toBe(2);
 				expect(stdout).toBe('');
 				expect(stderr).toMatch(expected);
 				expect(stderr).not.toMatch(/\n\s+at /);
-				if (typeof content === 'string' && content !== '') expect(stderr.trim()).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: `));
+				if (typeof content === 'string' && content !== '')
+					expect(stderr.trim()).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: `));
 			}
 		});
 	}
@@ -101,7 +166,12 @@ describe('bad runbooks get one clear reason, exit 2 and no stack trace', () => {
 			[['verify', logDir, '--principal', 'alice'], {}, 2, /no session log|--principal needs --allowed-signers/],
 			[['verify', garbage], {}, 1, /INVALID: line 0 \(byte 0\): not a JSON object/],
 			[['keys'], {XDG_CONFIG_HOME: notADir}, 2, /cannot set up the signing identity .*ENOTDIR/],
-			[['run', good, '--log-dir', logDir], {XDG_CONFIG_HOME: notADir, CI: 'true'}, 2, /cannot set up the signing identity .*ENOTDIR/],
+			[
+				['run', good, '--log-dir', logDir],
+				{XDG_CONFIG_HOME: notADir, CI: 'true'},
+				2,
+				/cannot set up the signing identity .*ENOTDIR/,
+			],
 		];
 		for (const [args, env, code, expected] of expectations) {
 			const result = runCli(args, {env});
@@ -129,7 +199,11 @@ describe('bad runbooks get one clear reason, exit 2 and no stack trace', () => {
 		mkdirSync(broken);
 		writeFileSync(path.join(broken, 'session.jsonl'), 'this is not a session log\n');
 		const expectations: Array<[string[], number, RegExp]> = [
-			[['watch', path.dirname(log)], 1, /^runbook: line 4 of the log is not a log line; stopped following \(`runbook verify` says more\)$/m],
+			[
+				['watch', path.dirname(log)],
+				1,
+				/^runbook: line 4 of the log is not a log line; stopped following \(`runbook verify` says more\)$/m,
+			],
 			[['watch', broken], 2, /^runbook: \S+: not a session log: the first line is not JSON$/],
 			[['resume', broken], 2, /^runbook: \S+: not a session log: the first line is not JSON$/],
 			[['approve', broken], 2, /^runbook: \S+: not a session log: the first line is not JSON$/],
@@ -148,7 +222,12 @@ describe('bad runbooks get one clear reason, exit 2 and no stack trace', () => {
 		writeFileSync(file, step('        run: x\n        timout: 5m\n        retries: lots\n        confirm: maybe\n'));
 		const {code, stderr} = runCli(['validate', file]);
 		expect(code).toBe(2);
-		expect(stderr.trim().split('\n').map((l) => l.split(': ')[0]!.replace(file, 'F'))).toEqual(['F:8:9', 'F:9:18', 'F:10:18']);
+		expect(
+			stderr
+				.trim()
+				.split('\n')
+				.map((l) => l.split(': ')[0]!.replace(file, 'F')),
+		).toEqual(['F:8:9', 'F:9:18', 'F:10:18']);
 	});
 
 	it('the demo and every example runbook validate', () => {

@@ -10,42 +10,54 @@ const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `runbook-${name
 /** Complete lines of a log, parsed (a torn last line is left out). */
 function recordedLines(file: string): Array<{type: string; step?: string}> {
 	const text = readFileSync(file, 'utf8');
-	return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+	return text
+		.slice(0, text.lastIndexOf('\n') + 1)
+		.split('\n')
+		.filter(Boolean)
+		.map((l) => JSON.parse(l));
 }
 
 describe('crash safety', () => {
 	it('kill -9 at 50 random moments: every log is VALID or INCOMPLETE, and every step that ran has its start on disk', async () => {
-		const steps = Array.from({length: 8}, (_, i) => `      - id: s${i}\n        run: touch "$MARKERS/s${i}"; seq 1 ${200 * (i + 1)}; sleep 0.0${i}\n${i % 3 === 0 ? '        confirm: true\n' : ''}`).join('');
+		const steps = Array.from(
+			{length: 8},
+			(_, i) =>
+				`      - id: s${i}\n        run: touch "$MARKERS/s${i}"; seq 1 ${200 * (i + 1)}; sleep 0.0${i}\n${i % 3 === 0 ? '        confirm: true\n' : ''}`,
+		).join('');
 		const runbook = path.join(tmp('kill9'), 'steps.yaml');
 		writeFileSync(runbook, `version: 1\nname: Kill me\nphases:\n  - id: a\n    steps:\n${steps}`);
 		let seed = 7;
-		const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-		const runOnce = (delayMs: number) => new Promise<{logDir: string; markers: string; isHung: boolean}>((resolve) => {
-			const logDir = tmp('kill9-log');
-			const markers = tmp('kill9-markers');
-			const child = spawn(process.execPath, [binRunbook, 'run', runbook, '--yes', '--log-dir', logDir], {env: {...process.env, ...isolatedEnv, CI: 'true', MARKERS: markers}, stdio: 'ignore'});
-			// The moment is random within the running session: counted from when its log exists.
-			// A runner that never gets that far is killed anyway after 10 s (and counted below).
-			let isHung = false;
-			let timer: NodeJS.Timeout | undefined = setTimeout(() => {
-				isHung = true;
-				child.kill('SIGKILL');
-			}, 10_000);
-			const watch = setInterval(() => {
-				// The log itself, not just its directory: the moment is counted from when the log exists.
-				const [dirId] = readdirSync(logDir);
-				if (dirId !== undefined && existsSync(path.join(logDir, dirId, 'session.jsonl'))) {
+		const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+		const runOnce = (delayMs: number) =>
+			new Promise<{logDir: string; markers: string; isHung: boolean}>((resolve) => {
+				const logDir = tmp('kill9-log');
+				const markers = tmp('kill9-markers');
+				const child = spawn(process.execPath, [binRunbook, 'run', runbook, '--yes', '--log-dir', logDir], {
+					env: {...process.env, ...isolatedEnv, CI: 'true', MARKERS: markers},
+					stdio: 'ignore',
+				});
+				// The moment is random within the running session: counted from when its log exists.
+				// A runner that never gets that far is killed anyway after 10 s (and counted below).
+				let isHung = false;
+				let timer: NodeJS.Timeout | undefined = setTimeout(() => {
+					isHung = true;
+					child.kill('SIGKILL');
+				}, 10_000);
+				const watch = setInterval(() => {
+					// The log itself, not just its directory: the moment is counted from when the log exists.
+					const [dirId] = readdirSync(logDir);
+					if (dirId !== undefined && existsSync(path.join(logDir, dirId, 'session.jsonl'))) {
+						clearInterval(watch);
+						clearTimeout(timer);
+						timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+					}
+				}, 5);
+				child.on('close', () => {
 					clearInterval(watch);
 					clearTimeout(timer);
-					timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-				}
-			}, 5);
-			child.on('close', () => {
-				clearInterval(watch);
-				clearTimeout(timer);
-				resolve({logDir, markers, isHung});
+					resolve({logDir, markers, isHung});
+				});
 			});
-		});
 		const verdicts: Record<string, number> = {};
 		for (let batch = 0; batch < 10; batch++) {
 			const runs = await Promise.all(Array.from({length: 5}, () => runOnce(Math.floor(random() * 250))));
@@ -58,8 +70,13 @@ describe('crash safety', () => {
 				const verdict = verify.stdout.split('\n')[1]!.split(':')[0]!;
 				verdicts[verdict] = (verdicts[verdict] ?? 0) + 1;
 				expect(['VALID', 'INCOMPLETE'], verify.stdout).toContain(verdict);
-				const started = new Set(recordedLines(file).filter((l) => l.type === 'command-started').map((l) => l.step));
-				for (const marker of readdirSync(markers)) expect(started, `${marker} ran without a start record`).toContain(marker);
+				const started = new Set(
+					recordedLines(file)
+						.filter((l) => l.type === 'command-started')
+						.map((l) => l.step),
+				);
+				for (const marker of readdirSync(markers))
+					expect(started, `${marker} ran without a start record`).toContain(marker);
 			}
 		}
 		expect((verdicts.VALID ?? 0) + (verdicts.INCOMPLETE ?? 0)).toBe(50);
@@ -70,8 +87,15 @@ describe('crash safety', () => {
 	it('a log that runs out of space (a file-size limit) stops the run before its next command and says why', () => {
 		const dir = tmp('full');
 		const runbook = path.join(dir, 'full.yaml');
-		writeFileSync(runbook, `version: 1\nname: Full disk\nphases:\n  - id: p\n    steps:\n      - id: fill\n        run: seq 1 30000\n      - id: never\n        run: touch ${dir}/never-ran\n`);
-		const result = spawnSync('bash', ['-c', `ulimit -f 40; exec "${process.execPath}" "${binRunbook}" run "${runbook}" --log-dir "${dir}/sessions"`], {env: {...process.env, ...isolatedEnv, CI: 'true'}, encoding: 'utf8'});
+		writeFileSync(
+			runbook,
+			`version: 1\nname: Full disk\nphases:\n  - id: p\n    steps:\n      - id: fill\n        run: seq 1 30000\n      - id: never\n        run: touch ${dir}/never-ran\n`,
+		);
+		const result = spawnSync(
+			'bash',
+			['-c', `ulimit -f 40; exec "${process.execPath}" "${binRunbook}" run "${runbook}" --log-dir "${dir}/sessions"`],
+			{env: {...process.env, ...isolatedEnv, CI: 'true'}, encoding: 'utf8'},
+		);
 		expect(result.status).toBe(1);
 		expect(result.stderr).toMatch(/cannot write the session log .*: EFBIG; the run stopped before its next command/);
 		expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -84,12 +108,19 @@ describe('crash safety', () => {
 		const dir = tmp('exclusive');
 		const logDir = path.join(dir, 'sessions');
 		const runbook = path.join(dir, 'one.yaml');
-		writeFileSync(runbook, 'version: 1\nname: One\nphases:\n  - id: p\n    steps:\n      - id: a\n        run: "true"\n');
+		writeFileSync(
+			runbook,
+			'version: 1\nname: One\nphases:\n  - id: p\n    steps:\n      - id: a\n        run: "true"\n',
+		);
 		expect(runCli(['run', runbook, '--log-dir', logDir], {env: {CI: 'true'}}).code).toBe(0);
 		const [id] = readdirSync(logDir);
 		const before = readFileSync(path.join(logDir, id!, 'session.jsonl'));
 		// The session id is random per start, so a collision is forced through the store directly.
-		const probe = spawnSync(process.execPath, ['-e', `require('fs').openSync(${JSON.stringify(path.join(logDir, id!, 'session.jsonl'))}, 'wx')`], {encoding: 'utf8'});
+		const probe = spawnSync(
+			process.execPath,
+			['-e', `require('fs').openSync(${JSON.stringify(path.join(logDir, id!, 'session.jsonl'))}, 'wx')`],
+			{encoding: 'utf8'},
+		);
 		expect(probe.stderr).toMatch(/EEXIST/);
 		expect(readFileSync(path.join(logDir, id!, 'session.jsonl')).equals(before)).toBe(true);
 	});

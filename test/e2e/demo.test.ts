@@ -17,7 +17,10 @@ function readLog(logDir: string) {
 	const verified = runCli(['verify', file]);
 	expect(verified.stdout, verified.stderr).toMatch(/^VALID: \d+ lines, sealed/m);
 	expect(verified.code).toBe(0);
-	const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & {type: string});
+	const lines = readFileSync(file, 'utf8')
+		.trimEnd()
+		.split('\n')
+		.map((l) => JSON.parse(l) as Record<string, unknown> & {type: string});
 	expect(lines.at(-1)?.type).toBe('seal');
 	return lines.filter((l) => !['header', 'attest', 'checkpoint', 'seal'].includes(l.type));
 }
@@ -29,7 +32,9 @@ describe('the demo in a real terminal, typed as an operator would', () => {
 	it('runs start to finish, leaves the summary on screen, exits 0 and logs every decision', async () => {
 		const logDir = tmp();
 		const work = tmp();
-		tui = startTui(`node ${binRunbook} run runbooks/demo.yaml --log-dir ${logDir} --var workdir=${work}`, {cwd: repoRoot});
+		tui = startTui(`node ${binRunbook} run runbooks/demo.yaml --log-dir ${logDir} --var workdir=${work}`, {
+			cwd: repoRoot,
+		});
 		await tui.waitFor('Release to deploy:');
 		tui.keys('Enter');
 		await tui.waitFor('Tell the team in #deploys');
@@ -74,7 +79,13 @@ describe('the demo in a real terminal, typed as an operator would', () => {
 		const log = readLog(logDir);
 		const [id] = readdirSync(logDir);
 		const header = JSON.parse(readFileSync(path.join(logDir, id!, 'session.jsonl'), 'utf8').split('\n')[0]!);
-		expect(header).toMatchObject({type: 'header', format: 'runbook-session/1', operator: {user: os.userInfo().username}, identity: {source: 'local'}, term: {cols: 80, rows: 24}});
+		expect(header).toMatchObject({
+			type: 'header',
+			format: 'runbook-session/1',
+			operator: {user: os.userInfo().username},
+			identity: {source: 'local'},
+			term: {cols: 80, rows: 24},
+		});
 		expect(log.find((e) => e.type === 'step-confirmed' && e.step === 'migrate')).toMatchObject({how: 'typed'});
 		expect(log.find((e) => e.type === 'wait-ended')).toMatchObject({isEarly: true, reason: 'graphs flat'});
 		expect(log.find((e) => e.type === 'var-captured')).toMatchObject({var: 'live_version', value: 'v2.4.1'});
@@ -88,7 +99,10 @@ describe('the demo in a real terminal, typed as an operator would', () => {
 	it('Ctrl-C asks before cancelling a running step; the cancel is recorded before the exit', async () => {
 		const logDir = tmp();
 		const file = path.join(tmp(), 'slow.yaml');
-		writeFileSync(file, 'version: 1\nname: Slow\nphases:\n  - id: p\n    steps:\n      - id: slow\n        run: echo started; sleep 30\n');
+		writeFileSync(
+			file,
+			'version: 1\nname: Slow\nphases:\n  - id: p\n    steps:\n      - id: slow\n        run: echo started; sleep 30\n',
+		);
 		tui = startTui(`node ${binRunbook} run ${file} --log-dir ${logDir}`);
 		await tui.waitFor('│ started');
 		tui.keys('C-c');
@@ -132,12 +146,17 @@ describe('without a terminal: one plain line per event', () => {
 		const logDir = tmp();
 		const {code, stdout} = runCli(['run', 'test/fixtures/plain.yaml', '--log-dir', logDir], {env: {CI: 'true'}});
 		expect(code).toBe(2);
-		expect(stdout).toContain('needs-operator: step `say` needs a confirmation; run with --yes to approve plain confirmations in advance');
+		expect(stdout).toContain(
+			'needs-operator: step `say` needs a confirmation; run with --yes to approve plain confirmations in advance',
+		);
 		expect(readLog(logDir).at(-1)).toMatchObject({type: 'session-ended', status: 'needs-operator'});
 	});
 
 	it('the demo with CI set and --yes runs until the first manual check, then says so', () => {
-		const {code, stdout} = runCli(['run', 'runbooks/demo.yaml', '--yes', '--log-dir', tmp(), '--var', `workdir=${tmp()}`], {env: {CI: 'true'}});
+		const {code, stdout} = runCli(
+			['run', 'runbooks/demo.yaml', '--yes', '--log-dir', tmp(), '--var', `workdir=${tmp()}`],
+			{env: {CI: 'true'}},
+		);
 		expect(code).toBe(2);
 		expect(stdout).toContain('ok backup');
 		expect(stdout).toContain('step `preflight` is a manual check; run it in a terminal');
@@ -148,7 +167,9 @@ describe('without a terminal: one plain line per event', () => {
 		const {code, stdout} = runCli(['run', 'runbooks/demo.yaml', '--dry-run', '--var', `workdir=${work}`]);
 		expect(code).toBe(0);
 		expect(stdout).toContain(`$ mkdir -p '${work}'/db`);
-		expect(stdout).toContain('migrate — Migrate the database  [run, confirm: type "demo", timeout 30s, rollback: restore-db]');
+		expect(stdout).toContain(
+			'migrate — Migrate the database  [run, confirm: type "demo", timeout 30s, rollback: restore-db]',
+		);
 		expect(readdirSync(work)).toEqual([]);
 	});
 });

@@ -11,12 +11,21 @@ const run = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', log
 const [id] = readdirSync(logDir);
 const hasAsciinema = spawnSync('asciinema', ['--version']).status === 0;
 const hasChromium = spawnSync('chromium', ['--version']).status === 0;
-const chromiumFlags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const chromiumFlags = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
 
 /** Distinct pixel bytes in a PNG's image data: a blank page has one or two. */
 function distinctPixelBytes(png: Buffer): number {
 	const chunks: Buffer[] = [];
-	for (let at = 8; at < png.length; ) {
+	for (let at = 8; at < png.length;) {
 		const length = png.readUInt32BE(at);
 		if (png.toString('latin1', at + 4, at + 8) === 'IDAT') chunks.push(png.subarray(at + 8, at + 8 + length));
 		at += 12 + length;
@@ -28,8 +37,12 @@ describe('the post-mortem: sessions and export', () => {
 	it('`runbook sessions` lists the session with its outcome and verdict', () => {
 		expect(run.code).toBe(0);
 		const listed = runCli(['sessions', '--log-dir', logDir, '--json']);
-		expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({id, runbook: 'Plain mode fixture', outcome: 'completed', verdict: 'VALID'})]);
-		expect(runCli(['sessions', '--log-dir', logDir]).stdout).toMatch(new RegExp(`^${id}\\s+\\S+ \\S+\\s+00:0\\d\\s+completed\\s+VALID`, 'm'));
+		expect(JSON.parse(listed.stdout)).toEqual([
+			expect.objectContaining({id, runbook: 'Plain mode fixture', outcome: 'completed', verdict: 'VALID'}),
+		]);
+		expect(runCli(['sessions', '--log-dir', logDir]).stdout).toMatch(
+			new RegExp(`^${id}\\s+\\S+ \\S+\\s+00:0\\d\\s+completed\\s+VALID`, 'm'),
+		);
 		expect(runCli(['sessions', '--log-dir', path.join(logDir, 'none')]).stdout).toMatch(/No sessions in/);
 	});
 
@@ -56,35 +69,68 @@ describe('the post-mortem: sessions and export', () => {
 	it.skipIf(!hasAsciinema)('cast: asciicast v2 with a marker per phase and step, which asciinema cat plays', () => {
 		const out = path.join(logDir, 'session.cast');
 		expect(runCli(['export', id!, '--log-dir', logDir, '--format', 'cast', '-o', out]).code).toBe(0);
-		const [head, ...events] = readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+		const [head, ...events] = readFileSync(out, 'utf8')
+			.trimEnd()
+			.split('\n')
+			.map((l) => JSON.parse(l));
 		expect(head).toMatchObject({version: 2, width: 80, height: 24});
 		expect(Number.isInteger(head.timestamp)).toBe(true);
-		expect(events.filter((e: unknown[]) => e[1] === 'm').map((e: unknown[]) => e[2])).toEqual(['phase: Only phase', 'step: say', 'step: read', 'step: pause', 'step: ready']);
-		expect(events.every((e: unknown[], i: number) => i === 0 || (e[0] as number) >= (events[i - 1][0] as number))).toBe(true);
+		expect(events.filter((e: unknown[]) => e[1] === 'm').map((e: unknown[]) => e[2])).toEqual([
+			'phase: Only phase',
+			'step: say',
+			'step: read',
+			'step: pause',
+			'step: ready',
+		]);
+		expect(events.every((e: unknown[], i: number) => i === 0 || (e[0] as number) >= (events[i - 1][0] as number))).toBe(
+			true,
+		);
 		const played = spawnSync('script', ['-qec', `asciinema cat ${out}`, '/dev/null'], {encoding: 'utf8'});
 		expect(played.status).toBe(0);
 		expect(played.stdout).toContain('hello from the runbook');
 	});
 
-	it.skipIf(!hasChromium)('html: one self-contained file that Chromium renders, with the step names and a chart', () => {
-		const out = path.join(logDir, 'session.html');
-		expect(runCli(['export', id!, '--log-dir', logDir, '--format', 'html', '-o', out]).code).toBe(0);
-		const html = readFileSync(out, 'utf8');
-		expect(html).not.toMatch(/<(script|link|img)\b|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-		const profile = mkdtempSync(path.join(os.tmpdir(), 'runbook-chromium-'));
-		const png = path.join(logDir, 'session.png');
-		const shot = spawnSync('chromium', [...chromiumFlags, `--user-data-dir=${profile}`, '--window-size=1000,1200', `--screenshot=${png}`, `file://${out}`], {encoding: 'utf8', timeout: 60_000});
-		expect(shot.status, shot.stderr).toBe(0);
-		expect(distinctPixelBytes(readFileSync(png))).toBeGreaterThan(20);
-		const dom = spawnSync('chromium', [...chromiumFlags, `--user-data-dir=${profile}`, '--dump-dom', `file://${out}`], {encoding: 'utf8', timeout: 60_000}).stdout;
-		for (const step of ['say', 'read', 'pause', 'ready']) expect(dom).toContain(step);
-		expect(dom).toContain('Plain mode fixture: completed');
-		expect(dom).toContain('aria-label="timeline chart"');
-	}, 90_000);
+	it.skipIf(!hasChromium)(
+		'html: one self-contained file that Chromium renders, with the step names and a chart',
+		() => {
+			const out = path.join(logDir, 'session.html');
+			expect(runCli(['export', id!, '--log-dir', logDir, '--format', 'html', '-o', out]).code).toBe(0);
+			const html = readFileSync(out, 'utf8');
+			expect(html).not.toMatch(/<(script|link|img)\b|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+			const profile = mkdtempSync(path.join(os.tmpdir(), 'runbook-chromium-'));
+			const png = path.join(logDir, 'session.png');
+			const shot = spawnSync(
+				'chromium',
+				[
+					...chromiumFlags,
+					`--user-data-dir=${profile}`,
+					'--window-size=1000,1200',
+					`--screenshot=${png}`,
+					`file://${out}`,
+				],
+				{encoding: 'utf8', timeout: 60_000},
+			);
+			expect(shot.status, shot.stderr).toBe(0);
+			expect(distinctPixelBytes(readFileSync(png))).toBeGreaterThan(20);
+			const dom = spawnSync(
+				'chromium',
+				[...chromiumFlags, `--user-data-dir=${profile}`, '--dump-dom', `file://${out}`],
+				{encoding: 'utf8', timeout: 60_000},
+			).stdout;
+			for (const step of ['say', 'read', 'pause', 'ready']) expect(dom).toContain(step);
+			expect(dom).toContain('Plain mode fixture: completed');
+			expect(dom).toContain('aria-label="timeline chart"');
+		},
+		90_000,
+	);
 
 	it('a bad format or session says why, exit 2', () => {
-		expect(runCli(['export', id!, '--log-dir', logDir, '--format', 'pdf']).stderr).toMatch(/--format pdf: expected one of md, html, json, cast/);
+		expect(runCli(['export', id!, '--log-dir', logDir, '--format', 'pdf']).stderr).toMatch(
+			/--format pdf: expected one of md, html, json, cast/,
+		);
 		expect(runCli(['export', id!, '--log-dir', logDir]).code).toBe(2);
-		expect(runCli(['export', 'nope', '--log-dir', logDir, '--format', 'md']).stderr).toMatch(/no session log at `nope`/);
+		expect(runCli(['export', 'nope', '--log-dir', logDir, '--format', 'md']).stderr).toMatch(
+			/no session log at `nope`/,
+		);
 	});
 });

@@ -23,25 +23,32 @@ const asBob = `XDG_CONFIG_HOME=${bobConfig}`;
 function fixture() {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-paired-'));
 	const runbook = path.join(dir, 'paired.yaml');
-	writeFileSync(runbook, [
-		'version: 1',
-		'name: Paired migrate',
-		'phases:',
-		'  - id: deploy',
-		'    name: Deploy',
-		'    steps:',
-		'      - id: migrate',
-		'        run: echo "migrated 42 rows"',
-		'        approvals: 2',
-		'      - id: after',
-		'        run: echo after',
-		'',
-	].join('\n'));
+	writeFileSync(
+		runbook,
+		[
+			'version: 1',
+			'name: Paired migrate',
+			'phases:',
+			'  - id: deploy',
+			'    name: Deploy',
+			'    steps:',
+			'      - id: migrate',
+			'        run: echo "migrated 42 rows"',
+			'        approvals: 2',
+			'      - id: after',
+			'        run: echo after',
+			'',
+		].join('\n'),
+	);
 	const logDir = path.join(dir, 'sessions');
 	return {runbook, logDir, session: () => path.join(logDir, readdirSync(logDir)[0]!)};
 }
 
-const records = (sessionDir: string) => readFileSync(path.join(sessionDir, 'session.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const records = (sessionDir: string) =>
+	readFileSync(path.join(sessionDir, 'session.jsonl'), 'utf8')
+		.split('\n')
+		.filter(Boolean)
+		.map((l) => JSON.parse(l) as Record<string, unknown>);
 
 async function waitingOperator(f: ReturnType<typeof fixture>): Promise<Tui> {
 	const op = tui(`${binRunbook} run ${f.runbook} --log-dir ${f.logDir}`);
@@ -50,10 +57,28 @@ async function waitingOperator(f: ReturnType<typeof fixture>): Promise<Tui> {
 }
 
 /** Hands in an answer as `runbook approve` would, with any key and any claims: how a forger would. */
-async function handIn(sessionDir: string, signer: IdentitySigner, claims: {session: string; step: string; head: string; decision?: ApprovalDecision; signedStep?: string}) {
+async function handIn(
+	sessionDir: string,
+	signer: IdentitySigner,
+	claims: {session: string; step: string; head: string; decision?: ApprovalDecision; signedStep?: string},
+) {
 	const decision = claims.decision ?? 'approve';
-	const sshsig = compactSshsig(await signSshsig(signer, approvalMessage({session: claims.session, step: claims.signedStep ?? claims.step, head: claims.head, decision})));
-	writeApprovalFile(sessionDir, {format: approvalFormat, session: claims.session, step: claims.step, head: claims.head, decision, user: 'mallory@test', key: formatPublicKey(signer.publicKey), sshsig});
+	const sshsig = compactSshsig(
+		await signSshsig(
+			signer,
+			approvalMessage({session: claims.session, step: claims.signedStep ?? claims.step, head: claims.head, decision}),
+		),
+	);
+	writeApprovalFile(sessionDir, {
+		format: approvalFormat,
+		session: claims.session,
+		step: claims.step,
+		head: claims.head,
+		decision,
+		user: 'mallory@test',
+		key: formatPublicKey(signer.publicKey),
+		sshsig,
+	});
 }
 
 describe('a step with approvals: 2', () => {
@@ -70,7 +95,7 @@ describe('a step with approvals: 2', () => {
 		const asked = await approve.waitFor('Type `approve`');
 		expect(asked).toContain('Command   echo "migrated 42 rows"');
 		expect(asked).toContain('Step      migrate  (phase Deploy)');
-		expect(asked).toMatch(/Asked by  \S+ on \S+, 00:\d\d ago\nTheir key SHA256:\S+/);
+		expect(asked).toMatch(/Asked by {2}\S+ on \S+, 00:\d\d ago\nTheir key SHA256:\S+/);
 		approve.type('approve');
 		approve.keys('Enter');
 		await approve.waitFor('approved: recorded in the session');
@@ -82,7 +107,9 @@ describe('a step with approvals: 2', () => {
 		const log = records(f.session());
 		const bob = log.find((r) => r.type === 'approval-given')!;
 		expect(bob.fingerprint).not.toBe((log[0]!.identity as {fingerprint: string}).fingerprint);
-		expect(log.findIndex((r) => r.type === 'approval-given')).toBeLessThan(log.findIndex((r) => r.type === 'command-started'));
+		expect(log.findIndex((r) => r.type === 'approval-given')).toBeLessThan(
+			log.findIndex((r) => r.type === 'command-started'),
+		);
 		expect(runCli(['verify', f.session()]).stdout).toMatch(/^VALID: .*1 approval signature checked/m);
 	});
 
@@ -91,7 +118,9 @@ describe('a step with approvals: 2', () => {
 		const op = await waitingOperator(f);
 		const self = runCli(['approve', '--log-dir', f.logDir]);
 		expect(self.code).toBe(2);
-		expect(self.stderr).toMatch(/^runbook: you run session \S+ yourself \(key SHA256:\S+\): a second approval must come from someone else, with their own key\n$/);
+		expect(self.stderr).toMatch(
+			/^runbook: you run session \S+ yourself \(key SHA256:\S+\): a second approval must come from someone else, with their own key\n$/,
+		);
 
 		const operator = await loadIdentity({...process.env, ...isolatedEnv});
 		const request = records(f.session()).find((r) => r.type === 'approval-requested')!;
@@ -103,7 +132,10 @@ describe('a step with approvals: 2', () => {
 		op.type('no partner today');
 		op.keys('Enter');
 		expect(await op.exitCode()).toBe(1);
-		expect(records(f.session()).find((r) => r.type === 'approval-refused')).toMatchObject({step: 'migrate', fingerprint: fingerprint(operator.signer.publicKey)});
+		expect(records(f.session()).find((r) => r.type === 'approval-refused')).toMatchObject({
+			step: 'migrate',
+			fingerprint: fingerprint(operator.signer.publicKey),
+		});
 	});
 
 	it('refuses and records forged approvals: a bad signature, another step, another chain head', async () => {
@@ -115,13 +147,19 @@ describe('a step with approvals: 2', () => {
 		await handIn(f.session(), mallory, {session: id, step: 'migrate', head, signedStep: 'after'});
 		await handIn(f.session(), mallory, {session: id, step: 'after', head});
 		await handIn(f.session(), mallory, {session: id, step: 'migrate', head: 'f'.repeat(64)});
-		await expect.poll(() => records(f.session()).filter((r) => r.type === 'approval-refused').length, {timeout: 10_000}).toBe(3);
-		const reasons = records(f.session()).filter((r) => r.type === 'approval-refused').map((r) => String(r.reason));
-		expect(reasons).toEqual(expect.arrayContaining([
-			expect.stringMatching(/^the signature does not verify/),
-			'signed for another step (`after`, not `migrate`)',
-			'signed for another request (the chain head differs): an old or copied approval',
-		]));
+		await expect
+			.poll(() => records(f.session()).filter((r) => r.type === 'approval-refused').length, {timeout: 10_000})
+			.toBe(3);
+		const reasons = records(f.session())
+			.filter((r) => r.type === 'approval-refused')
+			.map((r) => String(r.reason));
+		expect(reasons).toEqual(
+			expect.arrayContaining([
+				expect.stringMatching(/^the signature does not verify/),
+				'signed for another step (`after`, not `migrate`)',
+				'signed for another request (the chain head differs): an old or copied approval',
+			]),
+		);
 		expect(records(f.session()).some((r) => r.type === 'command-started')).toBe(false);
 		expect(op.screen()).toContain('Waiting for 1 more approval');
 
@@ -143,13 +181,19 @@ describe('a step with approvals: 2', () => {
 		expect(runCli(['verify', f.session()]).stdout).toMatch(/^VALID: .*1 approval signature checked/m);
 	});
 
-	it('`watch` joined in the middle shows the operator\'s frame once it has caught up', async () => {
+	it("`watch` joined in the middle shows the operator's frame once it has caught up", async () => {
 		const f = fixture();
 		const op = await waitingOperator(f);
 		const watch = tui(`${asBob} ${binRunbook} watch ${f.session()}`);
 		await watch.waitFor('Waiting for 1 more approval');
 		// The same screen but for the watcher's banner and footer, the operator's key hints, and the clocks ticking.
-		const comparable = (screen: string) => screen.split('\n').filter((l) => !/LIVE ·|read-only · q quit|^a abort/.test(l)).map((l) => l.replace(/\d\d:\d\d/g, 'MM:SS').trimEnd()).join('\n').trim();
+		const comparable = (screen: string) =>
+			screen
+				.split('\n')
+				.filter((l) => !/LIVE ·|read-only · q quit|^a abort/.test(l))
+				.map((l) => l.replace(/\d\d:\d\d/g, 'MM:SS').trimEnd())
+				.join('\n')
+				.trim();
 		expect(comparable(watch.screen())).toBe(comparable(op.screen()));
 	});
 });

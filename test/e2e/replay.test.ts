@@ -10,14 +10,21 @@ let tui: Tui | undefined;
 afterEach(() => tui?.kill());
 
 /** The summary block at the bottom of a screen: from the outcome line to the log line. */
-const summaryOf = (screen: string) => screen.split('\n').filter((l) => /^(✓|✗|↶|■) |^\s+(signed off|log):/.test(l)).join('\n');
+const summaryOf = (screen: string) =>
+	screen
+		.split('\n')
+		.filter((l) => /^(✓|✗|↶|■) |^\s+(signed off|log):/.test(l))
+		.join('\n');
 
 describe('replay', () => {
 	it('ends on the same final frame as the live run, and runs nothing: steps that made files do not make them again', async () => {
 		const dir = tmp('replay');
 		const logDir = path.join(dir, 'sessions');
 		const runbook = path.join(dir, 'files.yaml');
-		writeFileSync(runbook, `version: 1\nname: Makes files\nphases:\n  - id: p\n    name: Only\n    steps:\n      - id: one\n        run: touch ${dir}/one && echo made one\n        confirm: true\n      - id: two\n        run: touch ${dir}/two && echo made two\nsignoff: [Operator]\n`);
+		writeFileSync(
+			runbook,
+			`version: 1\nname: Makes files\nphases:\n  - id: p\n    name: Only\n    steps:\n      - id: one\n        run: touch ${dir}/one && echo made one\n        confirm: true\n      - id: two\n        run: touch ${dir}/two && echo made two\nsignoff: [Operator]\n`,
+		);
 		tui = startTui(`node ${binRunbook} run ${runbook} --log-dir ${logDir}`);
 		await tui.waitFor('Run `one`?');
 		tui.keys('Enter');

@@ -16,24 +16,31 @@ function fixture(): Fixture {
 	const runbook = path.join(dir, 'migrate.yaml');
 	const go = path.join(dir, 'go');
 	const after = path.join(dir, 'after-ran');
-	writeFileSync(runbook, [
-		'version: 1',
-		'name: Migrate',
-		'phases:',
-		'  - id: deploy',
-		'    steps:',
-		'      - id: migrate',
-		'        run: echo "migrating"; while [ ! -e "$GO" ]; do sleep 0.05; done; echo "migrated 42 rows"',
-		'      - id: after',
-		'        run: touch "$AFTER"; echo "after ran"',
-		'        confirm: true',
-		'',
-	].join('\n'));
+	writeFileSync(
+		runbook,
+		[
+			'version: 1',
+			'name: Migrate',
+			'phases:',
+			'  - id: deploy',
+			'    steps:',
+			'      - id: migrate',
+			'        run: echo "migrating"; while [ ! -e "$GO" ]; do sleep 0.05; done; echo "migrated 42 rows"',
+			'      - id: after',
+			'        run: touch "$AFTER"; echo "after ran"',
+			'        confirm: true',
+			'',
+		].join('\n'),
+	);
 	return {dir, logDir: path.join(dir, 'sessions'), runbook, go, after, env: `GO=${go} AFTER=${after}`};
 }
 
 const sessionDir = (f: Fixture) => path.join(f.logDir, readdirSync(f.logDir)[0]!);
-const records = (f: Fixture) => readFileSync(path.join(sessionDir(f), 'session.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const records = (f: Fixture) =>
+	readFileSync(path.join(sessionDir(f), 'session.jsonl'), 'utf8')
+		.split('\n')
+		.filter(Boolean)
+		.map((l) => JSON.parse(l) as Record<string, unknown>);
 const runnerPid = (f: Fixture) => records(f)[0]!.pid as number;
 
 const tui = closedAfterEachTest();
@@ -69,7 +76,12 @@ describe('runbook resume after the runner went away mid-step', () => {
 		expect(types.filter((t) => t === 'command-started' && true).length).toBe(2);
 		expect(records(f).find((r) => r.type === 'command-recovered')).toMatchObject({step: 'migrate', how: 'reattached'});
 		expect(records(f).find((r) => r.type === 'command-exited' && r.step === 'migrate')).toMatchObject({code: 0});
-		expect(records(f).filter((r) => r.type === 'output-recorded' && r.step === 'migrate').map((r) => r.text).join('')).toBe('migrating\nmigrated 42 rows\n');
+		expect(
+			records(f)
+				.filter((r) => r.type === 'output-recorded' && r.step === 'migrate')
+				.map((r) => r.text)
+				.join(''),
+		).toBe('migrating\nmigrated 42 rows\n');
 		expect(runCli(['verify', sessionDir(f)]).stdout).toMatch(/^VALID: .*resumed once/m);
 		expect(readdirSync(path.join(sessionDir(f), 'spool'))).toEqual([]);
 	});
@@ -84,7 +96,9 @@ describe('runbook resume after the runner went away mid-step', () => {
 		expect(records(f).at(-2)).toMatchObject({type: 'session-detached', step: 'migrate'});
 		writeFileSync(f.go, '');
 		// The step was not killed with the runner: it ends by itself and leaves its exit status.
-		await expect.poll(() => existsSync(path.join(sessionDir(f), 'spool', 'migrate.1.status')), {timeout: 10_000}).toBe(true);
+		await expect
+			.poll(() => existsSync(path.join(sessionDir(f), 'spool', 'migrate.1.status')), {timeout: 10_000})
+			.toBe(true);
 		expect(existsSync(f.after)).toBe(false);
 		expect(runCli(['verify', sessionDir(f)]).code).toBe(3);
 
@@ -98,11 +112,16 @@ describe('runbook resume after the runner went away mid-step', () => {
 		expect(await second.exitCode()).toBe(0);
 		expect(existsSync(f.after)).toBe(true);
 		expect(records(f).find((r) => r.type === 'command-recovered')).toMatchObject({how: 'collected'});
-		const output = records(f).filter((r) => r.type === 'output-recorded' && r.step === 'migrate').map((r) => r.text).join('');
+		const output = records(f)
+			.filter((r) => r.type === 'output-recorded' && r.step === 'migrate')
+			.map((r) => r.text)
+			.join('');
 		expect(output).toBe('migrating\nmigrated 42 rows\n');
 		expect(runCli(['verify', sessionDir(f)]).stdout).toMatch(/^VALID/m);
 		const timeline = runCli(['export', sessionDir(f), '--format', 'md']).stdout;
-		expect(timeline).toMatch(/⚡ \*\*runner detached\*\* at .*: received SIGHUP: the terminal closed; `migrate` left running/);
+		expect(timeline).toMatch(
+			/⚡ \*\*runner detached\*\* at .*: received SIGHUP: the terminal closed; `migrate` left running/,
+		);
 		expect(timeline).toMatch(/↻ \*\*resumed\*\* by \S+ at /);
 		expect(timeline).toContain('ended while no runner watched; result collected');
 	});
@@ -128,7 +147,9 @@ describe('runbook resume after the runner went away mid-step', () => {
 		await second.waitFor(/Completed/);
 		expect(await second.exitCode()).toBe(0);
 		expect(records(f).find((r) => r.type === 'command-lost')).toMatchObject({step: 'migrate'});
-		expect(records(f).find((r) => r.type === 'step-succeeded' && r.step === 'migrate')).toMatchObject({reason: 'row count checked in psql'});
+		expect(records(f).find((r) => r.type === 'step-succeeded' && r.step === 'migrate')).toMatchObject({
+			reason: 'row count checked in psql',
+		});
 		expect(runCli(['verify', sessionDir(f)]).stdout).toMatch(/^VALID/m);
 	});
 });
@@ -154,14 +175,23 @@ describe('what resume refuses, with the reason and exit 2', () => {
 		await second.waitFor('Run `after`?');
 		second.keys('Enter');
 		await second.waitFor(/Completed/);
-		expect(records(f).find((r) => r.type === 'session-resumed')).toMatchObject({changes: ['step `after`: command changed']});
-		expect(records(f).filter((r) => r.type === 'output-recorded').map((r) => r.text).join('')).toContain('after ran, changed');
+		expect(records(f).find((r) => r.type === 'session-resumed')).toMatchObject({
+			changes: ['step `after`: command changed'],
+		});
+		expect(
+			records(f)
+				.filter((r) => r.type === 'output-recorded')
+				.map((r) => r.text)
+				.join(''),
+		).toContain('after ran, changed');
 	});
 
 	it('a sealed session, a session still running, and no session at all', async () => {
 		const f = fixture();
 		writeFileSync(f.go, '');
-		expect(runCli(['run', f.runbook, '--yes', '--log-dir', f.logDir], {env: {CI: 'true', GO: f.go, AFTER: f.after}}).code).toBe(0);
+		expect(
+			runCli(['run', f.runbook, '--yes', '--log-dir', f.logDir], {env: {CI: 'true', GO: f.go, AFTER: f.after}}).code,
+		).toBe(0);
 		const sealed = runCli(['resume', readdirSync(f.logDir)[0]!, '--log-dir', f.logDir]);
 		expect(sealed).toMatchObject({code: 2});
 		expect(sealed.stderr).toMatch(/^runbook: session \S+ is sealed/);
@@ -184,7 +214,12 @@ describe('what resume refuses, with the reason and exit 2', () => {
 
 	it('secrets are asked for again, never stored: without a terminal they must be given with --var', async () => {
 		const f = fixture();
-		writeFileSync(f.runbook, readFileSync(f.runbook, 'utf8').replace('phases:', 'vars:\n  token: {secret: true}\nphases:').replace('echo "after ran"', 'echo "after ran with $TOKEN"\n        env: {TOKEN: "{{ token }}"}'));
+		writeFileSync(
+			f.runbook,
+			readFileSync(f.runbook, 'utf8')
+				.replace('phases:', 'vars:\n  token: {secret: true}\nphases:')
+				.replace('echo "after ran"', 'echo "after ran with $TOKEN"\n        env: {TOKEN: "{{ token }}"}'),
+		);
 		const first = tui(`${f.env} ${binRunbook} run ${f.runbook} --var token=s3cr3t-t0ken-value --log-dir ${f.logDir}`);
 		await first.waitFor('migrating');
 		await first.waitFor('Ctrl-C cancel step');
@@ -194,7 +229,9 @@ describe('what resume refuses, with the reason and exit 2', () => {
 		expect(missing.code).toBe(2);
 		expect(missing.stderr).toContain('needs `token` again (secrets are never stored)');
 		writeFileSync(f.go, '');
-		const given = runCli(['resume', '--yes', '--var', 'token=s3cr3t-t0ken-value', '--log-dir', f.logDir], {env: {CI: 'true', GO: f.go, AFTER: f.after}});
+		const given = runCli(['resume', '--yes', '--var', 'token=s3cr3t-t0ken-value', '--log-dir', f.logDir], {
+			env: {CI: 'true', GO: f.go, AFTER: f.after},
+		});
 		expect(given.code).toBe(0);
 		expect(given.stdout).toContain('after ran with [REDACTED:token]');
 		const log = readFileSync(path.join(sessionDir(f), 'session.jsonl'), 'utf8');

@@ -8,7 +8,9 @@ import {allSteps} from '../../src/core/runbook/model.js';
 import {repoRoot, runCli} from '../helpers/cli.js';
 
 const dir = path.join(repoRoot, 'runbooks');
-const runbooks = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const runbooks = readdirSync(dir)
+	.filter((f) => f.endsWith('.yaml'))
+	.sort();
 const checklists = readdirSync(path.join(repoRoot, '..', 'shared', 'checklists')).filter((f) => f.endsWith('.md'));
 
 describe('runbooks/', () => {
@@ -34,7 +36,12 @@ describe('runbooks/', () => {
 			const rb = parsed.runbook;
 			const steps = allSteps(rb);
 			expect(rb.window).toBeDefined();
-			expect(rb.secrets.length + Object.values(rb.env).filter((e) => e.secret).length + Object.values(rb.vars).filter((v) => v.secret).length + steps.filter((s) => s.ask?.isSecret).length).toBeGreaterThan(0);
+			expect(
+				rb.secrets.length +
+					Object.values(rb.env).filter((e) => e.secret).length +
+					Object.values(rb.vars).filter((v) => v.secret).length +
+					steps.filter((s) => s.ask?.isSecret).length,
+			).toBeGreaterThan(0);
 			expect(steps.some((s) => s.confirm === 'typed')).toBe(true);
 			expect(rb.phases.every((p) => p.timeboxMs !== undefined)).toBe(true);
 			expect(rb.rollback.length).toBeGreaterThan(0);

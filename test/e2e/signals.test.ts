@@ -6,18 +6,25 @@ import {describe, expect, it} from 'vitest';
 import {isAlive} from '../helpers/procs.js';
 import {binRunbook, isolatedEnv, runCli} from '../helpers/cli.js';
 
-
 describe('a signal ends the run as aborted, stops the running step and records why', () => {
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		it(signal, async () => {
 			const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-signal-'));
 			const pidFile = path.join(dir, 'step.pid');
 			const file = path.join(dir, 'slow.yaml');
-			writeFileSync(file, `version: 1\nname: Slow\nphases:\n  - id: p\n    steps:\n      - id: slow\n        run: echo $$ > ${pidFile}; sleep 60\n      - id: never\n        run: touch ${dir}/never\n`);
-			const child = spawn(process.execPath, [binRunbook, 'run', file, '--log-dir', path.join(dir, 'sessions')], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, ...isolatedEnv, CI: 'true'}});
+			writeFileSync(
+				file,
+				`version: 1\nname: Slow\nphases:\n  - id: p\n    steps:\n      - id: slow\n        run: echo $$ > ${pidFile}; sleep 60\n      - id: never\n        run: touch ${dir}/never\n`,
+			);
+			const child = spawn(process.execPath, [binRunbook, 'run', file, '--log-dir', path.join(dir, 'sessions')], {
+				stdio: ['ignore', 'pipe', 'pipe'],
+				env: {...process.env, ...isolatedEnv, CI: 'true'},
+			});
 			let out = '';
 			child.stdout.on('data', (d) => (out += d));
-			await expect.poll(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', {timeout: 10_000}).toBe(true);
+			await expect
+				.poll(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', {timeout: 10_000})
+				.toBe(true);
 			const stepPid = Number(readFileSync(pidFile, 'utf8'));
 			child.kill(signal);
 			const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -26,7 +33,11 @@ describe('a signal ends the run as aborted, stops the running step and records w
 			expect(isAlive(stepPid)).toBe(false);
 			expect(existsSync(path.join(dir, 'never'))).toBe(false);
 			const [id] = readdirSync(path.join(dir, 'sessions'));
-			const types = readFileSync(path.join(dir, 'sessions', id!, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).type).filter((type) => type !== 'checkpoint');
+			const types = readFileSync(path.join(dir, 'sessions', id!, 'session.jsonl'), 'utf8')
+				.trim()
+				.split('\n')
+				.map((l) => JSON.parse(l).type)
+				.filter((type) => type !== 'checkpoint');
 			expect(types.slice(-4)).toEqual(['command-cancel-requested', 'command-exited', 'session-ended', 'seal']);
 			const verified = runCli(['verify', path.join(dir, 'sessions', id!)]);
 			expect(verified.stdout).toMatch(/^VALID/m);
@@ -39,9 +50,17 @@ describe('SIGHUP (the terminal closed) leaves the running step running', () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-hup-'));
 		const pidFile = path.join(dir, 'step.pid');
 		const file = path.join(dir, 'slow.yaml');
-		writeFileSync(file, `version: 1\nname: Slow\nphases:\n  - id: p\n    steps:\n      - id: slow\n        run: echo $$ > ${pidFile}; sleep 60\n      - id: never\n        run: touch ${dir}/never\n`);
-		const child = spawn(process.execPath, [binRunbook, 'run', file, '--log-dir', path.join(dir, 'sessions')], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, ...isolatedEnv, CI: 'true'}});
-		await expect.poll(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', {timeout: 10_000}).toBe(true);
+		writeFileSync(
+			file,
+			`version: 1\nname: Slow\nphases:\n  - id: p\n    steps:\n      - id: slow\n        run: echo $$ > ${pidFile}; sleep 60\n      - id: never\n        run: touch ${dir}/never\n`,
+		);
+		const child = spawn(process.execPath, [binRunbook, 'run', file, '--log-dir', path.join(dir, 'sessions')], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+			env: {...process.env, ...isolatedEnv, CI: 'true'},
+		});
+		await expect
+			.poll(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', {timeout: 10_000})
+			.toBe(true);
 		const stepPid = Number(readFileSync(pidFile, 'utf8'));
 		child.kill('SIGHUP');
 		const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -49,8 +68,15 @@ describe('SIGHUP (the terminal closed) leaves the running step running', () => {
 		expect(isAlive(stepPid)).toBe(true);
 		process.kill(stepPid, 'SIGKILL');
 		const [id] = readdirSync(path.join(dir, 'sessions'));
-		const records = readFileSync(path.join(dir, 'sessions', id!, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-		expect(records.at(-2)).toMatchObject({type: 'session-detached', reason: 'received SIGHUP: the terminal closed', step: 'slow'});
+		const records = readFileSync(path.join(dir, 'sessions', id!, 'session.jsonl'), 'utf8')
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(records.at(-2)).toMatchObject({
+			type: 'session-detached',
+			reason: 'received SIGHUP: the terminal closed',
+			step: 'slow',
+		});
 		expect(records.at(-1).type).toBe('checkpoint');
 		expect(runCli(['verify', path.join(dir, 'sessions', id!)]).code).toBe(3);
 	});

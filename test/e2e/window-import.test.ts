@@ -18,7 +18,10 @@ describe('outside the deploy window', () => {
 	it('a mutating step waits; the operator overrides with a typed reason, which is recorded', async () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-window-'));
 		const file = path.join(dir, 'w.yaml');
-		writeFileSync(file, `version: 1\nname: Windowed\n${shutWindow()}\nphases:\n  - id: p\n    steps:\n      - id: look\n        check: the dashboards are green\n      - id: deploy\n        run: echo deployed\n`);
+		writeFileSync(
+			file,
+			`version: 1\nname: Windowed\n${shutWindow()}\nphases:\n  - id: p\n    steps:\n      - id: look\n        check: the dashboards are green\n      - id: deploy\n        run: echo deployed\n`,
+		);
 		const t = tui(`${binRunbook} run ${file} --log-dir ${dir}/sessions`);
 		await t.waitFor('the dashboards are green');
 		expect(t.screen()).toMatch(/window SHUT/);
@@ -33,15 +36,23 @@ describe('outside the deploy window', () => {
 		await t.waitFor('Completed');
 		expect(await t.exitCode()).toBe(0);
 		const [id] = readdirSync(path.join(dir, 'sessions'));
-		const log = readFileSync(path.join(dir, 'sessions', id!, 'session.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+		const log = readFileSync(path.join(dir, 'sessions', id!, 'session.jsonl'), 'utf8')
+			.split('\n')
+			.filter(Boolean)
+			.map((l) => JSON.parse(l));
 		expect(log.find((r) => r.type === 'window-overridden')).toMatchObject({reason: 'sev-1 fix, incident lead agreed'});
-		expect(runCli(['export', path.join(dir, 'sessions', id!), '--format', 'md']).stdout).toContain('**Deviation:** deploy window overridden by');
+		expect(runCli(['export', path.join(dir, 'sessions', id!), '--format', 'md']).stdout).toContain(
+			'**Deviation:** deploy window overridden by',
+		);
 	});
 
 	it('without a terminal, the run stops before the mutating step and says how to go on (exit 2)', () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-window-'));
 		const file = path.join(dir, 'w.yaml');
-		writeFileSync(file, `version: 1\nname: Windowed\n${shutWindow()}\nphases:\n  - id: p\n    steps:\n      - id: deploy\n        run: touch ${dir}/ran\n`);
+		writeFileSync(
+			file,
+			`version: 1\nname: Windowed\n${shutWindow()}\nphases:\n  - id: p\n    steps:\n      - id: deploy\n        run: touch ${dir}/ran\n`,
+		);
 		const run = runCli(['run', file, '--yes', '--log-dir', path.join(dir, 'sessions')], {env: {CI: 'true'}});
 		expect(run.code).toBe(2);
 		expect(run.stdout).toMatch(/needs-operator: step `deploy` may not start outside the deploy window \(it opens /);
@@ -56,7 +67,9 @@ describe('runbook import CHECKLIST.md', () => {
 		const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'runbook-import-')), 'crm.yaml');
 		const imported = runCli(['import', checklist, '-o', out]);
 		expect(imported.code).toBe(0);
-		expect(imported.stderr).toMatch(/^runbook: imported \S+ into \S+: \d+ phases; steps: .*repaired \d+ garbled characters/);
+		expect(imported.stderr).toMatch(
+			/^runbook: imported \S+ into \S+: \d+ phases; steps: .*repaired \d+ garbled characters/,
+		);
 		expect(imported.stderr).toContain('guess: line');
 		expect(runCli(['validate', out]).code).toBe(0);
 		// Never over an existing file: a hand-finished runbook is not replaced by a draft.

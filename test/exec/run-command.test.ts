@@ -10,13 +10,26 @@ import {writeFileSync} from 'node:fs';
 const spoolDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-spool-'));
 let attempt = 0;
 
-function run(script: string, options: {timeoutMs?: number; graceMs?: number; keepStdoutBytes?: number; cwd?: string} = {}) {
+function run(
+	script: string,
+	options: {timeoutMs?: number; graceMs?: number; keepStdoutBytes?: number; cwd?: string} = {},
+) {
 	const chunks: Array<[string, string]> = [];
-	const command = runCommand({script, cwd: options.cwd ?? os.tmpdir(), env: process.env, spool: spoolPaths(spoolDir, 'step', ++attempt), onOutput: (stream, text) => chunks.push([stream, text]), ...options});
-	const text = (stream: 'out' | 'err') => chunks.filter(([s]) => s === stream).map(([, t]) => t).join('');
+	const command = runCommand({
+		script,
+		cwd: options.cwd ?? os.tmpdir(),
+		env: process.env,
+		spool: spoolPaths(spoolDir, 'step', ++attempt),
+		onOutput: (stream, text) => chunks.push([stream, text]),
+		...options,
+	});
+	const text = (stream: 'out' | 'err') =>
+		chunks
+			.filter(([s]) => s === stream)
+			.map(([, t]) => t)
+			.join('');
 	return {command, chunks, text};
 }
-
 
 describe('running a step command', () => {
 	it('reports the exit code and both streams, separately and in full', async () => {
@@ -45,7 +58,9 @@ describe('running a step command', () => {
 	});
 
 	it('never splits a multi-byte character across chunks', async () => {
-		const r = run(`node -e 'const b = Buffer.from("é€😀".repeat(3000)); for (let i = 0; i < b.length; i += 7) process.stdout.write(b.subarray(i, i + 7));'`);
+		const r = run(
+			`node -e 'const b = Buffer.from("é€😀".repeat(3000)); for (let i = 0; i < b.length; i += 7) process.stdout.write(b.subarray(i, i + 7));'`,
+		);
 		await r.command.done;
 		expect(r.text('out')).toBe('é€😀'.repeat(3000));
 		expect(r.chunks.every(([, t]) => !t.includes('\uFFFD'))).toBe(true);
@@ -65,10 +80,16 @@ describe('running a step command', () => {
 	it('cancel kills the whole tree, grandchildren included', async () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-exec-'));
 		const pids = path.join(dir, 'pids');
-		const r = run(`bash -c 'sleep 60 & echo $! >> ${pids}; sleep 61 & echo $! >> ${pids}; wait' & echo $! >> ${pids}; echo started; wait`);
+		const r = run(
+			`bash -c 'sleep 60 & echo $! >> ${pids}; sleep 61 & echo $! >> ${pids}; wait' & echo $! >> ${pids}; echo started; wait`,
+		);
 		await new Promise<void>((resolve) => {
 			const poll = setInterval(() => {
-				if (r.text('out').includes('started') && existsSync(pids) && readFileSync(pids, 'utf8').trim().split('\n').length === 3) {
+				if (
+					r.text('out').includes('started') &&
+					existsSync(pids) &&
+					readFileSync(pids, 'utf8').trim().split('\n').length === 3
+				) {
 					clearInterval(poll);
 					resolve();
 				}
@@ -89,7 +110,14 @@ describe('a step outlives the runner that started it', () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-detach-'));
 		const spool = spoolPaths(spoolDir, 'detach', ++attempt);
 		const seen: string[] = [];
-		const command = runCommand({script: 'echo one; while [ ! -e go ]; do sleep 0.02; done; echo two; exit 4', cwd: dir, env: process.env, spool, keepStdoutBytes: 1024, onOutput: (_, text) => seen.push(text)});
+		const command = runCommand({
+			script: 'echo one; while [ ! -e go ]; do sleep 0.02; done; echo two; exit 4',
+			cwd: dir,
+			env: process.env,
+			spool,
+			keepStdoutBytes: 1024,
+			onOutput: (_, text) => seen.push(text),
+		});
 		await expect.poll(() => seen.join(''), {timeout: 5000}).toBe('one\n');
 		command.detach();
 		return {dir, spool, pid: command.pid!, startTicks: command.startTicks};
@@ -98,7 +126,15 @@ describe('a step outlives the runner that started it', () => {
 	it('a reattached watcher streams the rest of the output and collects the exit', async () => {
 		const {dir, spool, pid, startTicks} = await startDetached();
 		const seen: string[] = [];
-		const again = reattachCommand({pid, ...(startTicks ? {startTicks} : {}), spool, from: [4, 0], elapsedMs: 0, keepStdoutBytes: 1024, onOutput: (_, text) => seen.push(text)});
+		const again = reattachCommand({
+			pid,
+			...(startTicks ? {startTicks} : {}),
+			spool,
+			from: [4, 0],
+			elapsedMs: 0,
+			keepStdoutBytes: 1024,
+			onOutput: (_, text) => seen.push(text),
+		});
 		writeFileSync(path.join(dir, 'go'), '');
 		const result = await again.done;
 		expect(seen.join('')).toBe('two\n');
@@ -110,7 +146,14 @@ describe('a step outlives the runner that started it', () => {
 		writeFileSync(path.join(dir, 'go'), '');
 		await expect.poll(() => readExitStatus(spool), {timeout: 5000}).toBe(4);
 		const seen: string[] = [];
-		const result = await reattachCommand({pid, ...(startTicks ? {startTicks} : {}), spool, from: [4, 0], elapsedMs: 0, onOutput: (_, text) => seen.push(text)}).done;
+		const result = await reattachCommand({
+			pid,
+			...(startTicks ? {startTicks} : {}),
+			spool,
+			from: [4, 0],
+			elapsedMs: 0,
+			onOutput: (_, text) => seen.push(text),
+		}).done;
 		expect(seen.join('')).toBe('two\n');
 		expect(result).toMatchObject({code: 4, signal: null});
 	});
@@ -119,13 +162,27 @@ describe('a step outlives the runner that started it', () => {
 		const {spool, pid, startTicks} = await startDetached();
 		process.kill(-pid, 'SIGKILL');
 		await expect.poll(() => isAlive(pid), {timeout: 5000}).toBe(false);
-		const result = await reattachCommand({pid, ...(startTicks ? {startTicks} : {}), spool, from: [4, 0], elapsedMs: 0, onOutput: () => {}}).done;
+		const result = await reattachCommand({
+			pid,
+			...(startTicks ? {startTicks} : {}),
+			spool,
+			from: [4, 0],
+			elapsedMs: 0,
+			onOutput: () => {},
+		}).done;
 		expect(result.error).toMatch(/without an exit status/);
 	});
 
 	it('cancelling a reattached step still stops its whole group', async () => {
 		const {spool, pid, startTicks} = await startDetached();
-		const again = reattachCommand({pid, ...(startTicks ? {startTicks} : {}), spool, from: [4, 0], elapsedMs: 0, onOutput: () => {}});
+		const again = reattachCommand({
+			pid,
+			...(startTicks ? {startTicks} : {}),
+			spool,
+			from: [4, 0],
+			elapsedMs: 0,
+			onOutput: () => {},
+		});
 		again.cancel();
 		expect(await again.done).toMatchObject({isCancelled: true, code: null, signal: 'SIGTERM'});
 		// The wrapper writes the status, then exits: awaited, not assumed.
@@ -134,7 +191,16 @@ describe('a step outlives the runner that started it', () => {
 });
 
 describe('a value substituted into a command is one word, never shell syntax', () => {
-	const hostile = ['x; touch pwned', '$(touch pwned)', '`touch pwned`', "it's \"quoted\"", 'line one\nline two; touch pwned', '$HOME \\ ${PATH} !! *', "'; touch pwned; '", '"; touch pwned; "'];
+	const hostile = [
+		'x; touch pwned',
+		'$(touch pwned)',
+		'`touch pwned`',
+		'it\'s "quoted"',
+		'line one\nline two; touch pwned',
+		'$HOME \\ ${PATH} !! *',
+		"'; touch pwned; '",
+		'"; touch pwned; "',
+	];
 	const contexts = {
 		plain: 'printf "%s|" {{ v }}',
 		'double quotes': 'printf "%s|" "value={{ v }}"',
@@ -146,7 +212,10 @@ describe('a value substituted into a command is one word, never shell syntax', (
 			const {renderShell} = await import('../../src/core/runbook/template.js');
 			for (const value of hostile) {
 				const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-inject-'));
-				const r = run(renderShell(template, () => value), {cwd: dir});
+				const r = run(
+					renderShell(template, () => value),
+					{cwd: dir},
+				);
 				const result = await r.command.done;
 				expect(result.code, `${context}: ${value}`).toBe(0);
 				expect(existsSync(path.join(dir, 'pwned')), `${context}: ${value}`).toBe(false);

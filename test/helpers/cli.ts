@@ -12,7 +12,10 @@ export const binRunbook = `${repoRoot}bin/runbook`;
  * The environment a spawned runbook gets in tests: its own settings folder (so the signing key
  * is made there, never in the real one) and no ssh-agent unless a test starts one.
  */
-export const isolatedEnv: Record<string, string> = {XDG_CONFIG_HOME: mkdtempSync(path.join(os.tmpdir(), 'runbook-config-')), SSH_AUTH_SOCK: ''};
+export const isolatedEnv: Record<string, string> = {
+	XDG_CONFIG_HOME: mkdtempSync(path.join(os.tmpdir(), 'runbook-config-')),
+	SSH_AUTH_SOCK: '',
+};
 
 export function runCli(args: string[], options: {env?: Record<string, string>; cwd?: string; input?: string} = {}) {
 	const result = spawnSync(process.execPath, [binRunbook, ...args], {

@@ -5,7 +5,10 @@ import {RunScreen} from '../../src/ui/screens/RunScreen.js';
 import {idleInput, type InputState} from '../../src/ui/input-state.js';
 import type {Simulation} from './scenarios.js';
 
-export function frame(sim: Simulation, options: {cols: number; rows?: number; input?: InputState; problem?: string; logFile?: string}): string {
+export function frame(
+	sim: Simulation,
+	options: {cols: number; rows?: number; input?: InputState; problem?: string; logFile?: string},
+): string {
 	const text = renderToString(
 		<RunScreen
 			state={sim.state}
@@ -20,5 +23,8 @@ export function frame(sim: Simulation, options: {cols: number; rows?: number; in
 		{columns: options.cols},
 	);
 	// Trailing spaces are layout padding, not content; keep the files readable in a diff.
-	return `${stripVTControlCharacters(text).split('\n').map((l) => l.trimEnd()).join('\n')}\n`;
+	return `${stripVTControlCharacters(text)
+		.split('\n')
+		.map((l) => l.trimEnd())
+		.join('\n')}\n`;
 }

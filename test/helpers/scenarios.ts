@@ -60,8 +60,15 @@ export function simulate(runbook: Runbook, script: Script = {}): Simulation {
 		events.push(event);
 		state = reduceRun(state, event);
 	};
-	record({type: 'session-started', runbook, options, wall: script.wall ?? '2026-11-22T09:00:00.000Z', ...(script.timezone ? {timezone: script.timezone} : {})});
-	for (const [name, value] of Object.entries(script.vars ?? {})) record({type: 'var-set', var: name, value, isSecret: false, source: 'flag'});
+	record({
+		type: 'session-started',
+		runbook,
+		options,
+		wall: script.wall ?? '2026-11-22T09:00:00.000Z',
+		...(script.timezone ? {timezone: script.timezone} : {}),
+	});
+	for (const [name, value] of Object.entries(script.vars ?? {}))
+		record({type: 'var-set', var: name, value, isSecret: false, source: 'flag'});
 	const answers = [...(script.answers ?? [])];
 	const used: Record<string, number> = {};
 	let decisions = 0;
@@ -71,26 +78,73 @@ export function simulate(runbook: Runbook, script: Script = {}): Simulation {
 		if (move.kind === 'ended') return {events, state, now};
 		if (move.kind === 'emit') move.events.forEach(record);
 		else if (move.kind === 'request-approval') {
-			record({type: 'approval-requested', step: move.step.id, need: move.need, command: resolveCommand(move.step, state.vars, []).display, by: options.operator, head: 'simulated-head', ...(move.timeoutMs !== undefined ? {timeoutMs: move.timeoutMs} : {})});
-			for (const [i, by] of (script.approvers ?? []).entries()) record({type: 'approval-given', step: move.step.id, by, key: `ssh-ed25519 simulated-${i}`, fingerprint: `SHA256:simulated-${i}`, head: 'simulated-head', sshsig: 'simulated'});
+			record({
+				type: 'approval-requested',
+				step: move.step.id,
+				need: move.need,
+				command: resolveCommand(move.step, state.vars, []).display,
+				by: options.operator,
+				head: 'simulated-head',
+				...(move.timeoutMs !== undefined ? {timeoutMs: move.timeoutMs} : {}),
+			});
+			for (const [i, by] of (script.approvers ?? []).entries())
+				record({
+					type: 'approval-given',
+					step: move.step.id,
+					by,
+					key: `ssh-ed25519 simulated-${i}`,
+					fingerprint: `SHA256:simulated-${i}`,
+					head: 'simulated-head',
+					sshsig: 'simulated',
+				});
 		} else if (move.kind === 'recover') {
 			const running = state.running as {step: string; attempt: number};
-			record({type: 'command-lost', step: running.step, attempt: running.attempt, reason: 'the step left no exit status and its process is gone'});
-		} else if (move.kind === 'check-env') record({type: 'preconditions-checked', results: checkPreconditions(runbook.env, script.env ?? {})});
+			record({
+				type: 'command-lost',
+				step: running.step,
+				attempt: running.attempt,
+				reason: 'the step left no exit status and its process is gone',
+			});
+		} else if (move.kind === 'check-env')
+			record({type: 'preconditions-checked', results: checkPreconditions(runbook.env, script.env ?? {})});
 		else if (move.kind === 'run') {
 			const list = script.results?.[move.step.id] ?? [{}];
 			const n = used[move.step.id] ?? 0;
 			used[move.step.id] = n + 1;
 			const planned = list[Math.min(n, list.length - 1)]!;
-			const result: CommandResult = {code: 0, signal: null, isTimedOut: false, isCancelled: false, durationMs: 120, ...planned};
+			const result: CommandResult = {
+				code: 0,
+				signal: null,
+				isTimedOut: false,
+				isCancelled: false,
+				durationMs: 120,
+				...planned,
+			};
 			commands++;
-			record({type: 'command-started', step: move.step.id, attempt: move.attempt, command: resolveCommand(move.step, state.vars, []).display, cwd: '/srv/app'});
+			record({
+				type: 'command-started',
+				step: move.step.id,
+				attempt: move.attempt,
+				command: resolveCommand(move.step, state.vars, []).display,
+				cwd: '/srv/app',
+			});
 			if (planned.out) record({type: 'output-recorded', step: move.step.id, stream: 'out', text: planned.out});
 			if (planned.err) record({type: 'output-recorded', step: move.step.id, stream: 'err', text: planned.err});
 			if (commands === script.stopWhileRunning) return {events, state, now};
 			if (result.isCancelled) record({type: 'command-cancel-requested', step: move.step.id, by: options.operator});
-			record({type: 'command-exited', step: move.step.id, attempt: move.attempt, code: result.code, signal: result.signal, isTimedOut: result.isTimedOut, durationMs: result.durationMs, bytes: [planned.out?.length ?? 0, planned.err?.length ?? 0]});
-			judgeExit(move.step, {...result, ...(planned.out !== undefined ? {stdout: planned.out} : {stdout: ''})}).forEach((d) => record(d as Record<string, unknown>));
+			record({
+				type: 'command-exited',
+				step: move.step.id,
+				attempt: move.attempt,
+				code: result.code,
+				signal: result.signal,
+				isTimedOut: result.isTimedOut,
+				durationMs: result.durationMs,
+				bytes: [planned.out?.length ?? 0, planned.err?.length ?? 0],
+			});
+			judgeExit(move.step, {...result, ...(planned.out !== undefined ? {stdout: planned.out} : {stdout: ''})}).forEach(
+				(d) => record(d as Record<string, unknown>),
+			);
 			if (commands === script.stopAfterCommand) return {events, state, now: now + tick};
 		} else if (move.decision?.kind === 'approval' && decisions !== script.stopAtDecision) {
 			// Approvals come from other people, never from the operator's answers: time passes.
@@ -102,7 +156,8 @@ export function simulate(runbook: Runbook, script: Script = {}): Simulation {
 			if (!intent) return {events, state, decision: move.decision, now};
 			decisions++;
 			const result = applyIntent(state, move.decision, intent);
-			if ('problem' in result) throw new Error(`answer ${JSON.stringify(intent)} to ${move.decision.kind}: ${result.problem}`);
+			if ('problem' in result)
+				throw new Error(`answer ${JSON.stringify(intent)} to ${move.decision.kind}: ${result.problem}`);
 			result.events.forEach((d) => record(d as Record<string, unknown>));
 		} else if (move.wakeAt !== undefined) {
 			now = Math.max(now, move.wakeAt);

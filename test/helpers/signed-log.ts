@@ -16,30 +16,44 @@ export function keyFromSeed(seed: number): KeyObject {
 }
 
 export function localSigner(key: KeyObject): IdentitySigner {
-	return {publicKey: ed25519Blob(key), source: 'local', sign: async (data) => Buffer.concat([sshString('ssh-ed25519'), sshString(sign(null, data, key))])};
+	return {
+		publicKey: ed25519Blob(key),
+		source: 'local',
+		sign: async (data) => Buffer.concat([sshString('ssh-ed25519'), sshString(sign(null, data, key))]),
+	};
 }
 
 export const identityKey = keyFromSeed(7);
 export const sessionSeedKey = keyFromSeed(9);
 
 /** Writes `events` as a sealed session (unless `isSealed: false`) and returns the files' bytes. A `head` of `$head` is the chain head at the latest approval request. */
-export async function writeLog(events: RunEvent[], options: {identity?: KeyObject; session?: KeyObject; isSealed?: boolean; dir?: string} = {}) {
+export async function writeLog(
+	events: RunEvent[],
+	options: {identity?: KeyObject; session?: KeyObject; isSealed?: boolean; dir?: string} = {},
+) {
 	const identity = options.identity ?? identityKey;
 	const sessionKey = options.session ?? sessionSeedKey;
 	const dir = options.dir ?? path.join(mkdtempSync(path.join(os.tmpdir(), 'runbook-signed-')), 'session');
 	const signer = localSigner(identity);
-	const log = await SessionLog.create(dir, {
-		format: logFormat,
-		session: '20261122T090000Z-golden',
-		tool: {name: 'runbook', version: '0.1.0'},
-		wall: '2026-11-22T09:00:00.000Z',
-		runbook: {path: '/srv/runbooks/billing.yaml', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'},
-		operator: {user: 'alice', host: 'deploy-1'},
-		identity: {key: formatPublicKey(signer.publicKey), fingerprint: fingerprint(signer.publicKey), source: 'local'},
-		skey: formatPublicKey(ed25519Blob(sessionKey)),
-		term: {cols: 80, rows: 24},
-		pid: 4242,
-	}, {sessionKey, identity: signer});
+	const log = await SessionLog.create(
+		dir,
+		{
+			format: logFormat,
+			session: '20261122T090000Z-golden',
+			tool: {name: 'runbook', version: '0.1.0'},
+			wall: '2026-11-22T09:00:00.000Z',
+			runbook: {
+				path: '/srv/runbooks/billing.yaml',
+				sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+			},
+			operator: {user: 'alice', host: 'deploy-1'},
+			identity: {key: formatPublicKey(signer.publicKey), fingerprint: fingerprint(signer.publicKey), source: 'local'},
+			skey: formatPublicKey(ed25519Blob(sessionKey)),
+			term: {cols: 80, rows: 24},
+			pid: 4242,
+		},
+		{sessionKey, identity: signer},
+	);
 	// An approval request is bound to the chain head where it lands: `$head` stands for it.
 	let requestHead = '';
 	for (const event of events) {
@@ -50,5 +64,9 @@ export async function writeLog(events: RunEvent[], options: {identity?: KeyObjec
 	if (options.isSealed !== false) await log.seal(events.at(-1)?.t ?? 0);
 	log.close();
 	const file = path.join(dir, 'session.jsonl');
-	return {file, bytes: readFileSync(file), sig: options.isSealed === false ? undefined : readFileSync(`${file}.sig`, 'utf8')};
+	return {
+		file,
+		bytes: readFileSync(file),
+		sig: options.isSealed === false ? undefined : readFileSync(`${file}.sig`, 'utf8'),
+	};
 }

@@ -20,9 +20,23 @@ export type Tui = {
 export function startTui(command: string, options: {cols?: number; rows?: number; cwd?: string} = {}): Tui {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-tmux-'));
 	const socket = path.join(dir, 'sock');
-	const tmux = (...args: string[]) => execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
+	const tmux = (...args: string[]) =>
+		execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], {
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 	const cd = options.cwd ? `cd ${JSON.stringify(options.cwd)} && ` : '';
-	tmux('new-session', '-d', '-s', 'app', '-x', String(options.cols ?? 80), '-y', String(options.rows ?? 24), `export TERM=xterm-256color XDG_CONFIG_HOME=${isolatedEnv.XDG_CONFIG_HOME}; unset CI SSH_AUTH_SOCK; ${cd}${command}; echo "__EXIT=$?"; sleep 3600`);
+	tmux(
+		'new-session',
+		'-d',
+		'-s',
+		'app',
+		'-x',
+		String(options.cols ?? 80),
+		'-y',
+		String(options.rows ?? 24),
+		`export TERM=xterm-256color XDG_CONFIG_HOME=${isolatedEnv.XDG_CONFIG_HOME}; unset CI SSH_AUTH_SOCK; ${cd}${command}; echo "__EXIT=$?"; sleep 3600`,
+	);
 	const tui: Tui = {
 		screen: () => tmux('capture-pane', '-p', '-t', 'app'),
 		keys: (...keys) => void tmux('send-keys', '-t', 'app', ...keys),

@@ -6,27 +6,55 @@ import {loadRunbook, testSpoolDir} from '../helpers/scenarios.js';
 import {systemClock} from '../../src/session/clock.js';
 import {frame} from '../helpers/render.js';
 
-const runbook = loadRunbook(`version: 1\nname: three\nphases:\n  - id: p\n    steps:\n      - id: one\n        run: echo one\n      - id: two\n        run: echo two\n      - id: three\n        run: echo three\n`);
+const runbook = loadRunbook(
+	`version: 1\nname: three\nphases:\n  - id: p\n    steps:\n      - id: one\n        run: echo one\n      - id: two\n        run: echo two\n      - id: three\n        run: echo three\n`,
+);
 
 function session(sink: EventSink) {
-	return new LiveSession({runbook, options: {operator: 'alice', isInteractive: false, isPreApproved: true}, vars: {}, env: process.env, cwd: os.tmpdir(), spoolDir: testSpoolDir(), sink, clock: systemClock()});
+	return new LiveSession({
+		runbook,
+		options: {operator: 'alice', isInteractive: false, isPreApproved: true},
+		vars: {},
+		env: process.env,
+		cwd: os.tmpdir(),
+		spoolDir: testSpoolDir(),
+		sink,
+		clock: systemClock(),
+	});
 }
 
 describe('secrets never reach the log or the screen', () => {
 	it('a secret var and a secret env value printed by a command are masked in every recorded event and every frame', async () => {
-		const rb = loadRunbook(`version: 1\nname: s\nsecrets: [API_TOKEN]\nvars:\n  pw: { secret: true }\nphases:\n  - id: p\n    steps:\n      - id: leak\n        run: |\n          printf '%s' "pw={{ pw }}"; printf '%s\\n' " token=$API_TOKEN"\n          printf '%s' "$API_TOKEN" | base64\n          echo "url: https://ops:{{ pw }}@example.com/x"\n      - id: skip-me\n        run: exit 3\n`);
+		const rb = loadRunbook(
+			`version: 1\nname: s\nsecrets: [API_TOKEN]\nvars:\n  pw: { secret: true }\nphases:\n  - id: p\n    steps:\n      - id: leak\n        run: |\n          printf '%s' "pw={{ pw }}"; printf '%s\\n' " token=$API_TOKEN"\n          printf '%s' "$API_TOKEN" | base64\n          echo "url: https://ops:{{ pw }}@example.com/x"\n      - id: skip-me\n        run: exit 3\n`,
+		);
 		const events: RunEvent[] = [];
 		const env = {...process.env, API_TOKEN: 'tok_9f8e7d6c5b4a'};
-		const s = new LiveSession({runbook: rb, options: {operator: 'alice', isInteractive: true, isPreApproved: false}, vars: {pw: 'hunter2hunter2'}, env, cwd: os.tmpdir(), spoolDir: testSpoolDir(), sink: {append: (e) => void events.push(e), flush: () => {}}, clock: systemClock(), secrets: [{name: 'API_TOKEN', value: env.API_TOKEN}]});
+		const s = new LiveSession({
+			runbook: rb,
+			options: {operator: 'alice', isInteractive: true, isPreApproved: false},
+			vars: {pw: 'hunter2hunter2'},
+			env,
+			cwd: os.tmpdir(),
+			spoolDir: testSpoolDir(),
+			sink: {append: (e) => void events.push(e), flush: () => {}},
+			clock: systemClock(),
+			secrets: [{name: 'API_TOKEN', value: env.API_TOKEN}],
+		});
 		s.start();
 		await expect.poll(() => s.snapshot().decision?.kind).toBe('failure');
 		s.intend({kind: 'abort', reason: 'the password hunter2hunter2 leaked into a reason'});
 		const final = await s.ended;
 		const recorded = JSON.stringify(events);
-		for (const leaked of ['hunter2hunter2', 'tok_9f8e7d6c5b4a', Buffer.from('tok_9f8e7d6c5b4a').toString('base64')]) expect(recorded).not.toContain(leaked);
+		for (const leaked of ['hunter2hunter2', 'tok_9f8e7d6c5b4a', Buffer.from('tok_9f8e7d6c5b4a').toString('base64')])
+			expect(recorded).not.toContain(leaked);
 		expect(recorded).toContain('[REDACTED:pw]');
 		expect(recorded).toContain('[REDACTED:API_TOKEN]');
-		expect(events.filter((e) => e.type === 'output-recorded').reduce((n, e) => n + ((e as {redacted?: number}).redacted ?? 0), 0)).toBe(4);
+		expect(
+			events
+				.filter((e) => e.type === 'output-recorded')
+				.reduce((n, e) => n + ((e as {redacted?: number}).redacted ?? 0), 0),
+		).toBe(4);
 		const screen = frame({events, state: final, now: final.lastT}, {cols: 120});
 		expect(screen).not.toContain('hunter2');
 		expect(screen).toContain('the password [REDACTED:pw] leaked into a reason');
@@ -50,14 +78,18 @@ describe('the session and its log', () => {
 		let starts = 0;
 		const s = session({
 			append(event) {
-				if (event.type === 'command-started' && ++starts === 2) throw new Error('cannot write the session log /x/session.jsonl: ENOSPC');
+				if (event.type === 'command-started' && ++starts === 2)
+					throw new Error('cannot write the session log /x/session.jsonl: ENOSPC');
 				events.push(event);
 			},
 			flush: () => {},
 		});
 		s.start();
 		const final = await s.ended;
-		expect(final.ended).toMatchObject({status: 'failed', reason: 'cannot write the session log /x/session.jsonl: ENOSPC'});
+		expect(final.ended).toMatchObject({
+			status: 'failed',
+			reason: 'cannot write the session log /x/session.jsonl: ENOSPC',
+		});
 		expect(events.filter((e) => e.type === 'command-exited').map((e) => (e as {step: string}).step)).toEqual(['one']);
 		expect(s.snapshot().problem).toMatch(/ENOSPC/);
 	});

@@ -5,7 +5,16 @@ import {ReplaySession} from '../../src/session/replay.js';
 import {loadRunbook, simulate, tourYaml} from '../helpers/scenarios.js';
 
 const sim = simulate(loadRunbook(tourYaml), {
-	answers: [{kind: 'answer', value: ''}, {kind: 'confirm'}, {kind: 'check', isPassed: true}, {kind: 'check', isPassed: true}, {kind: 'confirm', text: 'production'}, {kind: 'answer', value: 'v2.4.1'}, {kind: 'end-wait', reason: 'flat'}, {kind: 'signoff', name: 'Ada'}],
+	answers: [
+		{kind: 'answer', value: ''},
+		{kind: 'confirm'},
+		{kind: 'check', isPassed: true},
+		{kind: 'check', isPassed: true},
+		{kind: 'confirm', text: 'production'},
+		{kind: 'answer', value: 'v2.4.1'},
+		{kind: 'end-wait', reason: 'flat'},
+		{kind: 'signoff', name: 'Ada'},
+	],
 	tickUs: 3_000_000,
 });
 

@@ -40,7 +40,8 @@ function start() {
 		options: {operator: 'alice', isInteractive: true, isPreApproved: false},
 		vars: {},
 		env: {},
-		cwd: os.tmpdir(), spoolDir: testSpoolDir(),
+		cwd: os.tmpdir(),
+		spoolDir: testSpoolDir(),
 		sink: {append: (event) => void events.push(event), flush: () => {}},
 		clock,
 	});
@@ -104,7 +105,9 @@ describe('keys become intents only when they fit the decision', () => {
 		const final = await t.session.ended;
 		expect(final.ended?.status).toBe('completed');
 		await expect.poll(() => t.wasDrawn('✓ Completed')).toBe(true);
-		const decided = t.events.filter((e) => ['check-answered', 'input-given', 'wait-ended', 'step-confirmed', 'signoff-given'].includes(e.type));
+		const decided = t.events.filter((e) =>
+			['check-answered', 'input-given', 'wait-ended', 'step-confirmed', 'signoff-given'].includes(e.type),
+		);
 		expect(decided.map(({t: _, ...rest}) => rest)).toEqual([
 			{type: 'check-answered', step: 'look', item: 0, isPassed: true, by: 'alice'},
 			{type: 'input-given', step: 'who', var: 'owner', value: 'ada', isSecret: false, by: 'alice'},
@@ -129,7 +132,12 @@ describe('keys become intents only when they fit the decision', () => {
 		t.app.stdin.write(keys.enter);
 		const final = await t.session.ended;
 		expect(final.ended).toMatchObject({status: 'aborted', reason: 'window closed'});
-		expect(t.events.at(-1)).toMatchObject({type: 'session-ended', status: 'aborted', by: 'alice', reason: 'window closed'});
+		expect(t.events.at(-1)).toMatchObject({
+			type: 'session-ended',
+			status: 'aborted',
+			by: 'alice',
+			reason: 'window closed',
+		});
 		await expect.poll(() => t.wasDrawn('✗ Aborted')).toBe(true);
 		t.app.unmount();
 	});

@@ -2,7 +2,15 @@
 // for which namespaces and when. Text in, matches out. Pure.
 import {parsePublicKey} from './ssh-wire.js';
 
-export type AllowedSigner = {principals: string[]; key: Buffer; namespaces?: string[]; validAfter?: Date; validBefore?: Date; isCertAuthority: boolean; line: number};
+export type AllowedSigner = {
+	principals: string[];
+	key: Buffer;
+	namespaces?: string[];
+	validAfter?: Date;
+	validBefore?: Date;
+	isCertAuthority: boolean;
+	line: number;
+};
 
 /** Parses the file; a line that cannot be read is a problem with its line number. */
 export function parseAllowedSigners(text: string): {signers: AllowedSigner[]; problems: string[]} {
@@ -50,7 +58,12 @@ export function principalMatches(patterns: string[], principal: string): boolean
 }
 
 function matches(pattern: string, value: string): boolean {
-	const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+	const regex = new RegExp(
+		`^${pattern
+			.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+			.replace(/\*/g, '.*')
+			.replace(/\?/g, '.')}$`,
+	);
 	return regex.test(value);
 }
 

@@ -24,7 +24,21 @@ export type LogHeader = {
 
 export function encodeHeader(header: LogHeader): string {
 	const {format, session, tool, wall, runbook, operator, identity, skey, term, pid} = header;
-	return JSON.stringify({seq: 0, t: 0, type: 'header', format, session, tool, wall, runbook: {path: runbook.path, sha256: runbook.sha256}, operator: {user: operator.user, host: operator.host}, identity: {key: identity.key, fingerprint: identity.fingerprint, source: identity.source}, skey, term: {cols: term.cols, rows: term.rows}, pid});
+	return JSON.stringify({
+		seq: 0,
+		t: 0,
+		type: 'header',
+		format,
+		session,
+		tool,
+		wall,
+		runbook: {path: runbook.path, sha256: runbook.sha256},
+		operator: {user: operator.user, host: operator.host},
+		identity: {key: identity.key, fingerprint: identity.fingerprint, source: identity.source},
+		skey,
+		term: {cols: term.cols, rows: term.rows},
+		pid,
+	});
 }
 
 /** The line for an event or record: its fields keep the order they were built in, after the four common ones. */

@@ -5,7 +5,14 @@ import {auditTypes, type LogRecord} from './records.js';
 import type {RunEvent} from '../run/events.js';
 
 /** `runnerPid`: the process of the runner that wrote last (the first, or the last to take over). */
-export type ReadLog = {header: LogHeader; events: RunEvent[]; isSealed: boolean; isTorn: boolean; runnerPid: number; runnerKeys: string[]};
+export type ReadLog = {
+	header: LogHeader;
+	events: RunEvent[];
+	isSealed: boolean;
+	isTorn: boolean;
+	runnerPid: number;
+	runnerKeys: string[];
+};
 
 /** Throws a plain Error with a one-line reason when the bytes are not a session log at all. */
 export function readLogEvents(bytes: Uint8Array): ReadLog {
@@ -19,7 +26,8 @@ export function readLogEvents(bytes: Uint8Array): ReadLog {
 	} catch {
 		throw new Error('not a session log: the first line is not JSON');
 	}
-	if ((header as {type?: string}).type !== 'header') throw new Error('not a session log: the first line is not a header');
+	if ((header as {type?: string}).type !== 'header')
+		throw new Error('not a session log: the first line is not a header');
 	const events: RunEvent[] = [];
 	let isSealed = false;
 	let runnerPid = header.pid;
@@ -41,5 +49,12 @@ export function readLogEvents(bytes: Uint8Array): ReadLog {
 		const {seq: _seq, prev: _prev, ...event} = record;
 		events.push(event as RunEvent);
 	}
-	return {header, events, isSealed, isTorn: complete.length < text.length, runnerPid, runnerKeys: runnerKeys.filter((k): k is string => typeof k === 'string')};
+	return {
+		header,
+		events,
+		isSealed,
+		isTorn: complete.length < text.length,
+		runnerPid,
+		runnerKeys: runnerKeys.filter((k): k is string => typeof k === 'string'),
+	};
 }

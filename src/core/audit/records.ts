@@ -12,7 +12,15 @@ export type AuditRecord =
 	 * signs the chain head and the new session key, which signs every checkpoint from here on.
 	 * `torn`: bytes of an unfinished last line the crash left, dropped (they were never chained).
 	 */
-	| {type: 'resume'; t: number; skey: string; identity: {key: string; fingerprint: string; source: 'agent' | 'local'}; pid: number; torn?: number; sshsig: string}
+	| {
+			type: 'resume';
+			t: number;
+			skey: string;
+			identity: {key: string; fingerprint: string; source: 'agent' | 'local'};
+			pid: number;
+			torn?: number;
+			sshsig: string;
+	  }
 	/** The last line: the session key and the identity both sign the final chain head. */
 	| {type: 'seal'; t: number; sig: string; sshsig: string};
 
@@ -21,7 +29,12 @@ export type LogRecord = RunEvent | AuditRecord;
 export const auditTypes = new Set(['attest', 'checkpoint', 'seal', 'resume']);
 
 /** After these a checkpoint is signed at once; during output, at least every `outputCheckpointUs`. */
-export const checkpointAfter: ReadonlySet<EventType> = new Set<EventType>([...decisionTypes, 'command-started', 'command-exited', 'phase-ended']);
+export const checkpointAfter: ReadonlySet<EventType> = new Set<EventType>([
+	...decisionTypes,
+	'command-started',
+	'command-exited',
+	'phase-ended',
+]);
 export const outputCheckpointUs = 5_000_000;
 
 export function isAuditRecord(record: LogRecord): record is AuditRecord {

@@ -127,7 +127,10 @@ function partialPemHeaderAt(text: string): number {
 	const start = text.lastIndexOf('\n') + 1;
 	const line = text.slice(start);
 	const opening = '-----BEGIN ';
-	const couldBe = line.length <= opening.length ? opening.startsWith(line) && line.length > 0 : line.startsWith(opening) && /^[A-Z0-9 ]*-{0,5}$/.test(line.slice(opening.length));
+	const couldBe =
+		line.length <= opening.length
+			? opening.startsWith(line) && line.length > 0
+			: line.startsWith(opening) && /^[A-Z0-9 ]*-{0,5}$/.test(line.slice(opening.length));
 	return couldBe ? start : text.length;
 }
 
@@ -140,10 +143,16 @@ function trailingWordAt(text: string): number {
 }
 
 /** Masks matches in `text`, emitting up to `cut` (extended to the end of any match that crosses it). */
-function maskUpTo(text: string, cut: number, needles: Needle[], isFinal = false): {text: string; count: number; safeEnd: number} {
+function maskUpTo(
+	text: string,
+	cut: number,
+	needles: Needle[],
+	isFinal = false,
+): {text: string; count: number; safeEnd: number} {
 	const matches: Array<{start: number; end: number; name: string}> = [];
 	for (const needle of needles) {
-		for (let at = text.indexOf(needle.text); at !== -1; at = text.indexOf(needle.text, at + 1)) matches.push({start: at, end: at + needle.text.length, name: needle.name});
+		for (let at = text.indexOf(needle.text); at !== -1; at = text.indexOf(needle.text, at + 1))
+			matches.push({start: at, end: at + needle.text.length, name: needle.name});
 	}
 	for (const rule of tokenRules) {
 		for (const m of text.matchAll(rule.pattern)) {
@@ -151,7 +160,8 @@ function maskUpTo(text: string, cut: number, needles: Needle[], isFinal = false)
 			matches.push({start, end: start + (rule.group ? m[rule.group]!.length : m[0].length), name: rule.name});
 		}
 	}
-	for (const m of text.matchAll(pemBlock)) matches.push({start: m.index, end: m.index + m[0].length, name: 'private-key'});
+	for (const m of text.matchAll(pemBlock))
+		matches.push({start: m.index, end: m.index + m[0].length, name: 'private-key'});
 	if (isFinal) {
 		const open = openPemAt(text);
 		if (open !== undefined) matches.push({start: open, end: text.length, name: 'private-key'});
@@ -180,7 +190,7 @@ function openPemAt(text: string): number | undefined {
 	const begin = pemBegin.exec(text);
 	if (!begin) return undefined;
 	let last: number | undefined;
-	for (let i = text.search(pemBegin); i !== -1; ) {
+	for (let i = text.search(pemBegin); i !== -1;) {
 		const rest = text.slice(i);
 		const block = /^-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/.exec(rest);
 		if (!block) {

@@ -14,13 +14,21 @@ export type IdentitySigner = {
 export const signatureNamespace = 'runbook-session';
 
 /** An armored SSHSIG over `message`, as `ssh-keygen -Y sign -n NAMESPACE` would make it. */
-export async function signSshsig(signer: IdentitySigner, message: Uint8Array, namespace = signatureNamespace): Promise<string> {
+export async function signSshsig(
+	signer: IdentitySigner,
+	message: Uint8Array,
+	namespace = signatureNamespace,
+): Promise<string> {
 	const signature = await signer.sign(sshsigSignedData(namespace, message));
 	return armorSshsig(sshsigBlob(signer.publicKey, namespace, signature));
 }
 
 /** The same over a message known only by its SHA-512 digest. */
-export async function signSshsigDigest(signer: IdentitySigner, sha512: Buffer, namespace = signatureNamespace): Promise<string> {
+export async function signSshsigDigest(
+	signer: IdentitySigner,
+	sha512: Buffer,
+	namespace = signatureNamespace,
+): Promise<string> {
 	const signature = await signer.sign(sshsigSignedDigest(namespace, sha512));
 	return armorSshsig(sshsigBlob(signer.publicKey, namespace, signature));
 }

@@ -48,7 +48,8 @@ export class WireReader {
 }
 
 /** The key types runbook can verify. Signing needs an Ed25519 key of our own or any of these in an agent. */
-export type SshKeyType = 'ssh-ed25519' | 'ssh-rsa' | 'ecdsa-sha2-nistp256' | 'ecdsa-sha2-nistp384' | 'ecdsa-sha2-nistp521';
+export type SshKeyType =
+	'ssh-ed25519' | 'ssh-rsa' | 'ecdsa-sha2-nistp256' | 'ecdsa-sha2-nistp384' | 'ecdsa-sha2-nistp521';
 
 const curves: Record<string, {crv: string; size: number}> = {
 	'ecdsa-sha2-nistp256': {crv: 'P-256', size: 32},
@@ -66,7 +67,8 @@ export function publicKeyFromBlob(blob: Buffer): KeyObject {
 	const reader = new WireReader(blob);
 	const type = reader.text();
 	const b64url = (bytes: Buffer) => bytes.toString('base64url');
-	if (type === 'ssh-ed25519') return createPublicKey({key: {kty: 'OKP', crv: 'Ed25519', x: b64url(reader.string())}, format: 'jwk'});
+	if (type === 'ssh-ed25519')
+		return createPublicKey({key: {kty: 'OKP', crv: 'Ed25519', x: b64url(reader.string())}, format: 'jwk'});
 	if (type === 'ssh-rsa') {
 		const e = stripZeros(reader.string());
 		const n = stripZeros(reader.string());
@@ -77,7 +79,15 @@ export function publicKeyFromBlob(blob: Buffer): KeyObject {
 		reader.text();
 		const point = reader.string();
 		if (point[0] !== 4 || point.length !== 1 + 2 * curve.size) throw new Error(`unsupported ${type} point encoding`);
-		return createPublicKey({key: {kty: 'EC', crv: curve.crv, x: b64url(point.subarray(1, 1 + curve.size)), y: b64url(point.subarray(1 + curve.size))}, format: 'jwk'});
+		return createPublicKey({
+			key: {
+				kty: 'EC',
+				crv: curve.crv,
+				x: b64url(point.subarray(1, 1 + curve.size)),
+				y: b64url(point.subarray(1 + curve.size)),
+			},
+			format: 'jwk',
+		});
 	}
 	throw new Error(`unsupported key type \`${type}\``);
 }

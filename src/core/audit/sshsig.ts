@@ -18,7 +18,15 @@ export function sshsigSignedDigest(namespace: string, sha512: Buffer): Buffer {
 
 /** The signature blob: the public key, the namespace and the key's signature over the signed data. */
 export function sshsigBlob(publicKeyBlob: Buffer, namespace: string, signature: Buffer): Buffer {
-	return Buffer.concat([magic, sshUint32(1), sshString(publicKeyBlob), sshString(namespace), sshString(''), sshString(hashAlgorithm), sshString(signature)]);
+	return Buffer.concat([
+		magic,
+		sshUint32(1),
+		sshString(publicKeyBlob),
+		sshString(namespace),
+		sshString(''),
+		sshString(hashAlgorithm),
+		sshString(signature),
+	]);
 }
 
 /** The armored text `ssh-keygen` writes: base64 in lines of 70 between BEGIN and END. */
@@ -55,12 +63,22 @@ export function verifySshsig(message: Uint8Array, text: string, namespace: strin
 	} catch (error) {
 		return {isValid: false, reason: (error as Error).message};
 	}
-	if (parsed.namespace !== namespace) return {isValid: false, reason: `signed for namespace \`${parsed.namespace}\`, not \`${namespace}\``};
-	if (parsed.hashAlgorithm !== 'sha512' && parsed.hashAlgorithm !== 'sha256') return {isValid: false, reason: `unsupported hash \`${parsed.hashAlgorithm}\``};
+	if (parsed.namespace !== namespace)
+		return {isValid: false, reason: `signed for namespace \`${parsed.namespace}\`, not \`${namespace}\``};
+	if (parsed.hashAlgorithm !== 'sha512' && parsed.hashAlgorithm !== 'sha256')
+		return {isValid: false, reason: `unsupported hash \`${parsed.hashAlgorithm}\``};
 	const digest = createHash(parsed.hashAlgorithm).update(message).digest();
-	const signed = Buffer.concat([magic, sshString(namespace), sshString(''), sshString(parsed.hashAlgorithm), sshString(digest)]);
+	const signed = Buffer.concat([
+		magic,
+		sshString(namespace),
+		sshString(''),
+		sshString(parsed.hashAlgorithm),
+		sshString(digest),
+	]);
 	try {
-		return checkKeySignature(parsed.publicKey, signed, parsed.signature) ? {isValid: true, publicKey: parsed.publicKey} : {isValid: false, reason: 'the signature does not match'};
+		return checkKeySignature(parsed.publicKey, signed, parsed.signature)
+			? {isValid: true, publicKey: parsed.publicKey}
+			: {isValid: false, reason: 'the signature does not match'};
 	} catch (error) {
 		return {isValid: false, reason: (error as Error).message};
 	}
@@ -74,7 +92,8 @@ export function checkKeySignature(publicKeyBlob: Buffer, data: Buffer, signature
 	const key = publicKeyFromBlob(publicKeyBlob);
 	const type = keyTypeOf(publicKeyBlob);
 	if (type === 'ssh-ed25519' && algorithm === 'ssh-ed25519') return verifySignature(null, data, key, bytes);
-	if (type === 'ssh-rsa' && (algorithm === 'rsa-sha2-512' || algorithm === 'rsa-sha2-256')) return verifySignature(algorithm === 'rsa-sha2-512' ? 'sha512' : 'sha256', data, key, bytes);
+	if (type === 'ssh-rsa' && (algorithm === 'rsa-sha2-512' || algorithm === 'rsa-sha2-256'))
+		return verifySignature(algorithm === 'rsa-sha2-512' ? 'sha512' : 'sha256', data, key, bytes);
 	if (type.startsWith('ecdsa-sha2-') && algorithm === type) {
 		const inner = new WireReader(bytes);
 		const r = inner.string();

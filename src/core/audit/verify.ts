@@ -37,7 +37,13 @@ export type VerifyReport = {
 	warnings: string[];
 };
 
-export type SignerReport = {key: string; fingerprint: string; principals: string[]; isTrusted: boolean; trustedAs: string};
+export type SignerReport = {
+	key: string;
+	fingerprint: string;
+	principals: string[];
+	isTrusted: boolean;
+	trustedAs: string;
+};
 
 const runEventTypes: ReadonlySet<string> = new Set(eventTypes);
 
@@ -47,11 +53,25 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 	const warnings: string[] = [];
 	const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	const invalid = (line: number, offset: number, reason: string, extra: Partial<VerifyReport> = {}): VerifyReport => ({
-		verdict: 'INVALID', summary: `INVALID: line ${line} (byte ${offset}): ${reason}`, problem: {line, offset, reason}, lines: line, isSealed: false, warnings, ...extra,
+		verdict: 'INVALID',
+		summary: `INVALID: line ${line} (byte ${offset}): ${reason}`,
+		problem: {line, offset, reason},
+		lines: line,
+		isSealed: false,
+		warnings,
+		...extra,
 	});
 	// Cut at byte 0: the writer was stopped between creating the file and writing its header.
-	if (data.length === 0) return {verdict: 'INCOMPLETE', summary: 'INCOMPLETE: the log is empty; the session stopped as it began, before anything was recorded', lines: 0, isSealed: false, warnings};
-	if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) return invalid(0, 0, 'a byte-order mark before the header');
+	if (data.length === 0)
+		return {
+			verdict: 'INCOMPLETE',
+			summary: 'INCOMPLETE: the log is empty; the session stopped as it began, before anything was recorded',
+			lines: 0,
+			isSealed: false,
+			warnings,
+		};
+	if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf)
+		return invalid(0, 0, 'a byte-order mark before the header');
 
 	let header: LogHeader | undefined;
 	let identityKey: Buffer | undefined;
@@ -89,7 +109,8 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 			break;
 		}
 		const lineBytes = data.subarray(offset, end);
-		const fail = (reason: string) => invalid(index, offset, reason, {session: header?.session, signedThrough, lines: index});
+		const fail = (reason: string) =>
+			invalid(index, offset, reason, {session: header?.session, signedThrough, lines: index});
 		if (isSealed) return fail('a line after the seal');
 		let text: string;
 		if (wholeText !== undefined) {
@@ -111,7 +132,8 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 			return fail('not a JSON object');
 		}
 		if (typeof record !== 'object' || record === null || Array.isArray(record)) return fail('not a JSON object');
-		if (record.seq !== index) return fail(`seq is ${String(record.seq)}, expected ${index} (a line was removed, added or moved)`);
+		if (record.seq !== index)
+			return fail(`seq is ${String(record.seq)}, expected ${index} (a line was removed, added or moved)`);
 
 		if (index === 0) {
 			if (record.type !== 'header') return fail('the first line is not a header');
@@ -123,7 +145,8 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 			} catch {
 				return fail('the header is missing fields');
 			}
-			if (canonical !== text) return fail('the header is not in canonical form (edited, reordered, or extra whitespace)');
+			if (canonical !== text)
+				return fail('the header is not in canonical form (edited, reordered, or extra whitespace)');
 			try {
 				identityKey = parsePublicKey(header.identity.key).blob;
 				sessionKey = publicKeyFromBlob(parsePublicKey(header.skey).blob);
@@ -133,24 +156,43 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 		} else {
 			const {t, type, prev: linePrev} = record as {t: unknown; type: unknown; prev: unknown};
 			const rest = record as Record<string, unknown>;
-			if (typeof type !== 'string' || (!runEventTypes.has(type) && !auditTypes.has(type))) return fail(`unknown record type \`${String(type)}\``);
-			if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) return fail('`t` is not a whole number of microseconds');
+			if (typeof type !== 'string' || (!runEventTypes.has(type) && !auditTypes.has(type)))
+				return fail(`unknown record type \`${String(type)}\``);
+			if (typeof t !== 'number' || !Number.isInteger(t) || t < 0)
+				return fail('`t` is not a whole number of microseconds');
 			if (t < lastT) return fail(`time goes backwards (${t} µs after ${lastT} µs)`);
 			if (linePrev !== prev) {
 				// Either the line before was changed, or this one does not belong here. The next line
 				// decides: if it still chains to this one, this one is intact and the line before changed.
 				const isThisOneForeign = nextPrev(data, end) !== hashLine(lineBytes);
-				if (isThisOneForeign) return fail(`does not belong here: its \`prev\` does not match line ${index - 1}, nor does line ${index + 1} chain to it (spliced, inserted, or its \`prev\` edited)`);
-				return invalid(index - 1, previousOffset, `changed: its bytes no longer match \`prev\` on line ${index}`, {session: header?.session, signedThrough, lines: index});
+				if (isThisOneForeign)
+					return fail(
+						`does not belong here: its \`prev\` does not match line ${index - 1}, nor does line ${index + 1} chain to it (spliced, inserted, or its \`prev\` edited)`,
+					);
+				return invalid(index - 1, previousOffset, `changed: its bytes no longer match \`prev\` on line ${index}`, {
+					session: header?.session,
+					signedThrough,
+					lines: index,
+				});
 			}
 			// Canonical: what the writer's encoder would make of it (the four common keys first, in order).
-			if (!hasCommonKeysFirst(record) || JSON.stringify(record) !== text) return fail('not in canonical form (a duplicate key, reordered fields, or extra whitespace)');
+			if (!hasCommonKeysFirst(record) || JSON.stringify(record) !== text)
+				return fail('not in canonical form (a duplicate key, reordered fields, or extra whitespace)');
 			lastT = t;
 			if (index === 1) {
-				if (type !== 'attest') return fail('line 1 is not the identity\'s attestation of the header (unsigned log)');
-				const check = verifySshsig(attestMessage(data.subarray(0, data.indexOf(0x0a))), String(rest['sshsig' as keyof typeof rest]), signatureNamespace);
-				if (!check.isValid) return invalid(0, 0, `the header does not match its attestation on line 1 (${check.reason})`, {session: header?.session, lines: index});
-				if (!check.publicKey.equals(identityKey!)) return fail('the header is attested by another key than the one it names');
+				if (type !== 'attest') return fail("line 1 is not the identity's attestation of the header (unsigned log)");
+				const check = verifySshsig(
+					attestMessage(data.subarray(0, data.indexOf(0x0a))),
+					String(rest['sshsig' as keyof typeof rest]),
+					signatureNamespace,
+				);
+				if (!check.isValid)
+					return invalid(0, 0, `the header does not match its attestation on line 1 (${check.reason})`, {
+						session: header?.session,
+						lines: index,
+					});
+				if (!check.publicKey.equals(identityKey!))
+					return fail('the header is attested by another key than the one it names');
 				isAttested = true;
 				currentIdentity = identityKey;
 			} else if (type === 'attest') {
@@ -165,20 +207,33 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 				} catch {
 					return fail('the takeover does not name a valid identity key and session key');
 				}
-				const check = verifySshsig(resumeText(header!.session, index, prev, String(skey)), String(sshsig), signatureNamespace);
-				if (!check.isValid) return fail(`the takeover's identity signature does not verify (${check.reason}): a line before it was changed, or this one was`);
+				const check = verifySshsig(
+					resumeText(header!.session, index, prev, String(skey)),
+					String(sshsig),
+					signatureNamespace,
+				);
+				if (!check.isValid)
+					return fail(
+						`the takeover's identity signature does not verify (${check.reason}): a line before it was changed, or this one was`,
+					);
 				if (!check.publicKey.equals(key)) return fail('the takeover is signed by another key than the one it names');
 				sessionKey = nextSessionKey;
 				currentIdentity = key;
 				takeovers.push({line: index, key: String(identity?.key), blob: key});
 				signedThrough = index;
 			} else if (type === 'approval-requested') {
-				if (rest.head !== prev) return fail('the approval request names another chain head than its own place in the chain');
+				if (rest.head !== prev)
+					return fail('the approval request names another chain head than its own place in the chain');
 				requestHeads.set(String(rest.step), prev);
 			} else if (type === 'approval-given' || type === 'approval-rejected') {
 				const answer = rest as unknown as {step: string; key: string; head: string; sshsig: string; reason?: string};
-				if (requestHeads.get(answer.step) !== answer.head) return fail('an approval that answers no request of this step at this chain head');
-				const problem = recordedApprovalProblem(header!.session, answer, type === 'approval-given' ? 'approve' : 'reject');
+				if (requestHeads.get(answer.step) !== answer.head)
+					return fail('an approval that answers no request of this step at this chain head');
+				const problem = recordedApprovalProblem(
+					header!.session,
+					answer,
+					type === 'approval-given' ? 'approve' : 'reject',
+				);
 				if (problem) return fail(problem);
 				let blob: Buffer | undefined;
 				try {
@@ -186,15 +241,22 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 				} catch {
 					blob = undefined;
 				}
-				if (blob && [identityKey!, ...takeovers.map((x) => x.blob)].some((k) => k.equals(blob))) return fail('a self-approval: the operator\'s own key is recorded as the second approver');
+				if (blob && [identityKey!, ...takeovers.map((x) => x.blob)].some((k) => k.equals(blob)))
+					return fail("a self-approval: the operator's own key is recorded as the second approver");
 				approvalsChecked++;
 			} else if (type === 'checkpoint' || type === 'seal') {
 				const signed = headText(type, header!.session, index, prev);
 				const sig = Buffer.from(String(rest['sig' as keyof typeof rest]), 'base64');
-				if (!verifySignature(null, signed, sessionKey!, sig)) return fail(`the ${type}'s session-key signature does not verify: a line after line ${signedThrough ?? 1} was changed and the chain recomputed, or this line was`);
+				if (!verifySignature(null, signed, sessionKey!, sig))
+					return fail(
+						`the ${type}'s session-key signature does not verify: a line after line ${signedThrough ?? 1} was changed and the chain recomputed, or this line was`,
+					);
 				if (type === 'seal') {
 					const sealCheck = verifySshsig(signed, String(rest['sshsig' as keyof typeof rest]), signatureNamespace);
-					if (!sealCheck.isValid || !sealCheck.publicKey.equals(currentIdentity!)) return fail(`the seal's identity signature does not verify${sealCheck.isValid ? ' (another key)' : `: ${sealCheck.reason}`}`);
+					if (!sealCheck.isValid || !sealCheck.publicKey.equals(currentIdentity!))
+						return fail(
+							`the seal's identity signature does not verify${sealCheck.isValid ? ' (another key)' : `: ${sealCheck.reason}`}`,
+						);
 					isSealed = true;
 				}
 				signedThrough = index;
@@ -207,41 +269,101 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 	}
 
 	if (!header) {
-		if (tornAt === 0) return {verdict: 'INCOMPLETE', summary: 'INCOMPLETE: the header itself is torn; the session stopped as it began, before anything was recorded', lines: 0, isSealed: false, warnings};
+		if (tornAt === 0)
+			return {
+				verdict: 'INCOMPLETE',
+				summary: 'INCOMPLETE: the header itself is torn; the session stopped as it began, before anything was recorded',
+				lines: 0,
+				isSealed: false,
+				warnings,
+			};
 		return invalid(0, 0, 'no complete header line');
 	}
 	// A whole-file signature exists only once sealed: then any change, even to the last newline, is tampering.
 	if (sigText !== undefined && currentIdentity && (tornAt !== undefined || !isSealed)) {
 		const whole = verifySshsigWhole(data, sigText, currentIdentity);
-		if (whole) return invalid(index, tornAt ?? offset, `the end of the log was cut or changed after it was sealed (session.jsonl.sig ${whole})`, {session: header.session, signedThrough, lines: index});
+		if (whole)
+			return invalid(
+				index,
+				tornAt ?? offset,
+				`the end of the log was cut or changed after it was sealed (session.jsonl.sig ${whole})`,
+				{session: header.session, signedThrough, lines: index},
+			);
 	}
 	if (!isAttested) {
 		// Only the header, or a torn attestation after it: the writer stopped at the very start.
-		if (index === 1) return {verdict: 'INCOMPLETE', summary: `INCOMPLETE: the session stopped before its header was attested${tornAt !== undefined ? ` (a torn line at byte ${tornAt})` : ''}; nothing was recorded`, session: header.session, lines: 1, isSealed: false, warnings};
+		if (index === 1)
+			return {
+				verdict: 'INCOMPLETE',
+				summary: `INCOMPLETE: the session stopped before its header was attested${tornAt !== undefined ? ` (a torn line at byte ${tornAt})` : ''}; nothing was recorded`,
+				session: header.session,
+				lines: 1,
+				isSealed: false,
+				warnings,
+			};
 		return invalid(1, offset, 'no attestation: the log is unsigned');
 	}
 	const signer = signerReport(identityKey!, header.identity.key, header, trust);
 	const resumes = takeovers.map((t) => ({line: t.line, signer: signerReport(t.blob, t.key, header!, trust)}));
-	const base = {session: header.session, lines: index, signedThrough, isSealed, signer, warnings, ...(resumes.length > 0 ? {resumes} : {}), ...(approvalsChecked > 0 ? {approvals: approvalsChecked} : {})};
+	const base = {
+		session: header.session,
+		lines: index,
+		signedThrough,
+		isSealed,
+		signer,
+		warnings,
+		...(resumes.length > 0 ? {resumes} : {}),
+		...(approvalsChecked > 0 ? {approvals: approvalsChecked} : {}),
+	};
 
 	if (isSealed) {
 		if (sigText === undefined) warnings.push('session.jsonl.sig is missing; `ssh-keygen -Y verify` needs it');
 		else {
 			const whole = verifySshsigWhole(data, sigText, currentIdentity!);
-			if (whole) return {verdict: 'INVALID', summary: `INVALID: session.jsonl.sig: ${whole}`, problem: {line: index, offset: data.length, reason: `session.jsonl.sig: ${whole}`}, ...base};
+			if (whole)
+				return {
+					verdict: 'INVALID',
+					summary: `INVALID: session.jsonl.sig: ${whole}`,
+					problem: {line: index, offset: data.length, reason: `session.jsonl.sig: ${whole}`},
+					...base,
+				};
 		}
 	}
 	if (!isSealed || tornAt !== undefined) {
 		const unsigned = index - 1 - (signedThrough ?? 1);
 		const torn = tornAt !== undefined ? `; a torn last line at byte ${tornAt}` : '';
-		return {verdict: 'INCOMPLETE', summary: `INCOMPLETE: no seal; lines 0-${signedThrough ?? 1} are signed${unsigned > 0 ? `, ${unsigned} after them are chained but unsigned` : ''}${torn} (a crash or a cut)`, ...base};
+		return {
+			verdict: 'INCOMPLETE',
+			summary: `INCOMPLETE: no seal; lines 0-${signedThrough ?? 1} are signed${unsigned > 0 ? `, ${unsigned} after them are chained but unsigned` : ''}${torn} (a crash or a cut)`,
+			...base,
+		};
 	}
-	if (!signer.isTrusted) return {verdict: 'UNTRUSTED', summary: `UNTRUSTED: consistent and sealed, but signed by ${signer.fingerprint}, ${signer.trustedAs}`, ...base};
+	if (!signer.isTrusted)
+		return {
+			verdict: 'UNTRUSTED',
+			summary: `UNTRUSTED: consistent and sealed, but signed by ${signer.fingerprint}, ${signer.trustedAs}`,
+			...base,
+		};
 	const untrusted = resumes.find((r) => !r.signer.isTrusted);
-	if (untrusted) return {verdict: 'UNTRUSTED', summary: `UNTRUSTED: consistent and sealed, but taken over at line ${untrusted.line} by ${untrusted.signer.fingerprint}, ${untrusted.signer.trustedAs}`, ...base};
-	const approved = approvalsChecked === 0 ? '' : `; ${approvalsChecked} approval signature${approvalsChecked === 1 ? '' : 's'} checked`;
-	const takenOver = resumes.length === 0 ? '' : `; resumed ${resumes.length === 1 ? 'once' : `${resumes.length} times`}, by ${[...new Set(resumes.map((r) => (r.signer.principals.length > 0 ? r.signer.principals.join(', ') : r.signer.fingerprint)))].join('; ')}`;
-	return {verdict: 'VALID', summary: `VALID: ${index} lines, sealed, signed by ${signer.principals.length > 0 ? signer.principals.join(', ') : signer.fingerprint} (${signer.trustedAs})${takenOver}${approved}`, ...base};
+	if (untrusted)
+		return {
+			verdict: 'UNTRUSTED',
+			summary: `UNTRUSTED: consistent and sealed, but taken over at line ${untrusted.line} by ${untrusted.signer.fingerprint}, ${untrusted.signer.trustedAs}`,
+			...base,
+		};
+	const approved =
+		approvalsChecked === 0
+			? ''
+			: `; ${approvalsChecked} approval signature${approvalsChecked === 1 ? '' : 's'} checked`;
+	const takenOver =
+		resumes.length === 0
+			? ''
+			: `; resumed ${resumes.length === 1 ? 'once' : `${resumes.length} times`}, by ${[...new Set(resumes.map((r) => (r.signer.principals.length > 0 ? r.signer.principals.join(', ') : r.signer.fingerprint)))].join('; ')}`;
+	return {
+		verdict: 'VALID',
+		summary: `VALID: ${index} lines, sealed, signed by ${signer.principals.length > 0 ? signer.principals.join(', ') : signer.fingerprint} (${signer.trustedAs})${takenOver}${approved}`,
+		...base,
+	};
 }
 
 function hasCommonKeysFirst(record: Record<string, unknown>): boolean {
@@ -271,13 +393,23 @@ function signerReport(key: Buffer, keyText: string, header: LogHeader, trust: Tr
 	const base = {key: keyText, fingerprint: fingerprint(key)};
 	if ('ownKeys' in trust) {
 		const isOwn = trust.ownKeys.some((k) => k.equals(key));
-		return {...base, principals: [], isTrusted: isOwn, trustedAs: isOwn ? 'trusted as your own identity; no --allowed-signers given' : 'not your own identity, and no --allowed-signers given'};
+		return {
+			...base,
+			principals: [],
+			isTrusted: isOwn,
+			trustedAs: isOwn
+				? 'trusted as your own identity; no --allowed-signers given'
+				: 'not your own identity, and no --allowed-signers given',
+		};
 	}
 	const principals = principalsFor(trust.allowedSigners, key, signatureNamespace, new Date(header.wall));
-	const isTrusted = trust.principal === undefined ? principals.length > 0 : principalMatches(principals, trust.principal);
+	const isTrusted =
+		trust.principal === undefined ? principals.length > 0 : principalMatches(principals, trust.principal);
 	const trustedAs = isTrusted
 		? `in the allowed signers as ${principals.join(', ')}`
-		: principals.length === 0 ? 'not in the allowed signers' : `in the allowed signers as ${principals.join(', ')}, not as ${trust.principal}`;
+		: principals.length === 0
+			? 'not in the allowed signers'
+			: `in the allowed signers as ${principals.join(', ')}, not as ${trust.principal}`;
 	return {...base, principals, isTrusted, trustedAs};
 }
 
@@ -286,8 +418,10 @@ function verifySshsigWhole(data: Buffer, sigText: string, identityKey: Buffer): 
 	try {
 		const parsed = parseSshsig(sigText);
 		if (parsed.namespace !== signatureNamespace) return `signed for namespace \`${parsed.namespace}\``;
-		if (!parsed.publicKey.equals(identityKey)) return 'signed by another key than the log\'s identity';
-		return checkKeySignature(parsed.publicKey, sshsigSignedData(signatureNamespace, data), parsed.signature) ? undefined : 'does not match the file (the file was changed after it was sealed)';
+		if (!parsed.publicKey.equals(identityKey)) return "signed by another key than the log's identity";
+		return checkKeySignature(parsed.publicKey, sshsigSignedData(signatureNamespace, data), parsed.signature)
+			? undefined
+			: 'does not match the file (the file was changed after it was sealed)';
 	} catch (error) {
 		return (error as Error).message;
 	}

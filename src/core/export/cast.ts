@@ -17,7 +17,8 @@ export function exportCast(header: LogHeader, events: RunEvent[]): string {
 		env: {TERM: 'xterm-256color', SHELL: '/bin/bash'},
 	};
 	const lines = [JSON.stringify(head)];
-	const put = (t: number, code: 'o' | 'm', data: string) => lines.push(JSON.stringify([Number((t / 1_000_000).toFixed(6)), code, data]));
+	const put = (t: number, code: 'o' | 'm', data: string) =>
+		lines.push(JSON.stringify([Number((t / 1_000_000).toFixed(6)), code, data]));
 	// Pipes have no ONLCR: a terminal needs CR LF to go back to the first column.
 	const crlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
 	for (const event of events) {
@@ -34,23 +35,68 @@ export function exportCast(header: LogHeader, events: RunEvent[]): string {
 				put(event.t, 'o', `\u001b[1m> ${step?.name ?? event.step}\u001b[0m\r\n`);
 				break;
 			}
-			case 'command-started': put(event.t, 'o', `\u001b[36m$ ${crlf(event.command)}\u001b[0m\r\n`); break;
-			case 'output-recorded': put(event.t, 'o', crlf(event.text)); break;
-			case 'command-exited': put(event.t, 'o', `\u001b[2m${event.error ?? describeExit(event.code, event.signal)} (${(event.durationMs / 1000).toFixed(1)} s)\u001b[0m\r\n`); break;
-			case 'step-confirmed': put(event.t, 'o', `\u001b[2mconfirmed by ${event.by} (${event.how})\u001b[0m\r\n`); break;
-			case 'step-skipped': put(event.t, 'o', `\u001b[33mskipped ${event.step}: ${crlf(event.reason)}\u001b[0m\r\n`); break;
-			case 'step-failed': put(event.t, 'o', `\u001b[31mfailed ${event.step}: ${crlf(event.detail)}\u001b[0m\r\n`); break;
-			case 'approval-requested': put(event.t, 'o', `\u001b[33m⏳ waiting for ${event.need} more approval(s)\u001b[0m\r\n`); break;
-			case 'approval-given': put(event.t, 'm', `approved by ${event.by}`); put(event.t, 'o', `\u001b[32m✔ approved by ${event.by} (${event.fingerprint})\u001b[0m\r\n`); break;
-			case 'approval-rejected': put(event.t, 'o', `\u001b[31m✗ rejected by ${event.by}: ${crlf(event.reason)}\u001b[0m\r\n`); break;
-			case 'approval-refused': put(event.t, 'o', `\u001b[33mapproval refused: ${crlf(event.reason)}\u001b[0m\r\n`); break;
-			case 'session-detached': put(event.t, 'm', 'runner detached'); put(event.t, 'o', `\u001b[33m⚡ runner detached: ${crlf(event.reason)}\u001b[0m\r\n`); break;
-			case 'session-resumed': put(event.t, 'm', `resumed by ${event.by}`); put(event.t, 'o', `\u001b[36m↻ resumed by ${event.by}\u001b[0m\r\n`); break;
-			case 'command-recovered': put(event.t, 'o', `\u001b[2m${event.how === 'reattached' ? 'reattached' : 'collected'}\u001b[0m\r\n`); break;
-			case 'command-lost': put(event.t, 'o', `\u001b[31mlost ${event.step}: ${crlf(event.reason)}\u001b[0m\r\n`); break;
-			case 'note-added': put(event.t, 'm', `note: ${event.text}`); put(event.t, 'o', `\u001b[36m✎ ${event.by}: ${crlf(event.text)}\u001b[0m\r\n`); break;
-			case 'session-ended': put(event.t, 'o', `\r\n\u001b[1m== ${event.status}${event.reason ? `: ${crlf(event.reason)}` : ''}\u001b[0m\r\n`); break;
-			default: break;
+			case 'command-started':
+				put(event.t, 'o', `\u001b[36m$ ${crlf(event.command)}\u001b[0m\r\n`);
+				break;
+			case 'output-recorded':
+				put(event.t, 'o', crlf(event.text));
+				break;
+			case 'command-exited':
+				put(
+					event.t,
+					'o',
+					`\u001b[2m${event.error ?? describeExit(event.code, event.signal)} (${(event.durationMs / 1000).toFixed(1)} s)\u001b[0m\r\n`,
+				);
+				break;
+			case 'step-confirmed':
+				put(event.t, 'o', `\u001b[2mconfirmed by ${event.by} (${event.how})\u001b[0m\r\n`);
+				break;
+			case 'step-skipped':
+				put(event.t, 'o', `\u001b[33mskipped ${event.step}: ${crlf(event.reason)}\u001b[0m\r\n`);
+				break;
+			case 'step-failed':
+				put(event.t, 'o', `\u001b[31mfailed ${event.step}: ${crlf(event.detail)}\u001b[0m\r\n`);
+				break;
+			case 'approval-requested':
+				put(event.t, 'o', `\u001b[33m⏳ waiting for ${event.need} more approval(s)\u001b[0m\r\n`);
+				break;
+			case 'approval-given':
+				put(event.t, 'm', `approved by ${event.by}`);
+				put(event.t, 'o', `\u001b[32m✔ approved by ${event.by} (${event.fingerprint})\u001b[0m\r\n`);
+				break;
+			case 'approval-rejected':
+				put(event.t, 'o', `\u001b[31m✗ rejected by ${event.by}: ${crlf(event.reason)}\u001b[0m\r\n`);
+				break;
+			case 'approval-refused':
+				put(event.t, 'o', `\u001b[33mapproval refused: ${crlf(event.reason)}\u001b[0m\r\n`);
+				break;
+			case 'session-detached':
+				put(event.t, 'm', 'runner detached');
+				put(event.t, 'o', `\u001b[33m⚡ runner detached: ${crlf(event.reason)}\u001b[0m\r\n`);
+				break;
+			case 'session-resumed':
+				put(event.t, 'm', `resumed by ${event.by}`);
+				put(event.t, 'o', `\u001b[36m↻ resumed by ${event.by}\u001b[0m\r\n`);
+				break;
+			case 'command-recovered':
+				put(event.t, 'o', `\u001b[2m${event.how === 'reattached' ? 'reattached' : 'collected'}\u001b[0m\r\n`);
+				break;
+			case 'command-lost':
+				put(event.t, 'o', `\u001b[31mlost ${event.step}: ${crlf(event.reason)}\u001b[0m\r\n`);
+				break;
+			case 'note-added':
+				put(event.t, 'm', `note: ${event.text}`);
+				put(event.t, 'o', `\u001b[36m✎ ${event.by}: ${crlf(event.text)}\u001b[0m\r\n`);
+				break;
+			case 'session-ended':
+				put(
+					event.t,
+					'o',
+					`\r\n\u001b[1m== ${event.status}${event.reason ? `: ${crlf(event.reason)}` : ''}\u001b[0m\r\n`,
+				);
+				break;
+			default:
+				break;
 		}
 	}
 	return `${lines.join('\n')}\n`;

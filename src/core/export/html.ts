@@ -41,18 +41,32 @@ function timelineChart(state: ReturnType<typeof foldEvents>): string {
 		rows.push(`<text x="0" y="${y + 12}">${esc(phase.name)}</text>`);
 		if (ps?.startedAt === undefined) continue;
 		const actualEnd = ps.endedAt ?? endUs;
-		if (phase.timeboxMs !== undefined) rows.push(`<rect x="${x(ps.startedAt)}" y="${y}" width="${Math.max(1, x(ps.startedAt + phase.timeboxMs * 1000) - x(ps.startedAt))}" height="16" fill="none" stroke="#64748b" stroke-dasharray="4 2"/>`);
-		rows.push(`<rect x="${x(ps.startedAt)}" y="${y + 3}" width="${Math.max(2, x(actualEnd) - x(ps.startedAt))}" height="10" fill="${ps.isOverrun ? '#dc2626' : '#2563eb'}"><title>${esc(phase.name)}${ps.isOverrun ? ' (over its timebox)' : ''}</title></rect>`);
+		if (phase.timeboxMs !== undefined)
+			rows.push(
+				`<rect x="${x(ps.startedAt)}" y="${y}" width="${Math.max(1, x(ps.startedAt + phase.timeboxMs * 1000) - x(ps.startedAt))}" height="16" fill="none" stroke="#64748b" stroke-dasharray="4 2"/>`,
+			);
+		rows.push(
+			`<rect x="${x(ps.startedAt)}" y="${y + 3}" width="${Math.max(2, x(actualEnd) - x(ps.startedAt))}" height="10" fill="${ps.isOverrun ? '#dc2626' : '#2563eb'}"><title>${esc(phase.name)}${ps.isOverrun ? ' (over its timebox)' : ''}</title></rect>`,
+		);
 	}
 	y += 40;
 	rows.push(`<text x="0" y="${y - 6}" font-weight="bold">Steps</text>`);
-	const colors = {succeeded: '#16a34a', failed: '#dc2626', skipped: '#a3a3a3', running: '#0891b2', active: '#ca8a04', pending: '#e5e7eb'} as const;
+	const colors = {
+		succeeded: '#16a34a',
+		failed: '#dc2626',
+		skipped: '#a3a3a3',
+		running: '#0891b2',
+		active: '#ca8a04',
+		pending: '#e5e7eb',
+	} as const;
 	for (const step of [...runbook.phases.flatMap((p) => p.steps), ...runbook.rollback]) {
 		const st = state.steps[step.id];
 		if (!st || st.startedAt === undefined) continue;
 		y += 20;
 		rows.push(`<text x="0" y="${y + 11}">${esc(step.id)}</text>`);
-		rows.push(`<rect x="${x(st.startedAt)}" y="${y + 2}" width="${Math.max(2, x(st.endedAt ?? endUs) - x(st.startedAt))}" height="10" fill="${colors[st.status]}"><title>${esc(step.name)}: ${st.status}</title></rect>`);
+		rows.push(
+			`<rect x="${x(st.startedAt)}" y="${y + 2}" width="${Math.max(2, x(st.endedAt ?? endUs) - x(st.startedAt))}" height="10" fill="${colors[st.status]}"><title>${esc(step.name)}: ${st.status}</title></rect>`,
+		);
 	}
 	return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 24}" role="img" aria-label="timeline chart">${rows.join('')}</svg>`;
 }
@@ -63,10 +77,19 @@ function markdownToHtml(markdown: string): string {
 	let list = false;
 	let code = false;
 	let table: string[][] = [];
-	const inline = (text: string) => esc(text).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>').replace(/\\\|/g, '|');
+	const inline = (text: string) =>
+		esc(text)
+			.replace(/`([^`]+)`/g, '<code>$1</code>')
+			.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+			.replace(/\\\|/g, '|');
 	const flushTable = () => {
 		if (table.length === 0) return;
-		out.push(`<table>${table.filter((row) => !row.every((c) => /^-*$/.test(c.trim()))).map((row) => `<tr>${row.map((c) => `<td>${inline(c.trim())}</td>`).join('')}</tr>`).join('')}</table>`);
+		out.push(
+			`<table>${table
+				.filter((row) => !row.every((c) => /^-*$/.test(c.trim())))
+				.map((row) => `<tr>${row.map((c) => `<td>${inline(c.trim())}</td>`).join('')}</tr>`)
+				.join('')}</table>`,
+		);
 		table = [];
 	};
 	for (const raw of markdown.split('\n')) {
@@ -89,7 +112,9 @@ function markdownToHtml(markdown: string): string {
 			if (!list) out.push('<ul>');
 			list = true;
 			const text = line.replace(/^\s*- /, '');
-			out.push(`<li${/Deviation/.test(text) ? ' class="deviation"' : ''}>${line.startsWith('  ') ? '&nbsp;&nbsp;' : ''}${inline(text)}</li>`);
+			out.push(
+				`<li${/Deviation/.test(text) ? ' class="deviation"' : ''}>${line.startsWith('  ') ? '&nbsp;&nbsp;' : ''}${inline(text)}</li>`,
+			);
 			continue;
 		}
 		if (list && line.trim() === '') continue;

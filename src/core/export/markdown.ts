@@ -14,25 +14,38 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 	const state = foldEvents(events);
 	const runbook = state.runbook;
 	const wall = Date.parse(header.wall);
-	const at = (t: number) => new Date(wall + Math.floor(t / 1000)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+	const at = (t: number) =>
+		new Date(wall + Math.floor(t / 1000))
+			.toISOString()
+			.replace('T', ' ')
+			.replace(/\.\d+Z$/, 'Z');
 	const rel = (t: number) => `+${clock(t)}`;
 	const out: string[] = [];
 	out.push(`# ${runbook?.name ?? 'Session'}: ${state.ended?.status ?? 'interrupted'}`, '');
 	out.push('| | |', '| --- | --- |');
 	out.push(`| Session | \`${header.session}\` |`);
 	out.push(`| Runbook | \`${header.runbook.path}\` (sha256 \`${header.runbook.sha256.slice(0, 16)}…\`) |`);
-	out.push(`| Operator | ${header.operator.user} on ${header.operator.host}, signing key ${header.identity.fingerprint} (${header.identity.source}) |`);
+	out.push(
+		`| Operator | ${header.operator.user} on ${header.operator.host}, signing key ${header.identity.fingerprint} (${header.identity.source}) |`,
+	);
 	out.push(`| Started | ${at(0)} |`);
 	out.push(`| Duration | ${clock(state.ended?.t ?? state.lastT)} |`);
-	out.push(`| Outcome | **${state.ended?.status ?? 'interrupted (no end recorded)'}**${state.ended?.reason ? `: ${escape(state.ended.reason)}` : ''} |`);
+	out.push(
+		`| Outcome | **${state.ended?.status ?? 'interrupted (no end recorded)'}**${state.ended?.reason ? `: ${escape(state.ended.reason)}` : ''} |`,
+	);
 	out.push(`| Log verdict | ${escape(verdict)} |`, '');
 
 	if (runbook) {
 		out.push('## Phases', '', '| Phase | Planned | Actual | |', '| --- | --- | --- | --- |');
 		for (const phase of runbook.phases) {
 			const ps = state.phases[phase.id];
-			const actual = ps?.startedAt !== undefined ? clock((ps.endedAt ?? state.ended?.t ?? state.lastT) - ps.startedAt) : 'not reached';
-			out.push(`| ${escape(phase.name)} | ${phase.timeboxMs !== undefined ? clock(phase.timeboxMs * 1000) : '—'} | ${actual} | ${ps?.isOverrun ? '**over its timebox**' : ''} |`);
+			const actual =
+				ps?.startedAt !== undefined
+					? clock((ps.endedAt ?? state.ended?.t ?? state.lastT) - ps.startedAt)
+					: 'not reached';
+			out.push(
+				`| ${escape(phase.name)} | ${phase.timeboxMs !== undefined ? clock(phase.timeboxMs * 1000) : '—'} | ${actual} | ${ps?.isOverrun ? '**over its timebox**' : ''} |`,
+			);
 		}
 		out.push('');
 	}
@@ -41,58 +54,178 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 	const tails = new Map<string, string[]>();
 	for (const event of events) {
 		switch (event.type) {
-			case 'phase-started': out.push('', `### ${rel(event.t)} Phase ${escape(runbook?.phases.find((p) => p.id === event.phase)?.name ?? event.phase)}`, ''); break;
-			case 'phase-overran': out.push(`- ${rel(event.t)} ⚠ phase \`${event.phase}\` ran past its timebox`); break;
-			case 'preconditions-checked': for (const r of event.results.filter((x) => !x.isMet)) out.push(`- ${rel(event.t)} ✗ env \`${r.name}\` ${escape(r.problem ?? '')}`); break;
-			case 'preconditions-overridden': out.push(`- ${rel(event.t)} **Deviation:** unmet preconditions overridden by ${event.by}: ${escape(event.reason)}`); break;
-			case 'var-set': out.push(`- ${rel(event.t)} var \`${event.var}\` ${event.isSecret ? 'set (secret)' : `= \`${escape(event.value ?? '')}\``} (${event.source})`); break;
+			case 'phase-started':
+				out.push(
+					'',
+					`### ${rel(event.t)} Phase ${escape(runbook?.phases.find((p) => p.id === event.phase)?.name ?? event.phase)}`,
+					'',
+				);
+				break;
+			case 'phase-overran':
+				out.push(`- ${rel(event.t)} ⚠ phase \`${event.phase}\` ran past its timebox`);
+				break;
+			case 'preconditions-checked':
+				for (const r of event.results.filter((x) => !x.isMet))
+					out.push(`- ${rel(event.t)} ✗ env \`${r.name}\` ${escape(r.problem ?? '')}`);
+				break;
+			case 'preconditions-overridden':
+				out.push(
+					`- ${rel(event.t)} **Deviation:** unmet preconditions overridden by ${event.by}: ${escape(event.reason)}`,
+				);
+				break;
+			case 'var-set':
+				out.push(
+					`- ${rel(event.t)} var \`${event.var}\` ${event.isSecret ? 'set (secret)' : `= \`${escape(event.value ?? '')}\``} (${event.source})`,
+				);
+				break;
 			case 'step-started': {
 				const s = runbook ? allSteps(runbook).find((x) => x.id === event.step) : undefined;
 				out.push(`- ${rel(event.t)} **${escape(s?.name ?? event.step)}** (\`${event.step}\`, ${s?.kind ?? 'step'})`);
 				break;
 			}
 			case 'step-confirmed': {
-				const started = [...events].reverse().find((e) => e.type === 'step-started' && e.step === event.step && e.t <= event.t);
-				out.push(`  - confirmed by ${event.by} at ${at(event.t)} (${event.how}${started ? `, after ${seconds(event.t - started.t)}` : ''})`);
+				const started = [...events]
+					.reverse()
+					.find((e) => e.type === 'step-started' && e.step === event.step && e.t <= event.t);
+				out.push(
+					`  - confirmed by ${event.by} at ${at(event.t)} (${event.how}${started ? `, after ${seconds(event.t - started.t)}` : ''})`,
+				);
 				break;
 			}
-			case 'command-started': out.push(`  - ran \`${escape(event.command.split('\n')[0]!)}\`${event.command.includes('\n') ? ' …' : ''}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`); break;
+			case 'command-started':
+				out.push(
+					`  - ran \`${escape(event.command.split('\n')[0]!)}\`${event.command.includes('\n') ? ' …' : ''}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`,
+				);
+				break;
 			case 'output-recorded': {
-				const lines = [...(tails.get(event.step) ?? []), ...event.text.split('\n')].filter((_, i, all) => i < all.length - 1 || all[i] !== '');
+				const lines = [...(tails.get(event.step) ?? []), ...event.text.split('\n')].filter(
+					(_, i, all) => i < all.length - 1 || all[i] !== '',
+				);
 				tails.set(event.step, lines.slice(-outputTailLines));
 				break;
 			}
 			case 'command-exited': {
-				out.push(`  - ${event.error ?? describeExit(event.code, event.signal)}${event.isTimedOut ? ' (timed out)' : ''} after ${seconds(event.durationMs * 1000)}`);
+				out.push(
+					`  - ${event.error ?? describeExit(event.code, event.signal)}${event.isTimedOut ? ' (timed out)' : ''} after ${seconds(event.durationMs * 1000)}`,
+				);
 				const tail = tails.get(event.step);
 				if (tail && tail.length > 0) out.push('', '    ```', ...tail.map((l) => `    ${l}`), '    ```', '');
 				tails.delete(event.step);
 				break;
 			}
-			case 'command-cancel-requested': out.push(`  - **cancel** requested by ${event.by} at ${at(event.t)}`); break;
-			case 'check-answered': out.push(`  - check ${event.item + 1} ${event.isPassed ? 'passed' : `**failed**: ${escape(event.reason ?? '')}`} (${event.by}, ${at(event.t)})`); break;
-			case 'input-given': out.push(`  - \`${event.var}\` ${event.isSecret ? 'given (secret)' : `= \`${escape(event.value ?? '')}\``} by ${event.by}`); break;
-			case 'var-captured': out.push(`  - captured \`${event.var}\``); break;
-			case 'wait-ended': out.push(event.isEarly ? `  - **Deviation:** wait ended early by ${event.by}: ${escape(event.reason ?? '')}` : '  - wait over'); break;
-			case 'step-succeeded': out.push(event.by ? `  - **Deviation:** marked done by ${event.by} at ${at(event.t)}: ${escape(event.reason ?? '')}` : `  - ✓ done at ${rel(event.t)}`); break;
-			case 'window-overridden': out.push(`- ${rel(event.t)} **Deviation:** deploy window overridden by ${event.by} at ${at(event.t)}: ${escape(event.reason)}`); break;
-			case 'window-closing': out.push(`- ${rel(event.t)} ⚠ the deploy window closes in ${event.threshold} minutes or less (at ${event.closesAt})`); break;
-			case 'approval-requested': out.push(`  - waiting for ${event.need} more approval${event.need === 1 ? '' : 's'} (asked by ${event.by} at ${at(event.t)})`); break;
-			case 'approval-given': out.push(`  - **approved** by ${escape(event.by)} (${event.fingerprint}) at ${at(event.t)}, signature checked`); break;
-			case 'approval-rejected': out.push(`  - **Deviation:** rejected by ${escape(event.by)} (${event.fingerprint}) at ${at(event.t)}: ${escape(event.reason)}`); break;
-			case 'approval-refused': out.push(`  - an approval was refused at ${at(event.t)}: ${escape(event.reason)}${event.fingerprint ? ` (${event.fingerprint})` : ''}`); break;
-			case 'session-detached': out.push(`- ${rel(event.t)} ⚡ **runner detached** at ${at(event.t)}: ${escape(event.reason)}${event.step ? `; \`${event.step}\` left running` : ''}`); break;
-			case 'session-resumed': out.push(`- ${rel(event.t)} ↻ **resumed** by ${event.by} at ${at(event.t)} (pid ${event.pid})${event.changes ? `; **Deviation:** runbook changed and confirmed: ${event.changes.map(escape).join('; ')}` : ''}`); break;
-			case 'command-recovered': out.push(`  - ${event.how === 'reattached' ? 'was still running; reattached' : 'ended while no runner watched; result collected'} at ${at(event.t)}`); break;
-			case 'command-lost': out.push(`  - **lost**: ${escape(event.reason)}`); break;
-			case 'step-failed': out.push(`  - ✗ **failed**: ${escape(event.detail)}`); break;
-			case 'step-retried': out.push(event.isAuto ? `  - retried automatically (${escape(event.reason ?? '')})` : `  - **Deviation:** retried by ${event.by}: ${escape(event.reason ?? '')}`); break;
-			case 'step-skipped': out.push(`- ${rel(event.t)} ${event.isAuto ? `skipped \`${event.step}\` (${escape(event.reason)})` : `**Deviation:** \`${event.step}\` skipped by ${event.by}: ${escape(event.reason)}`}`); break;
-			case 'rollback-started': out.push('', `### ${rel(event.t)} Rollback`, '', `- **Deviation:** rolled back by ${event.by}: ${escape(event.reason)} (${event.steps.map((s) => `\`${s}\``).join(', ')})`); break;
-			case 'signoff-given': out.push(`- ${rel(event.t)} signed off: ${escape(event.role)}: ${escape(event.name)}`); break;
-			case 'note-added': out.push(`- ${rel(event.t)} ✎ **Note** by ${event.by} at ${at(event.t)}: ${escape(event.text)}`); break;
-			case 'session-ended': out.push('', `**${rel(event.t)} Session ${event.status}**${event.by ? ` by ${event.by}` : ''}${event.reason ? `: ${escape(event.reason)}` : ''}`); break;
-			default: break;
+			case 'command-cancel-requested':
+				out.push(`  - **cancel** requested by ${event.by} at ${at(event.t)}`);
+				break;
+			case 'check-answered':
+				out.push(
+					`  - check ${event.item + 1} ${event.isPassed ? 'passed' : `**failed**: ${escape(event.reason ?? '')}`} (${event.by}, ${at(event.t)})`,
+				);
+				break;
+			case 'input-given':
+				out.push(
+					`  - \`${event.var}\` ${event.isSecret ? 'given (secret)' : `= \`${escape(event.value ?? '')}\``} by ${event.by}`,
+				);
+				break;
+			case 'var-captured':
+				out.push(`  - captured \`${event.var}\``);
+				break;
+			case 'wait-ended':
+				out.push(
+					event.isEarly
+						? `  - **Deviation:** wait ended early by ${event.by}: ${escape(event.reason ?? '')}`
+						: '  - wait over',
+				);
+				break;
+			case 'step-succeeded':
+				out.push(
+					event.by
+						? `  - **Deviation:** marked done by ${event.by} at ${at(event.t)}: ${escape(event.reason ?? '')}`
+						: `  - ✓ done at ${rel(event.t)}`,
+				);
+				break;
+			case 'window-overridden':
+				out.push(
+					`- ${rel(event.t)} **Deviation:** deploy window overridden by ${event.by} at ${at(event.t)}: ${escape(event.reason)}`,
+				);
+				break;
+			case 'window-closing':
+				out.push(
+					`- ${rel(event.t)} ⚠ the deploy window closes in ${event.threshold} minutes or less (at ${event.closesAt})`,
+				);
+				break;
+			case 'approval-requested':
+				out.push(
+					`  - waiting for ${event.need} more approval${event.need === 1 ? '' : 's'} (asked by ${event.by} at ${at(event.t)})`,
+				);
+				break;
+			case 'approval-given':
+				out.push(`  - **approved** by ${escape(event.by)} (${event.fingerprint}) at ${at(event.t)}, signature checked`);
+				break;
+			case 'approval-rejected':
+				out.push(
+					`  - **Deviation:** rejected by ${escape(event.by)} (${event.fingerprint}) at ${at(event.t)}: ${escape(event.reason)}`,
+				);
+				break;
+			case 'approval-refused':
+				out.push(
+					`  - an approval was refused at ${at(event.t)}: ${escape(event.reason)}${event.fingerprint ? ` (${event.fingerprint})` : ''}`,
+				);
+				break;
+			case 'session-detached':
+				out.push(
+					`- ${rel(event.t)} ⚡ **runner detached** at ${at(event.t)}: ${escape(event.reason)}${event.step ? `; \`${event.step}\` left running` : ''}`,
+				);
+				break;
+			case 'session-resumed':
+				out.push(
+					`- ${rel(event.t)} ↻ **resumed** by ${event.by} at ${at(event.t)} (pid ${event.pid})${event.changes ? `; **Deviation:** runbook changed and confirmed: ${event.changes.map(escape).join('; ')}` : ''}`,
+				);
+				break;
+			case 'command-recovered':
+				out.push(
+					`  - ${event.how === 'reattached' ? 'was still running; reattached' : 'ended while no runner watched; result collected'} at ${at(event.t)}`,
+				);
+				break;
+			case 'command-lost':
+				out.push(`  - **lost**: ${escape(event.reason)}`);
+				break;
+			case 'step-failed':
+				out.push(`  - ✗ **failed**: ${escape(event.detail)}`);
+				break;
+			case 'step-retried':
+				out.push(
+					event.isAuto
+						? `  - retried automatically (${escape(event.reason ?? '')})`
+						: `  - **Deviation:** retried by ${event.by}: ${escape(event.reason ?? '')}`,
+				);
+				break;
+			case 'step-skipped':
+				out.push(
+					`- ${rel(event.t)} ${event.isAuto ? `skipped \`${event.step}\` (${escape(event.reason)})` : `**Deviation:** \`${event.step}\` skipped by ${event.by}: ${escape(event.reason)}`}`,
+				);
+				break;
+			case 'rollback-started':
+				out.push(
+					'',
+					`### ${rel(event.t)} Rollback`,
+					'',
+					`- **Deviation:** rolled back by ${event.by}: ${escape(event.reason)} (${event.steps.map((s) => `\`${s}\``).join(', ')})`,
+				);
+				break;
+			case 'signoff-given':
+				out.push(`- ${rel(event.t)} signed off: ${escape(event.role)}: ${escape(event.name)}`);
+				break;
+			case 'note-added':
+				out.push(`- ${rel(event.t)} ✎ **Note** by ${event.by} at ${at(event.t)}: ${escape(event.text)}`);
+				break;
+			case 'session-ended':
+				out.push(
+					'',
+					`**${rel(event.t)} Session ${event.status}**${event.by ? ` by ${event.by}` : ''}${event.reason ? `: ${escape(event.reason)}` : ''}`,
+				);
+				break;
+			default:
+				break;
 		}
 	}
 	return `${out.join('\n')}\n`;

@@ -24,7 +24,8 @@ export type ImportReport = {
 export type ImportResult = {runbook: Record<string, unknown>; report: ImportReport};
 
 const shellLangs = new Set(['bash', 'sh', 'shell', 'console', 'zsh', 'env', '']);
-const destructive = /\b(migrate|migrations?|restore|rm\s|drop\s|downgrade|down|delete|truncate|git push|reset --hard|systemctl stop|dropdb|flush)\b/i;
+const destructive =
+	/\b(migrate|migrations?|restore|rm\s|drop\s|downgrade|down|delete|truncate|git push|reset --hard|systemctl stop|dropdb|flush)\b/i;
 const placeholderPattern = /<([A-Za-z][A-Za-z0-9_.-]*(?::\/\/[^<>\s]*)?)>|\b(YOUR_[A-Z0-9_]+)\b/g;
 const secretName = /key|password|passwd|secret|token|credential/i;
 const waitPattern = /\bfor (\d+)\s*(minutes?|mins?|hours?|hrs?|seconds?|secs?)\b/i;
@@ -101,7 +102,16 @@ export function importChecklist(markdown: string, options: {fallbackName: string
 }
 
 class Builder {
-	readonly report: ImportReport = {phases: 0, steps: {}, vars: 0, env: 0, rollback: 0, signoff: 0, mojibakeRepaired: 0, guesses: []};
+	readonly report: ImportReport = {
+		phases: 0,
+		steps: {},
+		vars: 0,
+		env: 0,
+		rollback: 0,
+		signoff: 0,
+		mojibakeRepaired: 0,
+		guesses: [],
+	};
 	private readonly phases: PhaseDoc[] = [];
 	private readonly rollback: StepDoc[] = [];
 	private readonly signoff: string[] = [];
@@ -133,7 +143,7 @@ class Builder {
 		const time = timeOfDay.exec(text);
 		if (time && !isRollback) {
 			const meridiem = time[3]?.toUpperCase();
-			const hours = meridiem === undefined ? Number(time[1]) : Number(time[1]) % 12 + (meridiem === 'PM' ? 12 : 0);
+			const hours = meridiem === undefined ? Number(time[1]) : (Number(time[1]) % 12) + (meridiem === 'PM' ? 12 : 0);
 			this.times.push(hours * 60 + Number(time[2]));
 		}
 		if (this.lastCheck && block.indent > this.lastCheck.indent) {
@@ -175,7 +185,11 @@ class Builder {
 			this.note(header.map(plainText).join(' | '), block.line);
 			return;
 		}
-		this.add({id: this.id(`${this.sectionName} table`), name: `${short(this.sectionName)}: ${header.map(plainText).join(' | ')}`, check: checks});
+		this.add({
+			id: this.id(`${this.sectionName} table`),
+			name: `${short(this.sectionName)}: ${header.map(plainText).join(' | ')}`,
+			check: checks,
+		});
 		this.guess(block.line, `a table of ${checks.length} rows became one check step, a row per item`);
 		this.lastCheck = undefined;
 		this.lastNote = undefined;
@@ -192,7 +206,11 @@ class Builder {
 			return;
 		}
 		if (!shellLangs.has(block.lang) || !looksLikeShell(body)) {
-			this.add({id: this.id(`${owner ?? this.sectionName} ${block.lang || 'text'}`), name: short(owner ?? `${this.sectionName}: ${block.lang || 'text'} block`), note: code});
+			this.add({
+				id: this.id(`${owner ?? this.sectionName} ${block.lang || 'text'}`),
+				name: short(owner ?? `${this.sectionName}: ${block.lang || 'text'} block`),
+				note: code,
+			});
 			this.guess(block.line, `a ${block.lang || 'plain'} block is kept as a note (not a shell command)`);
 			return;
 		}
@@ -200,7 +218,12 @@ class Builder {
 			const title = group.comments.join(' ') || (i === 0 ? owner : undefined) || firstWords(group.commands[0]!);
 			const run = this.placeholders(group.commands.join('\n'), block.line);
 			const isDestructive = destructive.test(`${title}\n${run}`);
-			const step = this.add({id: this.id(title), name: short(title), run, ...(isDestructive ? {confirm: 'typed'} : {})});
+			const step = this.add({
+				id: this.id(title),
+				name: short(title),
+				run,
+				...(isDestructive ? {confirm: 'typed'} : {}),
+			});
 			if (isDestructive) this.guess(block.line, `\`${step.id}\` looks destructive: it asks for a typed confirmation`);
 		}
 	}
@@ -212,18 +235,31 @@ class Builder {
 			const [, key, value] = m as unknown as [string, string, string];
 			// A URL with credentials in it is a secret, and its example value is no value to require.
 			const isSecret = secretName.test(key) || /:\/\/[^/\s]*@/.test(value);
-			const literal = value !== '' && !/[<>]|\.\.\.|your|example|change|username|password|xxx|\*\*\*/i.test(value) && !isSecret;
+			const literal =
+				value !== '' && !/[<>]|\.\.\.|your|example|change|username|password|xxx|\*\*\*/i.test(value) && !isSecret;
 			this.env[key] = literal ? {equals: value.replace(/^["']|["']$/g, '')} : isSecret ? {secret: true} : {};
 		}
 		this.report.env = Object.keys(this.env).length;
-		this.add({id: this.id(`${this.sectionName} environment`), name: short(`${this.sectionName}: environment`), note: code});
-		this.guess(block.line, 'an environment-variable list became `env` preconditions (keys, passwords and tokens secret; literal values must match)');
+		this.add({
+			id: this.id(`${this.sectionName} environment`),
+			name: short(`${this.sectionName}: environment`),
+			note: code,
+		});
+		this.guess(
+			block.line,
+			'an environment-variable list became `env` preconditions (keys, passwords and tokens secret; literal values must match)',
+		);
 	}
 
 	private placeholders(run: string, line: number): string {
 		return run.replace(placeholderPattern, (whole, angle: string | undefined, upper: string | undefined) => {
 			const raw = angle ?? upper!;
-			const name = raw.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').replace(/^(\d)/, 'v_$1') || 'value';
+			const name =
+				raw
+					.toLowerCase()
+					.replace(/[^a-z0-9]+/g, '_')
+					.replace(/^_+|_+$/g, '')
+					.replace(/^(\d)/, 'v_$1') || 'value';
 			if (!this.vars[name]) {
 				this.vars[name] = {prompt: `Value for ${whole}`, ...(secretName.test(name) ? {secret: true} : {})};
 				this.guess(line, `${whole} is a placeholder: var \`${name}\`${secretName.test(name) ? ' (secret)' : ''}`);
@@ -270,14 +306,23 @@ class Builder {
 			const last = Math.max(...this.times);
 			phase.at = formatClockTime(first);
 			phase.timebox = `${last - first + 30}m`;
-			this.report.guesses.push(`phase "${phase.name}": planned at ${phase.at}, timebox ${phase.timebox} (its times of day, plus 30m for the last item)`);
+			this.report.guesses.push(
+				`phase "${phase.name}": planned at ${phase.at}, timebox ${phase.timebox} (its times of day, plus 30m for the last item)`,
+			);
 		}
 		this.times = [];
 		this.phases.push(phase);
 	}
 
 	private id(text: string): string {
-		const base = text.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '') || 'step';
+		const base =
+			text
+				.toLowerCase()
+				.normalize('NFKD')
+				.replace(/[^a-z0-9]+/g, '-')
+				.replace(/^-+|-+$/g, '')
+				.slice(0, 40)
+				.replace(/-+$/, '') || 'step';
 		let id = base;
 		for (let n = 2; this.ids.has(id); n++) id = `${base}-${n}`;
 		this.ids.add(id);
@@ -288,13 +333,20 @@ class Builder {
 		this.closePhase();
 		// Rollback steps run only when linked: the first destructive step undoes with all of them.
 		if (this.rollback.length > 0) {
-			const first = this.phases.flatMap((p) => p.steps).find((s) => s.confirm === 'typed') ?? this.phases.flatMap((p) => p.steps).find((s) => 'run' in s);
+			const first =
+				this.phases.flatMap((p) => p.steps).find((s) => s.confirm === 'typed') ??
+				this.phases.flatMap((p) => p.steps).find((s) => 'run' in s);
 			if (first) {
 				first.rollback = this.rollback.map((s) => s.id);
 				this.report.guesses.push(`\`${first.id}\` is the first step that changes things: the rollback list undoes it`);
 			}
 		}
-		if (this.phases.length === 0) this.phases.push({id: 'checklist', name: 'Checklist', steps: [{id: 'empty', note: 'The checklist had no items.'}]});
+		if (this.phases.length === 0)
+			this.phases.push({
+				id: 'checklist',
+				name: 'Checklist',
+				steps: [{id: 'empty', note: 'The checklist had no items.'}],
+			});
 		this.report.phases = this.phases.length;
 		this.report.vars = Object.keys(this.vars).length;
 		this.report.rollback = this.rollback.length;
@@ -318,7 +370,8 @@ function commandGroups(lines: string[]): Array<{comments: string[]; commands: st
 	let current = {comments: [] as string[], commands: [] as string[]};
 	const flush = () => {
 		if (current.commands.length > 0) groups.push(current);
-		else if (current.comments.length > 0 && groups.length > 0) groups.at(-1)!.commands.push(...current.comments.map((c) => `# ${c}`));
+		else if (current.comments.length > 0 && groups.length > 0)
+			groups.at(-1)!.commands.push(...current.comments.map((c) => `# ${c}`));
 		else if (current.comments.length > 0) groups.push({comments: [], commands: current.comments.map((c) => `# ${c}`)});
 		current = {comments: [], commands: []};
 	};
@@ -344,7 +397,10 @@ function commandGroups(lines: string[]): Array<{comments: string[]; commands: st
 }
 
 function looksLikeShell(body: string[]): boolean {
-	return body.length > 0 && !body.some((l) => /^\s*(def |class |import |from \S+ import|[A-Za-z_]+\s*=\s*[[{(]|<\/?[a-z]+>|\{$)/.test(l));
+	return (
+		body.length > 0 &&
+		!body.some((l) => /^\s*(def |class |import |from \S+ import|[A-Za-z_]+\s*=\s*[[{(]|<\/?[a-z]+>|\{$)/.test(l))
+	);
 }
 
 function firstWords(command: string): string {

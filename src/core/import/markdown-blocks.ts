@@ -22,7 +22,8 @@ export function markdownBlocks(markdown: string): Block[] {
 		const fence = /^(`{3,}|~{3,})\s*([\w+-]*)/.exec(text);
 		if (fence) {
 			const body: string[] = [];
-			for (i++; i < lines.length && !lines[i]!.trim().startsWith(fence[1]!); i++) body.push(lines[i]!.slice(Math.min(indent, lines[i]!.length - lines[i]!.trimStart().length)));
+			for (i++; i < lines.length && !lines[i]!.trim().startsWith(fence[1]!); i++)
+				body.push(lines[i]!.slice(Math.min(indent, lines[i]!.length - lines[i]!.trimStart().length)));
 			blocks.push({kind: 'fence', line, indent, lang: fence[2]!.toLowerCase(), lines: body});
 			continue;
 		}
@@ -38,7 +39,10 @@ export function markdownBlocks(markdown: string): Block[] {
 		if (text.startsWith('|')) {
 			const rows: string[][] = [];
 			for (; i < lines.length && lines[i]!.trim().startsWith('|'); i++) {
-				const cells = lines[i]!.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+				const cells = lines[i]!.trim()
+					.replace(/^\||\|$/g, '')
+					.split('|')
+					.map((c) => c.trim());
 				if (!cells.every((c) => /^:?-{2,}:?$/.test(c))) rows.push(cells);
 			}
 			i--;
@@ -48,8 +52,11 @@ export function markdownBlocks(markdown: string): Block[] {
 		const item = /^(?:([-*+])|(\d+)[.)])\s+(?:\[([ xX])\]\s*)?(.*)$/.exec(text);
 		if (item) {
 			blocks.push({
-				kind: 'item', line, indent, text: item[4]!,
-				...(item[3] !== undefined ? {checkbox: item[3] === ' ' ? 'open' as const : 'done' as const} : {}),
+				kind: 'item',
+				line,
+				indent,
+				text: item[4]!,
+				...(item[3] !== undefined ? {checkbox: item[3] === ' ' ? ('open' as const) : ('done' as const)} : {}),
 				...(item[2] !== undefined ? {ordered: Number(item[2])} : {}),
 			});
 			continue;

@@ -4,11 +4,33 @@ import type {Judged} from '../audit/approval.js';
 import type {Draft} from './next.js';
 
 /** `isReasonSecret`: the rejection's reason holds a secret, so masking it would break its signature. */
-export function approvalAnswerEvents(judged: Judged, pending: {step: string; head: string}, isReasonSecret: boolean): Draft[] {
+export function approvalAnswerEvents(
+	judged: Judged,
+	pending: {step: string; head: string},
+	isReasonSecret: boolean,
+): Draft[] {
 	const {step, head} = pending;
-	if (!judged.isAccepted) return [{type: 'approval-refused', step, reason: judged.reason, ...(judged.by ? {by: judged.by} : {}), ...(judged.fingerprint ? {fingerprint: judged.fingerprint} : {})}];
+	if (!judged.isAccepted)
+		return [
+			{
+				type: 'approval-refused',
+				step,
+				reason: judged.reason,
+				...(judged.by ? {by: judged.by} : {}),
+				...(judged.fingerprint ? {fingerprint: judged.fingerprint} : {}),
+			},
+		];
 	const {by, key, fingerprint, sshsig} = judged;
-	if (judged.reason !== undefined && isReasonSecret) return [{type: 'approval-refused', step, reason: 'the rejection reason holds a secret; hand it in again without it', by, fingerprint}];
+	if (judged.reason !== undefined && isReasonSecret)
+		return [
+			{
+				type: 'approval-refused',
+				step,
+				reason: 'the rejection reason holds a secret; hand it in again without it',
+				by,
+				fingerprint,
+			},
+		];
 	if (judged.decision === 'approve') return [{type: 'approval-given', step, by, key, fingerprint, head, sshsig}];
 	return [
 		{type: 'approval-rejected', step, by, key, fingerprint, head, reason: judged.reason!, sshsig},

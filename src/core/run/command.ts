@@ -8,8 +8,12 @@ export type ResolvedCommand = {script: string; display: string; env: Record<stri
 export const mask = '••••••';
 
 /** `values` holds every var, secret ones too; `secretNames` says which to mask in `display`. */
-export function resolveCommand(step: Step, values: Record<string, string>, secretNames: readonly string[]): ResolvedCommand {
-	const text = step.kind === 'poll' ? step.poll!.run : step.run ?? '';
+export function resolveCommand(
+	step: Step,
+	values: Record<string, string>,
+	secretNames: readonly string[],
+): ResolvedCommand {
+	const text = step.kind === 'poll' ? step.poll!.run : (step.run ?? '');
 	const lookup = (name: string) => values[name];
 	const masked = (name: string) => (secretNames.includes(name) && name in values ? mask : values[name]);
 	const env = Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, renderText(v, lookup)]));

@@ -16,18 +16,36 @@ export function dryRunLines(runbook: Runbook, vars: Record<string, string>, from
 	const out = [`Dry run of "${runbook.name}": nothing is run, nothing is recorded.`];
 	if (runbook.target) out.push(`target: ${runbook.target} (typed confirmations ask for it)`);
 	const w = runbook.window;
-	if (w) out.push(`window: ${w.days.join(',')} ${formatClockTime(w.start)}-${formatClockTime(w.end)} ${w.timezone}${w.except.length > 0 ? `, shut on ${w.except.join(', ')}` : ''} (run and poll steps wait outside it unless overridden with a reason)`);
+	if (w)
+		out.push(
+			`window: ${w.days.join(',')} ${formatClockTime(w.start)}-${formatClockTime(w.end)} ${w.timezone}${w.except.length > 0 ? `, shut on ${w.except.join(', ')}` : ''} (run and poll steps wait outside it unless overridden with a reason)`,
+		);
 	for (const [name, spec] of Object.entries(runbook.vars)) {
-		const source = vars[name] !== undefined ? 'from --var' : spec.default !== undefined ? 'default; asked at start' : 'asked at start';
+		const source =
+			vars[name] !== undefined
+				? 'from --var'
+				: spec.default !== undefined
+					? 'default; asked at start'
+					: 'asked at start';
 		out.push(`var ${name} = ${shown[name] ?? '<not set>'} (${source})`);
 	}
 	for (const [name, rule] of Object.entries(runbook.env)) {
-		const rules = [rule.equals !== undefined ? `equals "${rule.equals}"` : '', rule.min_length ? `at least ${rule.min_length} characters` : '', rule.pattern ? `matches ${rule.pattern}` : '', rule.required === false ? 'optional' : 'set'].filter(Boolean);
+		const rules = [
+			rule.equals !== undefined ? `equals "${rule.equals}"` : '',
+			rule.min_length ? `at least ${rule.min_length} characters` : '',
+			rule.pattern ? `matches ${rule.pattern}` : '',
+			rule.required === false ? 'optional' : 'set',
+		].filter(Boolean);
 		out.push(`env ${name}: ${rules.join(', ')}${rule.secret ? ' (secret)' : ''}`);
 	}
 	let isBeforeFrom = from !== undefined;
 	runbook.phases.forEach((phase, i) => {
-		const plan = [phase.at !== undefined ? `planned ${formatClockTime(phase.at)}` : '', phase.timeboxMs ? `timebox ${formatMs(phase.timeboxMs)}` : ''].filter(Boolean).join(', ');
+		const plan = [
+			phase.at !== undefined ? `planned ${formatClockTime(phase.at)}` : '',
+			phase.timeboxMs ? `timebox ${formatMs(phase.timeboxMs)}` : '',
+		]
+			.filter(Boolean)
+			.join(', ');
 		out.push('', `== Phase ${i + 1}/${runbook.phases.length}: ${phase.name}${plan ? ` (${plan})` : ''}`);
 		for (const step of phase.steps) {
 			if (step.id === from) isBeforeFrom = false;
@@ -46,7 +64,10 @@ function stepLines(runbook: Runbook, step: Step, shown: Record<string, string>, 
 	const facts: string[] = [step.kind];
 	if (step.confirm === 'enter') facts.push('confirm: Enter');
 	if (step.confirm === 'typed') facts.push(`confirm: type "${runbook.target ?? step.id}"`);
-	if (step.approvals !== undefined) facts.push(`${step.approvals} approvals${step.approvalTimeoutMs !== undefined ? ` within ${formatMs(step.approvalTimeoutMs)}` : ''}`);
+	if (step.approvals !== undefined)
+		facts.push(
+			`${step.approvals} approvals${step.approvalTimeoutMs !== undefined ? ` within ${formatMs(step.approvalTimeoutMs)}` : ''}`,
+		);
 	if (step.timeoutMs !== undefined) facts.push(`timeout ${formatMs(step.timeoutMs)}`);
 	if (step.retries > 0) facts.push(`retries ${step.retries}`);
 	if (step.poll) facts.push(`every ${formatMs(step.poll.everyMs)} for up to ${formatMs(step.poll.timeoutMs)}`);
@@ -55,8 +76,13 @@ function stepLines(runbook: Runbook, step: Step, shown: Record<string, string>, 
 	if (step.capture) facts.push(`captures ${step.capture}`);
 	if (step.rollback.length > 0) facts.push(`rollback: ${step.rollback.join(', ')}`);
 	if (step.continueOnError) facts.push('continues on error');
-	if (step.expect.codes.join() !== '0' || step.expect.stdout) facts.push(`expects ${[step.expect.codes.join('|') !== '0' ? `exit ${step.expect.codes.join(' or ')}` : '', step.expect.stdout ? `output /${step.expect.stdout}/` : ''].filter(Boolean).join(', ')}`);
-	const lines = [`  ${isSkipped ? '(skipped by --from) ' : ''}${step.id}${step.name !== step.id ? ` — ${step.name}` : ''}  [${facts.join(', ')}]`];
+	if (step.expect.codes.join() !== '0' || step.expect.stdout)
+		facts.push(
+			`expects ${[step.expect.codes.join('|') !== '0' ? `exit ${step.expect.codes.join(' or ')}` : '', step.expect.stdout ? `output /${step.expect.stdout}/` : ''].filter(Boolean).join(', ')}`,
+		);
+	const lines = [
+		`  ${isSkipped ? '(skipped by --from) ' : ''}${step.id}${step.name !== step.id ? ` — ${step.name}` : ''}  [${facts.join(', ')}]`,
+	];
 	if (step.kind === 'run' || step.kind === 'poll') {
 		const display = resolveCommand(step, shown, []).display;
 		lines.push(...display.split('\n').map((l, i) => `${i === 0 ? '    $ ' : '      '}${l}`));

@@ -23,12 +23,19 @@ export type IntentResult = {events: Draft[]} | {problem: string};
 
 export function applyIntent(state: RunState, decision: Decision | undefined, intent: Intent): IntentResult {
 	const by = state.options.operator;
-	const reasonProblem = (reason: string | undefined) => (reason === undefined || reason.trim() === '' ? {problem: 'a reason is required'} : undefined);
+	const reasonProblem = (reason: string | undefined) =>
+		reason === undefined || reason.trim() === '' ? {problem: 'a reason is required'} : undefined;
 	if (intent.kind === 'note') {
-		return intent.text.trim() === '' ? {problem: 'the note is empty'} : {events: [{type: 'note-added', by, text: intent.text.trim()}]};
+		return intent.text.trim() === ''
+			? {problem: 'the note is empty'}
+			: {events: [{type: 'note-added', by, text: intent.text.trim()}]};
 	}
 	if (intent.kind === 'abort') {
-		return reasonProblem(intent.reason) ?? {events: [{type: 'session-ended', status: 'aborted', by, reason: intent.reason.trim()}]};
+		return (
+			reasonProblem(intent.reason) ?? {
+				events: [{type: 'session-ended', status: 'aborted', by, reason: intent.reason.trim()}],
+			}
+		);
 	}
 	if (!decision) return {problem: 'nothing is waiting for an answer'};
 	switch (decision.kind) {
@@ -38,17 +45,22 @@ export function applyIntent(state: RunState, decision: Decision | undefined, int
 			const isSecret = decision.spec.secret ?? false;
 			const problem = valueProblem(value, decision.spec.pattern, isSecret);
 			if (problem) return {problem};
-			return {events: [{type: 'var-set', var: decision.var, ...(isSecret ? {} : {value}), isSecret, source: 'operator'}]};
+			return {
+				events: [{type: 'var-set', var: decision.var, ...(isSecret ? {} : {value}), isSecret, source: 'operator'}],
+			};
 		}
 		case 'window':
 			if (intent.kind !== 'override') break;
 			return reasonProblem(intent.reason) ?? {events: [{type: 'window-overridden', by, reason: intent.reason.trim()}]};
 		case 'preconditions':
 			if (intent.kind !== 'override') break;
-			return reasonProblem(intent.reason) ?? {events: [{type: 'preconditions-overridden', by, reason: intent.reason.trim()}]};
+			return (
+				reasonProblem(intent.reason) ?? {events: [{type: 'preconditions-overridden', by, reason: intent.reason.trim()}]}
+			);
 		case 'confirm':
 			if (intent.kind !== 'confirm') break;
-			if (decision.mode === 'typed' && (intent.text ?? '').trim() !== decision.expected) return {problem: `type \`${decision.expected}\` exactly to confirm`};
+			if (decision.mode === 'typed' && (intent.text ?? '').trim() !== decision.expected)
+				return {problem: `type \`${decision.expected}\` exactly to confirm`};
 			return {events: [{type: 'step-confirmed', step: decision.step, by, how: decision.mode}]};
 		case 'note':
 			if (intent.kind !== 'confirm') break;
@@ -56,28 +68,78 @@ export function applyIntent(state: RunState, decision: Decision | undefined, int
 		case 'check':
 			if (intent.kind !== 'check') break;
 			if (!intent.isPassed && reasonProblem(intent.reason)) return {problem: 'say what failed'};
-			return {events: [{type: 'check-answered', step: decision.step, item: decision.item, isPassed: intent.isPassed, by, ...(intent.reason?.trim() ? {reason: intent.reason.trim()} : {})}]};
+			return {
+				events: [
+					{
+						type: 'check-answered',
+						step: decision.step,
+						item: decision.item,
+						isPassed: intent.isPassed,
+						by,
+						...(intent.reason?.trim() ? {reason: intent.reason.trim()} : {}),
+					},
+				],
+			};
 		case 'ask': {
 			if (intent.kind !== 'answer') break;
 			const value = answerValue(intent.value, decision.spec.default);
 			const isSecret = decision.spec.isSecret;
 			const problem = valueProblem(value, decision.spec.pattern, isSecret);
 			if (problem) return {problem};
-			return {events: [{type: 'input-given', step: decision.step, var: decision.spec.var, ...(isSecret ? {} : {value}), isSecret, by}, {type: 'step-succeeded', step: decision.step}]};
+			return {
+				events: [
+					{
+						type: 'input-given',
+						step: decision.step,
+						var: decision.spec.var,
+						...(isSecret ? {} : {value}),
+						isSecret,
+						by,
+					},
+					{type: 'step-succeeded', step: decision.step},
+				],
+			};
 		}
 		case 'wait':
 			if (intent.kind !== 'end-wait') break;
-			return reasonProblem(intent.reason) ?? {events: [{type: 'wait-ended', step: decision.step, isEarly: true, by, reason: intent.reason.trim()}, {type: 'step-succeeded', step: decision.step}]};
+			return (
+				reasonProblem(intent.reason) ?? {
+					events: [
+						{type: 'wait-ended', step: decision.step, isEarly: true, by, reason: intent.reason.trim()},
+						{type: 'step-succeeded', step: decision.step},
+					],
+				}
+			);
 		case 'failure':
-			if (intent.kind === 'retry') return reasonProblem(intent.reason) ?? {events: [{type: 'step-retried', step: decision.step, isAuto: false, by, reason: intent.reason.trim()}]};
+			if (intent.kind === 'retry')
+				return (
+					reasonProblem(intent.reason) ?? {
+						events: [{type: 'step-retried', step: decision.step, isAuto: false, by, reason: intent.reason.trim()}],
+					}
+				);
 			if (intent.kind === 'mark-done') {
 				if (!decision.isLost) return {problem: 'only a step whose command was lost can be marked done'};
-				return reasonProblem(intent.reason) ?? {events: [{type: 'step-succeeded', step: decision.step, by, reason: intent.reason.trim()}]};
+				return (
+					reasonProblem(intent.reason) ?? {
+						events: [{type: 'step-succeeded', step: decision.step, by, reason: intent.reason.trim()}],
+					}
+				);
 			}
-			if (intent.kind === 'skip') return reasonProblem(intent.reason) ?? {events: [{type: 'step-skipped', step: decision.step, isAuto: false, by, reason: intent.reason.trim()}]};
+			if (intent.kind === 'skip')
+				return (
+					reasonProblem(intent.reason) ?? {
+						events: [{type: 'step-skipped', step: decision.step, isAuto: false, by, reason: intent.reason.trim()}],
+					}
+				);
 			if (intent.kind === 'rollback') {
 				if (!decision.canRollback) return {problem: 'no rollback steps are linked to what ran'};
-				return reasonProblem(intent.reason) ?? {events: [{type: 'rollback-started', steps: rollbackPlan(state, decision.step), by, reason: intent.reason.trim()}]};
+				return (
+					reasonProblem(intent.reason) ?? {
+						events: [
+							{type: 'rollback-started', steps: rollbackPlan(state, decision.step), by, reason: intent.reason.trim()},
+						],
+					}
+				);
 			}
 			break;
 		case 'signoff':
@@ -95,7 +157,8 @@ export function answerValue(typed: string, fallback: string | undefined): string
 
 function valueProblem(value: string, pattern: string | undefined, isSecret: boolean): string | undefined {
 	if (value === '') return 'a value is required';
-	if (isSecret && value.length < minSecretLength) return `a secret must be at least ${minSecretLength} characters: a shorter one cannot be masked safely`;
+	if (isSecret && value.length < minSecretLength)
+		return `a secret must be at least ${minSecretLength} characters: a shorter one cannot be masked safely`;
 	// The value itself is not echoed: it may be a secret.
 	if (pattern !== undefined && !new RegExp(pattern).test(value)) return `the value does not match \`${pattern}\``;
 	return undefined;

@@ -15,7 +15,13 @@ export type CommandResult = {
 	error?: string;
 };
 
-const meanings: Record<number, string> = {126: 'not executable', 127: 'command not found', 130: 'interrupted', 137: 'killed', 143: 'terminated'};
+const meanings: Record<number, string> = {
+	126: 'not executable',
+	127: 'command not found',
+	130: 'interrupted',
+	137: 'killed',
+	143: 'terminated',
+};
 
 /** `exit 127 (command not found)`, `killed by SIGKILL`. */
 export function describeExit(code: number | null, signal: string | null): string {
@@ -25,20 +31,38 @@ export function describeExit(code: number | null, signal: string | null): string
 
 export function judgeExit(step: Step, result: CommandResult): Draft[] {
 	const id = step.id;
-	const fail = (reason: Extract<Draft, {type: 'step-failed'}>['reason'], detail: string): Draft[] => [{type: 'step-failed', step: id, reason, detail}];
+	const fail = (reason: Extract<Draft, {type: 'step-failed'}>['reason'], detail: string): Draft[] => [
+		{type: 'step-failed', step: id, reason, detail},
+	];
 	if (result.error) return fail('spawn', result.error);
-	if (result.isCancelled) return fail('cancelled', `cancelled by the operator (${describeExit(result.code, result.signal)})`);
+	if (result.isCancelled)
+		return fail('cancelled', `cancelled by the operator (${describeExit(result.code, result.signal)})`);
 	const isPoll = step.kind === 'poll';
-	if (result.isTimedOut) return isPoll ? fail('timeout', `still failing after ${formatMs(step.poll!.timeoutMs)}`) : fail('timeout', `timed out after ${formatMs(step.timeoutMs ?? 0)}`);
+	if (result.isTimedOut)
+		return isPoll
+			? fail('timeout', `still failing after ${formatMs(step.poll!.timeoutMs)}`)
+			: fail('timeout', `timed out after ${formatMs(step.timeoutMs ?? 0)}`);
 	const isCodeOk = result.code !== null && step.expect.codes.includes(result.code);
 	const pattern = step.expect.stdout;
-	const isOutputOk = pattern === undefined || (result.stdout !== undefined && new RegExp(pattern, 'm').test(result.stdout));
+	const isOutputOk =
+		pattern === undefined || (result.stdout !== undefined && new RegExp(pattern, 'm').test(result.stdout));
 	if (isPoll) return isCodeOk && isOutputOk ? [{type: 'step-succeeded', step: id}] : [];
-	if (!isCodeOk) return fail('exit-code', `${describeExit(result.code, result.signal)}${step.expect.codes.length > 1 || step.expect.codes[0] !== 0 ? `; expected ${step.expect.codes.join(' or ')}` : ''}`);
-	if (!isOutputOk) return fail('expect', result.stdout === undefined ? `output too large to match \`${pattern}\`` : `output does not match \`${pattern}\``);
+	if (!isCodeOk)
+		return fail(
+			'exit-code',
+			`${describeExit(result.code, result.signal)}${step.expect.codes.length > 1 || step.expect.codes[0] !== 0 ? `; expected ${step.expect.codes.join(' or ')}` : ''}`,
+		);
+	if (!isOutputOk)
+		return fail(
+			'expect',
+			result.stdout === undefined ? `output too large to match \`${pattern}\`` : `output does not match \`${pattern}\``,
+		);
 	if (step.capture) {
 		if (result.stdout === undefined) return fail('capture', `output too large to capture into \`${step.capture}\``);
-		return [{type: 'var-captured', step: id, var: step.capture, value: result.stdout.trim()}, {type: 'step-succeeded', step: id}];
+		return [
+			{type: 'var-captured', step: id, var: step.capture, value: result.stdout.trim()},
+			{type: 'step-succeeded', step: id},
+		];
 	}
 	return [{type: 'step-succeeded', step: id}];
 }

@@ -51,8 +51,21 @@ export function nextMove(state: RunState, now: number): Move {
 	// A resumed runner first gets the secrets back: output collected after this is masked with them.
 	for (const name of state.reask) {
 		if (hasVar(state, name)) continue;
-		if (!isInteractive) return needsOperator(`the session is resumed and needs the secret \`${name}\` again (secrets are never stored); give it with \`--var ${name}=...\``);
-		return {kind: 'idle', decision: {kind: 'var', var: name, spec: runbook.vars[name] ?? {secret: true, prompt: `${name} (given earlier in this session; secrets are never stored)`}}};
+		if (!isInteractive)
+			return needsOperator(
+				`the session is resumed and needs the secret \`${name}\` again (secrets are never stored); give it with \`--var ${name}=...\``,
+			);
+		return {
+			kind: 'idle',
+			decision: {
+				kind: 'var',
+				var: name,
+				spec: runbook.vars[name] ?? {
+					secret: true,
+					prompt: `${name} (given earlier in this session; secrets are never stored)`,
+				},
+			},
+		};
 	}
 	if (state.running?.isOrphaned) return {kind: 'recover', step: findStep(runbook, state.running.step)!};
 
@@ -65,7 +78,8 @@ export function nextMove(state: RunState, now: number): Move {
 
 	for (const [name, spec] of Object.entries(runbook.vars)) {
 		if (hasVar(state, name)) continue;
-		if (spec.default !== undefined && (!isInteractive || isPreApproved)) return emit({type: 'var-set', var: name, value: spec.default, isSecret: spec.secret ?? false, source: 'default'});
+		if (spec.default !== undefined && (!isInteractive || isPreApproved))
+			return emit({type: 'var-set', var: name, value: spec.default, isSecret: spec.secret ?? false, source: 'default'});
 		if (!isInteractive) return needsOperator(`\`${name}\` has no value; give it with \`--var ${name}=...\``);
 		return {kind: 'idle', decision: {kind: 'var', var: name, spec}};
 	}
@@ -73,13 +87,23 @@ export function nextMove(state: RunState, now: number): Move {
 	if (!state.preconditions) return {kind: 'check-env'};
 	const unmet = state.preconditions.results.filter((r) => !r.isMet);
 	if (unmet.length > 0 && !state.preconditions.isOverridden) {
-		if (!isInteractive) return emit({type: 'session-ended', status: 'failed', reason: `environment preconditions not met: ${unmet.map((r) => `${r.name} ${r.problem ?? ''}`.trim()).join('; ')}`});
+		if (!isInteractive)
+			return emit({
+				type: 'session-ended',
+				status: 'failed',
+				reason: `environment preconditions not met: ${unmet.map((r) => `${r.name} ${r.problem ?? ''}`.trim()).join('; ')}`,
+			});
 		return {kind: 'idle', decision: {kind: 'preconditions'}};
 	}
 
 	if (state.rollback) {
 		const id = state.rollback.steps[state.rollback.done];
-		if (id === undefined) return emit({type: 'session-ended', status: 'rolled-back', reason: `rolled back ${state.rollback.steps.length} step${state.rollback.steps.length === 1 ? '' : 's'}`});
+		if (id === undefined)
+			return emit({
+				type: 'session-ended',
+				status: 'rolled-back',
+				reason: `rolled back ${state.rollback.steps.length} step${state.rollback.steps.length === 1 ? '' : 's'}`,
+			});
 		return stepMove(state, findStep(runbook, id)!, now, {isRollback: true, phaseWake, needsOperator});
 	}
 
@@ -93,7 +117,12 @@ export function nextMove(state: RunState, now: number): Move {
 
 	const role = runbook.signoff[state.signoffs.length];
 	if (role !== undefined) {
-		if (!isInteractive) return emit({type: 'session-ended', status: 'completed', reason: `sign-off by ${runbook.signoff.slice(state.signoffs.length).join(', ')} not collected: no operator at a terminal`});
+		if (!isInteractive)
+			return emit({
+				type: 'session-ended',
+				status: 'completed',
+				reason: `sign-off by ${runbook.signoff.slice(state.signoffs.length).join(', ')} not collected: no operator at a terminal`,
+			});
 		return {kind: 'idle', decision: {kind: 'signoff', role}};
 	}
 	return emit({type: 'session-ended', status: 'completed'});
@@ -105,69 +134,145 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 	const st = state.steps[step.id]!;
 	const {isInteractive, isPreApproved, operator: by} = state.options;
 	const {needsOperator, phaseWake} = context;
-	const idle = (decision?: Decision, wakeAt?: number): Move => ({kind: 'idle', ...(decision ? {decision} : {}), ...(earliest(wakeAt, phaseWake) !== undefined ? {wakeAt: earliest(wakeAt, phaseWake)} : {})});
+	const idle = (decision?: Decision, wakeAt?: number): Move => ({
+		kind: 'idle',
+		...(decision ? {decision} : {}),
+		...(earliest(wakeAt, phaseWake) !== undefined ? {wakeAt: earliest(wakeAt, phaseWake)} : {}),
+	});
 
 	if (st.status === 'pending') {
 		const from = state.options.from;
-		if (!context.isRollback && from !== undefined && isBefore(state, step.id, from)) return emit({type: 'step-skipped', step: step.id, isAuto: true, reason: `started with --from ${from}`});
+		if (!context.isRollback && from !== undefined && isBefore(state, step.id, from))
+			return emit({type: 'step-skipped', step: step.id, isAuto: true, reason: `started with --from ${from}`});
 		const condition = step.when === undefined ? undefined : parseCondition(step.when);
-		if (condition && !holds(condition, varValue(state, condition.var))) return emit({type: 'step-skipped', step: step.id, isAuto: true, reason: `when: ${step.when} is false`});
+		if (condition && !holds(condition, varValue(state, condition.var)))
+			return emit({type: 'step-skipped', step: step.id, isAuto: true, reason: `when: ${step.when} is false`});
 		return emit({type: 'step-started', step: step.id});
 	}
 
 	if (st.status === 'failed') {
 		const isLost = st.failure?.reason === 'lost';
-		if (step.kind === 'run' && st.tries <= step.retries && isCommandFailure(st)) return emit({type: 'step-retried', step: step.id, isAuto: true, reason: `retry ${st.tries} of ${step.retries}`});
-		if (!isInteractive) return emit({type: 'session-ended', status: 'failed', reason: `step \`${step.id}\` failed: ${st.failure?.detail ?? 'unknown'}`});
-		return idle({kind: 'failure', step: step.id, canRollback: !context.isRollback && rollbackPlan(state, step.id).length > 0, isLost});
+		if (step.kind === 'run' && st.tries <= step.retries && isCommandFailure(st))
+			return emit({type: 'step-retried', step: step.id, isAuto: true, reason: `retry ${st.tries} of ${step.retries}`});
+		if (!isInteractive)
+			return emit({
+				type: 'session-ended',
+				status: 'failed',
+				reason: `step \`${step.id}\` failed: ${st.failure?.detail ?? 'unknown'}`,
+			});
+		return idle({
+			kind: 'failure',
+			step: step.id,
+			canRollback: !context.isRollback && rollbackPlan(state, step.id).length > 0,
+			isLost,
+		});
 	}
 
 	// Outside the deploy window no mutating step starts, unless a person overrode it; a rollback always may.
 	const window = state.runbook!.window;
-	if ((step.kind === 'run' || step.kind === 'poll') && window && !context.isRollback && !state.windowOverride && st.tries === 0) {
+	if (
+		(step.kind === 'run' || step.kind === 'poll') &&
+		window &&
+		!context.isRollback &&
+		!state.windowOverride &&
+		st.tries === 0
+	) {
 		const w = windowNow(state, now)!;
 		if (!w.isOpen) {
-			if (!isInteractive) return needsOperator(`step \`${step.id}\` may not start outside the deploy window${w.opensAt !== undefined ? ` (it opens ${new Date(w.opensAt).toISOString()})` : ''}; run it inside the window, or in a terminal to override with a reason`);
-			return idle({kind: 'window', step: step.id, ...(w.opensAt !== undefined ? {opensAt: w.opensAt} : {})}, w.opensAt !== undefined ? sessionTimeAt(state, w.opensAt) : undefined);
+			if (!isInteractive)
+				return needsOperator(
+					`step \`${step.id}\` may not start outside the deploy window${w.opensAt !== undefined ? ` (it opens ${new Date(w.opensAt).toISOString()})` : ''}; run it inside the window, or in a terminal to override with a reason`,
+				);
+			return idle(
+				{kind: 'window', step: step.id, ...(w.opensAt !== undefined ? {opensAt: w.opensAt} : {})},
+				w.opensAt !== undefined ? sessionTimeAt(state, w.opensAt) : undefined,
+			);
 		}
 	}
 
 	// The step is active: what it needs next depends on its kind.
 	if ((step.kind === 'run' || step.kind === 'poll') && step.confirm !== 'none' && !st.isConfirmed) {
-		if (step.confirm === 'enter' && isPreApproved) return emit({type: 'step-confirmed', step: step.id, by, how: 'pre-approved'});
+		if (step.confirm === 'enter' && isPreApproved)
+			return emit({type: 'step-confirmed', step: step.id, by, how: 'pre-approved'});
 		if (!isInteractive) {
-			return needsOperator(step.confirm === 'typed'
-				? `step \`${step.id}\` needs a typed confirmation, which is never pre-approved; run it in a terminal`
-				: `step \`${step.id}\` needs a confirmation; run with --yes to approve plain confirmations in advance`);
+			return needsOperator(
+				step.confirm === 'typed'
+					? `step \`${step.id}\` needs a typed confirmation, which is never pre-approved; run it in a terminal`
+					: `step \`${step.id}\` needs a confirmation; run with --yes to approve plain confirmations in advance`,
+			);
 		}
-		return idle({kind: 'confirm', step: step.id, mode: step.confirm, expected: step.confirm === 'typed' ? (state.runbook!.target ?? step.id) : ''});
+		return idle({
+			kind: 'confirm',
+			step: step.id,
+			mode: step.confirm,
+			expected: step.confirm === 'typed' ? (state.runbook!.target ?? step.id) : '',
+		});
 	}
 
 	const need = (step.approvals ?? 1) - 1;
 	if ((step.kind === 'run' || step.kind === 'poll') && need > 0 && (st.approvedBy?.length ?? 0) < need) {
 		const request = state.approval?.step === step.id ? state.approval : undefined;
-		if (!request) return {kind: 'request-approval', step, need, ...(step.approvalTimeoutMs !== undefined ? {timeoutMs: step.approvalTimeoutMs} : {})};
+		if (!request)
+			return {
+				kind: 'request-approval',
+				step,
+				need,
+				...(step.approvalTimeoutMs !== undefined ? {timeoutMs: step.approvalTimeoutMs} : {}),
+			};
 		const until = request.timeoutMs === undefined ? undefined : request.requestedAt + us(request.timeoutMs);
-		if (until !== undefined && now >= until) return emit({type: 'step-failed', step: step.id, reason: 'approval', detail: `not approved within ${formatMs(request.timeoutMs!)} (${st.approvedBy?.length ?? 0} of ${need} more)`});
-		return idle({kind: 'approval', step: step.id, need, have: st.approvedBy?.length ?? 0, ...(until !== undefined ? {until} : {})}, until);
+		if (until !== undefined && now >= until)
+			return emit({
+				type: 'step-failed',
+				step: step.id,
+				reason: 'approval',
+				detail: `not approved within ${formatMs(request.timeoutMs!)} (${st.approvedBy?.length ?? 0} of ${need} more)`,
+			});
+		return idle(
+			{
+				kind: 'approval',
+				step: step.id,
+				need,
+				have: st.approvedBy?.length ?? 0,
+				...(until !== undefined ? {until} : {}),
+			},
+			until,
+		);
 	}
 
 	switch (step.kind) {
 		case 'run':
-			return {kind: 'run', step, attempt: st.attempts + 1, ...(step.timeoutMs !== undefined ? {timeoutMs: step.timeoutMs} : {})};
+			return {
+				kind: 'run',
+				step,
+				attempt: st.attempts + 1,
+				...(step.timeoutMs !== undefined ? {timeoutMs: step.timeoutMs} : {}),
+			};
 		case 'poll': {
 			const poll = step.poll!;
 			const deadline = st.startedAt! + us(poll.timeoutMs);
 			if (st.tries === 0) return {kind: 'run', step, attempt: st.attempts + 1, timeoutMs: poll.timeoutMs};
-			if (now >= deadline) return emit({type: 'step-failed', step: step.id, reason: 'timeout', detail: `still failing after ${formatMs(poll.timeoutMs)} (${st.tries} tries)`});
+			if (now >= deadline)
+				return emit({
+					type: 'step-failed',
+					step: step.id,
+					reason: 'timeout',
+					detail: `still failing after ${formatMs(poll.timeoutMs)} (${st.tries} tries)`,
+				});
 			const nextAt = (st.lastExitAt ?? now) + us(poll.everyMs);
-			if (now >= nextAt) return {kind: 'run', step, attempt: st.attempts + 1, timeoutMs: Math.max(1, Math.round((deadline - now) / 1000))};
+			if (now >= nextAt)
+				return {
+					kind: 'run',
+					step,
+					attempt: st.attempts + 1,
+					timeoutMs: Math.max(1, Math.round((deadline - now) / 1000)),
+				};
 			return idle(undefined, Math.min(nextAt, deadline));
 		}
 		case 'check': {
 			const checks = step.checks!;
 			const failed = checks.findIndex((_, i) => st.checks[i] === false);
-			if (failed >= 0) return emit({type: 'step-failed', step: step.id, reason: 'check', detail: `check failed: ${checks[failed]}`});
+			if (failed >= 0)
+				return emit({type: 'step-failed', step: step.id, reason: 'check', detail: `check failed: ${checks[failed]}`});
 			const item = checks.findIndex((_, i) => st.checks[i] === undefined);
 			if (item < 0) return emit({type: 'step-succeeded', step: step.id});
 			if (!isInteractive) return needsOperator(`step \`${step.id}\` is a manual check; run it in a terminal`);
@@ -175,12 +280,16 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 		}
 		case 'ask': {
 			if (hasVar(state, step.ask!.var)) return emit({type: 'step-succeeded', step: step.id});
-			if (!isInteractive) return needsOperator(`step \`${step.id}\` asks for \`${step.ask!.var}\`; give it with \`--var ${step.ask!.var}=...\``);
+			if (!isInteractive)
+				return needsOperator(
+					`step \`${step.id}\` asks for \`${step.ask!.var}\`; give it with \`--var ${step.ask!.var}=...\``,
+				);
 			return idle({kind: 'ask', step: step.id, spec: step.ask!});
 		}
 		case 'wait': {
 			const until = st.startedAt! + us(step.waitMs!);
-			if (now >= until) return emit({type: 'wait-ended', step: step.id, isEarly: false}, {type: 'step-succeeded', step: step.id});
+			if (now >= until)
+				return emit({type: 'wait-ended', step: step.id, isEarly: false}, {type: 'step-succeeded', step: step.id});
 			return idle(isInteractive ? {kind: 'wait', step: step.id, until} : undefined, until);
 		}
 		case 'note':
@@ -192,7 +301,11 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 /** Done: the run may move past it. */
 function isDone(step: Step, st: StepState | undefined): boolean {
 	if (!st) return false;
-	return st.status === 'succeeded' || st.status === 'skipped' || (st.status === 'failed' && isCommandFailure(st) && step.continueOnError && st.tries > step.retries);
+	return (
+		st.status === 'succeeded' ||
+		st.status === 'skipped' ||
+		(st.status === 'failed' && isCommandFailure(st) && step.continueOnError && st.tries > step.retries)
+	);
 }
 
 /** Retries and `continue_on_error` are for a command that ran and failed: not for a lost command or a person's rejection. */
@@ -220,7 +333,8 @@ function phaseOverrun(state: RunState, now: number): string | undefined {
 function phaseDeadline(state: RunState): number | undefined {
 	const phase = state.runbook?.phases[state.phaseIndex];
 	const ps = phase ? state.phases[phase.id] : undefined;
-	if (!phase?.timeboxMs || !ps || ps.isOverrun || ps.endedAt !== undefined || ps.startedAt === undefined) return undefined;
+	if (!phase?.timeboxMs || !ps || ps.isOverrun || ps.endedAt !== undefined || ps.startedAt === undefined)
+		return undefined;
 	return ps.startedAt + us(phase.timeboxMs);
 }
 

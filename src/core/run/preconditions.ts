@@ -3,7 +3,10 @@ import type {EnvRule} from '../runbook/schema.js';
 
 export type PreconditionResult = {name: string; isMet: boolean; problem?: string};
 
-export function checkPreconditions(rules: Record<string, EnvRule>, env: Record<string, string | undefined>): PreconditionResult[] {
+export function checkPreconditions(
+	rules: Record<string, EnvRule>,
+	env: Record<string, string | undefined>,
+): PreconditionResult[] {
 	return Object.entries(rules).map(([name, rule]) => {
 		const value = env[name];
 		const problem = findProblem(rule, value);
@@ -15,7 +18,9 @@ function findProblem(rule: EnvRule, value: string | undefined): string | undefin
 	if (value === undefined || value === '') return rule.required === false ? undefined : 'is not set';
 	const shown = rule.secret ? 'its value' : `\`${value}\``;
 	if (rule.equals !== undefined && value !== rule.equals) return `is ${shown}; expected \`${rule.equals}\``;
-	if (rule.min_length !== undefined && value.length < rule.min_length) return `is ${value.length} characters; expected at least ${rule.min_length}`;
-	if (rule.pattern !== undefined && !new RegExp(rule.pattern).test(value)) return `${shown} does not match \`${rule.pattern}\``;
+	if (rule.min_length !== undefined && value.length < rule.min_length)
+		return `is ${value.length} characters; expected at least ${rule.min_length}`;
+	if (rule.pattern !== undefined && !new RegExp(rule.pattern).test(value))
+		return `${shown} does not match \`${rule.pattern}\``;
 	return undefined;
 }

@@ -2,15 +2,30 @@
 import {allSteps} from '../runbook/model.js';
 import {windowThresholds} from './window-clock.js';
 import type {RunEvent} from './events.js';
-import {initialState, outputTailLines, type OutputLine, type OutputTail, type RunState, type StepState} from './state.js';
+import {
+	initialState,
+	outputTailLines,
+	type OutputLine,
+	type OutputTail,
+	type RunState,
+	type StepState,
+} from './state.js';
 
 export function reduceRun(state: RunState, event: RunEvent): RunState {
 	const s = {...state, lastT: Math.max(state.lastT, event.t)};
 	switch (event.type) {
 		case 'session-started': {
 			const steps: Record<string, StepState> = {};
-			for (const step of allSteps(event.runbook)) steps[step.id] = {status: 'pending', attempts: 0, tries: 0, isConfirmed: false, checks: []};
-			return {...s, runbook: event.runbook, options: event.options, wall: event.wall, ...(event.timezone ? {timezone: event.timezone} : {}), steps};
+			for (const step of allSteps(event.runbook))
+				steps[step.id] = {status: 'pending', attempts: 0, tries: 0, isConfirmed: false, checks: []};
+			return {
+				...s,
+				runbook: event.runbook,
+				options: event.options,
+				wall: event.wall,
+				...(event.timezone ? {timezone: event.timezone} : {}),
+				steps,
+			};
 		}
 		case 'window-overridden':
 			return {...s, windowOverride: {t: event.t, by: event.by, reason: event.reason}};
@@ -40,23 +55,79 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 		case 'phase-ended':
 			return {...s, phases: {...s.phases, [event.phase]: {...s.phases[event.phase]!, endedAt: event.t}}};
 		case 'step-started':
-			return {...step(s, event.step, {status: 'active', startedAt: event.t, isConfirmed: false, checks: [], attempts: 0, tries: 0, lastExitAt: undefined, approvedBy: []}), current: event.step};
+			return {
+				...step(s, event.step, {
+					status: 'active',
+					startedAt: event.t,
+					isConfirmed: false,
+					checks: [],
+					attempts: 0,
+					tries: 0,
+					lastExitAt: undefined,
+					approvedBy: [],
+				}),
+				current: event.step,
+			};
 		case 'step-confirmed':
 			return step(s, event.step, {isConfirmed: true});
 		case 'command-started':
 			return {
-				...step(s, event.step, {status: 'running', attempts: event.attempt, tries: (s.steps[event.step]?.tries ?? 0) + 1}),
-				running: {step: event.step, attempt: event.attempt, command: event.command, startedAt: event.t, ...(event.timeoutMs !== undefined ? {timeoutMs: event.timeoutMs} : {}), isCancelRequested: false, at: [0, 0]},
-				output: {step: event.step, command: event.command, lines: s.output?.step === event.step ? s.output.lines : [], partial: {out: '', err: ''}, lineCount: 0},
+				...step(s, event.step, {
+					status: 'running',
+					attempts: event.attempt,
+					tries: (s.steps[event.step]?.tries ?? 0) + 1,
+				}),
+				running: {
+					step: event.step,
+					attempt: event.attempt,
+					command: event.command,
+					startedAt: event.t,
+					...(event.timeoutMs !== undefined ? {timeoutMs: event.timeoutMs} : {}),
+					isCancelRequested: false,
+					at: [0, 0],
+				},
+				output: {
+					step: event.step,
+					command: event.command,
+					lines: s.output?.step === event.step ? s.output.lines : [],
+					partial: {out: '', err: ''},
+					lineCount: 0,
+				},
 			};
 		case 'command-spawned':
-			return s.running ? {...s, running: {...s.running, pid: event.pid, ...(event.startTicks !== undefined ? {startTicks: event.startTicks} : {})}} : s;
+			return s.running
+				? {
+						...s,
+						running: {
+							...s.running,
+							pid: event.pid,
+							...(event.startTicks !== undefined ? {startTicks: event.startTicks} : {}),
+						},
+					}
+				: s;
 		case 'output-recorded': {
-			const running = s.running && event.at !== undefined ? {...s.running, at: (event.stream === 'out' ? [event.at, s.running.at[1]] : [s.running.at[0], event.at]) as [number, number]} : s.running;
-			return {...s, running, output: s.output && s.output.step === event.step ? appendOutput(s.output, event.stream, event.text) : s.output};
+			const running =
+				s.running && event.at !== undefined
+					? {
+							...s.running,
+							at: (event.stream === 'out' ? [event.at, s.running.at[1]] : [s.running.at[0], event.at]) as [
+								number,
+								number,
+							],
+						}
+					: s.running;
+			return {
+				...s,
+				running,
+				output: s.output && s.output.step === event.step ? appendOutput(s.output, event.stream, event.text) : s.output,
+			};
 		}
 		case 'command-recovered':
-			return {...s, running: s.running ? {...s.running, isOrphaned: false, recovered: event.how} : s.running, takeovers: [...s.takeovers, {kind: event.how, t: event.t, step: event.step}]};
+			return {
+				...s,
+				running: s.running ? {...s.running, isOrphaned: false, recovered: event.how} : s.running,
+				takeovers: [...s.takeovers, {kind: event.how, t: event.t, step: event.step}],
+			};
 		case 'command-lost':
 			return {
 				...step(s, event.step, {status: 'failed', endedAt: event.t, failure: {reason: 'lost', detail: event.reason}}),
@@ -65,13 +136,27 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 				takeovers: [...s.takeovers, {kind: 'lost', t: event.t, step: event.step, reason: event.reason}],
 			};
 		case 'session-detached':
-			return {...s, takeovers: [...s.takeovers, {kind: 'detached', t: event.t, reason: event.reason, ...(event.step ? {step: event.step} : {})}]};
+			return {
+				...s,
+				takeovers: [
+					...s.takeovers,
+					{kind: 'detached', t: event.t, reason: event.reason, ...(event.step ? {step: event.step} : {})},
+				],
+			};
 		case 'session-resumed': {
 			const resumed = event.runbook ? withRunbook(s, event.runbook) : s;
 			return {
 				...resumed,
-				options: {...s.options, operator: event.by, isInteractive: event.isInteractive, isPreApproved: event.isPreApproved},
-				takeovers: [...s.takeovers, {kind: 'resumed', t: event.t, by: event.by, ...(event.changes ? {changes: event.changes} : {})}],
+				options: {
+					...s.options,
+					operator: event.by,
+					isInteractive: event.isInteractive,
+					isPreApproved: event.isPreApproved,
+				},
+				takeovers: [
+					...s.takeovers,
+					{kind: 'resumed', t: event.t, by: event.by, ...(event.changes ? {changes: event.changes} : {})},
+				],
 				reask: event.reask,
 				secretVars: s.secretVars.filter((name) => !event.reask.includes(name)),
 				running: s.running ? {...s.running, isOrphaned: true} : undefined,
@@ -82,8 +167,27 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 		case 'command-exited': {
 			const {code, signal, isTimedOut, durationMs} = event;
 			const output = s.output ? flushPartial(s.output) : s.output;
-			const unseen = s.running?.recovered === 'collected' ? [{kind: 'result' as const, t: event.t, step: event.step, lines: (output?.lines ?? []).slice(-resultLines).map((l) => l.text)}] : [];
-			return {...step(s, event.step, {status: 'active', lastExitAt: event.t, lastExit: {code, signal, isTimedOut, durationMs}}), running: undefined, output, takeovers: [...s.takeovers, ...unseen]};
+			const unseen =
+				s.running?.recovered === 'collected'
+					? [
+							{
+								kind: 'result' as const,
+								t: event.t,
+								step: event.step,
+								lines: (output?.lines ?? []).slice(-resultLines).map((l) => l.text),
+							},
+						]
+					: [];
+			return {
+				...step(s, event.step, {
+					status: 'active',
+					lastExitAt: event.t,
+					lastExit: {code, signal, isTimedOut, durationMs},
+				}),
+				running: undefined,
+				output,
+				takeovers: [...s.takeovers, ...unseen],
+			};
 		}
 		case 'check-answered': {
 			const checks = [...(s.steps[event.step]?.checks ?? [])];
@@ -93,16 +197,43 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 		case 'wait-ended':
 			return s;
 		case 'step-succeeded':
-			return {...step(s, event.step, {status: 'succeeded', endedAt: event.t, failure: undefined}), succeeded: [...s.succeeded, event.step], rollback: advanceRollback(s, event.step)};
+			return {
+				...step(s, event.step, {status: 'succeeded', endedAt: event.t, failure: undefined}),
+				succeeded: [...s.succeeded, event.step],
+				rollback: advanceRollback(s, event.step),
+			};
 		case 'step-failed':
-			return {...step(s, event.step, {status: 'failed', endedAt: event.t, failure: {reason: event.reason, detail: event.detail}}), approval: s.approval?.step === event.step ? undefined : s.approval};
+			return {
+				...step(s, event.step, {
+					status: 'failed',
+					endedAt: event.t,
+					failure: {reason: event.reason, detail: event.detail},
+				}),
+				approval: s.approval?.step === event.step ? undefined : s.approval,
+			};
 		case 'step-retried':
 			// An approval is for one try: a retry the operator chose is approved afresh.
-			return step(s, event.step, {status: 'active', startedAt: event.t, failure: undefined, checks: [], endedAt: undefined, lastExitAt: undefined, ...(event.isAuto ? {} : {tries: 0, approvedBy: []})});
+			return step(s, event.step, {
+				status: 'active',
+				startedAt: event.t,
+				failure: undefined,
+				checks: [],
+				endedAt: undefined,
+				lastExitAt: undefined,
+				...(event.isAuto ? {} : {tries: 0, approvedBy: []}),
+			});
 		case 'approval-requested':
 			return {
 				...step(s, event.step, {approvedBy: []}),
-				approval: {step: event.step, need: event.need, head: event.head, requestedAt: event.t, command: event.command, by: event.by, ...(event.timeoutMs !== undefined ? {timeoutMs: event.timeoutMs} : {})},
+				approval: {
+					step: event.step,
+					need: event.need,
+					head: event.head,
+					requestedAt: event.t,
+					command: event.command,
+					by: event.by,
+					...(event.timeoutMs !== undefined ? {timeoutMs: event.timeoutMs} : {}),
+				},
 			};
 		case 'approval-given': {
 			const approvedBy = [...(s.steps[event.step]?.approvedBy ?? []), event.fingerprint];
@@ -110,15 +241,48 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			return {
 				...step(s, event.step, {approvedBy}),
 				approval: isEnough ? undefined : s.approval,
-				approvals: [...s.approvals, {kind: 'given', t: event.t, step: event.step, by: event.by, fingerprint: event.fingerprint}],
+				approvals: [
+					...s.approvals,
+					{kind: 'given', t: event.t, step: event.step, by: event.by, fingerprint: event.fingerprint},
+				],
 			};
 		}
 		case 'approval-rejected':
-			return {...s, approval: undefined, approvals: [...s.approvals, {kind: 'rejected', t: event.t, step: event.step, by: event.by, fingerprint: event.fingerprint, reason: event.reason}]};
+			return {
+				...s,
+				approval: undefined,
+				approvals: [
+					...s.approvals,
+					{
+						kind: 'rejected',
+						t: event.t,
+						step: event.step,
+						by: event.by,
+						fingerprint: event.fingerprint,
+						reason: event.reason,
+					},
+				],
+			};
 		case 'approval-refused':
-			return {...s, approvals: [...s.approvals, {kind: 'refused', t: event.t, step: event.step, reason: event.reason, ...(event.by ? {by: event.by} : {}), ...(event.fingerprint ? {fingerprint: event.fingerprint} : {})}]};
+			return {
+				...s,
+				approvals: [
+					...s.approvals,
+					{
+						kind: 'refused',
+						t: event.t,
+						step: event.step,
+						reason: event.reason,
+						...(event.by ? {by: event.by} : {}),
+						...(event.fingerprint ? {fingerprint: event.fingerprint} : {}),
+					},
+				],
+			};
 		case 'step-skipped':
-			return {...step(s, event.step, {status: 'skipped', endedAt: event.t, skipReason: event.reason}), rollback: advanceRollback(s, event.step)};
+			return {
+				...step(s, event.step, {status: 'skipped', endedAt: event.t, skipReason: event.reason}),
+				rollback: advanceRollback(s, event.step),
+			};
 		case 'rollback-started':
 			return {...s, rollback: {steps: event.steps, done: 0}};
 		case 'signoff-given':
@@ -126,7 +290,11 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 		case 'note-added':
 			return {...s, notes: [...s.notes, {t: event.t, by: event.by, text: event.text}]};
 		case 'session-ended':
-			return {...s, ended: {status: event.status, t: event.t, ...(event.reason ? {reason: event.reason} : {})}, running: undefined};
+			return {
+				...s,
+				ended: {status: event.status, t: event.t, ...(event.reason ? {reason: event.reason} : {})},
+				running: undefined,
+			};
 	}
 }
 
@@ -143,9 +311,15 @@ export function foldEvents(events: Iterable<RunEvent>, from: RunState = initialS
 /** Goes on with a changed runbook: steps keep what happened to them; new ones start pending. */
 function withRunbook(s: RunState, runbook: NonNullable<RunState['runbook']>): RunState {
 	const steps: Record<string, StepState> = {};
-	for (const st of allSteps(runbook)) steps[st.id] = s.steps[st.id] ?? {status: 'pending', attempts: 0, tries: 0, isConfirmed: false, checks: []};
+	for (const st of allSteps(runbook))
+		steps[st.id] = s.steps[st.id] ?? {status: 'pending', attempts: 0, tries: 0, isConfirmed: false, checks: []};
 	const phaseId = s.runbook?.phases[s.phaseIndex]?.id;
-	return {...s, runbook, steps, phaseIndex: phaseId === undefined ? s.phaseIndex : runbook.phases.findIndex((p) => p.id === phaseId)};
+	return {
+		...s,
+		runbook,
+		steps,
+		phaseIndex: phaseId === undefined ? s.phaseIndex : runbook.phases.findIndex((p) => p.id === phaseId),
+	};
 }
 
 function step(s: RunState, id: string, patch: Partial<StepState>): RunState {
@@ -169,7 +343,10 @@ function appendOutput(tail: OutputTail, stream: 'out' | 'err', text: string): Ou
 	const partial = pieces.pop()!;
 	const isErr = stream === 'err';
 	const added: OutputLine[] = pieces.map((line) => ({text: line, isErr}));
-	const lines = tail.lines.length + added.length > outputTailLines ? [...tail.lines, ...added].slice(-outputTailLines) : [...tail.lines, ...added];
+	const lines =
+		tail.lines.length + added.length > outputTailLines
+			? [...tail.lines, ...added].slice(-outputTailLines)
+			: [...tail.lines, ...added];
 	return {
 		...tail,
 		lines,
@@ -195,5 +372,10 @@ function flushPartial(tail: OutputTail): OutputTail {
 	if (tail.partial.out) extra.push({text: tail.partial.out, isErr: false});
 	if (tail.partial.err) extra.push({text: tail.partial.err, isErr: true});
 	if (extra.length === 0) return tail;
-	return {...tail, lines: [...tail.lines, ...extra].slice(-outputTailLines), partial: {out: '', err: ''}, lineCount: tail.lineCount + extra.length};
+	return {
+		...tail,
+		lines: [...tail.lines, ...extra].slice(-outputTailLines),
+		partial: {out: '', err: ''},
+		lineCount: tail.lineCount + extra.length,
+	};
 }

@@ -20,7 +20,10 @@ export function currentStep(state: RunState): Step | undefined {
 export type ClockTone = 'ok' | 'near' | 'over';
 
 /** The phase clock: elapsed against the timebox; `near` from 80% of it, `over` past it. */
-export function phaseClock(state: RunState, now: number): {elapsedUs: number; timeboxUs?: number; tone: ClockTone} | undefined {
+export function phaseClock(
+	state: RunState,
+	now: number,
+): {elapsedUs: number; timeboxUs?: number; tone: ClockTone} | undefined {
 	const current = currentPhase(state);
 	const ps = current ? state.phases[current.phase.id] : undefined;
 	if (!current || ps?.startedAt === undefined) return undefined;
@@ -29,7 +32,8 @@ export function phaseClock(state: RunState, now: number): {elapsedUs: number; ti
 	const timeboxMs = current.phase.timeboxMs;
 	if (timeboxMs === undefined) return {elapsedUs, tone: 'ok'};
 	const timeboxUs = timeboxMs * 1000;
-	const tone: ClockTone = ps.isOverrun || elapsedUs >= timeboxUs ? 'over' : elapsedUs >= timeboxUs * 0.8 ? 'near' : 'ok';
+	const tone: ClockTone =
+		ps.isOverrun || elapsedUs >= timeboxUs ? 'over' : elapsedUs >= timeboxUs * 0.8 ? 'near' : 'ok';
 	return {elapsedUs, timeboxUs, tone};
 }
 
@@ -44,7 +48,10 @@ export function windowBadge(state: RunState, now: number): {text: string; tone: 
 	if (!w) return undefined;
 	if (!w.isOpen) return {text: state.windowOverride ? 'window SHUT · overridden' : 'window SHUT', tone: 'over'};
 	const leftUs = (w.closesAt - wallAt(state, now)) * 1000;
-	return {text: `window ${clock(leftUs)} left`, tone: leftUs <= 5 * 60_000_000 ? 'over' : leftUs <= 15 * 60_000_000 ? 'near' : 'ok'};
+	return {
+		text: `window ${clock(leftUs)} left`,
+		tone: leftUs <= 5 * 60_000_000 ? 'over' : leftUs <= 15 * 60_000_000 ? 'near' : 'ok',
+	};
 }
 
 /** `12m behind plan` / `5m ahead of plan` / `on plan` for the current phase, when it has an `at`. */
@@ -78,7 +85,12 @@ export function finishedItems(state: RunState): FinishedItem[] {
 	const timed: Array<{at: number; order: number; item: FinishedItem}> = [];
 	runbook.phases.forEach((phase, index) => {
 		const startedAt = state.phases[phase.id]?.startedAt;
-		if (startedAt !== undefined) timed.push({at: startedAt, order: 0, item: {kind: 'phase', key: `phase:${phase.id}`, phase, index, count: runbook.phases.length}});
+		if (startedAt !== undefined)
+			timed.push({
+				at: startedAt,
+				order: 0,
+				item: {kind: 'phase', key: `phase:${phase.id}`, phase, index, count: runbook.phases.length},
+			});
 	});
 	for (const step of allSteps(runbook)) {
 		const st = state.steps[step.id];
@@ -86,11 +98,25 @@ export function finishedItems(state: RunState): FinishedItem[] {
 		timed.push({at: st.endedAt, order: 1, item: {kind: 'step', key: `step:${step.id}:${st.endedAt}`, step, st}});
 	}
 	state.notes.forEach((note, i) => timed.push({at: note.t, order: 2, item: {kind: 'note', key: `note:${i}`, ...note}}));
-	state.approvals.forEach((approval, i) => timed.push({at: approval.t, order: 2, item: {kind: 'approval', key: `approval:${i}`, approval}}));
-	state.takeovers.forEach((takeover, i) => timed.push({at: takeover.t, order: 2, item: {kind: 'takeover', key: `takeover:${i}`, takeover}}));
+	state.approvals.forEach((approval, i) =>
+		timed.push({at: approval.t, order: 2, item: {kind: 'approval', key: `approval:${i}`, approval}}),
+	);
+	state.takeovers.forEach((takeover, i) =>
+		timed.push({at: takeover.t, order: 2, item: {kind: 'takeover', key: `takeover:${i}`, takeover}}),
+	);
 	if (state.rollback) {
 		const at = Math.min(...state.rollback.steps.map((id) => state.steps[id]?.startedAt ?? Infinity), state.lastT);
-		timed.push({at, order: 0, item: {kind: 'phase', key: 'phase:rollback', phase: {id: 'rollback', name: 'Rollback', steps: []}, index: -1, count: runbook.phases.length}});
+		timed.push({
+			at,
+			order: 0,
+			item: {
+				kind: 'phase',
+				key: 'phase:rollback',
+				phase: {id: 'rollback', name: 'Rollback', steps: []},
+				index: -1,
+				count: runbook.phases.length,
+			},
+		});
 	}
 	return timed.sort((a, b) => a.at - b.at || a.order - b.order).map((x) => x.item);
 }
@@ -99,21 +125,38 @@ export function finishedItems(state: RunState): FinishedItem[] {
 function isSettled(state: RunState, step: Step, st: StepState): boolean {
 	if (st.status === 'succeeded' || st.status === 'skipped') return true;
 	if (st.status !== 'failed') return false;
-	return Boolean(state.ended) || (step.continueOnError && st.tries > step.retries) || (state.rollback !== undefined && !state.rollback.steps.includes(step.id));
+	return (
+		Boolean(state.ended) ||
+		(step.continueOnError && st.tries > step.retries) ||
+		(state.rollback !== undefined && !state.rollback.steps.includes(step.id))
+	);
 }
 
 /** Steps of the current phase (or rollback) not yet finished, the current one first. */
 export function upcomingSteps(state: RunState): Step[] {
 	const runbook = state.runbook;
 	if (!runbook) return [];
-	const pool = state.rollback ? state.rollback.steps.map((id) => findStep(runbook, id)!) : (currentPhase(state)?.phase.steps ?? []);
+	const pool = state.rollback
+		? state.rollback.steps.map((id) => findStep(runbook, id)!)
+		: (currentPhase(state)?.phase.steps ?? []);
 	return pool.filter((s) => {
 		const st = state.steps[s.id];
-		return st && (st.status === 'pending' || st.status === 'active' || st.status === 'running' || (st.status === 'failed' && !isSettled(state, s, st)));
+		return (
+			st &&
+			(st.status === 'pending' ||
+				st.status === 'active' ||
+				st.status === 'running' ||
+				(st.status === 'failed' && !isSettled(state, s, st)))
+		);
 	});
 }
 
-export type RunSummary = {status: EndStatus; reason?: string; totalUs: number; counts: Record<'succeeded' | 'failed' | 'skipped' | 'notRun', number>};
+export type RunSummary = {
+	status: EndStatus;
+	reason?: string;
+	totalUs: number;
+	counts: Record<'succeeded' | 'failed' | 'skipped' | 'notRun', number>;
+};
 
 export function runSummary(state: RunState): RunSummary | undefined {
 	if (!state.ended || !state.runbook) return undefined;
@@ -125,7 +168,12 @@ export function runSummary(state: RunState): RunSummary | undefined {
 		else if (status === 'skipped') counts.skipped++;
 		else counts.notRun++;
 	}
-	return {status: state.ended.status, ...(state.ended.reason ? {reason: state.ended.reason} : {}), totalUs: state.ended.t, counts};
+	return {
+		status: state.ended.status,
+		...(state.ended.reason ? {reason: state.ended.reason} : {}),
+		totalUs: state.ended.t,
+		counts,
+	};
 }
 
 /** 0 completed; 1 failed, aborted or rolled back; 2 stopped for want of an operator. */
@@ -144,10 +192,18 @@ export function shownCommandOf(state: RunState, step: Step): string | undefined 
 }
 
 /** A poll step's clock: which try, when the next starts (between tries) and when it gives up; times in µs. */
-export function pollClock(state: RunState, step: Step): {tries: number; nextAt?: number; givesUpAt: number} | undefined {
+export function pollClock(
+	state: RunState,
+	step: Step,
+): {tries: number; nextAt?: number; givesUpAt: number} | undefined {
 	const st = state.steps[step.id];
-	if (!step.poll || !st || st.startedAt === undefined || (st.status !== 'active' && st.status !== 'running')) return undefined;
+	if (!step.poll || !st || st.startedAt === undefined || (st.status !== 'active' && st.status !== 'running'))
+		return undefined;
 	const givesUpAt = st.startedAt + step.poll.timeoutMs * 1000;
 	const isBetweenTries = st.status === 'active' && st.lastExitAt !== undefined;
-	return {tries: st.tries, givesUpAt, ...(isBetweenTries ? {nextAt: Math.min(st.lastExitAt! + step.poll.everyMs * 1000, givesUpAt)} : {})};
+	return {
+		tries: st.tries,
+		givesUpAt,
+		...(isBetweenTries ? {nextAt: Math.min(st.lastExitAt! + step.poll.everyMs * 1000, givesUpAt)} : {}),
+	};
 }

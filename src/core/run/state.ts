@@ -101,7 +101,15 @@ export type RunState = {
 	/** Secret values a resumed runner must be given again before it goes on. */
 	reask: string[];
 	/** The approval a step waits for, while it waits. */
-	approval?: {step: string; need: number; head: string; requestedAt: number; timeoutMs?: number; command: string; by: string};
+	approval?: {
+		step: string;
+		need: number;
+		head: string;
+		requestedAt: number;
+		timeoutMs?: number;
+		command: string;
+		by: string;
+	};
 	/** Answers to approval requests, in order, for the screen. */
 	approvals: ApprovalEntry[];
 	output?: OutputTail;

@@ -20,7 +20,10 @@ export function windowNow(state: RunState, now: number): WindowNow | undefined {
 }
 
 /** The closing warning due now (the smallest threshold passed and not yet given), and when the next one falls due. */
-export function windowWarning(state: RunState, now: number): {due?: {threshold: number; closesAt: string}; wakeAt?: number} {
+export function windowWarning(
+	state: RunState,
+	now: number,
+): {due?: {threshold: number; closesAt: string}; wakeAt?: number} {
 	const w = windowNow(state, now);
 	if (!w?.isOpen) return {};
 	const left = w.closesAt - wallAt(state, now);

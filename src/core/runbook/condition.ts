@@ -21,9 +21,13 @@ const falsy = new Set(['', '0', 'false', 'no', 'off']);
 export function holds(condition: Condition, value: string | undefined): boolean {
 	const isTrue = value !== undefined && !falsy.has(value.trim().toLowerCase());
 	switch (condition.op) {
-		case 'truthy': return isTrue;
-		case 'falsy': return !isTrue;
-		case 'eq': return (value ?? '') === condition.value;
-		case 'ne': return (value ?? '') !== condition.value;
+		case 'truthy':
+			return isTrue;
+		case 'falsy':
+			return !isTrue;
+		case 'eq':
+			return (value ?? '') === condition.value;
+		case 'ne':
+			return (value ?? '') !== condition.value;
 	}
 }

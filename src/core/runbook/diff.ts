@@ -23,7 +23,11 @@ export function runbookChanges(before: Runbook, after: Runbook): string[] {
 		}
 	}
 	for (const id of oldSteps.keys()) if (!newSteps.has(id)) changes.push(`step \`${id}\` removed`);
-	const order = (r: Runbook) => allSteps(r).map((s) => s.id).filter((id) => oldSteps.has(id) && newSteps.has(id)).join(' ');
+	const order = (r: Runbook) =>
+		allSteps(r)
+			.map((s) => s.id)
+			.filter((id) => oldSteps.has(id) && newSteps.has(id))
+			.join(' ');
 	if (order(before) !== order(after)) changes.push('steps reordered');
 	for (const key of ['name', 'target', 'vars', 'env', 'secrets', 'signoff'] as const) {
 		if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes.push(`${key} changed`);
@@ -33,5 +37,7 @@ export function runbookChanges(before: Runbook, after: Runbook): string[] {
 
 function changedFields(before: Step, after: Step): string[] {
 	const keys = new Set([...Object.keys(before), ...Object.keys(after)]) as Set<keyof Step>;
-	return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map((key) => (key === 'run' ? 'command' : key));
+	return [...keys]
+		.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+		.map((key) => (key === 'run' ? 'command' : key));
 }

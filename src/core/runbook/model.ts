@@ -84,8 +84,15 @@ export function findStep(runbook: Runbook, id: string): Step | undefined {
 
 /** Names of the env variables and vars whose values must be masked. */
 export function secretNames(runbook: Runbook): {vars: string[]; env: string[]} {
-	const vars = Object.entries(runbook.vars).filter(([, v]) => v.secret).map(([k]) => k);
+	const vars = Object.entries(runbook.vars)
+		.filter(([, v]) => v.secret)
+		.map(([k]) => k);
 	for (const step of allSteps(runbook)) if (step.ask?.isSecret) vars.push(step.ask.var);
-	const env = [...runbook.secrets, ...Object.entries(runbook.env).filter(([, v]) => v.secret).map(([k]) => k)];
+	const env = [
+		...runbook.secrets,
+		...Object.entries(runbook.env)
+			.filter(([, v]) => v.secret)
+			.map(([k]) => k),
+	];
 	return {vars: [...new Set(vars)], env: [...new Set(env)]};
 }

@@ -14,7 +14,8 @@ export type LocatedProblem = {line: number; col: number; message: string};
 export type ParseResult = {ok: true; runbook: Runbook} | {ok: false; problems: LocatedProblem[]};
 
 export function parseRunbook(source: string): ParseResult {
-	if (source.trim() === '') return fail([{line: 1, col: 1, message: 'the file is empty; a runbook needs `version: 1`, `name` and `phases`'}]);
+	if (source.trim() === '')
+		return fail([{line: 1, col: 1, message: 'the file is empty; a runbook needs `version: 1`, `name` and `phases`'}]);
 	const lineCounter = new LineCounter();
 	const doc = parseDocument(source, {lineCounter, prettyErrors: false, uniqueKeys: true});
 	const at = (offset: number) => lineCounter.linePos(offset);
@@ -97,43 +98,71 @@ function checkMeaning(spec: RunbookSpec): Problem[] {
 	const rollbackIds = new Set((spec.rollback ?? []).map((s) => s.id));
 
 	if (spec.window) {
-		if (!isKnownTimezone(spec.window.timezone)) problems.push({path: ['window', 'timezone'], message: `\`${spec.window.timezone}\` is not a time zone this system knows; use an IANA name like \`Europe/London\` or \`UTC\``});
+		if (!isKnownTimezone(spec.window.timezone))
+			problems.push({
+				path: ['window', 'timezone'],
+				message: `\`${spec.window.timezone}\` is not a time zone this system knows; use an IANA name like \`Europe/London\` or \`UTC\``,
+			});
 		const [start, end] = spec.window.hours.split('-').map((t) => parseClockTime(t));
 		if (start === end) problems.push({path: ['window', 'hours'], message: '`hours` opens and closes at the same time'});
 		(spec.window.except ?? []).forEach((date, i) => {
-			if (Number.isNaN(Date.parse(`${date}T00:00:00Z`))) problems.push({path: ['window', 'except', i], message: `\`${date}\` is not a date`});
+			if (Number.isNaN(Date.parse(`${date}T00:00:00Z`)))
+				problems.push({path: ['window', 'except', i], message: `\`${date}\` is not a date`});
 		});
 	}
 
 	for (const [name, v] of Object.entries(spec.vars ?? {})) {
 		regex(v.pattern, ['vars', name, 'pattern']);
 		if (v.secret && v.default !== undefined && v.default.length < minSecretLength) {
-			problems.push({path: ['vars', name, 'default'], message: `the default of secret \`${name}\` is shorter than ${minSecretLength} characters; so short a secret cannot be masked safely`});
+			problems.push({
+				path: ['vars', name, 'default'],
+				message: `the default of secret \`${name}\` is shorter than ${minSecretLength} characters; so short a secret cannot be masked safely`,
+			});
 		}
 		if (v.pattern && v.default !== undefined && safeTest(v.pattern, v.default) === false) {
-			problems.push({path: ['vars', name, 'default'], message: `the default \`${v.default}\` of \`${name}\` does not match its pattern \`${v.pattern}\``});
+			problems.push({
+				path: ['vars', name, 'default'],
+				message: `the default \`${v.default}\` of \`${name}\` does not match its pattern \`${v.pattern}\``,
+			});
 		}
 	}
 	for (const [name, rule] of Object.entries(spec.env ?? {})) regex(rule.pattern, ['env', name, 'pattern']);
 
 	const refs = (textValue: string | undefined, path: Array<string | number>) => {
 		if (textValue === undefined) return;
-		for (const bad of badTemplates(textValue)) problems.push({path, message: `\`${bad}\` is not a variable reference; write \`{{ name }}\``});
+		for (const bad of badTemplates(textValue))
+			problems.push({path, message: `\`${bad}\` is not a variable reference; write \`{{ name }}\``});
 		for (const name of templateNames(textValue)) {
 			if (known.has(name)) continue;
 			const near = closest(name, [...known]);
-			problems.push({path, message: `\`{{ ${name} }}\` is not defined by \`vars\`, an \`ask\` step or a \`capture\`${near ? `; did you mean \`${near}\`?` : ''}`});
+			problems.push({
+				path,
+				message: `\`{{ ${name} }}\` is not defined by \`vars\`, an \`ask\` step or a \`capture\`${near ? `; did you mean \`${near}\`?` : ''}`,
+			});
 		}
 	};
 
 	for (const {step, path, isRollback} of steps) {
 		claim(step.id, `step \`${step.id}\``, path);
 		const kinds = stepKinds.filter((k) => k !== 'note' && step[k] !== undefined);
-		if (kinds.length > 1) problems.push({path: [...path, 'id'], message: `step \`${step.id}\` has ${kinds.map((k) => `\`${k}\``).join(' and ')}; a step has one kind`});
-		if (kinds.length === 0 && step.note === undefined) problems.push({path: [...path, 'id'], message: `step \`${step.id}\` does nothing; give it one of ${stepKinds.map((k) => `\`${k}\``).join(', ')}`});
+		if (kinds.length > 1)
+			problems.push({
+				path: [...path, 'id'],
+				message: `step \`${step.id}\` has ${kinds.map((k) => `\`${k}\``).join(' and ')}; a step has one kind`,
+			});
+		if (kinds.length === 0 && step.note === undefined)
+			problems.push({
+				path: [...path, 'id'],
+				message: `step \`${step.id}\` does nothing; give it one of ${stepKinds.map((k) => `\`${k}\``).join(', ')}`,
+			});
 		const kind = stepKind(step);
 		const onlyFor = (key: keyof StepSpec, allowed: string[]) => {
-			if (step[key] !== undefined && !allowed.includes(kind)) problems.push({path: [...path, key], at: 'key', message: `\`${key}\` applies to ${allowed.map((k) => `\`${k}\``).join(' and ')} steps, not to the \`${kind}\` step \`${step.id}\``});
+			if (step[key] !== undefined && !allowed.includes(kind))
+				problems.push({
+					path: [...path, key],
+					at: 'key',
+					message: `\`${key}\` applies to ${allowed.map((k) => `\`${k}\``).join(' and ')} steps, not to the \`${kind}\` step \`${step.id}\``,
+				});
 		};
 		onlyFor('timeout', ['run']);
 		onlyFor('retries', ['run']);
@@ -144,7 +173,12 @@ function checkMeaning(spec: RunbookSpec): Problem[] {
 		onlyFor('confirm', ['run', 'poll']);
 		onlyFor('approvals', ['run', 'poll']);
 		onlyFor('approval_timeout', ['run', 'poll']);
-		if (step.approval_timeout !== undefined && step.approvals === undefined) problems.push({path: [...path, 'approval_timeout'], at: 'key', message: `\`approval_timeout\` needs \`approvals\` on the step \`${step.id}\``});
+		if (step.approval_timeout !== undefined && step.approvals === undefined)
+			problems.push({
+				path: [...path, 'approval_timeout'],
+				at: 'key',
+				message: `\`approval_timeout\` needs \`approvals\` on the step \`${step.id}\``,
+			});
 		regex(step.expect?.stdout, [...path, 'expect', 'stdout']);
 		regex(step.ask?.pattern, [...path, 'ask', 'pattern']);
 		regex(step.poll?.expect?.stdout, [...path, 'poll', 'expect', 'stdout']);
@@ -154,15 +188,32 @@ function checkMeaning(spec: RunbookSpec): Problem[] {
 		for (const [k, v] of Object.entries(step.env ?? {})) refs(v, [...path, 'env', k]);
 		if (step.when !== undefined) {
 			const condition = parseCondition(step.when);
-			if (!condition) problems.push({path: [...path, 'when'], message: `\`when: ${step.when}\` is not a condition; write \`var\`, \`!var\`, \`var == value\` or \`var != value\``});
-			else if (!known.has(condition.var)) problems.push({path: [...path, 'when'], message: `\`when\` names \`${condition.var}\`, which no \`vars\`, \`ask\` or \`capture\` defines`});
+			if (!condition)
+				problems.push({
+					path: [...path, 'when'],
+					message: `\`when: ${step.when}\` is not a condition; write \`var\`, \`!var\`, \`var == value\` or \`var != value\``,
+				});
+			else if (!known.has(condition.var))
+				problems.push({
+					path: [...path, 'when'],
+					message: `\`when\` names \`${condition.var}\`, which no \`vars\`, \`ask\` or \`capture\` defines`,
+				});
 		}
-		const links = step.rollback === undefined ? [] : typeof step.rollback === 'string' ? [step.rollback] : step.rollback;
-		if (isRollback && links.length > 0) problems.push({path: [...path, 'rollback'], at: 'key', message: `rollback step \`${step.id}\` cannot have a \`rollback\` of its own`});
+		const links =
+			step.rollback === undefined ? [] : typeof step.rollback === 'string' ? [step.rollback] : step.rollback;
+		if (isRollback && links.length > 0)
+			problems.push({
+				path: [...path, 'rollback'],
+				at: 'key',
+				message: `rollback step \`${step.id}\` cannot have a \`rollback\` of its own`,
+			});
 		for (const link of links) {
 			if (!rollbackIds.has(link)) {
 				const near = closest(link, [...rollbackIds]);
-				problems.push({path: [...path, 'rollback'], message: `\`rollback: ${link}\` names no step of the top-level \`rollback\` list${near ? `; did you mean \`${near}\`?` : ''}`});
+				problems.push({
+					path: [...path, 'rollback'],
+					message: `\`rollback: ${link}\` names no step of the top-level \`rollback\` list${near ? `; did you mean \`${near}\`?` : ''}`,
+				});
 			}
 		}
 	}
@@ -187,9 +238,27 @@ function normalize(spec: RunbookSpec): Runbook {
 			phase,
 			...(s.run !== undefined ? {run: s.run.trimEnd()} : {}),
 			...(s.check !== undefined ? {checks: typeof s.check === 'string' ? [s.check] : s.check} : {}),
-			...(s.ask ? {ask: {var: s.ask.var, prompt: s.ask.prompt, ...(s.ask.default !== undefined ? {default: s.ask.default} : {}), ...(s.ask.pattern ? {pattern: s.ask.pattern} : {}), isSecret: s.ask.secret ?? false}} : {}),
+			...(s.ask
+				? {
+						ask: {
+							var: s.ask.var,
+							prompt: s.ask.prompt,
+							...(s.ask.default !== undefined ? {default: s.ask.default} : {}),
+							...(s.ask.pattern ? {pattern: s.ask.pattern} : {}),
+							isSecret: s.ask.secret ?? false,
+						},
+					}
+				: {}),
 			...(s.wait !== undefined ? {waitMs: parseDuration(s.wait)} : {}),
-			...(s.poll ? {poll: {run: s.poll.run.trimEnd(), everyMs: parseDuration(s.poll.every ?? '10s'), timeoutMs: parseDuration(s.poll.timeout)}} : {}),
+			...(s.poll
+				? {
+						poll: {
+							run: s.poll.run.trimEnd(),
+							everyMs: parseDuration(s.poll.every ?? '10s'),
+							timeoutMs: parseDuration(s.poll.timeout),
+						},
+					}
+				: {}),
 			...(s.note !== undefined ? {note: s.note} : {}),
 			confirm: s.confirm === 'typed' ? 'typed' : s.confirm ? 'enter' : 'none',
 			...(s.timeout !== undefined ? {timeoutMs: parseDuration(s.timeout)} : {}),
@@ -213,7 +282,13 @@ function normalize(spec: RunbookSpec): Runbook {
 		vars: spec.vars ?? {},
 		env: spec.env ?? {},
 		secrets: spec.secrets ?? [],
-		phases: spec.phases.map((p) => ({id: p.id, name: p.name ?? p.id, ...(p.timebox !== undefined ? {timeboxMs: parseDuration(p.timebox)} : {}), ...(p.at !== undefined ? {at: parseClockTime(p.at)!} : {}), steps: p.steps.map((s) => step(s, p.id))})),
+		phases: spec.phases.map((p) => ({
+			id: p.id,
+			name: p.name ?? p.id,
+			...(p.timebox !== undefined ? {timeboxMs: parseDuration(p.timebox)} : {}),
+			...(p.at !== undefined ? {at: parseClockTime(p.at)!} : {}),
+			steps: p.steps.map((s) => step(s, p.id)),
+		})),
 		rollback: (spec.rollback ?? []).map((s) => step(s, 'rollback')),
 		signoff: spec.signoff ?? [],
 		...(spec.window ? {window: deployWindow(spec.window)} : {}),

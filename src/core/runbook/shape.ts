@@ -33,97 +33,176 @@ function nameOf(path: Array<string | number>): string {
 	return typeof last === 'number' && path.length > 1 ? `${String(path.at(-2))}[${last}]` : String(last);
 }
 
-function shape<T>(expected: string, json: () => Record<string, unknown>, check: (value: unknown, path: Array<string | number>, problems: Problem[]) => T | undefined): Shape<T> {
+function shape<T>(
+	expected: string,
+	json: () => Record<string, unknown>,
+	check: (value: unknown, path: Array<string | number>, problems: Problem[]) => T | undefined,
+): Shape<T> {
 	return {expected, json, read: check};
 }
 
-export function text(options: {pattern?: RegExp; hint?: string; minLength?: number; description?: string} = {}): Shape<string> {
+export function text(
+	options: {pattern?: RegExp; hint?: string; minLength?: number; description?: string} = {},
+): Shape<string> {
 	const expected = options.hint ?? 'text';
-	return shape(expected, () => ({type: 'string', ...(options.pattern ? {pattern: options.pattern.source} : {}), ...(options.minLength ? {minLength: options.minLength} : {}), ...(options.description ? {description: options.description} : {})}), (value, path, problems) => {
-		if (typeof value !== 'string' || (options.pattern && !options.pattern.test(value)) || value.length < (options.minLength ?? 0)) {
-			problems.push(mismatch(path, value, expected));
-			return undefined;
-		}
-		return value;
-	});
+	return shape(
+		expected,
+		() => ({
+			type: 'string',
+			...(options.pattern ? {pattern: options.pattern.source} : {}),
+			...(options.minLength ? {minLength: options.minLength} : {}),
+			...(options.description ? {description: options.description} : {}),
+		}),
+		(value, path, problems) => {
+			if (
+				typeof value !== 'string' ||
+				(options.pattern && !options.pattern.test(value)) ||
+				value.length < (options.minLength ?? 0)
+			) {
+				problems.push(mismatch(path, value, expected));
+				return undefined;
+			}
+			return value;
+		},
+	);
 }
 
 /** Text, but numbers and booleans are accepted and turned into text (YAML reads `8000` as a number). */
 export function scalarText(description?: string): Shape<string> {
-	return shape('text', () => ({type: ['string', 'number', 'boolean'], ...(description ? {description} : {})}), (value, path, problems) => {
-		if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
-		problems.push(mismatch(path, value, 'text'));
-		return undefined;
-	});
+	return shape(
+		'text',
+		() => ({type: ['string', 'number', 'boolean'], ...(description ? {description} : {})}),
+		(value, path, problems) => {
+			if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+			problems.push(mismatch(path, value, 'text'));
+			return undefined;
+		},
+	);
 }
 
 export function integer(options: {min?: number; max?: number; description?: string} = {}): Shape<number> {
-	const range = options.min !== undefined ? (options.max !== undefined ? ` from ${options.min} to ${options.max}` : ` of at least ${options.min}`) : '';
+	const range =
+		options.min !== undefined
+			? options.max !== undefined
+				? ` from ${options.min} to ${options.max}`
+				: ` of at least ${options.min}`
+			: '';
 	const expected = `a whole number${range}`;
-	return shape(expected, () => ({type: 'integer', ...(options.min !== undefined ? {minimum: options.min} : {}), ...(options.max !== undefined ? {maximum: options.max} : {}), ...(options.description ? {description: options.description} : {})}), (value, path, problems) => {
-		if (typeof value !== 'number' || !Number.isInteger(value) || (options.min !== undefined && value < options.min) || (options.max !== undefined && value > options.max)) {
-			problems.push(mismatch(path, value, expected));
-			return undefined;
-		}
-		return value;
-	});
+	return shape(
+		expected,
+		() => ({
+			type: 'integer',
+			...(options.min !== undefined ? {minimum: options.min} : {}),
+			...(options.max !== undefined ? {maximum: options.max} : {}),
+			...(options.description ? {description: options.description} : {}),
+		}),
+		(value, path, problems) => {
+			if (
+				typeof value !== 'number' ||
+				!Number.isInteger(value) ||
+				(options.min !== undefined && value < options.min) ||
+				(options.max !== undefined && value > options.max)
+			) {
+				problems.push(mismatch(path, value, expected));
+				return undefined;
+			}
+			return value;
+		},
+	);
 }
 
 export function boolean(description?: string): Shape<boolean> {
-	return shape('`true` or `false`', () => ({type: 'boolean', ...(description ? {description} : {})}), (value, path, problems) => {
-		if (typeof value !== 'boolean') {
-			problems.push(mismatch(path, value, '`true` or `false`'));
-			return undefined;
-		}
-		return value;
-	});
+	return shape(
+		'`true` or `false`',
+		() => ({type: 'boolean', ...(description ? {description} : {})}),
+		(value, path, problems) => {
+			if (typeof value !== 'boolean') {
+				problems.push(mismatch(path, value, '`true` or `false`'));
+				return undefined;
+			}
+			return value;
+		},
+	);
 }
 
-export function literal<const T extends ReadonlyArray<string | number | boolean>>(values: T, description?: string): Shape<T[number]> {
+export function literal<const T extends ReadonlyArray<string | number | boolean>>(
+	values: T,
+	description?: string,
+): Shape<T[number]> {
 	const expected = values.map((v) => `\`${String(v)}\``).join(' or ');
-	return shape(expected, () => ({enum: [...values], ...(description ? {description} : {})}), (value, path, problems) => {
-		if (!values.includes(value as T[number])) {
-			problems.push(mismatch(path, value, expected));
-			return undefined;
-		}
-		return value as T[number];
-	});
+	return shape(
+		expected,
+		() => ({enum: [...values], ...(description ? {description} : {})}),
+		(value, path, problems) => {
+			if (!values.includes(value as T[number])) {
+				problems.push(mismatch(path, value, expected));
+				return undefined;
+			}
+			return value as T[number];
+		},
+	);
 }
 
 export function list<T>(item: Shape<T>, options: {minItems?: number; description?: string} = {}): Shape<T[]> {
 	const expected = `a list of ${item.expected}`;
-	return shape(expected, () => ({type: 'array', items: item.json(), ...(options.minItems ? {minItems: options.minItems} : {}), ...(options.description ? {description: options.description} : {})}), (value, path, problems) => {
-		if (!Array.isArray(value)) {
-			problems.push(mismatch(path, value, expected));
-			return undefined;
-		}
-		if (value.length < (options.minItems ?? 0)) {
-			problems.push({path, message: `\`${String(path.at(-1))}\` needs at least ${options.minItems} item${options.minItems === 1 ? '' : 's'}`});
-			return undefined;
-		}
-		const before = problems.length;
-		const out = value.map((v, i) => item.read(v, [...path, i], problems));
-		return problems.length === before ? (out as T[]) : undefined;
-	});
+	return shape(
+		expected,
+		() => ({
+			type: 'array',
+			items: item.json(),
+			...(options.minItems ? {minItems: options.minItems} : {}),
+			...(options.description ? {description: options.description} : {}),
+		}),
+		(value, path, problems) => {
+			if (!Array.isArray(value)) {
+				problems.push(mismatch(path, value, expected));
+				return undefined;
+			}
+			if (value.length < (options.minItems ?? 0)) {
+				problems.push({
+					path,
+					message: `\`${String(path.at(-1))}\` needs at least ${options.minItems} item${options.minItems === 1 ? '' : 's'}`,
+				});
+				return undefined;
+			}
+			const before = problems.length;
+			const out = value.map((v, i) => item.read(v, [...path, i], problems));
+			return problems.length === before ? (out as T[]) : undefined;
+		},
+	);
 }
 
 /** A mapping whose keys are names chosen by the author (vars, env names). */
-export function dictionary<T>(key: {pattern: RegExp; hint: string}, item: Shape<T>, description?: string): Shape<Record<string, T>> {
+export function dictionary<T>(
+	key: {pattern: RegExp; hint: string},
+	item: Shape<T>,
+	description?: string,
+): Shape<Record<string, T>> {
 	const expected = `a mapping of ${key.hint} to ${item.expected}`;
-	return shape(expected, () => ({type: 'object', propertyNames: {pattern: key.pattern.source}, additionalProperties: item.json(), ...(description ? {description} : {})}), (value, path, problems) => {
-		if (!isPlainObject(value)) {
-			problems.push(mismatch(path, value, expected));
-			return undefined;
-		}
-		const before = problems.length;
-		const out: Record<string, T> = {};
-		for (const [k, v] of Object.entries(value)) {
-			if (!key.pattern.test(k)) problems.push({path: [...path, k], at: 'key', message: `\`${k}\` is not a valid name; expected ${key.hint}`});
-			const read = item.read(v, [...path, k], problems);
-			if (read !== undefined) out[k] = read;
-		}
-		return problems.length === before ? out : undefined;
-	});
+	return shape(
+		expected,
+		() => ({
+			type: 'object',
+			propertyNames: {pattern: key.pattern.source},
+			additionalProperties: item.json(),
+			...(description ? {description} : {}),
+		}),
+		(value, path, problems) => {
+			if (!isPlainObject(value)) {
+				problems.push(mismatch(path, value, expected));
+				return undefined;
+			}
+			const before = problems.length;
+			const out: Record<string, T> = {};
+			for (const [k, v] of Object.entries(value)) {
+				if (!key.pattern.test(k))
+					problems.push({path: [...path, k], at: 'key', message: `\`${k}\` is not a valid name; expected ${key.hint}`});
+				const read = item.read(v, [...path, k], problems);
+				if (read !== undefined) out[k] = read;
+			}
+			return problems.length === before ? out : undefined;
+		},
+	);
 }
 
 type Fields = Record<string, Shape<unknown>>;
@@ -141,7 +220,12 @@ export function object<R extends Fields, O extends Fields>(
 	const json = () => ({
 		type: 'object',
 		...(options.description ? {description: options.description} : {}),
-		properties: Object.fromEntries(keys.map((k) => [k, {...(required[k] ?? optional[k])!.json(), ...(options.docs?.[k] ? {description: options.docs[k]} : {})}])),
+		properties: Object.fromEntries(
+			keys.map((k) => [
+				k,
+				{...(required[k] ?? optional[k])!.json(), ...(options.docs?.[k] ? {description: options.docs[k]} : {})},
+			]),
+		),
 		required: Object.keys(required),
 		additionalProperties: false,
 	});
@@ -154,10 +238,18 @@ export function object<R extends Fields, O extends Fields>(
 		const out: Record<string, unknown> = {};
 		for (const k of Object.keys(value)) {
 			if (!keys.includes(k) && options.planned?.[k]) {
-				problems.push({path: [...path, k], at: 'key', message: `\`${k}\` is not supported by this version of runbook yet: ${options.planned[k]}`});
+				problems.push({
+					path: [...path, k],
+					at: 'key',
+					message: `\`${k}\` is not supported by this version of runbook yet: ${options.planned[k]}`,
+				});
 			} else if (!keys.includes(k)) {
 				const near = closest(k, keys);
-				problems.push({path: [...path, k], at: 'key', message: `\`${k}\` is not a ${name} option${near ? `; did you mean \`${near}\`?` : `; expected one of ${keys.map((x) => `\`${x}\``).join(', ')}`}`});
+				problems.push({
+					path: [...path, k],
+					at: 'key',
+					message: `\`${k}\` is not a ${name} option${near ? `; did you mean \`${near}\`?` : `; expected one of ${keys.map((x) => `\`${x}\``).join(', ')}`}`,
+				});
 			}
 		}
 		for (const k of Object.keys(required)) {
@@ -174,15 +266,24 @@ export function object<R extends Fields, O extends Fields>(
 }
 
 /** One of several shapes, chosen by the kind of value (text, number, list, mapping). */
-export function either<A, B>(a: Shape<A>, b: Shape<B>, pick: (value: unknown) => 'a' | 'b' | undefined, description?: string): Shape<A | B> {
+export function either<A, B>(
+	a: Shape<A>,
+	b: Shape<B>,
+	pick: (value: unknown) => 'a' | 'b' | undefined,
+	description?: string,
+): Shape<A | B> {
 	const expected = description ?? `${a.expected} or ${b.expected}`;
-	return shape(expected, () => ({anyOf: [a.json(), b.json()]}), (value, path, problems) => {
-		const which = pick(value);
-		if (which === 'a') return a.read(value, path, problems);
-		if (which === 'b') return b.read(value, path, problems);
-		problems.push(mismatch(path, value, expected));
-		return undefined;
-	});
+	return shape(
+		expected,
+		() => ({anyOf: [a.json(), b.json()]}),
+		(value, path, problems) => {
+			const which = pick(value);
+			if (which === 'a') return a.read(value, path, problems);
+			if (which === 'b') return b.read(value, path, problems);
+			problems.push(mismatch(path, value, expected));
+			return undefined;
+		},
+	);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -11,7 +11,9 @@ export function templateNames(text: string): string[] {
 
 /** `{{ ... }}` spans that are not a variable reference (`{{ db host }}`, `{{}}`). */
 export function badTemplates(text: string): string[] {
-	return [...text.matchAll(anyBraces)].map((m) => m[0]).filter((t) => !/^\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/.test(t));
+	return [...text.matchAll(anyBraces)]
+		.map((m) => m[0])
+		.filter((t) => !/^\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/.test(t));
 }
 
 /** A POSIX single-quoted word: `it's` -> `'it'\''s'`. */
@@ -29,13 +31,18 @@ type Context = 'plain' | 'single' | 'double';
 export function renderShell(text: string, lookup: (name: string) => string | undefined): string {
 	let out = '';
 	const stack: Context[] = ['plain'];
-	for (let i = 0; i < text.length; ) {
+	for (let i = 0; i < text.length;) {
 		const context = stack.at(-1)!;
 		if (text.startsWith('{{', i)) {
 			const match = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/.exec(text.slice(i));
 			const value = match ? lookup(match[1]!) : undefined;
 			if (match && value !== undefined) {
-				out += context === 'double' ? value.replace(/[\\$`"]/g, '\\$&') : context === 'single' ? `'${shellQuote(value)}'` : shellQuote(value);
+				out +=
+					context === 'double'
+						? value.replace(/[\\$`"]/g, '\\$&')
+						: context === 'single'
+							? `'${shellQuote(value)}'`
+							: shellQuote(value);
 				i += match[0].length;
 				continue;
 			}

@@ -15,9 +15,7 @@ export type DeployWindow = {
 	except: string[];
 };
 
-export type WindowNow =
-	| {isOpen: true; closesAt: number}
-	| {isOpen: false; opensAt?: number};
+export type WindowNow = {isOpen: true; closesAt: number} | {isOpen: false; opensAt?: number};
 
 type Local = {date: string; weekday: Weekday; minutes: number; seconds: number};
 
@@ -26,7 +24,17 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timezone: string): Intl.DateTimeFormat {
 	let f = formatters.get(timezone);
 	if (!f) {
-		f = new Intl.DateTimeFormat('en-US', {timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short', hourCycle: 'h23'});
+		f = new Intl.DateTimeFormat('en-US', {
+			timeZone: timezone,
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			second: '2-digit',
+			weekday: 'short',
+			hourCycle: 'h23',
+		});
 		formatters.set(timezone, f);
 	}
 	return f;
@@ -44,7 +52,11 @@ export function isKnownTimezone(timezone: string): boolean {
 
 /** The wall clock in the window's zone at `ms`. */
 export function localTime(timezone: string, ms: number): Local {
-	const parts = Object.fromEntries(formatter(timezone).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+	const parts = Object.fromEntries(
+		formatter(timezone)
+			.formatToParts(new Date(ms))
+			.map((p) => [p.type, p.value]),
+	);
 	return {
 		date: `${parts.year}-${parts.month}-${parts.day}`,
 		weekday: String(parts.weekday).slice(0, 3).toLowerCase() as Weekday,
@@ -76,7 +88,8 @@ function dayBefore(local: Local): Pick<Local, 'date' | 'weekday'> {
 
 export function isOpenAt(window: DeployWindow, ms: number): boolean {
 	const local = localTime(window.timezone, ms);
-	if (window.start < window.end) return isWindowDay(window, local) && local.minutes >= window.start && local.minutes < window.end;
+	if (window.start < window.end)
+		return isWindowDay(window, local) && local.minutes >= window.start && local.minutes < window.end;
 	// Across midnight: the evening part belongs to today, the early-morning part to yesterday's window.
 	if (local.minutes >= window.start) return isWindowDay(window, local);
 	return local.minutes < window.end && isWindowDay(window, dayBefore(local));

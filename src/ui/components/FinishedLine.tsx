@@ -8,37 +8,77 @@ import type {Takeover} from '../../core/run/state.js';
 /** One line printed above the live area, once: a phase heading or a finished step. */
 export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
 	if (item.kind === 'note') {
-		return <Text color={theme.accent} wrap="truncate">{fit(`✎ ${clock(item.t)} ${item.by}: ${item.text}`, cols)}</Text>;
+		return (
+			<Text color={theme.accent} wrap="truncate">
+				{fit(`✎ ${clock(item.t)} ${item.by}: ${item.text}`, cols)}
+			</Text>
+		);
 	}
 	if (item.kind === 'approval') {
 		const {kind, step, by, fingerprint, reason, t} = item.approval;
-		const text = kind === 'given' ? `✔ ${clock(t)} \`${step}\` approved by ${by} (${fingerprint})`
-			: kind === 'rejected' ? `✗ ${clock(t)} \`${step}\` rejected by ${by}: ${reason}`
-			: `! ${clock(t)} an approval of \`${step}\` was refused: ${reason}${by ? ` (from ${by})` : ''}`;
-		return <Text color={kind === 'given' ? theme.ok : kind === 'rejected' ? theme.failed : theme.waiting} wrap="truncate">{fit(text, cols)}</Text>;
+		const text =
+			kind === 'given'
+				? `✔ ${clock(t)} \`${step}\` approved by ${by} (${fingerprint})`
+				: kind === 'rejected'
+					? `✗ ${clock(t)} \`${step}\` rejected by ${by}: ${reason}`
+					: `! ${clock(t)} an approval of \`${step}\` was refused: ${reason}${by ? ` (from ${by})` : ''}`;
+		return (
+			<Text color={kind === 'given' ? theme.ok : kind === 'rejected' ? theme.failed : theme.waiting} wrap="truncate">
+				{fit(text, cols)}
+			</Text>
+		);
 	}
 	if (item.kind === 'takeover' && item.takeover.kind === 'result') {
 		const {step, lines} = item.takeover;
 		return (
 			<Box flexDirection="column">
-				<Text color={theme.accent}>{fit(`↻ ${clock(item.takeover.t)} what \`${step}\` printed last, while no runner watched:`, cols)}</Text>
-				{lines.map((line, i) => <Text key={i} wrap="truncate">{fit(`  │ ${line}`, cols)}</Text>)}
+				<Text color={theme.accent}>
+					{fit(`↻ ${clock(item.takeover.t)} what \`${step}\` printed last, while no runner watched:`, cols)}
+				</Text>
+				{lines.map((line, i) => (
+					<Text key={i} wrap="truncate">
+						{fit(`  │ ${line}`, cols)}
+					</Text>
+				))}
 			</Box>
 		);
 	}
 	if (item.kind === 'takeover') {
-		return <Text color={item.takeover.kind === 'lost' || item.takeover.kind === 'detached' ? theme.waiting : theme.accent} wrap="truncate">{fit(`↻ ${clock(item.takeover.t)} ${takeoverText(item.takeover)}`, cols)}</Text>;
+		return (
+			<Text
+				color={item.takeover.kind === 'lost' || item.takeover.kind === 'detached' ? theme.waiting : theme.accent}
+				wrap="truncate"
+			>
+				{fit(`↻ ${clock(item.takeover.t)} ${takeoverText(item.takeover)}`, cols)}
+			</Text>
+		);
 	}
 	if (item.kind === 'phase') {
 		const label = item.index < 0 ? '── Rollback' : `── Phase ${item.index + 1}/${item.count}: ${item.phase.name}`;
-		return <Text color={item.index < 0 ? theme.danger : theme.accent} bold>{fit(label, cols)}</Text>;
+		return (
+			<Text color={item.index < 0 ? theme.danger : theme.accent} bold>
+				{fit(label, cols)}
+			</Text>
+		);
 	}
 	const {step, st} = item;
-	const tookMs = st.startedAt !== undefined && st.endedAt !== undefined ? (st.endedAt - st.startedAt) / 1000 : undefined;
+	const tookMs =
+		st.startedAt !== undefined && st.endedAt !== undefined ? (st.endedAt - st.startedAt) / 1000 : undefined;
 	const [mark, tone, detail] =
-		st.status === 'succeeded' ? ['✓', theme.ok, [st.lastExit ? describeExit(st.lastExit.code, st.lastExit.signal) : '', tookMs !== undefined ? duration(tookMs) : ''].filter(Boolean).join(' · ')]
-		: st.status === 'skipped' ? ['↷', theme.muted, `skipped: ${st.skipReason ?? ''}`]
-		: ['✗', theme.failed, `failed: ${st.failure?.detail ?? ''}`];
+		st.status === 'succeeded'
+			? [
+					'✓',
+					theme.ok,
+					[
+						st.lastExit ? describeExit(st.lastExit.code, st.lastExit.signal) : '',
+						tookMs !== undefined ? duration(tookMs) : '',
+					]
+						.filter(Boolean)
+						.join(' · '),
+				]
+			: st.status === 'skipped'
+				? ['↷', theme.muted, `skipped: ${st.skipReason ?? ''}`]
+				: ['✗', theme.failed, `failed: ${st.failure?.detail ?? ''}`];
 	const name = step.name === step.id ? step.id : `${step.id}  ${step.name}`;
 	const width = Math.max(10, cols - detail.length - 5);
 	return (
@@ -52,11 +92,17 @@ export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
 
 function takeoverText(takeover: Takeover): string {
 	switch (takeover.kind) {
-		case 'detached': return `runner detached: ${takeover.reason}${takeover.step ? `; \`${takeover.step}\` left running` : ''}`;
-		case 'resumed': return `resumed by ${takeover.by}${takeover.changes ? `; runbook changed: ${takeover.changes.join('; ')}` : ''}`;
-		case 'reattached': return `\`${takeover.step}\` was still running: reattached`;
-		case 'collected': return `\`${takeover.step}\` ended while no runner watched: result collected`;
-		case 'lost': return `\`${takeover.step}\` lost: ${takeover.reason}`;
-		case 'result': return `\`${takeover.step}\` printed: ${takeover.lines.join(' / ')}`;
+		case 'detached':
+			return `runner detached: ${takeover.reason}${takeover.step ? `; \`${takeover.step}\` left running` : ''}`;
+		case 'resumed':
+			return `resumed by ${takeover.by}${takeover.changes ? `; runbook changed: ${takeover.changes.join('; ')}` : ''}`;
+		case 'reattached':
+			return `\`${takeover.step}\` was still running: reattached`;
+		case 'collected':
+			return `\`${takeover.step}\` ended while no runner watched: result collected`;
+		case 'lost':
+			return `\`${takeover.step}\` lost: ${takeover.reason}`;
+		case 'result':
+			return `\`${takeover.step}\` printed: ${takeover.lines.join(' / ')}`;
 	}
 }

@@ -15,17 +15,36 @@ export function Header({state, now, cols}: {state: RunState; now: number; cols: 
 	const current = state.rollback ? undefined : currentPhase(state);
 	const pc = phaseClock(state, now);
 	const plan = state.rollback ? undefined : phasePlan(state, now);
-	const phaseLabel = state.rollback ? 'Rollback' : current ? `Phase ${current.index + 1}/${current.count} · ${current.phase.name}${plan ? ` · ${plan}` : ''}` : 'Starting';
-	const timebox = pc ? `${clock(pc.elapsedUs)}${pc.timeboxUs !== undefined ? ` / ${clock(pc.timeboxUs)}` : ''}${pc.tone === 'over' ? ' OVER' : ''}` : '';
+	const phaseLabel = state.rollback
+		? 'Rollback'
+		: current
+			? `Phase ${current.index + 1}/${current.count} · ${current.phase.name}${plan ? ` · ${plan}` : ''}`
+			: 'Starting';
+	const timebox = pc
+		? `${clock(pc.elapsedUs)}${pc.timeboxUs !== undefined ? ` / ${clock(pc.timeboxUs)}` : ''}${pc.tone === 'over' ? ' OVER' : ''}`
+		: '';
 	return (
 		<Box flexDirection="column">
 			<Box justifyContent="space-between" width={cols}>
-				<Text bold wrap="truncate">{fit(title, cols - total.length - 2)}</Text>
-				<Text color={badge && badge.tone !== 'ok' ? toneColor[badge.tone] : theme.muted} bold={badge !== undefined && badge.tone !== 'ok'}>{total}</Text>
+				<Text bold wrap="truncate">
+					{fit(title, cols - total.length - 2)}
+				</Text>
+				<Text
+					color={badge && badge.tone !== 'ok' ? toneColor[badge.tone] : theme.muted}
+					bold={badge !== undefined && badge.tone !== 'ok'}
+				>
+					{total}
+				</Text>
 			</Box>
 			<Box justifyContent="space-between" width={cols}>
-				<Text color={state.rollback ? theme.danger : theme.accent} wrap="truncate">{fit(phaseLabel, cols - timebox.length - 2)}</Text>
-				{pc ? <Text color={toneColor[pc.tone]} bold={pc.tone !== 'ok'}>{timebox}</Text> : null}
+				<Text color={state.rollback ? theme.danger : theme.accent} wrap="truncate">
+					{fit(phaseLabel, cols - timebox.length - 2)}
+				</Text>
+				{pc ? (
+					<Text color={toneColor[pc.tone]} bold={pc.tone !== 'ok'}>
+						{timebox}
+					</Text>
+				) : null}
 			</Box>
 		</Box>
 	);

@@ -10,7 +10,9 @@ export function Prompt({model, problem, cols}: {model: PromptModel; problem?: st
 	return (
 		<Box flexDirection="column">
 			{model.lines.map((line, i) => (
-				<Text key={i} color={line.tone ? theme[line.tone] : undefined} bold={line.isBold} wrap="truncate">{fit(line.text, cols)}</Text>
+				<Text key={i} color={line.tone ? theme[line.tone] : undefined} bold={line.isBold} wrap="truncate">
+					{fit(line.text, cols)}
+				</Text>
 			))}
 			{entry ? (
 				<Text wrap="truncate">
@@ -19,8 +21,16 @@ export function Prompt({model, problem, cols}: {model: PromptModel; problem?: st
 					<Text inverse> </Text>
 				</Text>
 			) : null}
-			{problem ? <Text color={theme.failed} wrap="truncate">{fit(`! ${problem}`, cols)}</Text> : null}
-			{model.actions.length > 0 ? <Text color={theme.muted} wrap="truncate">{fit(keyHints(model.actions, model.hints), cols)}</Text> : null}
+			{problem ? (
+				<Text color={theme.failed} wrap="truncate">
+					{fit(`! ${problem}`, cols)}
+				</Text>
+			) : null}
+			{model.actions.length > 0 ? (
+				<Text color={theme.muted} wrap="truncate">
+					{fit(keyHints(model.actions, model.hints), cols)}
+				</Text>
+			) : null}
 		</Box>
 	);
 }

@@ -6,28 +6,66 @@ import {clock, fit} from '../format.js';
 import {theme} from '../theme.js';
 
 /** The current step: its name and state, its command, and the last `outputRows` lines of output. */
-export function StepPanel({state, step, now, cols, outputCols, outputRows}: {state: RunState; step: Step; now: number; cols: number; outputCols: number; outputRows: number}) {
+export function StepPanel({
+	state,
+	step,
+	now,
+	cols,
+	outputCols,
+	outputRows,
+}: {
+	state: RunState;
+	step: Step;
+	now: number;
+	cols: number;
+	outputCols: number;
+	outputRows: number;
+}) {
 	const st = state.steps[step.id];
 	const running = state.running?.step === step.id ? state.running : undefined;
-	const status = running ? `${running.isCancelRequested ? 'cancelling' : 'running'} ${clock(now - running.startedAt)}` : st?.status === 'failed' ? 'failed' : st?.startedAt !== undefined ? step.kind : '';
+	const status = running
+		? `${running.isCancelRequested ? 'cancelling' : 'running'} ${clock(now - running.startedAt)}`
+		: st?.status === 'failed'
+			? 'failed'
+			: st?.startedAt !== undefined
+				? step.kind
+				: '';
 	const name = step.name === step.id ? step.id : `${step.id}  ${step.name}`;
 	const output = state.output?.step === step.id ? state.output : undefined;
-	const lines = output ? [...output.lines, ...[output.partial.out, output.partial.err].filter(Boolean).map((text) => ({text, isErr: false}))].slice(-outputRows) : [];
+	const lines = output
+		? [
+				...output.lines,
+				...[output.partial.out, output.partial.err].filter(Boolean).map((text) => ({text, isErr: false})),
+			].slice(-outputRows)
+		: [];
 	const shownCommand = shownCommandOf(state, step);
 	const poll = pollClock(state, step);
-	const pollLine = poll ? `  ${poll.nextAt !== undefined ? `try ${poll.tries} failed · next in ${clock(poll.nextAt - now)}` : `try ${Math.max(1, poll.tries)}`} · gives up in ${clock(poll.givesUpAt - now)}` : undefined;
+	const pollLine = poll
+		? `  ${poll.nextAt !== undefined ? `try ${poll.tries} failed · next in ${clock(poll.nextAt - now)}` : `try ${Math.max(1, poll.tries)}`} · gives up in ${clock(poll.givesUpAt - now)}`
+		: undefined;
 	const commandLines = shownCommand ? shownCommand.split('\n').filter((l) => l.trim() !== '') : [];
 	return (
 		<Box flexDirection="column">
 			<Box width={cols}>
 				<Text color={running ? theme.running : st?.status === 'failed' ? theme.failed : theme.accent}>▶ </Text>
-				<Text bold wrap="truncate">{fit(name, cols - status.length - 4).padEnd(cols - status.length - 3)}</Text>
+				<Text bold wrap="truncate">
+					{fit(name, cols - status.length - 4).padEnd(cols - status.length - 3)}
+				</Text>
 				<Text color={theme.muted}>{status}</Text>
 			</Box>
-			{step.note ? <Text color={theme.muted} wrap="truncate">{fit(`  ${step.note}`, cols)}</Text> : null}
+			{step.note ? (
+				<Text color={theme.muted} wrap="truncate">
+					{fit(`  ${step.note}`, cols)}
+				</Text>
+			) : null}
 			{pollLine ? <Text color={theme.waiting}>{fit(pollLine, cols)}</Text> : null}
 			{commandLines.slice(0, 2).map((line, i) => (
-				<Text key={`c${i}`} color={theme.accent} wrap="truncate">{fit(`${i === 0 ? '  $ ' : '    '}${line}${i === 1 && commandLines.length > 2 ? ` … (+${commandLines.length - 2} lines)` : ''}`, cols)}</Text>
+				<Text key={`c${i}`} color={theme.accent} wrap="truncate">
+					{fit(
+						`${i === 0 ? '  $ ' : '    '}${line}${i === 1 && commandLines.length > 2 ? ` … (+${commandLines.length - 2} lines)` : ''}`,
+						cols,
+					)}
+				</Text>
 			))}
 			{lines.length > 0 ? (
 				// The gutter is its own column and the lines one text block: Ink measures every line's
@@ -35,10 +73,21 @@ export function StepPanel({state, step, now, cols, outputCols, outputRows}: {sta
 				// the box-drawing character in them.
 				<Box>
 					<Text>{'  │ \n'.repeat(lines.length).slice(0, -1)}</Text>
-					<Text>{lines.map((line, i) => <Text key={i} color={line.isErr ? theme.waiting : undefined}>{`${i > 0 ? '\n' : ''}${fit(line.text, outputCols - 4, '>')}`}</Text>)}</Text>
+					<Text>
+						{lines.map((line, i) => (
+							<Text
+								key={i}
+								color={line.isErr ? theme.waiting : undefined}
+							>{`${i > 0 ? '\n' : ''}${fit(line.text, outputCols - 4, '>')}`}</Text>
+						))}
+					</Text>
 				</Box>
 			) : null}
-			{output && output.lineCount > outputRows ? <Text color={theme.muted}>{fit(`  │ … ${output.lineCount.toLocaleString('en-US')} lines in all (the log has every line)`, outputCols)}</Text> : null}
+			{output && output.lineCount > outputRows ? (
+				<Text color={theme.muted}>
+					{fit(`  │ … ${output.lineCount.toLocaleString('en-US')} lines in all (the log has every line)`, outputCols)}
+				</Text>
+			) : null}
 		</Box>
 	);
 }

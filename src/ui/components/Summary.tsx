@@ -4,20 +4,44 @@ import {runSummary} from '../../core/run/select.js';
 import {clock, fit} from '../format.js';
 import {theme} from '../theme.js';
 
-const headings = {completed: '✓ Completed', failed: '✗ Failed', aborted: '✗ Aborted', 'rolled-back': '↶ Rolled back', 'needs-operator': '■ Stopped: needs an operator'} as const;
+const headings = {
+	completed: '✓ Completed',
+	failed: '✗ Failed',
+	aborted: '✗ Aborted',
+	'rolled-back': '↶ Rolled back',
+	'needs-operator': '■ Stopped: needs an operator',
+} as const;
 
 /** The final frame: how the run ended, its counts, sign-offs, and where the log is. */
 export function Summary({state, cols, logFile}: {state: RunState; cols: number; logFile?: string}) {
 	const summary = runSummary(state)!;
-	const tone = summary.status === 'completed' ? theme.ok : summary.status === 'needs-operator' ? theme.waiting : theme.failed;
+	const tone =
+		summary.status === 'completed' ? theme.ok : summary.status === 'needs-operator' ? theme.waiting : theme.failed;
 	const {succeeded, failed, skipped, notRun} = summary.counts;
-	const counts = [`${succeeded} done`, failed ? `${failed} failed` : '', skipped ? `${skipped} skipped` : '', notRun ? `${notRun} not run` : ''].filter(Boolean).join(', ');
+	const counts = [
+		`${succeeded} done`,
+		failed ? `${failed} failed` : '',
+		skipped ? `${skipped} skipped` : '',
+		notRun ? `${notRun} not run` : '',
+	]
+		.filter(Boolean)
+		.join(', ');
 	return (
 		<Box flexDirection="column" marginTop={1}>
-			<Text color={tone} bold wrap="truncate">{fit(`${headings[summary.status]} in ${clock(summary.totalUs)} · ${counts}`, cols)}</Text>
+			<Text color={tone} bold wrap="truncate">
+				{fit(`${headings[summary.status]} in ${clock(summary.totalUs)} · ${counts}`, cols)}
+			</Text>
 			{summary.reason ? <Text wrap="truncate">{fit(`  ${summary.reason}`, cols)}</Text> : null}
-			{state.signoffs.map((s) => <Text key={s.role} wrap="truncate">{fit(`  signed off: ${s.role} — ${s.name}`, cols)}</Text>)}
-			{logFile ? <Text color={theme.muted} wrap="truncate">{fit(`  log: ${logFile}`, cols)}</Text> : null}
+			{state.signoffs.map((s) => (
+				<Text key={s.role} wrap="truncate">
+					{fit(`  signed off: ${s.role} — ${s.name}`, cols)}
+				</Text>
+			))}
+			{logFile ? (
+				<Text color={theme.muted} wrap="truncate">
+					{fit(`  log: ${logFile}`, cols)}
+				</Text>
+			) : null}
 		</Box>
 	);
 }

@@ -41,8 +41,16 @@ export function RunScreen({state, decision, problem, input, now, cols, rows, log
 	const finished = finishedItems(state);
 	if (!state.runbook) return null;
 	const done = <Static items={finished}>{(item) => <FinishedLine key={item.key} item={item} cols={width} />}</Static>;
-	const bannerLine = banner ? <Text color={theme[banner.tone]} bold inverse wrap="truncate">{fit(` ${banner.text} `, width)}</Text> : null;
-	const footerLine = footer ? <Text color={theme.muted} wrap="truncate">{fit(footer, width)}</Text> : null;
+	const bannerLine = banner ? (
+		<Text color={theme[banner.tone]} bold inverse wrap="truncate">
+			{fit(` ${banner.text} `, width)}
+		</Text>
+	) : null;
+	const footerLine = footer ? (
+		<Text color={theme.muted} wrap="truncate">
+			{fit(footer, width)}
+		</Text>
+	) : null;
 	if (state.ended) {
 		return (
 			<>
@@ -57,9 +65,20 @@ export function RunScreen({state, decision, problem, input, now, cols, rows, log
 	const shownModel = promptModel(state, decision, input, now, logFile ? path.dirname(logFile) : undefined);
 	const model = footer ? {...shownModel, actions: []} : shownModel;
 	const upcoming = upcomingSteps(state).filter((s) => s.id !== step?.id);
-	const commandRows = step ? Math.min(2, (shownCommandOf(state, step) ?? '').split('\n').filter((l) => l.trim()).length) : 0;
+	const commandRows = step
+		? Math.min(2, (shownCommandOf(state, step) ?? '').split('\n').filter((l) => l.trim()).length)
+		: 0;
 	// The step line, its note, its command, and the "N lines in all" row under the output.
-	const fixedRows = (banner ? 1 : 0) + (footer ? 1 : 0) + 2 + (step ? 1 + (step.note ? 1 : 0) + (pollClock(state, step) ? 1 : 0) + commandRows + 1 : 0) + (upcoming.length > 0 ? 1 : 0) + model.lines.length + (model.entry ? 1 : 0) + (problem ? 1 : 0) + (model.actions.length > 0 ? 1 : 0);
+	const fixedRows =
+		(banner ? 1 : 0) +
+		(footer ? 1 : 0) +
+		2 +
+		(step ? 1 + (step.note ? 1 : 0) + (pollClock(state, step) ? 1 : 0) + commandRows + 1 : 0) +
+		(upcoming.length > 0 ? 1 : 0) +
+		model.lines.length +
+		(model.entry ? 1 : 0) +
+		(problem ? 1 : 0) +
+		(model.actions.length > 0 ? 1 : 0);
 	const outputRows = Math.max(2, rows - 1 - fixedRows);
 	return (
 		<>
@@ -67,8 +86,21 @@ export function RunScreen({state, decision, problem, input, now, cols, rows, log
 			<Box flexDirection="column">
 				{bannerLine}
 				<Header state={state} now={now} cols={width} />
-				{step ? <StepPanel state={state} step={step} now={now} cols={width} outputCols={Math.max(20, cols)} outputRows={outputRows} /> : null}
-				{upcoming.length > 0 ? <Text color={theme.muted} wrap="truncate">{fit(`  next: ${upcoming.map((s) => s.id).join(' · ')}`, width)}</Text> : null}
+				{step ? (
+					<StepPanel
+						state={state}
+						step={step}
+						now={now}
+						cols={width}
+						outputCols={Math.max(20, cols)}
+						outputRows={outputRows}
+					/>
+				) : null}
+				{upcoming.length > 0 ? (
+					<Text color={theme.muted} wrap="truncate">
+						{fit(`  next: ${upcoming.map((s) => s.id).join(' · ')}`, width)}
+					</Text>
+				) : null}
 				<Prompt model={model} cols={width} {...(problem ? {problem} : {})} />
 				{footerLine}
 			</Box>
