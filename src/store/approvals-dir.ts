@@ -2,7 +2,20 @@
 // by the session's group (setgid, so files keep the group; sticky, so nobody removes another's
 // file). The log itself stays writable by its runner only.
 import {randomBytes} from 'node:crypto';
-import {chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, writeFileSync, type FSWatcher} from 'node:fs';
+import {
+	chmodSync,
+	closeSync,
+	constants,
+	fstatSync,
+	mkdirSync,
+	openSync,
+	readdirSync,
+	readSync,
+	rmSync,
+	watch,
+	writeFileSync,
+	type FSWatcher,
+} from 'node:fs';
 import path from 'node:path';
 
 export function approvalsDir(sessionDir: string): string {
@@ -26,6 +39,42 @@ export function writeApprovalFile(sessionDir: string, content: unknown): string 
 }
 
 export type HandedIn = {file: string; content: unknown};
+
+/** An answer is a small JSON object; anything larger is not one, and is never read whole. */
+export const maxApprovalFileBytes = 64 * 1024;
+
+/**
+ * Reads a handed-in answer without trusting what the group put there: a symlink is not followed
+ * (the runner may be root), a FIFO or device does not block the runner (non-blocking open, then
+ * fstat), and only a regular file of at most `maxApprovalFileBytes` is read.
+ */
+export function readHandedInFile(
+	file: string,
+): {kind: 'file'; text: string} | {kind: 'refused'; reason: string} | {kind: 'gone'} {
+	let fd: number;
+	try {
+		fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT') return {kind: 'gone'};
+		return {kind: 'refused', reason: code === 'ELOOP' ? 'a symbolic link' : `unreadable (${code})`};
+	}
+	try {
+		const stat = fstatSync(fd);
+		if (!stat.isFile()) return {kind: 'refused', reason: 'not a regular file'};
+		if (stat.size > maxApprovalFileBytes) return {kind: 'refused', reason: `larger than ${maxApprovalFileBytes} bytes`};
+		const buffer = Buffer.alloc(stat.size);
+		let read = 0;
+		while (read < stat.size) {
+			const count = readSync(fd, buffer, read, stat.size - read, read);
+			if (count === 0) break;
+			read += count;
+		}
+		return {kind: 'file', text: buffer.subarray(0, read).toString('utf8')};
+	} finally {
+		closeSync(fd);
+	}
+}
 
 /** Watches the directory and reports each whole file once; the runner removes what it has recorded. */
 export class ApprovalInbox {
@@ -68,12 +117,14 @@ export class ApprovalInbox {
 		const files: HandedIn[] = [];
 		for (const name of names) {
 			const file = path.join(this.dir, name);
-			let text: string;
-			try {
-				text = readFileSync(file, 'utf8');
-			} catch {
+			const handedIn = readHandedInFile(file);
+			if (handedIn.kind === 'gone') continue;
+			if (handedIn.kind === 'refused') {
+				// Never an answer, whatever it becomes later: a FIFO or link is not looked at again.
+				this.seen.add(name);
 				continue;
 			}
+			const text = handedIn.text;
 			// Written in one go by `runbook approve`; a file without its last newline is still being written.
 			if (!text.endsWith('\n')) continue;
 			this.seen.add(name);
