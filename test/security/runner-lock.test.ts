@@ -1,0 +1,81 @@
+// Actor: the operator (or a colleague) starting two runners at once. Promise 5: one runner per
+// session; a lock never outlives the process that holds it.
+import {spawn} from 'node:child_process';
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {buildSync} from 'esbuild';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {describe, expect, it} from 'vitest';
+import {describeHolder, RunnerLock} from '../../src/store/runner-lock.js';
+
+/** The lock module as plain JavaScript, for a separate node process to import. */
+function builtLockModule(): string {
+	const entry = fileURLToPath(new URL('../../src/store/runner-lock.ts', import.meta.url));
+	const built = buildSync({entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', write: false});
+	const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'rb-lock-js-')), 'runner-lock.mjs');
+	writeFileSync(file, built.outputFiles[0]!.text);
+	return file;
+}
+
+function lockFile() {
+	return path.join(mkdtempSync(path.join(os.tmpdir(), 'rb-lock-')), 'runner.lock');
+}
+
+/** A separate process that takes the lock, says what it got, and holds it until killed. */
+function holderProcess(file: string) {
+	const script = `import {RunnerLock} from ${JSON.stringify(builtLockModule())};
+const got = await RunnerLock.acquire(${JSON.stringify(file)}, 'test');
+console.log(got.ok ? 'won' : 'lost');
+setInterval(() => {}, 1000);`;
+	const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']});
+	const said = new Promise<string>((resolve) =>
+		child.stdout.once('data', (data: Buffer) => resolve(data.toString().trim())),
+	);
+	return {child, said};
+}
+
+describe('the runner lock', () => {
+	it('a second taker is refused and told who holds it; after release it can take it', async () => {
+		const file = lockFile();
+		const first = await RunnerLock.acquire(file, 'session one');
+		expect(first.ok).toBe(true);
+		const second = await RunnerLock.acquire(file, 'session one');
+		expect(second.ok).toBe(false);
+		if (second.ok) return;
+		expect(second.holder).toMatchObject({pid: process.pid, user: os.userInfo().username, what: 'session one'});
+		expect(describeHolder(second.holder)).toMatch(new RegExp(`^pid ${process.pid} \\(.+@.+, since \\d{4}-`));
+		if (first.ok) first.lock.release();
+		await expect
+			.poll(async () => {
+				const third = await RunnerLock.acquire(file, 'session one');
+				if (third.ok) third.lock.release();
+				return third.ok;
+			})
+			.toBe(true);
+	});
+
+	it('a holder killed with SIGKILL lets the lock go', async () => {
+		const file = lockFile();
+		const holder = holderProcess(file);
+		expect(await holder.said).toBe('won');
+		const whileHeld = await RunnerLock.acquire(file, 'x');
+		expect(whileHeld.ok).toBe(false);
+		holder.child.kill('SIGKILL');
+		await new Promise((resolve) => holder.child.once('exit', resolve));
+		await expect
+			.poll(async () => {
+				const after = await RunnerLock.acquire(file, 'x');
+				if (after.ok) after.lock.release();
+				return after.ok;
+			})
+			.toBe(true);
+	});
+
+	it('of 20 takers started together, exactly one wins', async () => {
+		const file = lockFile();
+		const results = await Promise.all(Array.from({length: 20}, () => RunnerLock.acquire(file, 'race')));
+		expect(results.filter((r) => r.ok)).toHaveLength(1);
+		for (const r of results) if (r.ok) r.lock.release();
+	});
+});
