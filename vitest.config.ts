@@ -8,6 +8,8 @@ export default defineConfig({
 		hookTimeout: 20_000,
 		// End-to-end tests each start a private tmux server; two cores are what CI has.
 		maxWorkers: 2,
+		// A frame snapshot that is missing fails, inside CI and out; `vitest run -u` writes it.
+		update: 'none',
 		// The JSON report lets .ci/run print the plain "N passed, N failed" line CI reads.
 		reporters: ['default', ['json', {outputFile: '.vitest-report.json'}]],
 	},

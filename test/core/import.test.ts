@@ -1,18 +1,13 @@
 // `runbook import` of every real checklist: a runbook that validates, with no checklist line
 // lost, and the Mac Roman mojibake repaired where the bytes show it.
-import {readdirSync, readFileSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {stringify} from 'yaml';
 import {describe, expect, it} from 'vitest';
 import {importChecklist} from '../../src/core/import/checklist.js';
 import {repairMojibake} from '../../src/core/import/mojibake.js';
 import {parseRunbook} from '../../src/core/runbook/parse.js';
-import {repoRoot} from '../helpers/cli.js';
-
-const dir = path.join(repoRoot, '..', 'shared', 'checklists');
-const checklists = readdirSync(dir)
-	.filter((f) => f.endsWith('.md'))
-	.sort();
+import {checklistDir as dir, checklistFiles as checklists} from '../helpers/checklists.js';
 
 /** Words of two or more letters or digits: what a line says, without its Markdown. */
 const words = (text: string) =>
@@ -32,7 +27,7 @@ function strings(value: unknown, out: string[] = []): string[] {
 	return out;
 }
 
-describe('runbook import of each checklist in ../shared/checklists', () => {
+describe('runbook import of each checklist in test/fixtures/checklists', () => {
 	it('finds the checklists', () => expect(checklists.length).toBeGreaterThanOrEqual(4));
 
 	for (const file of checklists) {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {runCli} from '../helpers/cli.js';
+import {skipUnless} from '../helpers/skip.js';
 
 const logDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-export-'));
 const run = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir], {env: {CI: 'true'}});
@@ -66,31 +67,34 @@ describe('the post-mortem: sessions and export', () => {
 		expect(json.events[0].type).toBe('session-started');
 	});
 
-	it.skipIf(!hasAsciinema)('cast: asciicast v2 with a marker per phase and step, which asciinema cat plays', () => {
-		const out = path.join(logDir, 'session.cast');
-		expect(runCli(['export', id!, '--log-dir', logDir, '--format', 'cast', '-o', out]).code).toBe(0);
-		const [head, ...events] = readFileSync(out, 'utf8')
-			.trimEnd()
-			.split('\n')
-			.map((l) => JSON.parse(l));
-		expect(head).toMatchObject({version: 2, width: 80, height: 24});
-		expect(Number.isInteger(head.timestamp)).toBe(true);
-		expect(events.filter((e: unknown[]) => e[1] === 'm').map((e: unknown[]) => e[2])).toEqual([
-			'phase: Only phase',
-			'step: say',
-			'step: read',
-			'step: pause',
-			'step: ready',
-		]);
-		expect(events.every((e: unknown[], i: number) => i === 0 || (e[0] as number) >= (events[i - 1][0] as number))).toBe(
-			true,
-		);
-		const played = spawnSync('script', ['-qec', `asciinema cat ${out}`, '/dev/null'], {encoding: 'utf8'});
-		expect(played.status).toBe(0);
-		expect(played.stdout).toContain('hello from the runbook');
-	});
+	skipUnless(hasAsciinema, 'asciinema is not installed (apt-get install asciinema)')(
+		'cast: asciicast v2 with a marker per phase and step, which asciinema cat plays',
+		() => {
+			const out = path.join(logDir, 'session.cast');
+			expect(runCli(['export', id!, '--log-dir', logDir, '--format', 'cast', '-o', out]).code).toBe(0);
+			const [head, ...events] = readFileSync(out, 'utf8')
+				.trimEnd()
+				.split('\n')
+				.map((l) => JSON.parse(l));
+			expect(head).toMatchObject({version: 2, width: 80, height: 24});
+			expect(Number.isInteger(head.timestamp)).toBe(true);
+			expect(events.filter((e: unknown[]) => e[1] === 'm').map((e: unknown[]) => e[2])).toEqual([
+				'phase: Only phase',
+				'step: say',
+				'step: read',
+				'step: pause',
+				'step: ready',
+			]);
+			expect(
+				events.every((e: unknown[], i: number) => i === 0 || (e[0] as number) >= (events[i - 1][0] as number)),
+			).toBe(true);
+			const played = spawnSync('script', ['-qec', `asciinema cat ${out}`, '/dev/null'], {encoding: 'utf8'});
+			expect(played.status).toBe(0);
+			expect(played.stdout).toContain('hello from the runbook');
+		},
+	);
 
-	it.skipIf(!hasChromium)(
+	skipUnless(hasChromium, 'chromium is not installed (apt-get install chromium)')(
 		'html: one self-contained file that Chromium renders, with the step names and a chart',
 		() => {
 			const out = path.join(logDir, 'session.html');

@@ -6,12 +6,13 @@ import {describe, expect, it} from 'vitest';
 import {parseRunbook} from '../../src/core/runbook/parse.js';
 import {allSteps} from '../../src/core/runbook/model.js';
 import {repoRoot, runCli} from '../helpers/cli.js';
+import {checklistFiles} from '../helpers/checklists.js';
 
 const dir = path.join(repoRoot, 'runbooks');
 const runbooks = readdirSync(dir)
 	.filter((f) => f.endsWith('.yaml'))
 	.sort();
-const checklists = readdirSync(path.join(repoRoot, '..', 'shared', 'checklists')).filter((f) => f.endsWith('.md'));
+const checklists = checklistFiles;
 
 describe('runbooks/', () => {
 	for (const file of runbooks) {

@@ -3,7 +3,8 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {binRunbook, repoRoot, runCli} from '../helpers/cli.js';
+import {binRunbook, runCli} from '../helpers/cli.js';
+import {checklistDir} from '../helpers/checklists.js';
 import {closedAfterEachTest} from '../helpers/tmux.js';
 
 const tui = closedAfterEachTest();
@@ -61,7 +62,7 @@ describe('outside the deploy window', () => {
 });
 
 describe('runbook import CHECKLIST.md', () => {
-	const checklist = path.join(repoRoot, '..', 'shared', 'checklists', 'django-crm-deploy.md');
+	const checklist = path.join(checklistDir, 'django-crm-deploy.md');
 
 	it('writes a draft that validates and reports what it did on stderr', () => {
 		const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'runbook-import-')), 'crm.yaml');
