@@ -3,7 +3,7 @@
 import {readFileSync} from 'node:fs';
 
 const report = JSON.parse(readFileSync(new URL('../.vitest-report.json', import.meta.url), 'utf8'));
-console.log(`${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+process.stdout.write(`${report.numPassedTests} passed, ${report.numFailedTests} failed\n`);
 
 const skipped = report.testResults.flatMap((file) =>
 	file.assertionResults.filter((test) => ['skipped', 'pending', 'todo'].includes(test.status)),
@@ -14,4 +14,4 @@ for (const test of skipped) {
 	countByReason.set(reason, (countByReason.get(reason) ?? 0) + 1);
 }
 const reasons = [...countByReason].map(([reason, count]) => (count > 1 ? `${reason} (${count} tests)` : reason));
-console.log(`${skipped.length} skipped${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`);
+process.stdout.write(`${skipped.length} skipped${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}\n`);

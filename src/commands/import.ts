@@ -4,13 +4,13 @@ import path from 'node:path';
 import {stringify} from 'yaml';
 import {importChecklist, type ImportReport} from '../core/import/checklist.js';
 import {parseRunbook} from '../core/runbook/parse.js';
-import {readText} from '../store/session-files.js';
+import {readTextFile} from '../store/runbook-file.js';
 import {writeOutputFile} from '../store/output-file.js';
 import {UsageError} from './usage-error.js';
 
 export function importCommand(options: {file: string; output?: string}): number {
-	const read = readText(options.file);
-	if (!read.ok) throw new UsageError(read.problem);
+	const read = readTextFile(options.file, {what: 'checklist', kind: 'Markdown checklist'});
+	if (!read.ok) throw new UsageError(`${options.file}: ${read.problem}`);
 	const {runbook, report} = importChecklist(read.text, {
 		fallbackName: path.basename(options.file, path.extname(options.file)),
 	});

@@ -3,6 +3,7 @@ import {minSecretLength} from '../core/audit/redact.js';
 import {allSteps, secretNames, type Runbook} from '../core/runbook/model.js';
 import {didYouMean} from '../core/runbook/shape.js';
 import {UsageError} from './usage-error.js';
+import {matchesPattern} from '../core/runbook/pattern.js';
 
 /** The values of secret env variables, to mask everywhere; too short a secret cannot be masked safely. */
 export function secretEnvValues(runbook: Runbook): Array<{name: string; value: string}> {
@@ -31,7 +32,7 @@ export function parseVars(runbook: Runbook, given: string[]): Record<string, str
 		if (!known.has(name))
 			throw new UsageError(`--var ${name}: the runbook has no var \`${name}\`${didYouMean(name, [...known.keys()])}`);
 		const pattern = known.get(name);
-		if (pattern !== undefined && !new RegExp(pattern).test(value))
+		if (pattern !== undefined && !matchesPattern(pattern, value))
 			throw new UsageError(
 				`--var ${name}: ${secrets.includes(name) ? 'the value' : `\`${value}\``} does not match \`${pattern}\``,
 			);

@@ -207,7 +207,7 @@ describe('bad runbooks get one clear reason, exit 2 and no stack trace', () => {
 			[['watch', broken], 2, /^runbook: \S+: not a session log: the first line is not JSON$/],
 			[['resume', broken], 2, /^runbook: \S+: not a session log: the first line is not JSON$/],
 			[['approve', broken], 2, /^runbook: \S+: not a session log: the first line is not JSON$/],
-			[['import', dir], 2, /^runbook: cannot read \S+: it is a directory, not a file$/],
+			[['import', dir], 2, /^runbook: \S+: is a directory, not a checklist file$/],
 		];
 		for (const [args, code, expected] of expectations) {
 			const result = runCli(args, {env: {CI: 'true'}});

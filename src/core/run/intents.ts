@@ -3,6 +3,7 @@
 import {rollbackPlan, type Decision, type Draft} from './next.js';
 import type {RunState} from './state.js';
 import {minSecretLength} from '../audit/redact.js';
+import {matchesPattern} from '../runbook/pattern.js';
 
 export type Intent =
 	| {kind: 'confirm'; text?: string}
@@ -160,6 +161,6 @@ function valueProblem(value: string, pattern: string | undefined, isSecret: bool
 	if (isSecret && value.length < minSecretLength)
 		return `a secret must be at least ${minSecretLength} characters: a shorter one cannot be masked safely`;
 	// The value itself is not echoed: it may be a secret.
-	if (pattern !== undefined && !new RegExp(pattern).test(value)) return `the value does not match \`${pattern}\``;
+	if (pattern !== undefined && !matchesPattern(pattern, value)) return `the value does not match \`${pattern}\``;
 	return undefined;
 }

@@ -1,6 +1,7 @@
 // Turns a finished command into the events that say what it meant for its step. Pure.
 import type {Step} from '../runbook/model.js';
 import {formatMs, type Draft} from './next.js';
+import {matchesPattern} from '../runbook/pattern.js';
 
 /** What the executor reports when a command ends. */
 export type CommandResult = {
@@ -45,7 +46,8 @@ export function judgeExit(step: Step, result: CommandResult): Draft[] {
 	const isCodeOk = result.code !== null && step.expect.codes.includes(result.code);
 	const pattern = step.expect.stdout;
 	const isOutputOk =
-		pattern === undefined || (result.stdout !== undefined && new RegExp(pattern, 'm').test(result.stdout));
+		pattern === undefined ||
+		(result.stdout !== undefined && matchesPattern(pattern, result.stdout, {isMultiline: true}));
 	if (isPoll) return isCodeOk && isOutputOk ? [{type: 'step-succeeded', step: id}] : [];
 	if (!isCodeOk)
 		return fail(

@@ -1,5 +1,6 @@
 // Checks the runbook's `env` preconditions against an environment. Pure: the environment is an argument.
 import type {EnvRule} from '../runbook/schema.js';
+import {matchesPattern} from '../runbook/pattern.js';
 
 export type PreconditionResult = {name: string; isMet: boolean; problem?: string};
 
@@ -20,7 +21,7 @@ function findProblem(rule: EnvRule, value: string | undefined): string | undefin
 	if (rule.equals !== undefined && value !== rule.equals) return `is ${shown}; expected \`${rule.equals}\``;
 	if (rule.min_length !== undefined && value.length < rule.min_length)
 		return `is ${value.length} characters; expected at least ${rule.min_length}`;
-	if (rule.pattern !== undefined && !new RegExp(rule.pattern).test(value))
+	if (rule.pattern !== undefined && !matchesPattern(rule.pattern, value))
 		return `${shown} does not match \`${rule.pattern}\``;
 	return undefined;
 }

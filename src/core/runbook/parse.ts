@@ -1,12 +1,15 @@
 // YAML text -> Runbook, or every problem in the file at once, each with line and column. Pure.
 import {isKnownTimezone, parseClockTime, type DeployWindow} from './window.js';
-import {isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node} from 'yaml';
+import {LineCounter, parseDocument} from 'yaml';
 import {runbookShape, stepKind, stepKinds, type RunbookSpec, type StepSpec} from './schema.js';
 import {closest, type Problem} from './shape.js';
 import {parseDuration, type Runbook, type Step} from './model.js';
 import {templateNames, badTemplates} from './template.js';
 import {parseCondition} from './condition.js';
 import {minSecretLength} from '../audit/redact.js';
+import {checkLimits} from './limits.js';
+import {offsetOf, toValue, yamlMessage} from './yaml-source.js';
+import {matchesPattern, patternProblem} from './pattern.js';
 
 /** A problem located in the file; line and column count from 1. */
 export type LocatedProblem = {line: number; col: number; message: string};
@@ -19,13 +22,15 @@ export function parseRunbook(source: string): ParseResult {
 	const lineCounter = new LineCounter();
 	const doc = parseDocument(source, {lineCounter, prettyErrors: false, uniqueKeys: true});
 	const at = (offset: number) => lineCounter.linePos(offset);
-	if (doc.errors.length > 0) {
-		return fail(doc.errors.map((e) => ({...at(e.pos[0]), message: yamlMessage(e.message)})));
-	}
-	const value: unknown = doc.toJS({maxAliasCount: 100});
+	// Later YAML errors are mostly echoes of the first; one line says what to fix.
+	const [firstError] = doc.errors;
+	if (firstError) return fail([{...at(firstError.pos[0]), message: yamlMessage(firstError.message)}]);
+	const read = toValue(doc, source);
+	if (!read.ok) return fail([{...at(read.offset), message: read.message}]);
+	const value = read.value;
 	const problems: Problem[] = [];
 	const spec = runbookShape.read(value, [], problems);
-	if (spec) problems.push(...checkMeaning(spec));
+	if (spec) problems.push(...checkMeaning(spec), ...checkLimits(spec));
 	if (problems.length > 0 || !spec) {
 		const located = problems.map((p) => ({...at(offsetOf(doc.contents, p.path, p.at)), message: p.message}));
 		located.sort((a, b) => a.line - b.line || a.col - b.col);
@@ -38,34 +43,6 @@ function fail(problems: LocatedProblem[]): ParseResult {
 	return {ok: false, problems};
 }
 
-function yamlMessage(message: string): string {
-	const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-	return `not valid YAML: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
-}
-
-/** The byte offset of the key or value that `path` names, or of the nearest node above it. */
-function offsetOf(root: unknown, path: Array<string | number>, at: 'key' | 'value' = 'value'): number {
-	let node = root as Node | null;
-	let offset = (node as Node | null)?.range?.[0] ?? 0;
-	for (const [i, segment] of path.entries()) {
-		if (isMap(node)) {
-			const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-			if (!pair) return offset;
-			const isLast = i === path.length - 1;
-			const key = pair.key as Node;
-			if (isLast && at === 'key') return key.range?.[0] ?? offset;
-			node = (pair.value as Node | null) ?? null;
-			offset = node?.range?.[0] ?? key.range?.[0] ?? offset;
-		} else if (isSeq(node) && typeof segment === 'number') {
-			node = (node.items[segment] as Node | undefined) ?? null;
-			offset = node?.range?.[0] ?? offset;
-		} else {
-			return offset;
-		}
-	}
-	return offset;
-}
-
 /** What the shapes cannot say: one kind per step, unique ids, known references, valid patterns. */
 function checkMeaning(spec: RunbookSpec): Problem[] {
 	const problems: Problem[] = [];
@@ -74,14 +51,6 @@ function checkMeaning(spec: RunbookSpec): Problem[] {
 		const earlier = seen.get(id);
 		if (earlier) problems.push({path: [...path, 'id'], message: `id \`${id}\` is used twice (first by ${earlier})`});
 		else seen.set(id, what);
-	};
-	const regex = (pattern: string | undefined, path: Array<string | number>) => {
-		if (pattern === undefined) return;
-		try {
-			new RegExp(pattern);
-		} catch {
-			problems.push({path, message: `\`${pattern}\` is not a valid regular expression`});
-		}
 	};
 
 	const known = new Set(Object.keys(spec.vars ?? {}));
@@ -112,21 +81,24 @@ function checkMeaning(spec: RunbookSpec): Problem[] {
 	}
 
 	for (const [name, v] of Object.entries(spec.vars ?? {})) {
-		regex(v.pattern, ['vars', name, 'pattern']);
 		if (v.secret && v.default !== undefined && v.default.length < minSecretLength) {
 			problems.push({
 				path: ['vars', name, 'default'],
 				message: `the default of secret \`${name}\` is shorter than ${minSecretLength} characters; so short a secret cannot be masked safely`,
 			});
 		}
-		if (v.pattern && v.default !== undefined && safeTest(v.pattern, v.default) === false) {
+		if (
+			v.pattern &&
+			v.default !== undefined &&
+			patternProblem(v.pattern) === undefined &&
+			!matchesPattern(v.pattern, v.default)
+		) {
 			problems.push({
 				path: ['vars', name, 'default'],
 				message: `the default \`${v.default}\` of \`${name}\` does not match its pattern \`${v.pattern}\``,
 			});
 		}
 	}
-	for (const [name, rule] of Object.entries(spec.env ?? {})) regex(rule.pattern, ['env', name, 'pattern']);
 
 	const refs = (textValue: string | undefined, path: Array<string | number>) => {
 		if (textValue === undefined) return;
@@ -179,9 +151,6 @@ function checkMeaning(spec: RunbookSpec): Problem[] {
 				at: 'key',
 				message: `\`approval_timeout\` needs \`approvals\` on the step \`${step.id}\``,
 			});
-		regex(step.expect?.stdout, [...path, 'expect', 'stdout']);
-		regex(step.ask?.pattern, [...path, 'ask', 'pattern']);
-		regex(step.poll?.expect?.stdout, [...path, 'poll', 'expect', 'stdout']);
 		refs(step.run, [...path, 'run']);
 		refs(step.poll?.run, [...path, 'poll', 'run']);
 		refs(step.cwd, [...path, 'cwd']);
@@ -218,14 +187,6 @@ function checkMeaning(spec: RunbookSpec): Problem[] {
 		}
 	}
 	return problems;
-}
-
-function safeTest(pattern: string, value: string): boolean | undefined {
-	try {
-		return new RegExp(pattern).test(value);
-	} catch {
-		return undefined;
-	}
 }
 
 function normalize(spec: RunbookSpec): Runbook {

@@ -1,5 +1,6 @@
 // A tiny schema language: one definition gives the TypeScript type (Out<S>), the validation
 // (with paths for line:col) and the JSON Schema. Pure.
+import {closest} from './suggest.js';
 
 /** Where in the document a problem is: a path of keys and indexes, and whether the key or value is at fault. */
 export type Problem = {path: Array<string | number>; message: string; at?: 'key' | 'value'};
@@ -18,6 +19,7 @@ export type Out<S> = S extends Shape<infer T> ? T : never;
 const show = (value: unknown): string => {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'a list';
+	if (typeof value === 'object' && !isPlainObject(value)) return 'a value of a special YAML type (a `!!` tag)';
 	if (typeof value === 'object') return 'a mapping';
 	return `\`${String(value)}\``;
 };
@@ -287,37 +289,10 @@ export function either<A, B>(
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+	// `!!binary`, `!!set` and `!!timestamp` give byte arrays, sets and dates: not mappings.
+	const prototype: unknown = Object.getPrototypeOf(value);
+	return prototype === Object.prototype || prototype === null;
 }
 
-/** `; did you mean \`x\`?` when one of `options` is near enough to `word`, else nothing. */
-export function didYouMean(word: string, options: readonly string[]): string {
-	const near = closest(word, options);
-	return near ? `; did you mean \`${near}\`?` : '';
-}
-
-/** The nearest of `options` to `word` by edit distance, if it is near enough to be a typo. */
-export function closest(word: string, options: readonly string[]): string | undefined {
-	let best: string | undefined;
-	let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-	for (const option of options) {
-		const d = editDistance(word.toLowerCase(), option.toLowerCase());
-		if (d < bestDistance) {
-			best = option;
-			bestDistance = d;
-		}
-	}
-	return best;
-}
-
-function editDistance(a: string, b: string): number {
-	let row = Array.from({length: b.length + 1}, (_, i) => i);
-	for (let i = 1; i <= a.length; i++) {
-		const next = [i];
-		for (let j = 1; j <= b.length; j++) {
-			next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-		}
-		row = next;
-	}
-	return row[b.length]!;
-}
+export {closest, didYouMean} from './suggest.js';
