@@ -63,6 +63,7 @@ function openProblem(error: NodeJS.ErrnoException): string {
 	if (error.code === 'ENOENT') return 'no such file';
 	if (error.code === 'EACCES') return 'permission denied';
 	if (error.code === 'EISDIR') return 'is a directory, not a file';
+	if (error.code === 'ELOOP') return 'is a loop of symbolic links';
 	return `cannot be read (${error.code ?? error.message})`;
 }
 
