@@ -57,7 +57,11 @@ const cases: Array<[string, string | Buffer, RegExp]> = [
 		step('        run: x\n        rollback: restore\n'),
 		/:8:19: `rollback: restore` names no step of the top-level `rollback` list/,
 	],
-	['invalid regex', step('        run: x\n        expect: { stdout: "([" }\n'), /is not a valid regular expression/],
+	[
+		'invalid regex',
+		step('        run: x\n        expect: { stdout: "([" }\n'),
+		/is not a pattern runbook can use: missing closing \]/,
+	],
 	[
 		'option on the wrong kind',
 		step('        check: looks fine\n        timeout: 5m\n'),

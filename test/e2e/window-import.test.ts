@@ -82,6 +82,6 @@ describe('runbook import CHECKLIST.md', () => {
 	it('a missing checklist is a one-line reason and exit 2', () => {
 		const missing = runCli(['import', '/no/such/checklist.md']);
 		expect(missing).toMatchObject({code: 2, stdout: ''});
-		expect(missing.stderr).toBe('runbook: cannot read /no/such/checklist.md: no such file\n');
+		expect(missing.stderr).toBe('runbook: /no/such/checklist.md: no such file\n');
 	});
 });
