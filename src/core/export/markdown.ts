@@ -22,7 +22,7 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 			.replace(/\.\d+Z$/, 'Z');
 	const rel = (t: number) => `+${clock(t)}`;
 	const out: string[] = [];
-	out.push(`# ${runbook?.name ?? 'Session'}: ${state.ended?.status ?? 'interrupted'}`, '');
+	out.push(`# ${md(runbook?.name ?? 'Session')}: ${state.ended?.status ?? 'interrupted'}`, '');
 	out.push('| | |', '| --- | --- |');
 	out.push(`| Session | ${code(header.session)} |`);
 	out.push(
