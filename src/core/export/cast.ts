@@ -7,6 +7,7 @@ import {findStep} from '../runbook/model.js';
 import {foldEvents} from '../run/reduce.js';
 import {castOutput, castText, terminalText} from '../text/sanitize.js';
 
+/** The cast. Longer than 80 lines: one case per event type, and the table reads best as one switch. */
 export function exportCast(header: LogHeader, events: RunEvent[]): string {
 	const runbook = foldEvents(events).runbook;
 	const head = {

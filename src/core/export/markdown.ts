@@ -11,6 +11,10 @@ import {markdownCode as code, markdownFence, markdownText as md} from '../text/s
 
 const outputTailLines = 10;
 
+/**
+ * The whole document. Longer than 80 lines: one case per event type, and the table reads best
+ * as one switch. Every text from the log goes through `md` or `code` (../text/sanitize.ts).
+ */
 export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: string): string {
 	const state = foldEvents(events);
 	const runbook = state.runbook;
