@@ -121,3 +121,15 @@ describe.each(Object.entries(sinks))('%s', (_, sink) => {
 		}
 	});
 });
+
+describe('command output on a terminal', () => {
+	it('shows a progress line at its last state, and drops colour, in the frame and in plain mode', () => {
+		const output = 'downloading  10%\rdownloading 100%\r\n\u001b[32mOK\u001b[0m\n';
+		const {running, ended} = hostileSession('x', output);
+		const frame = rawFrame(running).replace(ownStyling, '');
+		expect(frame).toContain('│ downloading 100%\n');
+		expect(frame).toContain('│ OK\n');
+		const plain = plainText(ended.events);
+		expect(plain).toContain('   | downloading 100%\n   | OK\n');
+	});
+});

@@ -63,10 +63,13 @@ export function hostileRunbook(payload: string): Runbook {
 	};
 }
 
-/** The hostile session at three moments: the first step running, the approval wait, and the end. */
-export function hostileSession(payload: string): {running: Simulation; waiting: Simulation; ended: Simulation} {
+/** The hostile session at three moments: the first step running, the approval wait, and the end; `output` is the first step's. */
+export function hostileSession(
+	payload: string,
+	output = `first line\n${payload}\nlast line\n`,
+): {running: Simulation; waiting: Simulation; ended: Simulation} {
 	const runbook = hostileRunbook(payload);
-	const results = {look: [{out: `first line\n${payload}\nlast line\n`, err: `${payload}\n`}]};
+	const results = {look: [{out: output, err: `${payload}\n`}]};
 	const running = simulate(runbook, {results, stopWhileRunning: 1});
 	const waiting = simulate(runbook, {results, answers: [{kind: 'confirm'}]});
 	const done = simulate(runbook, {results, answers: [{kind: 'confirm'}], approvers: ['bob@deploy-2']});
