@@ -9,6 +9,7 @@ import {parseRunbook, type LocatedProblem} from './core/runbook/parse.js';
 import {runbookJsonSchema} from './core/runbook/schema.js';
 import type {Runbook} from './core/runbook/model.js';
 import {didYouMean} from './core/runbook/shape.js';
+import {terminalText} from './core/text/sanitize.js';
 import {dryRunLines} from './core/run/dry-run.js';
 import {exitCodeFor} from './core/run/select.js';
 import {logFormat} from './core/audit/entry.js';
@@ -199,7 +200,7 @@ function validateCommand(args: string[]): number {
 		} catch (error) {
 			if (!(error instanceof UsageError)) throw error;
 			isAllValid = false;
-			process.stderr.write(`${error.message}\n`);
+			process.stderr.write(`${terminalText(error.message)}\n`);
 		}
 	}
 	return isAllValid ? 0 : 2;
@@ -236,7 +237,7 @@ async function runCommand(args: string[]): Promise<number> {
 		);
 	}
 	if (values['dry-run']) {
-		process.stdout.write(`${dryRunLines(runbook, vars, from).join('\n')}\n`);
+		process.stdout.write(`${terminalText(dryRunLines(runbook, vars, from).join('\n'))}\n`);
 		return 0;
 	}
 
@@ -330,7 +331,7 @@ async function resumeCommand(args: string[]): Promise<number> {
 			throw new UsageError(
 				`${file} changed since session ${id} started; resume in a terminal to confirm the changes, or give --strict to refuse:\n${list}`,
 			);
-		process.stdout.write(`${file} changed since session ${id} started:\n${list}\n`);
+		process.stdout.write(`${file} changed since session ${id} started:\n${terminalText(list)}\n`);
 		if ((await askLine('Type `resume` to go on with the changed runbook (anything else stops): ')) !== 'resume') {
 			process.stderr.write('runbook: not resumed; nothing was recorded\n');
 			return 1;
@@ -410,7 +411,10 @@ async function watchCommand(args: string[]): Promise<number> {
 	if (positionals.length === 0) {
 		const live = liveSessions(sessions);
 		if (live.length === 0) process.stdout.write(`no live sessions you can read in ${sessions}\n`);
-		else process.stdout.write(`${live.map(describeLive).join('\n')}\nfollow one with: runbook watch SESSION\n`);
+		else
+			process.stdout.write(
+				`${terminalText(live.map(describeLive).join('\n'))}\nfollow one with: runbook watch SESSION\n`,
+			);
 		return 0;
 	}
 	const info = readLiveSession(positionals[0]!, sessions);
@@ -444,7 +448,7 @@ async function watchCommand(args: string[]): Promise<number> {
 function watchProblem(watch: WatchSession): number {
 	const {problem} = watch.snapshot();
 	if (problem === undefined) return 0;
-	process.stderr.write(`runbook: ${problem}\n`);
+	process.stderr.write(`runbook: ${terminalText(problem)}\n`);
 	return 1;
 }
 
@@ -566,7 +570,7 @@ async function replayCommand(args: string[]): Promise<number> {
 		throw new UsageError(`--start-at: the session never started a step \`${startAt}\``);
 	if (!(process.stdout.isTTY && process.stdin.isTTY) || process.env.CI) {
 		// No screen to replay on: the events as plain lines, at once.
-		if (prepared.banner) process.stdout.write(`${prepared.banner.text}\n`);
+		if (prepared.banner) process.stdout.write(`${terminalText(prepared.banner.text)}\n`);
 		const printer = new PlainPrinter();
 		let state = initialState;
 		for (const event of prepared.events) {
@@ -608,7 +612,7 @@ main(process.argv.slice(2)).then(
 		if (error instanceof UsageError) {
 			// Located problems (file:line:col: ...) stand alone, one per line, as editors expect.
 			const isLocated = /^\S+:\d+:\d+: /.test(error.message);
-			process.stderr.write(`${isLocated ? '' : 'runbook: '}${error.message}\n`);
+			process.stderr.write(`${isLocated ? '' : 'runbook: '}${terminalText(error.message)}\n`);
 			process.exitCode = 2;
 			return;
 		}

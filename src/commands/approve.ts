@@ -10,6 +10,7 @@ import type {IdentityChoice} from '../store/identity.js';
 import {askLine} from '../ui/ask-line.js';
 import type {RunState} from '../core/run/state.js';
 import {clock} from '../core/time.js';
+import {terminalText} from '../core/text/sanitize.js';
 import {LogTail} from '../store/log-tail.js';
 import {
 	describeLive,
@@ -62,14 +63,18 @@ export function describeRequest(target: ApprovalTarget, nowMs: number): string {
 	const header = info.read.header;
 	const askedUs = Math.max(0, (nowMs - Date.parse(header.wall)) * 1000 - pending.requestedAt);
 	const have = info.state.steps[pending.step]?.approvedBy?.length ?? 0;
-	return [
-		`Session   ${info.id}: ${runbook.name}`,
-		`Step      ${pending.step}${step && step.name !== step.id ? `: ${step.name}` : ''}${phase ? `  (phase ${phase.name})` : ''}`,
-		`Command   ${pending.command.split('\n').join('\n          ')}`,
-		`Asked by  ${pending.by} on ${header.operator.host}, ${clock(askedUs)} ago`,
-		`Their key ${header.identity.fingerprint}`,
-		`Needs     ${pending.need - have} more approval${pending.need - have === 1 ? '' : 's'}`,
-	].join('\n');
+	// Shown as bash receives it, every control character visible: a `\r` cannot hide the start of
+	// the command, and nothing in it can act on the approver's terminal.
+	return terminalText(
+		[
+			`Session   ${info.id}: ${runbook.name}`,
+			`Step      ${pending.step}${step && step.name !== step.id ? `: ${step.name}` : ''}${phase ? `  (phase ${phase.name})` : ''}`,
+			`Command   ${pending.command.split('\n').join('\n          ')}`,
+			`Asked by  ${pending.by} on ${header.operator.host}, ${clock(askedUs)} ago`,
+			`Their key ${header.identity.fingerprint}`,
+			`Needs     ${pending.need - have} more approval${pending.need - have === 1 ? '' : 's'}`,
+		].join('\n'),
+	);
 }
 
 /**
@@ -112,7 +117,7 @@ export function awaitAnswer(
 						text: 'rejected: recorded in the session; the step failed and the operator chooses what next',
 					});
 				if (record.type === 'approval-refused')
-					return finish({isAccepted: false, text: `refused by the session: ${record.reason ?? ''}`});
+					return finish({isAccepted: false, text: `refused by the session: ${terminalText(record.reason ?? '')}`});
 			}
 			return false;
 		};

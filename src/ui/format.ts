@@ -1,5 +1,5 @@
 // Numbers and lines as the operator reads them.
-import {stripVTControlCharacters} from 'node:util';
+import {terminalText} from '../core/text/sanitize.js';
 
 export {clock} from '../core/time.js';
 
@@ -13,12 +13,12 @@ export function duration(ms: number): string {
 
 /**
  * Cuts a line to `width` columns, marking the cut with `marker`. Output lines use an ASCII `>`
- * (as `less -S` does): Ink measures every line, and printable ASCII is its fast path.
+ * (as `less -S` does): Ink measures every line, and printable ASCII is its fast path. Every text
+ * on the screen passes here, so this is where control characters are made visible (`^[`,
+ * `<U+202E>`); command output goes through `terminalOutput` first.
  */
 export function fit(text: string, width: number, marker = '…'): string {
 	if (width <= 0) return '';
-	const flat = stripVTControlCharacters(text)
-		.replace(/\t/g, '  ')
-		.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+	const flat = terminalText(text).replace(/\t/g, '  ');
 	return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}${marker}` : flat;
 }

@@ -1,16 +1,26 @@
-// One plain line per event, for pipes and CI: no screen, no colour, nothing redrawn.
+// One plain line per event, for pipes and CI: no screen, no colour, nothing redrawn. Control
+// characters are shown (`^[`, `^M`), never passed on: a pipe often ends in a terminal or a CI page.
 import type {RunEvent} from '../core/run/events.js';
 import {describeExit} from '../core/run/judge.js';
 import {findStep} from '../core/runbook/model.js';
 import type {RunState} from '../core/run/state.js';
 import {clock, duration} from './format.js';
+import {terminalOutput, terminalText} from '../core/text/sanitize.js';
 
 /** Formats events as lines; keeps unfinished output lines until their end arrives. */
 export class PlainPrinter {
 	private partial = {out: '', err: ''};
 
-	/** Lines for `event`; `state` is the state after folding it. */
+	/** Lines for `event`, safe for a terminal; `state` is the state after folding it. */
 	lines(event: RunEvent, state: RunState): string[] {
+		return this.rawLines(event, state).map(terminalText);
+	}
+
+	/**
+	 * Output lines arrive here already through `terminalOutput`, so a `\r` keeps its progress
+	 * meaning. One case per event type, longer than 80 lines: the table reads best as one switch.
+	 */
+	private rawLines(event: RunEvent, state: RunState): string[] {
 		const at = `[${clock(event.t)}]`;
 		const line = (text: string) => `${at} ${text}`;
 		const runbook = state.runbook;
@@ -63,14 +73,14 @@ export class PlainPrinter {
 			case 'output-recorded': {
 				const pieces = (this.partial[event.stream] + event.text).split('\n');
 				this.partial[event.stream] = pieces.pop()!;
-				return pieces.map((text) => `   ${event.stream === 'err' ? '!' : '|'} ${text}`);
+				return pieces.map((text) => `   ${event.stream === 'err' ? '!' : '|'} ${terminalOutput(text)}`);
 			}
 			case 'command-cancel-requested':
 				return [line(`   cancel requested by ${event.by}`)];
 			case 'command-exited': {
 				const rest = (['out', 'err'] as const)
 					.filter((s) => this.partial[s])
-					.map((s) => `   ${s === 'err' ? '!' : '|'} ${this.partial[s]}`);
+					.map((s) => `   ${s === 'err' ? '!' : '|'} ${terminalOutput(this.partial[s])}`);
 				this.partial = {out: '', err: ''};
 				return [
 					...rest,

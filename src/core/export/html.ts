@@ -4,6 +4,7 @@ import type {LogHeader} from '../audit/entry.js';
 import type {RunEvent} from '../run/events.js';
 import {foldEvents} from '../run/reduce.js';
 import {exportMarkdown} from './markdown.js';
+import {htmlText as esc} from '../text/sanitize.js';
 
 export function exportHtml(header: LogHeader, events: RunEvent[], verdict: string): string {
 	const state = foldEvents(events);
@@ -75,13 +76,9 @@ function timelineChart(state: ReturnType<typeof foldEvents>): string {
 function markdownToHtml(markdown: string): string {
 	const out: string[] = [];
 	let list = false;
-	let code = false;
+	/** The fence of the open code block: only a line of at least as many backticks closes it. */
+	let fence: string | undefined;
 	let table: string[][] = [];
-	const inline = (text: string) =>
-		esc(text)
-			.replace(/`([^`]+)`/g, '<code>$1</code>')
-			.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-			.replace(/\\\|/g, '|');
 	const flushTable = () => {
 		if (table.length === 0) return;
 		out.push(
@@ -94,12 +91,13 @@ function markdownToHtml(markdown: string): string {
 	};
 	for (const raw of markdown.split('\n')) {
 		const line = raw.trimEnd();
-		if (/^\s*```/.test(line)) {
-			out.push(code ? '</pre>' : '<pre>');
-			code = !code;
+		const fenceLine = /^\s*(`{3,})\s*$/.exec(line)?.[1];
+		if (fenceLine !== undefined && (fence === undefined || fenceLine.length >= fence.length)) {
+			out.push(fence === undefined ? '<pre>' : '</pre>');
+			fence = fence === undefined ? fenceLine : undefined;
 			continue;
 		}
-		if (code) {
+		if (fence !== undefined) {
 			out.push(esc(line.replace(/^ {4}/, '')));
 			continue;
 		}
@@ -131,6 +129,32 @@ function markdownToHtml(markdown: string): string {
 	return out.join('\n');
 }
 
-function esc(text: string): string {
-	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/**
+ * Inline Markdown as our export writes it: backslash escapes, code spans of any number of
+ * backticks, and bold. Every piece of text is HTML-escaped on its own, so no markup gets through.
+ */
+function inline(text: string): string {
+	let html = '';
+	let isBold = false;
+	for (let i = 0; i < text.length;) {
+		const rest = text.slice(i);
+		const escaped = /^\\([!-/:-@[-`{-~])/.exec(rest);
+		const span = /^(`+)(?!`)([\s\S]*?[^`])\1(?!`)/.exec(rest);
+		if (escaped) {
+			html += esc(escaped[1]!);
+			i += 2;
+		} else if (span) {
+			const body = span[2]!;
+			html += `<code>${esc(/^ .* $/.test(body) ? body.slice(1, -1) : body)}</code>`;
+			i += span[0].length;
+		} else if (rest.startsWith('**')) {
+			html += isBold ? '</strong>' : '<strong>';
+			isBold = !isBold;
+			i += 2;
+		} else {
+			html += esc(text[i]!);
+			i += 1;
+		}
+	}
+	return isBold ? `${html}</strong>` : html;
 }

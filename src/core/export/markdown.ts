@@ -7,9 +7,14 @@ import {describeExit} from '../run/judge.js';
 import {foldEvents} from '../run/reduce.js';
 import {allSteps} from '../runbook/model.js';
 import {clock} from '../time.js';
+import {markdownCode as code, markdownFence, markdownText as md} from '../text/sanitize.js';
 
 const outputTailLines = 10;
 
+/**
+ * The whole document. Longer than 80 lines: one case per event type, and the table reads best
+ * as one switch. Every text from the log goes through `md` or `code` (../text/sanitize.ts).
+ */
 export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: string): string {
 	const state = foldEvents(events);
 	const runbook = state.runbook;
@@ -21,19 +26,21 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 			.replace(/\.\d+Z$/, 'Z');
 	const rel = (t: number) => `+${clock(t)}`;
 	const out: string[] = [];
-	out.push(`# ${runbook?.name ?? 'Session'}: ${state.ended?.status ?? 'interrupted'}`, '');
+	out.push(`# ${md(runbook?.name ?? 'Session')}: ${state.ended?.status ?? 'interrupted'}`, '');
 	out.push('| | |', '| --- | --- |');
-	out.push(`| Session | \`${header.session}\` |`);
-	out.push(`| Runbook | \`${header.runbook.path}\` (sha256 \`${header.runbook.sha256.slice(0, 16)}…\`) |`);
+	out.push(`| Session | ${code(header.session)} |`);
 	out.push(
-		`| Operator | ${header.operator.user} on ${header.operator.host}, signing key ${header.identity.fingerprint} (${header.identity.source}) |`,
+		`| Runbook | ${code(header.runbook.path).replace(/\|/g, '\\|')} (sha256 ${code(`${header.runbook.sha256.slice(0, 16)}…`)}) |`,
+	);
+	out.push(
+		`| Operator | ${md(header.operator.user)} on ${md(header.operator.host)}, signing key ${md(header.identity.fingerprint)} (${md(header.identity.source)}) |`,
 	);
 	out.push(`| Started | ${at(0)} |`);
 	out.push(`| Duration | ${clock(state.ended?.t ?? state.lastT)} |`);
 	out.push(
-		`| Outcome | **${state.ended?.status ?? 'interrupted (no end recorded)'}**${state.ended?.reason ? `: ${escape(state.ended.reason)}` : ''} |`,
+		`| Outcome | **${state.ended?.status ?? 'interrupted (no end recorded)'}**${state.ended?.reason ? `: ${md(state.ended.reason)}` : ''} |`,
 	);
-	out.push(`| Log verdict | ${escape(verdict)} |`, '');
+	out.push(`| Log verdict | ${md(verdict)} |`, '');
 
 	if (runbook) {
 		out.push('## Phases', '', '| Phase | Planned | Actual | |', '| --- | --- | --- | --- |');
@@ -44,7 +51,7 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 					? clock((ps.endedAt ?? state.ended?.t ?? state.lastT) - ps.startedAt)
 					: 'not reached';
 			out.push(
-				`| ${escape(phase.name)} | ${phase.timeboxMs !== undefined ? clock(phase.timeboxMs * 1000) : '—'} | ${actual} | ${ps?.isOverrun ? '**over its timebox**' : ''} |`,
+				`| ${md(phase.name)} | ${phase.timeboxMs !== undefined ? clock(phase.timeboxMs * 1000) : '—'} | ${actual} | ${ps?.isOverrun ? '**over its timebox**' : ''} |`,
 			);
 		}
 		out.push('');
@@ -57,30 +64,30 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 			case 'phase-started':
 				out.push(
 					'',
-					`### ${rel(event.t)} Phase ${escape(runbook?.phases.find((p) => p.id === event.phase)?.name ?? event.phase)}`,
+					`### ${rel(event.t)} Phase ${md(runbook?.phases.find((p) => p.id === event.phase)?.name ?? event.phase)}`,
 					'',
 				);
 				break;
 			case 'phase-overran':
-				out.push(`- ${rel(event.t)} ⚠ phase \`${event.phase}\` ran past its timebox`);
+				out.push(`- ${rel(event.t)} ⚠ phase ${code(event.phase)} ran past its timebox`);
 				break;
 			case 'preconditions-checked':
 				for (const r of event.results.filter((x) => !x.isMet))
-					out.push(`- ${rel(event.t)} ✗ env \`${r.name}\` ${escape(r.problem ?? '')}`);
+					out.push(`- ${rel(event.t)} ✗ env ${code(r.name)} ${md(r.problem ?? '')}`);
 				break;
 			case 'preconditions-overridden':
 				out.push(
-					`- ${rel(event.t)} **Deviation:** unmet preconditions overridden by ${event.by}: ${escape(event.reason)}`,
+					`- ${rel(event.t)} **Deviation:** unmet preconditions overridden by ${md(event.by)}: ${md(event.reason)}`,
 				);
 				break;
 			case 'var-set':
 				out.push(
-					`- ${rel(event.t)} var \`${event.var}\` ${event.isSecret ? 'set (secret)' : `= \`${escape(event.value ?? '')}\``} (${event.source})`,
+					`- ${rel(event.t)} var ${code(event.var)} ${event.isSecret ? 'set (secret)' : `= ${code(event.value ?? '')}`} (${event.source})`,
 				);
 				break;
 			case 'step-started': {
 				const s = runbook ? allSteps(runbook).find((x) => x.id === event.step) : undefined;
-				out.push(`- ${rel(event.t)} **${escape(s?.name ?? event.step)}** (\`${event.step}\`, ${s?.kind ?? 'step'})`);
+				out.push(`- ${rel(event.t)} **${md(s?.name ?? event.step)}** (${code(event.step)}, ${s?.kind ?? 'step'})`);
 				break;
 			}
 			case 'step-confirmed': {
@@ -88,13 +95,13 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 					.reverse()
 					.find((e) => e.type === 'step-started' && e.step === event.step && e.t <= event.t);
 				out.push(
-					`  - confirmed by ${event.by} at ${at(event.t)} (${event.how}${started ? `, after ${seconds(event.t - started.t)}` : ''})`,
+					`  - confirmed by ${md(event.by)} at ${at(event.t)} (${event.how}${started ? `, after ${seconds(event.t - started.t)}` : ''})`,
 				);
 				break;
 			}
 			case 'command-started':
 				out.push(
-					`  - ran \`${escape(event.command.split('\n')[0]!)}\`${event.command.includes('\n') ? ' …' : ''}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`,
+					`  - ran ${code(event.command.split('\n')[0]!)}${event.command.includes('\n') ? ' …' : ''}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`,
 				);
 				break;
 			case 'output-recorded': {
@@ -109,43 +116,43 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 					`  - ${event.error ?? describeExit(event.code, event.signal)}${event.isTimedOut ? ' (timed out)' : ''} after ${seconds(event.durationMs * 1000)}`,
 				);
 				const tail = tails.get(event.step);
-				if (tail && tail.length > 0) out.push('', '    ```', ...tail.map((l) => `    ${l}`), '    ```', '');
+				if (tail && tail.length > 0) out.push('', ...markdownFence(tail, '    '), '');
 				tails.delete(event.step);
 				break;
 			}
 			case 'command-cancel-requested':
-				out.push(`  - **cancel** requested by ${event.by} at ${at(event.t)}`);
+				out.push(`  - **cancel** requested by ${md(event.by)} at ${at(event.t)}`);
 				break;
 			case 'check-answered':
 				out.push(
-					`  - check ${event.item + 1} ${event.isPassed ? 'passed' : `**failed**: ${escape(event.reason ?? '')}`} (${event.by}, ${at(event.t)})`,
+					`  - check ${event.item + 1} ${event.isPassed ? 'passed' : `**failed**: ${md(event.reason ?? '')}`} (${md(event.by)}, ${at(event.t)})`,
 				);
 				break;
 			case 'input-given':
 				out.push(
-					`  - \`${event.var}\` ${event.isSecret ? 'given (secret)' : `= \`${escape(event.value ?? '')}\``} by ${event.by}`,
+					`  - ${code(event.var)} ${event.isSecret ? 'given (secret)' : `= ${code(event.value ?? '')}`} by ${md(event.by)}`,
 				);
 				break;
 			case 'var-captured':
-				out.push(`  - captured \`${event.var}\``);
+				out.push(`  - captured ${code(event.var)}`);
 				break;
 			case 'wait-ended':
 				out.push(
 					event.isEarly
-						? `  - **Deviation:** wait ended early by ${event.by}: ${escape(event.reason ?? '')}`
+						? `  - **Deviation:** wait ended early by ${md(event.by ?? '')}: ${md(event.reason ?? '')}`
 						: '  - wait over',
 				);
 				break;
 			case 'step-succeeded':
 				out.push(
 					event.by
-						? `  - **Deviation:** marked done by ${event.by} at ${at(event.t)}: ${escape(event.reason ?? '')}`
+						? `  - **Deviation:** marked done by ${md(event.by)} at ${at(event.t)}: ${md(event.reason ?? '')}`
 						: `  - ✓ done at ${rel(event.t)}`,
 				);
 				break;
 			case 'window-overridden':
 				out.push(
-					`- ${rel(event.t)} **Deviation:** deploy window overridden by ${event.by} at ${at(event.t)}: ${escape(event.reason)}`,
+					`- ${rel(event.t)} **Deviation:** deploy window overridden by ${md(event.by)} at ${at(event.t)}: ${md(event.reason)}`,
 				);
 				break;
 			case 'window-closing':
@@ -155,30 +162,30 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 				break;
 			case 'approval-requested':
 				out.push(
-					`  - waiting for ${event.need} more approval${event.need === 1 ? '' : 's'} (asked by ${event.by} at ${at(event.t)})`,
+					`  - waiting for ${event.need} more approval${event.need === 1 ? '' : 's'} (asked by ${md(event.by)} at ${at(event.t)})`,
 				);
 				break;
 			case 'approval-given':
-				out.push(`  - **approved** by ${escape(event.by)} (${event.fingerprint}) at ${at(event.t)}, signature checked`);
+				out.push(`  - **approved** by ${md(event.by)} (${md(event.fingerprint)}) at ${at(event.t)}, signature checked`);
 				break;
 			case 'approval-rejected':
 				out.push(
-					`  - **Deviation:** rejected by ${escape(event.by)} (${event.fingerprint}) at ${at(event.t)}: ${escape(event.reason)}`,
+					`  - **Deviation:** rejected by ${md(event.by)} (${md(event.fingerprint)}) at ${at(event.t)}: ${md(event.reason)}`,
 				);
 				break;
 			case 'approval-refused':
 				out.push(
-					`  - an approval was refused at ${at(event.t)}: ${escape(event.reason)}${event.fingerprint ? ` (${event.fingerprint})` : ''}`,
+					`  - an approval was refused at ${at(event.t)}: ${md(event.reason)}${event.fingerprint ? ` (${md(event.fingerprint)})` : ''}`,
 				);
 				break;
 			case 'session-detached':
 				out.push(
-					`- ${rel(event.t)} ⚡ **runner detached** at ${at(event.t)}: ${escape(event.reason)}${event.step ? `; \`${event.step}\` left running` : ''}`,
+					`- ${rel(event.t)} ⚡ **runner detached** at ${at(event.t)}: ${md(event.reason)}${event.step ? `; ${code(event.step)} left running` : ''}`,
 				);
 				break;
 			case 'session-resumed':
 				out.push(
-					`- ${rel(event.t)} ↻ **resumed** by ${event.by} at ${at(event.t)} (pid ${event.pid})${event.changes ? `; **Deviation:** runbook changed and confirmed: ${event.changes.map(escape).join('; ')}` : ''}`,
+					`- ${rel(event.t)} ↻ **resumed** by ${md(event.by)} at ${at(event.t)} (pid ${event.pid})${event.changes ? `; **Deviation:** runbook changed and confirmed: ${event.changes.map(md).join('; ')}` : ''}`,
 				);
 				break;
 			case 'command-recovered':
@@ -187,21 +194,21 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 				);
 				break;
 			case 'command-lost':
-				out.push(`  - **lost**: ${escape(event.reason)}`);
+				out.push(`  - **lost**: ${md(event.reason)}`);
 				break;
 			case 'step-failed':
-				out.push(`  - ✗ **failed**: ${escape(event.detail)}`);
+				out.push(`  - ✗ **failed**: ${md(event.detail)}`);
 				break;
 			case 'step-retried':
 				out.push(
 					event.isAuto
-						? `  - retried automatically (${escape(event.reason ?? '')})`
-						: `  - **Deviation:** retried by ${event.by}: ${escape(event.reason ?? '')}`,
+						? `  - retried automatically (${md(event.reason ?? '')})`
+						: `  - **Deviation:** retried by ${md(event.by ?? '')}: ${md(event.reason ?? '')}`,
 				);
 				break;
 			case 'step-skipped':
 				out.push(
-					`- ${rel(event.t)} ${event.isAuto ? `skipped \`${event.step}\` (${escape(event.reason)})` : `**Deviation:** \`${event.step}\` skipped by ${event.by}: ${escape(event.reason)}`}`,
+					`- ${rel(event.t)} ${event.isAuto ? `skipped ${code(event.step)} (${md(event.reason)})` : `**Deviation:** ${code(event.step)} skipped by ${md(event.by ?? '')}: ${md(event.reason)}`}`,
 				);
 				break;
 			case 'rollback-started':
@@ -209,19 +216,19 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 					'',
 					`### ${rel(event.t)} Rollback`,
 					'',
-					`- **Deviation:** rolled back by ${event.by}: ${escape(event.reason)} (${event.steps.map((s) => `\`${s}\``).join(', ')})`,
+					`- **Deviation:** rolled back by ${md(event.by)}: ${md(event.reason)} (${event.steps.map(code).join(', ')})`,
 				);
 				break;
 			case 'signoff-given':
-				out.push(`- ${rel(event.t)} signed off: ${escape(event.role)}: ${escape(event.name)}`);
+				out.push(`- ${rel(event.t)} signed off: ${md(event.role)}: ${md(event.name)}`);
 				break;
 			case 'note-added':
-				out.push(`- ${rel(event.t)} ✎ **Note** by ${event.by} at ${at(event.t)}: ${escape(event.text)}`);
+				out.push(`- ${rel(event.t)} ✎ **Note** by ${md(event.by)} at ${at(event.t)}: ${md(event.text)}`);
 				break;
 			case 'session-ended':
 				out.push(
 					'',
-					`**${rel(event.t)} Session ${event.status}**${event.by ? ` by ${event.by}` : ''}${event.reason ? `: ${escape(event.reason)}` : ''}`,
+					`**${rel(event.t)} Session ${event.status}**${event.by ? ` by ${md(event.by)}` : ''}${event.reason ? `: ${md(event.reason)}` : ''}`,
 				);
 				break;
 			default:
@@ -234,8 +241,4 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 function seconds(us: number): string {
 	const s = us / 1_000_000;
 	return s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
-}
-
-function escape(text: string): string {
-	return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }

@@ -6,6 +6,7 @@ import {closest, type Problem} from './shape.js';
 import {parseDuration, type Runbook, type Step} from './model.js';
 import {templateNames, badTemplates} from './template.js';
 import {parseCondition} from './condition.js';
+import {controlCharacterProblems} from './control-chars.js';
 import {minSecretLength} from '../audit/redact.js';
 import {checkLimits} from './limits.js';
 import {offsetOf, toValue, yamlMessage} from './yaml-source.js';
@@ -20,19 +21,23 @@ export function parseRunbook(source: string): ParseResult {
 	if (source.trim() === '')
 		return fail([{line: 1, col: 1, message: 'the file is empty; a runbook needs `version: 1`, `name` and `phases`'}]);
 	const lineCounter = new LineCounter();
-	const doc = parseDocument(source, {lineCounter, prettyErrors: false, uniqueKeys: true});
+	// CR LF is a line break, as YAML says; a carriage return left anywhere else is refused below.
+	const text = source.replace(/\r\n/g, '\n');
+	const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true});
 	const at = (offset: number) => lineCounter.linePos(offset);
 	// Later YAML errors are mostly echoes of the first; one line says what to fix.
 	const [firstError] = doc.errors;
 	if (firstError) return fail([{...at(firstError.pos[0]), message: yamlMessage(firstError.message)}]);
-	const read = toValue(doc, source);
+	const read = toValue(doc, text);
 	if (!read.ok) return fail([{...at(read.offset), message: read.message}]);
 	const value = read.value;
 	const problems: Problem[] = [];
 	const spec = runbookShape.read(value, [], problems);
 	if (spec) problems.push(...checkMeaning(spec), ...checkLimits(spec));
-	if (problems.length > 0 || !spec) {
+	const controls = controlCharacterProblems(doc, text).map((c) => ({...at(c.offset), message: c.message}));
+	if (problems.length > 0 || !spec || controls.length > 0) {
 		const located = problems.map((p) => ({...at(offsetOf(doc.contents, p.path, p.at)), message: p.message}));
+		located.push(...controls);
 		located.sort((a, b) => a.line - b.line || a.col - b.col);
 		return fail(located);
 	}

@@ -4,6 +4,7 @@ import {describeExit} from '../../core/run/judge.js';
 import {clock, duration, fit} from '../format.js';
 import {theme} from '../theme.js';
 import type {Takeover} from '../../core/run/state.js';
+import {terminalOutput} from '../../core/text/sanitize.js';
 
 /** One line printed above the live area, once: a phase heading or a finished step. */
 export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
@@ -37,7 +38,7 @@ export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
 				</Text>
 				{lines.map((line, i) => (
 					<Text key={i} wrap="truncate">
-						{fit(`  │ ${line}`, cols)}
+						{fit(`  │ ${terminalOutput(line)}`, cols)}
 					</Text>
 				))}
 			</Box>
@@ -103,6 +104,6 @@ function takeoverText(takeover: Takeover): string {
 		case 'lost':
 			return `\`${takeover.step}\` lost: ${takeover.reason}`;
 		case 'result':
-			return `\`${takeover.step}\` printed: ${takeover.lines.join(' / ')}`;
+			return `\`${takeover.step}\` printed: ${takeover.lines.map(terminalOutput).join(' / ')}`;
 	}
 }

@@ -16,7 +16,7 @@ export function Prompt({model, problem, cols}: {model: PromptModel; problem?: st
 			))}
 			{entry ? (
 				<Text wrap="truncate">
-					<Text bold>{entry.label} </Text>
+					<Text bold>{fit(entry.label, cols - 4)} </Text>
 					{fit(entry.isMasked ? '•'.repeat(entry.text.length) : entry.text, cols - entry.label.length - 3)}
 					<Text inverse> </Text>
 				</Text>

@@ -4,6 +4,7 @@ import type {RunState} from '../../core/run/state.js';
 import {pollClock, shownCommandOf} from '../../core/run/select.js';
 import {clock, fit} from '../format.js';
 import {theme} from '../theme.js';
+import {terminalOutput} from '../../core/text/sanitize.js';
 
 /** The current step: its name and state, its command, and the last `outputRows` lines of output. */
 export function StepPanel({
@@ -78,7 +79,7 @@ export function StepPanel({
 							<Text
 								key={i}
 								color={line.isErr ? theme.waiting : undefined}
-							>{`${i > 0 ? '\n' : ''}${fit(line.text, outputCols - 4, '>')}`}</Text>
+							>{`${i > 0 ? '\n' : ''}${fit(terminalOutput(line.text), outputCols - 4, '>')}`}</Text>
 						))}
 					</Text>
 				</Box>
