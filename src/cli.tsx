@@ -211,6 +211,7 @@ async function runCommand(args: string[]): Promise<number> {
 		args,
 		{
 			var: {type: 'string', multiple: true},
+			'var-file': {type: 'string'},
 			'dry-run': {type: 'boolean'},
 			from: {type: 'string'},
 			yes: {type: 'boolean'},
@@ -225,7 +226,9 @@ async function runCommand(args: string[]): Promise<number> {
 		);
 	const file = positionals[0]!;
 	const {runbook, sha256} = loadRunbook(file);
-	const vars = parseVars(runbook, (values.var as string[] | undefined) ?? []);
+	const vars = parseVars(runbook, (values.var as string[] | undefined) ?? [], {
+		varFile: values['var-file'] as string | undefined,
+	});
 	const secrets = secretEnvValues(runbook);
 	const from = values.from as string | undefined;
 	if (from !== undefined && !runbook.phases.some((p) => p.steps.some((s) => s.id === from))) {
@@ -302,6 +305,7 @@ async function resumeCommand(args: string[]): Promise<number> {
 		args,
 		{
 			var: {type: 'string', multiple: true},
+			'var-file': {type: 'string'},
 			strict: {type: 'boolean'},
 			yes: {type: 'boolean'},
 			'log-dir': {type: 'string'},
@@ -338,7 +342,9 @@ async function resumeCommand(args: string[]): Promise<number> {
 		}
 	}
 	const runbook = plan.changed?.runbook ?? plan.state.runbook!;
-	const vars = parseVars(runbook, (values.var as string[] | undefined) ?? []);
+	const vars = parseVars(runbook, (values.var as string[] | undefined) ?? [], {
+		varFile: values['var-file'] as string | undefined,
+	});
 	const unexpected = Object.keys(vars).filter((name) => !plan.reask.includes(name));
 	if (unexpected.length > 0)
 		throw new UsageError(

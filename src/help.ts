@@ -6,8 +6,8 @@ export const help: Record<string, string> = {
 	main: `runbook ${version}: walk a production change through a YAML runbook, and record it.
 
 Usage:
-  runbook run FILE [--var k=v]... [--dry-run] [--from STEP] [--yes] [--log-dir DIR]
-  runbook resume [SESSION] [--var k=v]... [--strict] [--yes] [--log-dir DIR]
+  runbook run FILE [--var k=v]... [--var-file FILE] [--dry-run] [--from STEP] [--yes] [--log-dir DIR]
+  runbook resume [SESSION] [--var k=v]... [--var-file FILE] [--strict] [--yes] [--log-dir DIR]
   runbook watch [SESSION] [--log-dir DIR]
   runbook approve [SESSION] [--log-dir DIR]
   runbook verify SESSION [--allowed-signers F] [--principal P] [--json]
@@ -29,7 +29,10 @@ Runs the runbook in the terminal UI and records every event to a session log.
 With stdout not a terminal, or CI set: one plain line per event, no prompts.
 
 Options:
-  --var k=v       give a var (repeatable); asked for at start otherwise
+  --var k=v       give a var (repeatable); asked for at start otherwise. Other local
+                  users can read it in the process list: give secrets another way
+  --var-file FILE secret vars as name=value lines, from a file only you can read
+                  (or RUNBOOK_VAR_<name> in the environment, or at the prompt)
   --dry-run       show every resolved command, confirmation and timeout; run nothing
   --from STEP     skip every step before STEP (recorded as skipped)
   --yes           approve plain confirmations and var defaults in advance
@@ -56,7 +59,8 @@ changed since the session started, the changes are shown and you type \`resume\`
 with the new version (recorded), or --strict refuses.
 
 Options:
-  --var k=v       give a secret var again (repeatable)
+  --var k=v       give a secret var again (repeatable; visible in the process list)
+  --var-file FILE secret vars as name=value lines, from a file only you can read
   --strict        refuse when the runbook file changed
   --yes           approve plain confirmations in advance from here on
   --log-dir DIR   where session directories are

@@ -1,7 +1,10 @@
-// What `runbook run` takes from outside the runbook: `--var` values and secret env values, checked.
+// What `runbook run` takes from outside the runbook: vars (from `--var`, `--var-file` and
+// `RUNBOOK_VAR_<name>`) and secret env values, checked. Secrets are best given without argv:
+// every local user can read a process's arguments.
 import {minSecretLength} from '../core/audit/redact.js';
 import {allSteps, secretNames, type Runbook} from '../core/runbook/model.js';
 import {didYouMean} from '../core/runbook/shape.js';
+import {readVarFile} from '../store/var-file.js';
 import {UsageError} from './usage-error.js';
 import {matchesPattern} from '../core/runbook/pattern.js';
 
@@ -18,29 +21,78 @@ export function secretEnvValues(runbook: Runbook): Array<{name: string; value: s
 	return secrets;
 }
 
-/** `--var k=v` values, checked against the runbook: a known name, and its pattern. */
-export function parseVars(runbook: Runbook, given: string[]): Record<string, string> {
+/** The prefix of the environment variables that give secret vars: `RUNBOOK_VAR_db_password`. */
+export const varEnvPrefix = 'RUNBOOK_VAR_';
+
+type Given = {name: string; value: string; origin: string};
+
+/**
+ * The vars given from outside, checked against the runbook (a known name, its pattern, a
+ * secret's length). `--var` is for any var and wins; `--var-file` lines and `RUNBOOK_VAR_<name>`
+ * give secret vars only, in that order. A secret given with `--var` gets a warning on stderr.
+ */
+export function parseVars(
+	runbook: Runbook,
+	given: string[],
+	sources: {varFile?: string | undefined; env?: NodeJS.ProcessEnv} = {},
+): Record<string, string> {
 	const known = new Map<string, string | undefined>(Object.entries(runbook.vars).map(([k, v]) => [k, v.pattern]));
 	for (const step of allSteps(runbook)) if (step.ask) known.set(step.ask.var, step.ask.pattern);
 	const secrets = secretNames(runbook).vars;
+	const env = sources.env ?? process.env;
+	const entries: Given[] = [
+		...secrets.flatMap((name) => {
+			const value = env[`${varEnvPrefix}${name}`];
+			return value === undefined ? [] : [{name, value, origin: `${varEnvPrefix}${name}`}];
+		}),
+		...(sources.varFile === undefined ? [] : varFileEntries(sources.varFile, secrets)),
+		...given.map(flagEntry),
+	];
 	const vars: Record<string, string> = {};
-	for (const pair of given) {
-		const eq = pair.indexOf('=');
-		if (eq <= 0) throw new UsageError(`--var ${pair}: expected name=value`);
-		const name = pair.slice(0, eq);
-		const value = pair.slice(eq + 1);
+	for (const {name, value, origin} of entries) {
 		if (!known.has(name))
-			throw new UsageError(`--var ${name}: the runbook has no var \`${name}\`${didYouMean(name, [...known.keys()])}`);
+			throw new UsageError(`${origin}: the runbook has no var \`${name}\`${didYouMean(name, [...known.keys()])}`);
+		const isSecret = secrets.includes(name);
 		const pattern = known.get(name);
 		if (pattern !== undefined && !matchesPattern(pattern, value))
+			throw new UsageError(`${origin}: ${isSecret ? 'the value' : `\`${value}\``} does not match \`${pattern}\``);
+		if (isSecret && value.length < minSecretLength)
 			throw new UsageError(
-				`--var ${name}: ${secrets.includes(name) ? 'the value' : `\`${value}\``} does not match \`${pattern}\``,
+				`${origin}: a secret must be at least ${minSecretLength} characters; a shorter one cannot be masked safely`,
 			);
-		if (secrets.includes(name) && value.length < minSecretLength)
-			throw new UsageError(
-				`--var ${name}: a secret must be at least ${minSecretLength} characters; a shorter one cannot be masked safely`,
+		if (isSecret && origin.startsWith('--var '))
+			process.stderr.write(
+				`runbook: warning: ${origin} puts a secret in the process list, where every local user can read it; give it with ${varEnvPrefix}${name}, --var-file or at the prompt instead\n`,
 			);
 		vars[name] = value;
 	}
 	return vars;
+}
+
+function flagEntry(pair: string): Given {
+	const eq = pair.indexOf('=');
+	if (eq <= 0) throw new UsageError(`--var ${pair}: expected name=value`);
+	const name = pair.slice(0, eq);
+	return {name, value: pair.slice(eq + 1), origin: `--var ${name}`};
+}
+
+/** `name=value` lines; blank lines and `#` comments are skipped. A value is taken as it is, quotes included. */
+function varFileEntries(file: string, secrets: string[]): Given[] {
+	const read = readVarFile(file);
+	if (!read.ok) throw new UsageError(`--var-file ${file} ${read.problem}`);
+	const entries: Given[] = [];
+	for (const [index, raw] of read.text.split('\n').entries()) {
+		const line = raw.replace(/\r$/, '');
+		if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+		const origin = `${file}:${index + 1}`;
+		const eq = line.indexOf('=');
+		if (eq <= 0) throw new UsageError(`${origin}:1: expected name=value`);
+		const name = line.slice(0, eq).trim();
+		if (!secrets.includes(name))
+			throw new UsageError(
+				`${origin}:1: \`${name}\` is not a secret var of the runbook; a var file gives secrets only (others go with --var)`,
+			);
+		entries.push({name, value: line.slice(eq + 1), origin});
+	}
+	return entries;
 }

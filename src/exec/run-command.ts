@@ -2,7 +2,9 @@
 // a wrapper bash in its own session and process group runs the step with its output going to
 // spool files, and writes the exit status to a third file when the step ends. The runner tails
 // the files, so it can die, or lose its terminal, and a later `runbook resume` reattaches.
-import {statSync} from 'node:fs';
+// The script reaches bash through a private file, never through argv, which any local user can
+// read in /proc/*/cmdline; secret values reach it through the environment (see core/run/command.ts).
+import {rmSync, statSync, writeFileSync} from 'node:fs';
 import {$} from 'zx/core';
 import {createSpool, hasSpool, readExitStatus, type SpoolPaths} from '../store/step-spool.js';
 import {isSameProcess, processStartTicks} from './process-identity.js';
@@ -11,6 +13,7 @@ import {CommandWatch, type WatchResult} from './command-watch.js';
 export type {WatchResult} from './command-watch.js';
 
 export type RunOptions = {
+	/** The resolved script: written to a 0600 file beside the spool, removed when the step ends. */
 	script: string;
 	cwd: string;
 	env: Record<string, string | undefined>;
@@ -40,19 +43,22 @@ export type RunningCommand = {
  * The wrapper: nothing of it goes to the runner (a runner that died must not take it down
  * through a broken pipe), and its own messages ("Terminated") go nowhere; a trapped SIGTERM lets
  * it outlive the step it was sent with, to write the step's status. Traps reset to the default
- * in the step, so the step can be stopped.
+ * in the step, so the step can be stopped. The step reads its script from the file `$4`, which
+ * the wrapper removes once the step has ended.
  */
 const wrapper = [
 	'exec >>"$1" 3>>"$2" 2>/dev/null </dev/null',
 	'trap : TERM INT HUP',
-	'bash --noprofile --norc -e -o pipefail -c "$4" 2>&3 3>&-',
+	'bash --noprofile --norc -e -o pipefail -- "$4" 2>&3 3>&-',
 	's=$?',
+	'rm -f -- "$4"',
 	'printf \'%d\\n\' "$s" >"$3"',
 	'exit "$s"',
 ].join('\n');
 
 export function runCommand(options: RunOptions): RunningCommand {
-	const problem = missingDirectory(options.cwd) ?? spoolProblem(options.spool);
+	const script = scriptPath(options.spool);
+	const problem = missingDirectory(options.cwd) ?? spoolProblem(options.spool) ?? scriptProblem(script, options.script);
 	if (problem) {
 		return {
 			pid: undefined,
@@ -87,7 +93,7 @@ export function runCommand(options: RunOptions): RunningCommand {
 	});
 	const {out, err, status} = options.spool;
 	// `exec` so the wrapper leads the process group; zx quotes each argument as one word.
-	const child = sh`exec bash --noprofile --norc -c ${wrapper} runbook-step ${out} ${err} ${status} ${options.script}`;
+	const child = sh`exec bash --noprofile --norc -c ${wrapper} runbook-step ${out} ${err} ${status} ${script}`;
 	const pid = child.pid;
 	const watch = new CommandWatch({
 		spool: options.spool,
@@ -103,6 +109,8 @@ export function runCommand(options: RunOptions): RunningCommand {
 		},
 	});
 	const exited = (output: {exitCode: number | null; signal: NodeJS.Signals | null; message?: string}) => {
+		// The wrapper removes it; this covers a wrapper that never started or was killed outright.
+		rmSync(script, {force: true});
 		const isStarted = output.exitCode !== null || output.signal !== null;
 		watch.exited(isStarted ? {code: output.exitCode, signal: output.signal} : {error: spawnError(output)});
 	};
@@ -176,6 +184,22 @@ function spoolProblem(spool: SpoolPaths): string | undefined {
 		return undefined;
 	} catch (error) {
 		return `cannot create the output spool for the step: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+	}
+}
+
+/** The step's script file: beside its spool, in the session's private spool directory. */
+export function scriptPath(spool: SpoolPaths): string {
+	return spool.status.replace(/\.status$/, '') + '.sh';
+}
+
+/** Writes the script readable by its owner only; a file left by an earlier attempt is replaced, never reused. */
+function scriptProblem(file: string, script: string): string | undefined {
+	try {
+		rmSync(file, {force: true});
+		writeFileSync(file, script, {mode: 0o600, flag: 'wx'});
+		return undefined;
+	} catch (error) {
+		return `cannot write the step's script: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
 	}
 }
 

@@ -17,6 +17,7 @@ import {StreamRedactor} from '../core/audit/redact.js';
 import {ApprovalIntake, type ApprovalSetup} from './approval-intake.js';
 import {OutputRecorder} from './output-recorder.js';
 import {redactEvent} from '../core/audit/redact-event.js';
+import {secretDefaults} from '../core/audit/secret-defaults.js';
 import type {Clock} from './clock.js';
 
 /** Where events go before they are folded: the session log, in a live run. */
@@ -125,6 +126,7 @@ export class LiveSession {
 			timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
 		});
 		const secretVars = secretNames(runbook).vars;
+		for (const secret of secretDefaults(runbook)) this.learnSecret(secret.name, secret.value);
 		for (const [name, value] of Object.entries(vars)) {
 			const isSecret = secretVars.includes(name);
 			if (isSecret) this.learnSecret(name, value);
@@ -143,6 +145,7 @@ export class LiveSession {
 	): void {
 		this.state = foldEvents(history);
 		const {options, vars} = this.config;
+		for (const secret of secretDefaults(this.config.runbook)) this.learnSecret(secret.name, secret.value);
 		this.record({
 			type: 'session-resumed',
 			by: options.operator,
@@ -225,7 +228,8 @@ export class LiveSession {
 			const name = this.decision.kind === 'var' ? this.decision.var : this.decision.spec.var;
 			const isSecret = this.decision.kind === 'var' ? this.decision.spec.secret : this.decision.spec.isSecret;
 			const value = answerValue(intent.value, this.decision.spec.default);
-			if (isSecret) this.learnSecret(name, value);
+			// Enter on a secret with a default keeps the default learned at the start (the state holds a marker).
+			if (isSecret && (intent.value !== '' || !this.secrets.has(name))) this.learnSecret(name, value);
 		}
 		this.decision = undefined;
 		if (intent.kind === 'abort' && this.command) {

@@ -1,6 +1,7 @@
 // One command's output on its way to the log: masked per stream as it streams, batched into
 // chunks, and recorded with how far into the spool it reaches, so a later runner can go on from
-// there. A line with no end yet (a prompt, a progress bar) is held back only while output flows.
+// there. A line with no end yet (a prompt, a progress bar) is held back only while output flows,
+// unless it may be the start of a secret: that is held until resolved or the command ends.
 import type {StreamRedactor} from '../core/audit/redact.js';
 import type {RunEvent} from '../core/run/events.js';
 
@@ -17,7 +18,7 @@ export type OutputRecorderOptions = {
 	chunkChars: number;
 	/** ...and waits at most this long before it is recorded. */
 	chunkMs: number;
-	/** Held-back output is released after this long without new output. */
+	/** After this long without new output, held-back text that cannot start a secret is released. */
 	quietMs: number;
 	record: (draft: OutputDraft) => void;
 };
@@ -40,10 +41,20 @@ export class OutputRecorder {
 		const masked = this.streams[stream].push(text);
 		this.addMasked(stream, masked.text, masked.count);
 		if (this.quietTimer) clearTimeout(this.quietTimer);
-		this.quietTimer = setTimeout(() => this.finish(), this.options.quietMs);
+		this.quietTimer = setTimeout(() => this.settle(), this.options.quietMs);
 	}
 
-	/** Everything held back is masked and recorded: after a quiet spell, at the command's end, or as the runner leaves. */
+	/** After a quiet spell: what cannot start a secret is recorded; a possible start stays held until resolved. */
+	private settle(): void {
+		this.quietTimer = undefined;
+		for (const stream of ['out', 'err'] as const) {
+			const released = this.streams[stream].settle();
+			this.addMasked(stream, released.text, released.count);
+		}
+		this.flush();
+	}
+
+	/** Everything held back is masked and recorded: at the command's end, or as the runner leaves. */
 	finish(): void {
 		if (this.quietTimer) clearTimeout(this.quietTimer);
 		this.quietTimer = undefined;

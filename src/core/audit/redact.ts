@@ -1,9 +1,11 @@
 // Redaction before anything is hashed, written or drawn: declared secret values in the forms
 // they are usually printed in, and well-known token shapes. Streaming: a secret split across
-// chunks is still caught, by holding back the end of each chunk until the next. Pure.
+// chunks is still caught, by holding back the end of each chunk until the next; a possible start
+// of a secret is held however long the pause, until it is resolved or the stream ends. Pure.
 //
-// Known limits: a secret printed in pieces, transformed beyond these forms, or with escape
-// sequences inside it is not caught.
+// Known limits: a secret transformed beyond the forms in secret-forms.ts, or with escape
+// sequences inside it, is not caught.
+import {encodedForms} from './secret-forms.js';
 
 /** Secrets shorter than this are refused: masking them would mask ordinary words too. */
 export const minSecretLength = 8;
@@ -24,27 +26,35 @@ const pemBegin = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 const pemBlock = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g;
 /** An unfinished private key block is held back until its END, up to this many characters. */
 const pemMaxChars = 64 * 1024;
+/** A token shape that is not complete yet, at the end of a word. */
+const unfinishedTokens = [
+	/\b(?:AKIA|ASIA)[0-9A-Z]{0,15}$/,
+	/\bgh[pousr]_[A-Za-z0-9]{0,255}$/,
+	/\bgithub_pat_[A-Za-z0-9_]{0,255}$/,
+	/\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{0,99}$/,
+	/\b[a-z][a-z0-9+.-]*:\/{1,2}(?:[^\s/:@]{1,128}(?::[^\s@/]{0,256})?)?$/i,
+];
+/** The literal starts of the token shapes: a word ending in the first letters of one may become a token. */
+const tokenOpenings = [
+	'AKIA',
+	'ASIA',
+	'ghp_',
+	'gho_',
+	'ghu_',
+	'ghs_',
+	'ghr_',
+	'github_pat_',
+	'sk_live_',
+	'sk_test_',
+	'rk_live_',
+	'rk_test_',
+];
 /** Enough to hold the longest token shape above. */
 const tokenMaxChars = 400;
 
-/** The forms a secret value is masked in: raw, base64 at each byte alignment, base64url, URL- and JSON-escaped. */
+/** The forms a secret value is masked in (see secret-forms.ts), each long enough to mask safely. */
 export function secretForms(value: string): string[] {
-	const forms = new Set<string>([value]);
-	const bytes = Buffer.from(value);
-	for (let shift = 0; shift < 3; shift++) {
-		const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
-		// Only the characters whose 6 bits all come from the secret, whatever surrounds it.
-		const first = Math.ceil((8 * shift) / 6);
-		const last = Math.floor((8 * (shift + bytes.length) - 6) / 6);
-		const stable = encoded.slice(first, last + 1);
-		if (stable.length >= minSecretLength) {
-			forms.add(stable);
-			forms.add(stable.replace(/\+/g, '-').replace(/\//g, '_'));
-		}
-	}
-	forms.add(encodeURIComponent(value));
-	forms.add(JSON.stringify(value).slice(1, -1));
-	return [...forms].filter((form) => form.length >= minSecretLength);
+	return [...new Set(encodedForms(value))].filter((form) => form.length >= minSecretLength);
 }
 
 export type Redacted = {text: string; count: number};
@@ -61,9 +71,11 @@ export class StreamRedactor {
 	/** Registers a secret learned during the run (a secret answer, for example). */
 	addSecret(name: string, value: string): void {
 		const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.length >= minSecretLength) : [];
+		const known = new Set(this.needles.map((needle) => needle.text));
 		for (const part of [value, ...lines]) {
 			for (const form of secretForms(part)) {
-				if (!this.needles.some((n) => n.text === form)) this.needles.push({text: form, name});
+				if (!known.has(form)) this.needles.push({text: form, name});
+				known.add(form);
 			}
 		}
 		// Longest first, so a secret that contains another is masked whole. Sorted in place: forks share the list.
@@ -103,12 +115,36 @@ export class StreamRedactor {
 		return 0;
 	}
 
-	/** What is held back, unmasked: the end of the stream not yet emitted. */
+	/**
+	 * What is held back, unmasked: the end of the stream not yet emitted. Its bytes are not
+	 * recorded yet, so a later runner reads them again from the spool.
+	 */
 	get held(): string {
 		return this.carry;
 	}
 
-	/** Everything held back, masked. Safe to call at any time: the stream goes on afterwards. */
+	/**
+	 * For a pause in the stream (no output for a while): masks and returns what is held back
+	 * that can no longer become a secret, and keeps holding only a tail that may still start
+	 * one: the start of a declared secret in any of its forms (at most the longest form), an
+	 * unfinished token shape, or an unfinished private key block. However long the pause, that
+	 * tail stays held until more output resolves it or `end()` is called at the end of the step.
+	 */
+	settle(): Redacted {
+		const whole = this.carry;
+		let cut = Math.min(whole.length - this.partialNeedleAt(whole), unfinishedTokenAt(whole));
+		const open = openPemAt(whole);
+		if (open !== undefined && whole.length - open < pemMaxChars) cut = Math.min(cut, open);
+		const {text, count, safeEnd} = maskUpTo(whole, cut, this.needles);
+		this.carry = whole.slice(safeEnd);
+		return {text, count};
+	}
+
+	/**
+	 * Everything held back, masked: for the end of the step (or of its watch, when the runner
+	 * leaves). A tail released here that was the start of a secret is not masked, so call it only
+	 * when no more output can follow; `settle()` is the one for a pause. The stream may go on.
+	 */
 	end(): Redacted {
 		const rest = this.carry;
 		this.carry = '';
@@ -140,6 +176,25 @@ function trailingWordAt(text: string): number {
 	let start = text.length;
 	while (start > 0 && !/\s/.test(text[start - 1]!) && text.length - start < tokenMaxChars) start--;
 	return text.length - start < tokenMaxChars ? start : text.length;
+}
+
+/** Where an unfinished token shape may start in the trailing word, if it may. */
+function unfinishedTokenAt(text: string): number {
+	const start = trailingWordAt(text);
+	const word = text.slice(start);
+	let at = word.length;
+	for (const pattern of unfinishedTokens) {
+		const found = pattern.exec(word);
+		if (found) at = Math.min(at, found.index);
+	}
+	for (const opening of tokenOpenings) {
+		for (let length = Math.min(opening.length - 1, word.length); length > 0; length--) {
+			const from = word.length - length;
+			if (word.endsWith(opening.slice(0, length)) && (from === 0 || /\W/.test(word[from - 1]!)))
+				at = Math.min(at, from);
+		}
+	}
+	return start + at;
 }
 
 /** Masks matches in `text`, emitting up to `cut` (extended to the end of any match that crosses it). */

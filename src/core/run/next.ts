@@ -60,10 +60,8 @@ export function nextMove(state: RunState, now: number): Move {
 			decision: {
 				kind: 'var',
 				var: name,
-				spec: runbook.vars[name] ?? {
-					secret: true,
-					prompt: `${name} (given earlier in this session; secrets are never stored)`,
-				},
+				// No default: a recorded runbook holds only a marker in its place.
+				spec: {...withoutDefault(name, runbook.vars[name]), secret: true},
 			},
 		};
 	}
@@ -79,7 +77,14 @@ export function nextMove(state: RunState, now: number): Move {
 	for (const [name, spec] of Object.entries(runbook.vars)) {
 		if (hasVar(state, name)) continue;
 		if (spec.default !== undefined && (!isInteractive || isPreApproved))
-			return emit({type: 'var-set', var: name, value: spec.default, isSecret: spec.secret ?? false, source: 'default'});
+			// A secret default is never recorded: the session learned it from the runbook (see secret-defaults.ts).
+			return emit({
+				type: 'var-set',
+				var: name,
+				...(spec.secret ? {} : {value: spec.default}),
+				isSecret: spec.secret ?? false,
+				source: 'default',
+			});
 		if (!isInteractive) return needsOperator(`\`${name}\` has no value; give it with \`--var ${name}=...\``);
 		return {kind: 'idle', decision: {kind: 'var', var: name, spec}};
 	}
@@ -366,4 +371,11 @@ export function formatMs(ms: number): string {
 	const m = Math.floor(s / 60);
 	if (m < 60) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
 	return `${Math.floor(m / 60)}h${m % 60 ? `${m % 60}m` : ''}`;
+}
+
+/** A secret's spec for asking it again after a resume: its recorded default is only a marker. */
+function withoutDefault(name: string, spec: VarSpec | undefined): VarSpec {
+	if (!spec) return {secret: true, prompt: `${name} (given earlier in this session; secrets are never stored)`};
+	const {default: _marker, ...rest} = spec;
+	return rest;
 }

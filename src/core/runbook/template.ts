@@ -23,12 +23,27 @@ export function shellQuote(value: string): string {
 
 type Context = 'plain' | 'single' | 'double';
 
+/** How a var reaches the shell: its value as text, or a reference to the environment variable that holds it. */
+export type ShellValue = string | {envName: string};
+
+/** The shell text for one substitution, exactly one word in `context`. */
+function shellWord(value: ShellValue, context: Context): string {
+	if (typeof value !== 'string') {
+		const reference = `\${${value.envName}}`;
+		return context === 'double' ? reference : context === 'single' ? `'"${reference}"'` : `"${reference}"`;
+	}
+	if (context === 'double') return value.replace(/[\\$`"]/g, '\\$&');
+	return context === 'single' ? `'${shellQuote(value)}'` : shellQuote(value);
+}
+
 /**
  * Substitutes every `{{ name }}` in shell text. Outside quotes the value becomes a single-quoted
  * word; inside double quotes it is escaped; inside single quotes the quote is closed around it.
- * `lookup` returns undefined for a name it does not know, which leaves the reference as it is.
+ * A value given as `{envName}` becomes a double-quoted reference to that variable instead, so
+ * the value itself never appears in the script. `lookup` returns undefined for a name it does
+ * not know, which leaves the reference as it is.
  */
-export function renderShell(text: string, lookup: (name: string) => string | undefined): string {
+export function renderShell(text: string, lookup: (name: string) => ShellValue | undefined): string {
 	let out = '';
 	const stack: Context[] = ['plain'];
 	for (let i = 0; i < text.length;) {
@@ -37,12 +52,7 @@ export function renderShell(text: string, lookup: (name: string) => string | und
 			const match = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/.exec(text.slice(i));
 			const value = match ? lookup(match[1]!) : undefined;
 			if (match && value !== undefined) {
-				out +=
-					context === 'double'
-						? value.replace(/[\\$`"]/g, '\\$&')
-						: context === 'single'
-							? `'${shellQuote(value)}'`
-							: shellQuote(value);
+				out += shellWord(value, context);
 				i += match[0].length;
 				continue;
 			}
