@@ -9,7 +9,7 @@ import {parseCondition} from './condition.js';
 import {controlCharacterProblems} from './control-chars.js';
 import {minSecretLength} from '../audit/redact.js';
 import {checkLimits} from './limits.js';
-import {offsetOf, toValue, yamlMessage} from './yaml-source.js';
+import {maxFlowDepth, offsetOf, tooDeepFlowOffset, toValue, yamlMessage} from './yaml-source.js';
 import {matchesPattern, patternProblem} from './pattern.js';
 
 /** A problem located in the file; line and column count from 1. */
@@ -23,6 +23,13 @@ export function parseRunbook(source: string): ParseResult {
 	const lineCounter = new LineCounter();
 	// CR LF is a line break, as YAML says; a carriage return left anywhere else is refused below.
 	const text = source.replace(/\r\n/g, '\n');
+	const tooDeep = tooDeepFlowOffset(text);
+	if (tooDeep >= 0) {
+		const [line, col] = lineAndColumn(text, tooDeep);
+		return fail([
+			{line, col, message: `not valid YAML: nested too deeply (more than ${maxFlowDepth} levels of [ or {)`},
+		]);
+	}
 	const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true});
 	const at = (offset: number) => lineCounter.linePos(offset);
 	// Later YAML errors are mostly echoes of the first; one line says what to fix.
@@ -269,4 +276,11 @@ function deployWindow(w: NonNullable<RunbookSpec['window']>): DeployWindow {
 function expectation(e: {code?: number | number[]; stdout?: string} | undefined) {
 	const codes = e?.code === undefined ? [0] : typeof e.code === 'number' ? [e.code] : e.code;
 	return {codes, ...(e?.stdout !== undefined ? {stdout: e.stdout} : {})};
+}
+
+/** 1-based line and column of `offset`, without a full parse. */
+function lineAndColumn(text: string, offset: number): [number, number] {
+	const before = text.slice(0, offset);
+	const lineStart = before.lastIndexOf('\n') + 1;
+	return [before.split('\n').length, offset - lineStart + 1];
 }

@@ -5,6 +5,37 @@ import {isMap, isPair, isScalar, isSeq, type Document, type Node} from 'yaml';
 /** How often one anchor may be used through aliases; a runbook needs a handful at most. */
 const maxAliasCount = 100;
 
+/** Flow collections (`[`, `{`) nested deeper than this are refused before the parser sees them. */
+export const maxFlowDepth = 64;
+
+/**
+ * The offset of the first `[` or `{` nested deeper than `maxFlowDepth`, or -1. A linear scan:
+ * the parser would recurse once per level and take seconds to overflow its stack on 100k of
+ * them. Quotes and comments are skipped well enough for this one purpose; a miss only means the
+ * parser sees the text and says the same thing more slowly.
+ */
+export function tooDeepFlowOffset(source: string): number {
+	let depth = 0;
+	let quote = '';
+	for (let i = 0; i < source.length; i++) {
+		const char = source[i]!;
+		if (quote) {
+			if (char === quote) quote = '';
+			else if (char === '\\' && quote === '"') i++;
+			else if (char === '\n' && quote === "'") quote = '';
+			continue;
+		}
+		if (char === '"' || char === "'") quote = char;
+		else if (char === '#' && (i === 0 || /\s/.test(source[i - 1]!))) {
+			const end = source.indexOf('\n', i);
+			i = end === -1 ? source.length : end;
+		} else if (char === '[' || char === '{') {
+			if (++depth > maxFlowDepth) return i;
+		} else if ((char === ']' || char === '}') && depth > 0) depth--;
+	}
+	return -1;
+}
+
 /** The first line of a YAML error, without the position (the caller puts file:line:col first). */
 export function yamlMessage(message: string): string {
 	const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
