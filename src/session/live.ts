@@ -12,7 +12,7 @@ import {resolveCommand} from '../core/run/command.js';
 import {secretNames, type Runbook, type Step} from '../core/runbook/model.js';
 import {decisionTypes, type SessionOptions} from '../core/run/events.js';
 import {commandFate, reattachCommand, runCommand, type RunningCommand, type WatchResult} from '../exec/run-command.js';
-import {removeSpool, spoolPaths, type SpoolPaths} from '../store/step-spool.js';
+import {removeSpool, spoolPaths, type SpoolPaths} from '../exec/step-spool.js';
 import {StreamRedactor} from '../core/audit/redact.js';
 import {ApprovalIntake, type ApprovalSetup} from './approval-intake.js';
 import {OutputRecorder} from './output-recorder.js';
