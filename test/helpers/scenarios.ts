@@ -148,8 +148,8 @@ export function simulate(runbook: Runbook, script: Script = {}): Simulation {
 			if (commands === script.stopAfterCommand) return {events, state, now: now + tick};
 		} else if (move.decision?.kind === 'approval' && decisions !== script.stopAtDecision) {
 			// Approvals come from other people, never from the operator's answers: time passes.
-			if (move.wakeAt === undefined) return {events, state, decision: move.decision, now};
-			now = Math.max(now, move.wakeAt);
+			if (move.wakeAtUs === undefined) return {events, state, decision: move.decision, now};
+			now = Math.max(now, move.wakeAtUs);
 		} else if (move.decision) {
 			if (decisions === script.stopAtDecision) return {events, state, decision: move.decision, now};
 			const intent = answers.shift();
@@ -159,8 +159,8 @@ export function simulate(runbook: Runbook, script: Script = {}): Simulation {
 			if ('problem' in result)
 				throw new Error(`answer ${JSON.stringify(intent)} to ${move.decision.kind}: ${result.problem}`);
 			result.events.forEach((d) => record(d as Record<string, unknown>));
-		} else if (move.wakeAt !== undefined) {
-			now = Math.max(now, move.wakeAt);
+		} else if (move.wakeAtUs !== undefined) {
+			now = Math.max(now, move.wakeAtUs);
 		} else {
 			throw new Error('stuck: idle with nothing to wait for');
 		}
