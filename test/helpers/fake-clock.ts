@@ -45,7 +45,8 @@ export class FakeClock implements Clock {
 			this.us = Math.max(this.us, due);
 			timer.fn();
 		}
-		this.us = end;
+		// A timer may have moved the clock on (skip) past the end: time never goes back.
+		this.us = Math.max(this.us, end);
 	}
 
 	/** Moves time without firing anything: a later `advance` fires what fell due. */
