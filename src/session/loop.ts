@@ -10,8 +10,6 @@ import {secretNames, type Runbook} from '../core/runbook/model.js';
 import {beginCommand, recoverCommand, requestApproval, type CommandContext, type LoopConfig} from './loop-commands.js';
 import type {RunningStep} from './running-step.js';
 
-export type {LoopConfig} from './loop-commands.js';
-
 export type SessionSnapshot = {state: RunState; decision?: Decision; problem?: string; now: number};
 
 /** How the runner that takes a session over came to it. */
@@ -73,21 +71,20 @@ export class SessionLoop {
 		given: {runbook: Runbook; options: SessionOptions; vars: Record<string, string>},
 	): void {
 		const {recorder} = this.config;
-		const {options, vars} = given;
 		recorder.adopt(history);
 		for (const secret of secretDefaults(given.runbook)) recorder.learnSecret(secret.name, secret.value);
 		recorder.guarded(() => {
 			recorder.record({
 				type: 'session-resumed',
-				by: options.operator,
+				by: given.options.operator,
 				pid: takeover.pid,
-				isInteractive: options.isInteractive,
-				isPreApproved: options.isPreApproved,
+				isInteractive: given.options.isInteractive,
+				isPreApproved: given.options.isPreApproved,
 				reask: takeover.reask,
 				...(takeover.changed ?? {}),
 			});
 			for (const name of takeover.reask) {
-				const value = vars[name];
+				const value = given.vars[name];
 				if (value === undefined) continue;
 				recorder.learnSecret(name, value);
 				recorder.record({type: 'var-set', var: name, isSecret: true, source: 'flag'});
