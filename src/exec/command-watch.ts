@@ -4,7 +4,7 @@ import {watch, type FSWatcher} from 'node:fs';
 import path from 'node:path';
 import {StringDecoder} from 'node:string_decoder';
 import type {CommandResult} from '../core/run/judge.js';
-import {readExitStatus, SpoolReader, type SpoolPaths} from '../store/step-spool.js';
+import {readExitStatus, SpoolReader, type SpoolPaths} from './step-spool.js';
 import {isSameProcess} from './process-identity.js';
 import {constants} from 'node:os';
 

@@ -6,7 +6,7 @@
 // read in /proc/*/cmdline; secret values reach it through the environment (see core/run/command.ts).
 import {rmSync, statSync, writeFileSync} from 'node:fs';
 import {$} from 'zx/core';
-import {createSpool, hasSpool, readExitStatus, type SpoolPaths} from '../store/step-spool.js';
+import {createSpool, hasSpool, readExitStatus, type SpoolPaths} from './step-spool.js';
 import {isSameProcess, processStartTicks} from './process-identity.js';
 import {CommandWatch, type WatchResult} from './command-watch.js';
 
@@ -17,7 +17,7 @@ export type RunOptions = {
 	script: string;
 	cwd: string;
 	env: Record<string, string | undefined>;
-	/** Where the step's output and exit status go (see store/step-spool.ts). */
+	/** Where the step's output and exit status go (see exec/step-spool.ts). */
 	spool: SpoolPaths;
 	timeoutMs?: number;
 	/** How long a SIGTERM'd command may take to exit before SIGKILL. @default 3000 */

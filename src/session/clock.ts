@@ -1,14 +1,19 @@
 // Time for a session: monotonic microseconds since it started, and timers at such times.
-// Tests pass a fake clock; nothing else in the session reads the time.
+// Tests pass a fake clock; nothing else in the session reads the time or sets a timer.
 
 export type Clock = {
 	/** Microseconds since the session started; never goes backwards. */
 	now(): number;
-	/** Calls `fn` once `now() >= at`; returns a function that cancels it. */
-	at(at: number, fn: () => void): () => void;
+	/** Calls `fn` once `now() >= deadlineUs`; returns a function that cancels it. */
+	schedule(deadlineUs: number, fn: () => void): () => void;
 	/** The wall-clock time, for the log header only. */
 	wall(): Date;
 };
+
+/** Calls `fn` `delayMs` from now on `clock`; returns a function that cancels it. */
+export function scheduleIn(clock: Clock, delayMs: number, fn: () => void): () => void {
+	return clock.schedule(clock.now() + delayMs * 1000, fn);
+}
 
 export function systemClock(): Clock {
 	return monotonicFrom(0);
@@ -27,8 +32,8 @@ function monotonicFrom(base: number): Clock {
 	const now = () => base + Number((process.hrtime.bigint() - start) / 1000n);
 	return {
 		now,
-		at(at, fn) {
-			const timer = setTimeout(fn, Math.max(0, Math.ceil((at - now()) / 1000)));
+		schedule(deadlineUs, fn) {
+			const timer = setTimeout(fn, Math.max(0, Math.ceil((deadlineUs - now()) / 1000)));
 			return () => clearTimeout(timer);
 		},
 		wall: () => new Date(),

@@ -2,6 +2,7 @@
 import {useApp, useStdout} from 'ink';
 import {useEffect, useState} from 'react';
 import type {SessionSnapshot} from '../session/live.js';
+import {throttleFrames} from './frame-throttle.js';
 import {RunScreen} from './screens/RunScreen.js';
 import {useOperatorInput, type SessionControl} from './use-operator-input.js';
 
@@ -18,14 +19,17 @@ export function App({session, logFile}: {session: AppSession; logFile?: string})
 	const setNow = (at: number) => setView((view) => ({...view, now: at}));
 	const size = useTerminalSize();
 	const {exit} = useApp();
-	useEffect(
-		() =>
-			session.subscribe(() => {
-				const next = session.snapshot();
-				setView({snapshot: next, now: next.now});
-			}),
-		[session],
-	);
+	useEffect(() => {
+		const frames = throttleFrames(() => {
+			const next = session.snapshot();
+			setView({snapshot: next, now: next.now});
+		});
+		const unsubscribe = session.subscribe(frames.request);
+		return () => {
+			unsubscribe();
+			frames.cancel();
+		};
+	}, [session]);
 	const isEnded = Boolean(snapshot.state.ended);
 	useEffect(() => {
 		if (isEnded) {

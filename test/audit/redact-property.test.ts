@@ -1,9 +1,10 @@
 // Property: a declared secret printed in any listed encoding, cut into random writes with random
 // pauses (over a second too), on stdout or stderr, never reaches what is recorded.
 import fc from 'fast-check';
-import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {StreamRedactor} from '../../src/core/audit/redact.js';
 import {OutputRecorder, type OutputDraft} from '../../src/session/output-recorder.js';
+import {FakeClock} from '../helpers/fake-clock.js';
 import {encodings, leakIn, type Encoding} from './encodings.js';
 
 type Stream = 'out' | 'err';
@@ -69,16 +70,15 @@ describe('redaction holds against every encoding, cut and pause (property)', () 
 	});
 
 	describe('through the OutputRecorder, with its timers on a fake clock', () => {
-		beforeEach(() => void vi.useFakeTimers());
-		afterEach(() => void vi.useRealTimers());
-
 		it('no recorded output chunk, nor all of them joined, holds the secret; noise on the other stream changes nothing', () => {
 			fc.assert(
 				fc.property(caseArb, (c) => {
 					const drafts: OutputDraft[] = [];
+					const clock = new FakeClock();
 					const recorder = new OutputRecorder({
 						step: 'leak',
-						from: [0, 0],
+						spoolBytes: [0, 0],
+						clock,
 						redactor: new StreamRedactor([{name: 'pw', value: c.secret}]),
 						chunkChars: 64,
 						chunkMs: 50,
@@ -94,7 +94,7 @@ describe('redaction holds against every encoding, cut and pause (property)', () 
 					for (const write of c.writes) {
 						add(c.stream, write.text);
 						add(other, 'tick ');
-						vi.advanceTimersByTime(write.pauseMs);
+						clock.advance(write.pauseMs);
 					}
 					recorder.finish();
 					const joined = drafts

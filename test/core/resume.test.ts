@@ -83,7 +83,14 @@ describe('a resumed session', () => {
 			...interrupted(),
 			resumed({reask: []}),
 			{type: 'command-recovered', t: 9_000_001, step: 'migrate', attempt: 1, how: 'collected'},
-			{type: 'output-recorded', t: 9_000_002, step: 'migrate', stream: 'out', text: 'migrated 42 rows\n', at: 17},
+			{
+				type: 'output-recorded',
+				t: 9_000_002,
+				step: 'migrate',
+				stream: 'out',
+				text: 'migrated 42 rows\n',
+				spoolBytes: 17,
+			},
 			{
 				type: 'command-exited',
 				t: 9_000_003,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {isAlive} from '../helpers/procs.js';
 import {reattachCommand, runCommand} from '../../src/exec/run-command.js';
-import {readExitStatus, spoolPaths} from '../../src/store/step-spool.js';
+import {readExitStatus, spoolPaths} from '../../src/exec/step-spool.js';
 import {writeFileSync} from 'node:fs';
 
 const spoolDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-spool-'));

@@ -1,24 +1,24 @@
+// Runs the real session loop and recorder over scripted effects and a fake clock: commands get
+// scripted results, decisions get scripted answers, approvers answer when asked, and time passes
+// only when the world waits. The events it returns are what a live session records.
 import {mkdtempSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-// Drives the real core (nextMove, applyIntent, judgeExit, reduceRun) without processes or clocks:
-// commands get scripted results, decisions get scripted answers. The events it returns are
-// what a live session would have recorded.
 import {parseRunbook} from '../../src/core/runbook/parse.js';
 import type {Runbook} from '../../src/core/runbook/model.js';
-import {nextMove} from '../../src/core/run/next.js';
-import {applyIntent, type Intent} from '../../src/core/run/intents.js';
-import {judgeExit, type CommandResult} from '../../src/core/run/judge.js';
-import {reduceRun} from '../../src/core/run/reduce.js';
-import {initialState, type RunState} from '../../src/core/run/state.js';
-import {resolveCommand} from '../../src/core/run/command.js';
-import {checkPreconditions} from '../../src/core/run/preconditions.js';
+import type {Intent} from '../../src/core/run/intents.js';
+import type {RunState} from '../../src/core/run/state.js';
 import type {RunEvent, SessionOptions} from '../../src/core/run/events.js';
-import type {Decision} from '../../src/core/run/next.js';
+import type {Decision, Draft} from '../../src/core/run/next.js';
+import {SessionLoop} from '../../src/session/loop.js';
+import {SessionRecorder} from '../../src/session/recorder.js';
+import {FakeClock} from './fake-clock.js';
+import {ScriptedEffects, type PlannedCommand, type ScriptedCommand} from './scripted-effects.js';
 
 export function loadRunbook(yaml: string): Runbook {
 	const parsed = parseRunbook(yaml);
-	if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.line}:${p.col}: ${p.message}`).join('\n'));
+	if (!parsed.ok)
+		throw new Error(parsed.problems.map((problem) => `${problem.line}:${problem.col}: ${problem.message}`).join('\n'));
 	return parsed.runbook;
 }
 
@@ -28,9 +28,9 @@ export type Script = {
 	env?: Record<string, string>;
 	/** Answers to decisions, in order. */
 	answers?: Intent[];
-	/** Results per step id, used in turn (the last one repeats). */
-	results?: Record<string, Array<Partial<CommandResult> & {out?: string; err?: string}>>;
-	/** Microseconds between events. @default 100_000 */
+	/** Results per step id, used in turn (the last one repeats). `isCancelled`: the operator cancels it. */
+	results?: Record<string, PlannedCommand[]>;
+	/** Microseconds each event takes to happen (the clock moves this much per event). @default 100_000 */
 	tickUs?: number;
 	/** Stop before answering this many decisions (to freeze a scenario mid-run). */
 	stopAtDecision?: number;
@@ -47,125 +47,128 @@ export type Script = {
 
 export type Simulation = {events: RunEvent[]; state: RunState; decision?: Decision; now: number};
 
+/** A session run to its end, or to where the script stops it: the real loop over scripted effects. */
 export function simulate(runbook: Runbook, script: Script = {}): Simulation {
 	const options: SessionOptions = {operator: 'alice', isInteractive: true, isPreApproved: false, ...script.options};
-	const tick = script.tickUs ?? 100_000;
+	const tickUs = script.tickUs ?? 100_000;
+	const wall = script.wall ?? '2026-11-22T09:00:00.000Z';
+	// The first event happens one tick in, at the wall time the script gives.
+	const clock = new FakeClock(new Date(Date.parse(wall) - tickUs / 1000).toISOString(), tickUs);
 	const events: RunEvent[] = [];
-	let state = initialState;
-	let now = 0;
-	const record = (draft: Record<string, unknown>) => {
-		now += tick;
-		const {type, ...rest} = draft;
-		const event = {type, t: now, ...rest} as RunEvent;
-		events.push(event);
-		state = reduceRun(state, event);
+	const sink = {
+		append: (event: RunEvent) => {
+			events.push(event);
+			clock.skip(tickUs);
+		},
+		flush: () => {},
+		head: () => 'simulated-head',
 	};
-	record({
-		type: 'session-started',
-		runbook,
-		options,
-		wall: script.wall ?? '2026-11-22T09:00:00.000Z',
+	const effects = new ScriptedEffects(script);
+	const recorder = new SessionRecorder({sink, clock, secrets: [], onChange: () => {}});
+	const loop = new SessionLoop({
+		recorder,
+		effects,
+		clock,
+		cwd: '/srv/app',
 		...(script.timezone ? {timezone: script.timezone} : {}),
+		keepStdoutBytes: 1024 * 1024,
+		// Output is recorded as soon as the world lets time pass: at once, here.
+		output: {chunkChars: 32 * 1024, chunkMs: 0, quietMs: 0},
 	});
-	for (const [name, value] of Object.entries(script.vars ?? {}))
-		record({type: 'var-set', var: name, value, isSecret: false, source: 'flag'});
-	const answers = [...(script.answers ?? [])];
-	const used: Record<string, number> = {};
-	let decisions = 0;
-	let commands = 0;
-	for (let guard = 0; guard < 10_000; guard++) {
-		const move = nextMove(state, now);
-		if (move.kind === 'ended') return {events, state, now};
-		if (move.kind === 'emit') move.events.forEach(record);
-		else if (move.kind === 'request-approval') {
-			record({
-				type: 'approval-requested',
-				step: move.step.id,
-				need: move.need,
-				command: resolveCommand(move.step, state.vars, []).display,
-				by: options.operator,
-				head: 'simulated-head',
-				...(move.timeoutMs !== undefined ? {timeoutMs: move.timeoutMs} : {}),
-			});
-			for (const [i, by] of (script.approvers ?? []).entries())
-				record({
-					type: 'approval-given',
-					step: move.step.id,
-					by,
-					key: `ssh-ed25519 simulated-${i}`,
-					fingerprint: `SHA256:simulated-${i}`,
-					head: 'simulated-head',
-					sshsig: 'simulated',
-				});
-		} else if (move.kind === 'recover') {
-			const running = state.running as {step: string; attempt: number};
-			record({
-				type: 'command-lost',
-				step: running.step,
-				attempt: running.attempt,
-				reason: 'the step left no exit status and its process is gone',
-			});
-		} else if (move.kind === 'check-env')
-			record({type: 'preconditions-checked', results: checkPreconditions(runbook.env, script.env ?? {})});
-		else if (move.kind === 'run') {
-			const list = script.results?.[move.step.id] ?? [{}];
-			const n = used[move.step.id] ?? 0;
-			used[move.step.id] = n + 1;
-			const planned = list[Math.min(n, list.length - 1)]!;
-			const result: CommandResult = {
-				code: 0,
-				signal: null,
-				isTimedOut: false,
-				isCancelled: false,
-				durationMs: 120,
-				...planned,
+	const world = new ScriptedWorld(loop, effects, clock, script);
+	loop.start(runbook, options, script.vars ?? {});
+	for (let turn = 0; turn < 10_000; turn++) {
+		clock.advance(0);
+		const stop = world.turn();
+		if (stop) {
+			const {state, decision} = loop.snapshot();
+			return {
+				events,
+				state,
+				...(decision ? {decision} : {}),
+				now: stop === 'after-command' ? clock.now() : state.lastT,
 			};
-			commands++;
-			record({
-				type: 'command-started',
-				step: move.step.id,
-				attempt: move.attempt,
-				command: resolveCommand(move.step, state.vars, []).display,
-				cwd: '/srv/app',
-			});
-			if (planned.out) record({type: 'output-recorded', step: move.step.id, stream: 'out', text: planned.out});
-			if (planned.err) record({type: 'output-recorded', step: move.step.id, stream: 'err', text: planned.err});
-			if (commands === script.stopWhileRunning) return {events, state, now};
-			if (result.isCancelled) record({type: 'command-cancel-requested', step: move.step.id, by: options.operator});
-			record({
-				type: 'command-exited',
-				step: move.step.id,
-				attempt: move.attempt,
-				code: result.code,
-				signal: result.signal,
-				isTimedOut: result.isTimedOut,
-				durationMs: result.durationMs,
-				bytes: [planned.out?.length ?? 0, planned.err?.length ?? 0],
-			});
-			judgeExit(move.step, {...result, ...(planned.out !== undefined ? {stdout: planned.out} : {stdout: ''})}).forEach(
-				(d) => record(d as Record<string, unknown>),
-			);
-			if (commands === script.stopAfterCommand) return {events, state, now: now + tick};
-		} else if (move.decision?.kind === 'approval' && decisions !== script.stopAtDecision) {
-			// Approvals come from other people, never from the operator's answers: time passes.
-			if (move.wakeAt === undefined) return {events, state, decision: move.decision, now};
-			now = Math.max(now, move.wakeAt);
-		} else if (move.decision) {
-			if (decisions === script.stopAtDecision) return {events, state, decision: move.decision, now};
-			const intent = answers.shift();
-			if (!intent) return {events, state, decision: move.decision, now};
-			decisions++;
-			const result = applyIntent(state, move.decision, intent);
-			if ('problem' in result)
-				throw new Error(`answer ${JSON.stringify(intent)} to ${move.decision.kind}: ${result.problem}`);
-			result.events.forEach((d) => record(d as Record<string, unknown>));
-		} else if (move.wakeAt !== undefined) {
-			now = Math.max(now, move.wakeAt);
-		} else {
-			throw new Error('stuck: idle with nothing to wait for');
 		}
 	}
 	throw new Error('scenario did not end');
+}
+
+/** Everything outside the session in a scenario: commands, approvers, the operator, time. */
+class ScriptedWorld {
+	private answers: Intent[];
+	private decisions = 0;
+	private commands = 0;
+	/** The request the approvers answered last (its time): each request is answered once. */
+	private answeredRequestAt: number | undefined;
+
+	constructor(
+		private readonly loop: SessionLoop,
+		private readonly effects: ScriptedEffects,
+		private readonly clock: FakeClock,
+		private readonly script: Script,
+	) {
+		this.answers = [...(script.answers ?? [])];
+	}
+
+	/** One thing happens; a reason to stop the scenario when it should stop. */
+	turn(): 'ended' | 'stopped' | 'after-command' | undefined {
+		const {state, decision} = this.loop.snapshot();
+		if (state.ended) return 'ended';
+		const command = this.effects.running[0];
+		if (command) return this.commandTurn(command);
+		const request = state.approval;
+		if (
+			this.effects.isWaitingForApprovals &&
+			this.script.approvers &&
+			request?.requestedAt !== this.answeredRequestAt
+		) {
+			this.answeredRequestAt = request?.requestedAt;
+			this.loop.takeAnswers(this.approvals(request?.step ?? ''));
+			this.loop.pump();
+			return undefined;
+		}
+		// Approvals come from other people, never from the operator's answers: time passes.
+		if (decision && (decision.kind !== 'approval' || this.decisions === this.script.stopAtDecision)) {
+			if (this.decisions === this.script.stopAtDecision) return 'stopped';
+			const intent = this.answers.shift();
+			if (!intent) return 'stopped';
+			this.decisions++;
+			const problem = this.loop.intend(intent);
+			if (problem) throw new Error(`answer ${JSON.stringify(intent)} to ${decision.kind}: ${problem}`);
+			return undefined;
+		}
+		const deadline = this.clock.nextDeadline();
+		if (deadline === undefined) {
+			if (decision) return 'stopped';
+			throw new Error('stuck: idle with nothing to wait for');
+		}
+		this.clock.advanceTo(deadline);
+		return undefined;
+	}
+
+	private commandTurn(command: ScriptedCommand) {
+		if (!command.isOutputGiven) {
+			this.commands++;
+			this.effects.giveOutput(command);
+			this.clock.advance(0);
+			return this.commands === this.script.stopWhileRunning ? 'stopped' : undefined;
+		}
+		if (command.planned.isCancelled && !command.isCancelled) this.loop.cancelCommand();
+		this.effects.end(command);
+		return this.commands === this.script.stopAfterCommand ? 'after-command' : undefined;
+	}
+
+	private approvals(step: string): Draft[] {
+		return (this.script.approvers ?? []).map((by, index) => ({
+			type: 'approval-given',
+			step,
+			by,
+			key: `ssh-ed25519 simulated-${index}`,
+			fingerprint: `SHA256:simulated-${index}`,
+			head: 'simulated-head',
+			sshsig: 'simulated',
+		}));
+	}
 }
 
 /** A small runbook with every step kind, used by the named scenarios. */

@@ -67,7 +67,7 @@ export type RunEvent =
 	/** The step's process exists: its pid and the kernel's start time for it, so a later runner can find it again. */
 	| {type: 'command-spawned'; t: number; step: string; attempt: number; pid: number; startTicks?: string}
 	/**
-	 * `redacted`: how many secrets or tokens were masked in `text`, when any were. `at`: how many
+	 * `redacted`: how many secrets or tokens were masked in `text`, when any were. `spoolBytes`: how many
 	 * bytes of the stream's spool are recorded up to here, where a later runner goes on from.
 	 */
 	| {
@@ -77,7 +77,7 @@ export type RunEvent =
 			stream: 'out' | 'err';
 			text: string;
 			redacted?: number;
-			at?: number;
+			spoolBytes?: number;
 	  }
 	| {type: 'command-cancel-requested'; t: number; step: string; by: Actor}
 	| {

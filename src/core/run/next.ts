@@ -35,7 +35,7 @@ export type Move =
 	| {kind: 'request-approval'; step: Step; need: number; timeoutMs?: number}
 	/** Find out what became of the command an earlier runner left running. */
 	| {kind: 'recover'; step: Step}
-	| {kind: 'idle'; decision?: Decision; wakeAt?: number}
+	| {kind: 'idle'; decision?: Decision; wakeAtUs?: number}
 	| {kind: 'ended'};
 
 const us = (ms: number) => ms * 1000;
@@ -71,8 +71,8 @@ export function nextMove(state: RunState, now: number): Move {
 	if (overrun) return emit({type: 'phase-overran', phase: overrun});
 	const warning = windowWarning(state, now);
 	if (warning.due) return emit({type: 'window-closing', ...warning.due});
-	const phaseWake = earliest(phaseDeadline(state), warning.wakeAt);
-	if (state.running) return {kind: 'idle', wakeAt: phaseWake};
+	const phaseWake = earliest(phaseDeadline(state), warning.wakeAtUs);
+	if (state.running) return {kind: 'idle', wakeAtUs: phaseWake};
 
 	for (const [name, spec] of Object.entries(runbook.vars)) {
 		if (hasVar(state, name)) continue;
@@ -114,7 +114,7 @@ export function nextMove(state: RunState, now: number): Move {
 
 	if (state.phaseIndex < 0) return emit({type: 'phase-started', phase: runbook.phases[0]!.id});
 	const phase = runbook.phases[state.phaseIndex]!;
-	const step = phase.steps.find((s) => !isDone(s, state.steps[s.id]));
+	const step = phase.steps.find((candidate) => !isDone(candidate, state.steps[candidate.id]));
 	if (step) return stepMove(state, step, now, {isRollback: false, phaseWake, needsOperator});
 	if (state.phases[phase.id]?.endedAt === undefined) return emit({type: 'phase-ended', phase: phase.id});
 	const following = runbook.phases[state.phaseIndex + 1];
@@ -136,16 +136,16 @@ export function nextMove(state: RunState, now: number): Move {
 type StepContext = {isRollback: boolean; phaseWake?: number; needsOperator: (reason: string) => Move};
 
 function stepMove(state: RunState, step: Step, now: number, context: StepContext): Move {
-	const st = state.steps[step.id]!;
+	const stepState = state.steps[step.id]!;
 	const {isInteractive, isPreApproved, operator: by} = state.options;
 	const {needsOperator, phaseWake} = context;
-	const idle = (decision?: Decision, wakeAt?: number): Move => ({
+	const idle = (decision?: Decision, wakeAtUs?: number): Move => ({
 		kind: 'idle',
 		...(decision ? {decision} : {}),
-		...(earliest(wakeAt, phaseWake) !== undefined ? {wakeAt: earliest(wakeAt, phaseWake)} : {}),
+		...(earliest(wakeAtUs, phaseWake) !== undefined ? {wakeAtUs: earliest(wakeAtUs, phaseWake)} : {}),
 	});
 
-	if (st.status === 'pending') {
+	if (stepState.status === 'pending') {
 		const from = state.options.from;
 		if (!context.isRollback && from !== undefined && isBefore(state, step.id, from))
 			return emit({type: 'step-skipped', step: step.id, isAuto: true, reason: `started with --from ${from}`});
@@ -155,15 +155,20 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 		return emit({type: 'step-started', step: step.id});
 	}
 
-	if (st.status === 'failed') {
-		const isLost = st.failure?.reason === 'lost';
-		if (step.kind === 'run' && st.tries <= step.retries && isCommandFailure(st))
-			return emit({type: 'step-retried', step: step.id, isAuto: true, reason: `retry ${st.tries} of ${step.retries}`});
+	if (stepState.status === 'failed') {
+		const isLost = stepState.failure?.reason === 'lost';
+		if (step.kind === 'run' && stepState.tries <= step.retries && isCommandFailure(stepState))
+			return emit({
+				type: 'step-retried',
+				step: step.id,
+				isAuto: true,
+				reason: `retry ${stepState.tries} of ${step.retries}`,
+			});
 		if (!isInteractive)
 			return emit({
 				type: 'session-ended',
 				status: 'failed',
-				reason: `step \`${step.id}\` failed: ${st.failure?.detail ?? 'unknown'}`,
+				reason: `step \`${step.id}\` failed: ${stepState.failure?.detail ?? 'unknown'}`,
 			});
 		return idle({
 			kind: 'failure',
@@ -180,7 +185,7 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 		window &&
 		!context.isRollback &&
 		!state.windowOverride &&
-		st.tries === 0
+		stepState.tries === 0
 	) {
 		const w = windowNow(state, now)!;
 		if (!w.isOpen) {
@@ -196,7 +201,7 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 	}
 
 	// The step is active: what it needs next depends on its kind.
-	if ((step.kind === 'run' || step.kind === 'poll') && step.confirm !== 'none' && !st.isConfirmed) {
+	if ((step.kind === 'run' || step.kind === 'poll') && step.confirm !== 'none' && !stepState.isConfirmed) {
 		if (step.confirm === 'enter' && isPreApproved)
 			return emit({type: 'step-confirmed', step: step.id, by, how: 'pre-approved'});
 		if (!isInteractive) {
@@ -215,7 +220,7 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 	}
 
 	const need = (step.approvals ?? 1) - 1;
-	if ((step.kind === 'run' || step.kind === 'poll') && need > 0 && (st.approvedBy?.length ?? 0) < need) {
+	if ((step.kind === 'run' || step.kind === 'poll') && need > 0 && (stepState.approvedBy?.length ?? 0) < need) {
 		const request = state.approval?.step === step.id ? state.approval : undefined;
 		if (!request)
 			return {
@@ -230,14 +235,14 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 				type: 'step-failed',
 				step: step.id,
 				reason: 'approval',
-				detail: `not approved within ${formatMs(request.timeoutMs!)} (${st.approvedBy?.length ?? 0} of ${need} more)`,
+				detail: `not approved within ${formatMs(request.timeoutMs!)} (${stepState.approvedBy?.length ?? 0} of ${need} more)`,
 			});
 		return idle(
 			{
 				kind: 'approval',
 				step: step.id,
 				need,
-				have: st.approvedBy?.length ?? 0,
+				have: stepState.approvedBy?.length ?? 0,
 				...(until !== undefined ? {until} : {}),
 			},
 			until,
@@ -249,36 +254,36 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 			return {
 				kind: 'run',
 				step,
-				attempt: st.attempts + 1,
+				attempt: stepState.attempts + 1,
 				...(step.timeoutMs !== undefined ? {timeoutMs: step.timeoutMs} : {}),
 			};
 		case 'poll': {
 			const poll = step.poll!;
-			const deadline = st.startedAt! + us(poll.timeoutMs);
-			if (st.tries === 0) return {kind: 'run', step, attempt: st.attempts + 1, timeoutMs: poll.timeoutMs};
+			const deadline = stepState.startedAt! + us(poll.timeoutMs);
+			if (stepState.tries === 0) return {kind: 'run', step, attempt: stepState.attempts + 1, timeoutMs: poll.timeoutMs};
 			if (now >= deadline)
 				return emit({
 					type: 'step-failed',
 					step: step.id,
 					reason: 'timeout',
-					detail: `still failing after ${formatMs(poll.timeoutMs)} (${st.tries} tries)`,
+					detail: `still failing after ${formatMs(poll.timeoutMs)} (${stepState.tries} tries)`,
 				});
-			const nextAt = (st.lastExitAt ?? now) + us(poll.everyMs);
+			const nextAt = (stepState.lastExitAt ?? now) + us(poll.everyMs);
 			if (now >= nextAt)
 				return {
 					kind: 'run',
 					step,
-					attempt: st.attempts + 1,
+					attempt: stepState.attempts + 1,
 					timeoutMs: Math.max(1, Math.round((deadline - now) / 1000)),
 				};
 			return idle(undefined, Math.min(nextAt, deadline));
 		}
 		case 'check': {
 			const checks = step.checks!;
-			const failed = checks.findIndex((_, i) => st.checks[i] === false);
+			const failed = checks.findIndex((_, i) => stepState.checks[i] === false);
 			if (failed >= 0)
 				return emit({type: 'step-failed', step: step.id, reason: 'check', detail: `check failed: ${checks[failed]}`});
-			const item = checks.findIndex((_, i) => st.checks[i] === undefined);
+			const item = checks.findIndex((_, i) => stepState.checks[i] === undefined);
 			if (item < 0) return emit({type: 'step-succeeded', step: step.id});
 			if (!isInteractive) return needsOperator(`step \`${step.id}\` is a manual check; run it in a terminal`);
 			return idle({kind: 'check', step: step.id, item, text: checks[item]!});
@@ -292,7 +297,7 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 			return idle({kind: 'ask', step: step.id, spec: step.ask!});
 		}
 		case 'wait': {
-			const until = st.startedAt! + us(step.waitMs!);
+			const until = stepState.startedAt! + us(step.waitMs!);
 			if (now >= until)
 				return emit({type: 'wait-ended', step: step.id, isEarly: false}, {type: 'step-succeeded', step: step.id});
 			return idle(isInteractive ? {kind: 'wait', step: step.id, until} : undefined, until);
@@ -304,18 +309,21 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 }
 
 /** Done: the run may move past it. */
-function isDone(step: Step, st: StepState | undefined): boolean {
-	if (!st) return false;
+function isDone(step: Step, stepState: StepState | undefined): boolean {
+	if (!stepState) return false;
 	return (
-		st.status === 'succeeded' ||
-		st.status === 'skipped' ||
-		(st.status === 'failed' && isCommandFailure(st) && step.continueOnError && st.tries > step.retries)
+		stepState.status === 'succeeded' ||
+		stepState.status === 'skipped' ||
+		(stepState.status === 'failed' &&
+			isCommandFailure(stepState) &&
+			step.continueOnError &&
+			stepState.tries > step.retries)
 	);
 }
 
 /** Retries and `continue_on_error` are for a command that ran and failed: not for a lost command or a person's rejection. */
-function isCommandFailure(st: StepState): boolean {
-	return st.failure?.reason !== 'lost' && st.failure?.reason !== 'approval';
+function isCommandFailure(stepState: StepState): boolean {
+	return stepState.failure?.reason !== 'lost' && stepState.failure?.reason !== 'approval';
 }
 
 /** The rollback steps that undo what ran, newest first: the failing step's own, then each earlier success's. */
@@ -360,7 +368,7 @@ function varValue(state: RunState, name: string): string | undefined {
 }
 
 function isBefore(state: RunState, id: string, from: string): boolean {
-	const ids = allSteps(state.runbook!).map((s) => s.id);
+	const ids = allSteps(state.runbook!).map((step) => step.id);
 	return ids.indexOf(id) < ids.indexOf(from);
 }
 

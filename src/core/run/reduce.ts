@@ -12,14 +12,14 @@ import {
 } from './state.js';
 
 export function reduceRun(state: RunState, event: RunEvent): RunState {
-	const s = {...state, lastT: Math.max(state.lastT, event.t)};
+	const stamped = {...state, lastT: Math.max(state.lastT, event.t)};
 	switch (event.type) {
 		case 'session-started': {
 			const steps: Record<string, StepState> = {};
 			for (const step of allSteps(event.runbook))
 				steps[step.id] = {status: 'pending', attempts: 0, tries: 0, isConfirmed: false, checks: []};
 			return {
-				...s,
+				...stamped,
 				runbook: event.runbook,
 				options: event.options,
 				wall: event.wall,
@@ -28,35 +28,47 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			};
 		}
 		case 'window-overridden':
-			return {...s, windowOverride: {t: event.t, by: event.by, reason: event.reason}};
+			return {...stamped, windowOverride: {t: event.t, by: event.by, reason: event.reason}};
 		case 'window-closing': {
 			const warned = windowThresholds.filter((m) => m >= event.threshold);
-			return {...s, windowWarnings: [...new Set([...s.windowWarnings, ...warned])]};
+			return {...stamped, windowWarnings: [...new Set([...stamped.windowWarnings, ...warned])]};
 		}
 		case 'var-set':
 		case 'input-given': {
-			const next = event.type === 'input-given' ? step(s, event.step, {}) : s;
+			const next = event.type === 'input-given' ? step(stamped, event.step, {}) : stamped;
 			return event.isSecret || event.value === undefined
 				? {...next, secretVars: [...new Set([...next.secretVars, event.var])]}
 				: {...next, vars: {...next.vars, [event.var]: event.value}};
 		}
 		case 'var-captured':
-			return {...s, vars: {...s.vars, [event.var]: event.value}};
+			return {...stamped, vars: {...stamped.vars, [event.var]: event.value}};
 		case 'preconditions-checked':
-			return {...s, preconditions: {results: event.results, isOverridden: false}};
+			return {...stamped, preconditions: {results: event.results, isOverridden: false}};
 		case 'preconditions-overridden':
-			return s.preconditions ? {...s, preconditions: {...s.preconditions, isOverridden: true}} : s;
+			return stamped.preconditions
+				? {...stamped, preconditions: {...stamped.preconditions, isOverridden: true}}
+				: stamped;
 		case 'phase-started': {
-			const index = s.runbook?.phases.findIndex((p) => p.id === event.phase) ?? -1;
-			return {...s, phaseIndex: index, phases: {...s.phases, [event.phase]: {startedAt: event.t, isOverrun: false}}};
+			const index = stamped.runbook?.phases.findIndex((p) => p.id === event.phase) ?? -1;
+			return {
+				...stamped,
+				phaseIndex: index,
+				phases: {...stamped.phases, [event.phase]: {startedAt: event.t, isOverrun: false}},
+			};
 		}
 		case 'phase-overran':
-			return {...s, phases: {...s.phases, [event.phase]: {...s.phases[event.phase]!, isOverrun: true}}};
+			return {
+				...stamped,
+				phases: {...stamped.phases, [event.phase]: {...stamped.phases[event.phase]!, isOverrun: true}},
+			};
 		case 'phase-ended':
-			return {...s, phases: {...s.phases, [event.phase]: {...s.phases[event.phase]!, endedAt: event.t}}};
+			return {
+				...stamped,
+				phases: {...stamped.phases, [event.phase]: {...stamped.phases[event.phase]!, endedAt: event.t}},
+			};
 		case 'step-started':
 			return {
-				...step(s, event.step, {
+				...step(stamped, event.step, {
 					status: 'active',
 					startedAt: event.t,
 					isConfirmed: false,
@@ -69,13 +81,13 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 				current: event.step,
 			};
 		case 'step-confirmed':
-			return step(s, event.step, {isConfirmed: true});
+			return step(stamped, event.step, {isConfirmed: true});
 		case 'command-started':
 			return {
-				...step(s, event.step, {
+				...step(stamped, event.step, {
 					status: 'running',
 					attempts: event.attempt,
-					tries: (s.steps[event.step]?.tries ?? 0) + 1,
+					tries: (stamped.steps[event.step]?.tries ?? 0) + 1,
 				}),
 				running: {
 					step: event.step,
@@ -84,91 +96,97 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 					startedAt: event.t,
 					...(event.timeoutMs !== undefined ? {timeoutMs: event.timeoutMs} : {}),
 					isCancelRequested: false,
-					at: [0, 0],
+					spoolBytes: [0, 0],
 				},
 				output: {
 					step: event.step,
 					command: event.command,
-					lines: s.output?.step === event.step ? s.output.lines : [],
+					lines: stamped.output?.step === event.step ? stamped.output.lines : [],
 					partial: {out: '', err: ''},
 					lineCount: 0,
 				},
 			};
 		case 'command-spawned':
-			return s.running
+			return stamped.running
 				? {
-						...s,
+						...stamped,
 						running: {
-							...s.running,
+							...stamped.running,
 							pid: event.pid,
 							...(event.startTicks !== undefined ? {startTicks: event.startTicks} : {}),
 						},
 					}
-				: s;
+				: stamped;
 		case 'output-recorded': {
 			const running =
-				s.running && event.at !== undefined
+				stamped.running && event.spoolBytes !== undefined
 					? {
-							...s.running,
-							at: (event.stream === 'out' ? [event.at, s.running.at[1]] : [s.running.at[0], event.at]) as [
-								number,
-								number,
-							],
+							...stamped.running,
+							spoolBytes: (event.stream === 'out'
+								? [event.spoolBytes, stamped.running.spoolBytes[1]]
+								: [stamped.running.spoolBytes[0], event.spoolBytes]) as [number, number],
 						}
-					: s.running;
+					: stamped.running;
 			return {
-				...s,
+				...stamped,
 				running,
-				output: s.output && s.output.step === event.step ? appendOutput(s.output, event.stream, event.text) : s.output,
+				output:
+					stamped.output && stamped.output.step === event.step
+						? appendOutput(stamped.output, event.stream, event.text)
+						: stamped.output,
 			};
 		}
 		case 'command-recovered':
 			return {
-				...s,
-				running: s.running ? {...s.running, isOrphaned: false, recovered: event.how} : s.running,
-				takeovers: [...s.takeovers, {kind: event.how, t: event.t, step: event.step}],
+				...stamped,
+				running: stamped.running ? {...stamped.running, isOrphaned: false, recovered: event.how} : stamped.running,
+				takeovers: [...stamped.takeovers, {kind: event.how, t: event.t, step: event.step}],
 			};
 		case 'command-lost':
 			return {
-				...step(s, event.step, {status: 'failed', endedAt: event.t, failure: {reason: 'lost', detail: event.reason}}),
+				...step(stamped, event.step, {
+					status: 'failed',
+					endedAt: event.t,
+					failure: {reason: 'lost', detail: event.reason},
+				}),
 				running: undefined,
-				output: s.output ? flushPartial(s.output) : s.output,
-				takeovers: [...s.takeovers, {kind: 'lost', t: event.t, step: event.step, reason: event.reason}],
+				output: stamped.output ? flushPartial(stamped.output) : stamped.output,
+				takeovers: [...stamped.takeovers, {kind: 'lost', t: event.t, step: event.step, reason: event.reason}],
 			};
 		case 'session-detached':
 			return {
-				...s,
+				...stamped,
 				takeovers: [
-					...s.takeovers,
+					...stamped.takeovers,
 					{kind: 'detached', t: event.t, reason: event.reason, ...(event.step ? {step: event.step} : {})},
 				],
 			};
 		case 'session-resumed': {
-			const resumed = event.runbook ? withRunbook(s, event.runbook) : s;
+			const resumed = event.runbook ? withRunbook(stamped, event.runbook) : stamped;
 			return {
 				...resumed,
 				options: {
-					...s.options,
+					...stamped.options,
 					operator: event.by,
 					isInteractive: event.isInteractive,
 					isPreApproved: event.isPreApproved,
 				},
 				takeovers: [
-					...s.takeovers,
+					...stamped.takeovers,
 					{kind: 'resumed', t: event.t, by: event.by, ...(event.changes ? {changes: event.changes} : {})},
 				],
 				reask: event.reask,
-				secretVars: s.secretVars.filter((name) => !event.reask.includes(name)),
-				running: s.running ? {...s.running, isOrphaned: true} : undefined,
+				secretVars: stamped.secretVars.filter((name) => !event.reask.includes(name)),
+				running: stamped.running ? {...stamped.running, isOrphaned: true} : undefined,
 			};
 		}
 		case 'command-cancel-requested':
-			return s.running ? {...s, running: {...s.running, isCancelRequested: true}} : s;
+			return stamped.running ? {...stamped, running: {...stamped.running, isCancelRequested: true}} : stamped;
 		case 'command-exited': {
 			const {code, signal, isTimedOut, durationMs} = event;
-			const output = s.output ? flushPartial(s.output) : s.output;
+			const output = stamped.output ? flushPartial(stamped.output) : stamped.output;
 			const unseen =
-				s.running?.recovered === 'collected'
+				stamped.running?.recovered === 'collected'
 					? [
 							{
 								kind: 'result' as const,
@@ -179,41 +197,41 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 						]
 					: [];
 			return {
-				...step(s, event.step, {
+				...step(stamped, event.step, {
 					status: 'active',
 					lastExitAt: event.t,
 					lastExit: {code, signal, isTimedOut, durationMs},
 				}),
 				running: undefined,
 				output,
-				takeovers: [...s.takeovers, ...unseen],
+				takeovers: [...stamped.takeovers, ...unseen],
 			};
 		}
 		case 'check-answered': {
-			const checks = [...(s.steps[event.step]?.checks ?? [])];
+			const checks = [...(stamped.steps[event.step]?.checks ?? [])];
 			checks[event.item] = event.isPassed;
-			return step(s, event.step, {checks});
+			return step(stamped, event.step, {checks});
 		}
 		case 'wait-ended':
-			return s;
+			return stamped;
 		case 'step-succeeded':
 			return {
-				...step(s, event.step, {status: 'succeeded', endedAt: event.t, failure: undefined}),
-				succeeded: [...s.succeeded, event.step],
-				rollback: advanceRollback(s, event.step),
+				...step(stamped, event.step, {status: 'succeeded', endedAt: event.t, failure: undefined}),
+				succeeded: [...stamped.succeeded, event.step],
+				rollback: advanceRollback(stamped, event.step),
 			};
 		case 'step-failed':
 			return {
-				...step(s, event.step, {
+				...step(stamped, event.step, {
 					status: 'failed',
 					endedAt: event.t,
 					failure: {reason: event.reason, detail: event.detail},
 				}),
-				approval: s.approval?.step === event.step ? undefined : s.approval,
+				approval: stamped.approval?.step === event.step ? undefined : stamped.approval,
 			};
 		case 'step-retried':
 			// An approval is for one try: a retry the operator chose is approved afresh.
-			return step(s, event.step, {
+			return step(stamped, event.step, {
 				status: 'active',
 				startedAt: event.t,
 				failure: undefined,
@@ -224,7 +242,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			});
 		case 'approval-requested':
 			return {
-				...step(s, event.step, {approvedBy: []}),
+				...step(stamped, event.step, {approvedBy: []}),
 				approval: {
 					step: event.step,
 					need: event.need,
@@ -236,23 +254,23 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 				},
 			};
 		case 'approval-given': {
-			const approvedBy = [...(s.steps[event.step]?.approvedBy ?? []), event.fingerprint];
-			const isEnough = s.approval?.step === event.step && approvedBy.length >= s.approval.need;
+			const approvedBy = [...(stamped.steps[event.step]?.approvedBy ?? []), event.fingerprint];
+			const isEnough = stamped.approval?.step === event.step && approvedBy.length >= stamped.approval.need;
 			return {
-				...step(s, event.step, {approvedBy}),
-				approval: isEnough ? undefined : s.approval,
+				...step(stamped, event.step, {approvedBy}),
+				approval: isEnough ? undefined : stamped.approval,
 				approvals: [
-					...s.approvals,
+					...stamped.approvals,
 					{kind: 'given', t: event.t, step: event.step, by: event.by, fingerprint: event.fingerprint},
 				],
 			};
 		}
 		case 'approval-rejected':
 			return {
-				...s,
+				...stamped,
 				approval: undefined,
 				approvals: [
-					...s.approvals,
+					...stamped.approvals,
 					{
 						kind: 'rejected',
 						t: event.t,
@@ -265,9 +283,9 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			};
 		case 'approval-refused':
 			return {
-				...s,
+				...stamped,
 				approvals: [
-					...s.approvals,
+					...stamped.approvals,
 					{
 						kind: 'refused',
 						t: event.t,
@@ -280,18 +298,18 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			};
 		case 'step-skipped':
 			return {
-				...step(s, event.step, {status: 'skipped', endedAt: event.t, skipReason: event.reason}),
-				rollback: advanceRollback(s, event.step),
+				...step(stamped, event.step, {status: 'skipped', endedAt: event.t, skipReason: event.reason}),
+				rollback: advanceRollback(stamped, event.step),
 			};
 		case 'rollback-started':
-			return {...s, rollback: {steps: event.steps, done: 0}};
+			return {...stamped, rollback: {steps: event.steps, done: 0}};
 		case 'signoff-given':
-			return {...s, signoffs: [...s.signoffs, {role: event.role, name: event.name, t: event.t}]};
+			return {...stamped, signoffs: [...stamped.signoffs, {role: event.role, name: event.name, t: event.t}]};
 		case 'note-added':
-			return {...s, notes: [...s.notes, {t: event.t, by: event.by, text: event.text}]};
+			return {...stamped, notes: [...stamped.notes, {t: event.t, by: event.by, text: event.text}]};
 		case 'session-ended':
 			return {
-				...s,
+				...stamped,
 				ended: {status: event.status, t: event.t, ...(event.reason ? {reason: event.reason} : {})},
 				running: undefined,
 			};
@@ -309,26 +327,38 @@ export function foldEvents(events: Iterable<RunEvent>, from: RunState = initialS
 }
 
 /** Goes on with a changed runbook: steps keep what happened to them; new ones start pending. */
-function withRunbook(s: RunState, runbook: NonNullable<RunState['runbook']>): RunState {
+function withRunbook(state: RunState, runbook: NonNullable<RunState['runbook']>): RunState {
 	const steps: Record<string, StepState> = {};
-	for (const st of allSteps(runbook))
-		steps[st.id] = s.steps[st.id] ?? {status: 'pending', attempts: 0, tries: 0, isConfirmed: false, checks: []};
-	const phaseId = s.runbook?.phases[s.phaseIndex]?.id;
+	for (const runbookStep of allSteps(runbook))
+		steps[runbookStep.id] = state.steps[runbookStep.id] ?? {
+			status: 'pending',
+			attempts: 0,
+			tries: 0,
+			isConfirmed: false,
+			checks: [],
+		};
+	const phaseId = state.runbook?.phases[state.phaseIndex]?.id;
 	return {
-		...s,
+		...state,
 		runbook,
 		steps,
-		phaseIndex: phaseId === undefined ? s.phaseIndex : runbook.phases.findIndex((p) => p.id === phaseId),
+		phaseIndex: phaseId === undefined ? state.phaseIndex : runbook.phases.findIndex((p) => p.id === phaseId),
 	};
 }
 
-function step(s: RunState, id: string, patch: Partial<StepState>): RunState {
-	const before: StepState = s.steps[id] ?? {status: 'pending', attempts: 0, tries: 0, isConfirmed: false, checks: []};
-	return {...s, steps: {...s.steps, [id]: {...before, ...patch}}};
+function step(state: RunState, id: string, patch: Partial<StepState>): RunState {
+	const before: StepState = state.steps[id] ?? {
+		status: 'pending',
+		attempts: 0,
+		tries: 0,
+		isConfirmed: false,
+		checks: [],
+	};
+	return {...state, steps: {...state.steps, [id]: {...before, ...patch}}};
 }
 
-function advanceRollback(s: RunState, id: string): RunState['rollback'] {
-	const rollback = s.rollback;
+function advanceRollback(state: RunState, id: string): RunState['rollback'] {
+	const rollback = state.rollback;
 	if (!rollback || rollback.steps[rollback.done] !== id) return rollback;
 	return {...rollback, done: rollback.done + 1};
 }

@@ -90,8 +90,8 @@ export type RunState = {
 		isCancelRequested: boolean;
 		pid?: number;
 		startTicks?: string;
-		/** Bytes of each stream's spool recorded so far. */
-		at: [number, number];
+		/** Bytes of each stream's spool (out, err) recorded so far. */
+		spoolBytes: [number, number];
 		/** Its runner went away: the next runner must find out what became of it before anything else. */
 		isOrphaned?: boolean;
 		recovered?: 'reattached' | 'collected';

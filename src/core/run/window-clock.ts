@@ -23,15 +23,16 @@ export function windowNow(state: RunState, now: number): WindowNow | undefined {
 export function windowWarning(
 	state: RunState,
 	now: number,
-): {due?: {threshold: number; closesAt: string}; wakeAt?: number} {
-	const w = windowNow(state, now);
-	if (!w?.isOpen) return {};
-	const left = w.closesAt - wallAt(state, now);
+): {due?: {threshold: number; closesAt: string}; wakeAtUs?: number} {
+	const window = windowNow(state, now);
+	if (!window?.isOpen) return {};
+	const left = window.closesAt - wallAt(state, now);
 	const pending = windowThresholds.filter((m) => !state.windowWarnings.includes(m));
 	const passed = pending.filter((m) => left <= m * 60_000);
-	if (passed.length > 0) return {due: {threshold: Math.min(...passed), closesAt: new Date(w.closesAt).toISOString()}};
+	if (passed.length > 0)
+		return {due: {threshold: Math.min(...passed), closesAt: new Date(window.closesAt).toISOString()}};
 	const next = Math.max(...pending, -Infinity);
-	return next === -Infinity ? {} : {wakeAt: sessionTimeAt(state, w.closesAt - next * 60_000)};
+	return next === -Infinity ? {} : {wakeAtUs: sessionTimeAt(state, window.closesAt - next * 60_000)};
 }
 
 /** The zone phase start times are read in: the window's, else the runner's. */

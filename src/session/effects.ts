@@ -1,0 +1,72 @@
+// What the session loop asks of the world, and nothing more: run a command, find and reattach
+// one an earlier runner left, check the environment, take approvals. The live wiring
+// (live-effects.ts) puts exec and store behind it; tests script it. Time is the Clock's.
+import type {CommandResult} from '../core/run/judge.js';
+import type {PreconditionResult} from '../core/run/preconditions.js';
+import type {EnvRule} from '../core/runbook/schema.js';
+
+/** One attempt of one step: what names its output on disk. */
+export type AttemptRef = {step: string; attempt: number};
+
+export type CommandSpec = AttemptRef & {
+	/** The shell text, secrets filled in. */
+	script: string;
+	cwd: string;
+	/** The step's own env, on top of the session's. */
+	env: Record<string, string>;
+	timeoutMs?: number;
+	/** Standard output kept for `capture` and `expect.stdout`. */
+	keepStdoutBytes: number;
+};
+
+/** A command the runner has stopped knowing about: its process, if it ever had one. */
+export type OrphanRef = AttemptRef & {pid?: number; startTicks?: string};
+
+export type ReattachSpec = OrphanRef & {
+	/** Spool bytes of each stream (out, err) already recorded: output goes on from there. */
+	spoolBytes: [number, number];
+	/** How long the command has run so far; counts against its timeout. */
+	elapsedMs: number;
+	timeoutMs?: number;
+	keepStdoutBytes: number;
+};
+
+export type CommandEnd = CommandResult & {bytes: [number, number]};
+
+/** How a command reports back. Neither is called before `run` or `reattach` has returned. */
+export type CommandListener = {
+	/** Raw output; `spoolBytes`: the byte of the stream's spool that `text` reaches. */
+	output(stream: 'out' | 'err', text: string, spoolBytes: number): void;
+	/** The command and its output have ended; called once. */
+	exited(end: CommandEnd): void;
+};
+
+export type CommandHandle = {
+	pid: number | undefined;
+	/** The kernel's start time of `pid`, to tell it from a later process with the same id. */
+	startTicks: string | undefined;
+	/** Stops the whole process tree; `exited` follows. */
+	cancel(): void;
+	/** Stops watching and leaves the command running (the runner is going away); nothing follows. */
+	detach(): void;
+};
+
+/** What became of a command whose runner went away. */
+export type CommandFate = 'ended' | 'running' | 'never-started' | 'unknown';
+
+export type SessionEffects = {
+	run(spec: CommandSpec, listener: CommandListener): CommandHandle;
+	fate(orphan: OrphanRef): CommandFate;
+	/** Watches a command an earlier runner started: the rest of its output, then its end. */
+	reattach(spec: ReattachSpec, listener: CommandListener): CommandHandle;
+	/** What the attempt left on disk (unredacted output) goes: called once its end is durable in the log. */
+	discard(attempt: AttemptRef): void;
+	checkEnvironment(rules: Record<string, EnvRule>): PreconditionResult[];
+	/** Where approvals come from; without it, a step that asks for them waits until it times out. */
+	approvals?: {
+		/** Before the request is recorded, so an approver can answer at once. */
+		prepare(): void;
+		/** Answers are taken (through `SessionLoop.takeAnswers`) only while this is on. */
+		listen(isWaiting: boolean): void;
+	};
+};

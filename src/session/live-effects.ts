@@ -1,0 +1,73 @@
+// The live wiring of the loop's effects: commands run through exec with their output spooled
+// to the session directory, preconditions are checked against the real environment, and
+// approvals come in through the session directory's `approvals/`.
+import {checkPreconditions} from '../core/run/preconditions.js';
+import {commandFate, reattachCommand, runCommand, type RunningCommand} from '../exec/run-command.js';
+import {removeSpool, spoolPaths} from '../exec/step-spool.js';
+import type {ApprovalIntake} from './approval-intake.js';
+import type {CommandHandle, CommandListener, SessionEffects} from './effects.js';
+
+export type LiveEffectsConfig = {
+	/** The environment commands run in and preconditions are checked against. */
+	env: Record<string, string | undefined>;
+	/** Where running steps write their output and exit status (the session directory's `spool`). */
+	spoolDir: string;
+	intake?: ApprovalIntake;
+};
+
+/** Real processes, spool files and approvals behind the loop's effects. */
+export function liveEffects(config: LiveEffectsConfig): SessionEffects {
+	const spoolOf = (ref: {step: string; attempt: number}) => spoolPaths(config.spoolDir, ref.step, ref.attempt);
+	const {intake} = config;
+	return {
+		run: (spec, listener) =>
+			handleOf(
+				runCommand({
+					script: spec.script,
+					cwd: spec.cwd,
+					env: {...config.env, ...spec.env},
+					spool: spoolOf(spec),
+					...(spec.timeoutMs !== undefined ? {timeoutMs: spec.timeoutMs} : {}),
+					keepStdoutBytes: spec.keepStdoutBytes,
+					onOutput: listener.output,
+				}),
+				listener,
+			),
+		fate: (orphan) =>
+			commandFate(
+				spoolOf(orphan),
+				orphan.pid !== undefined
+					? {pid: orphan.pid, ...(orphan.startTicks !== undefined ? {startTicks: orphan.startTicks} : {})}
+					: undefined,
+			),
+		reattach: (spec, listener) =>
+			handleOf(
+				reattachCommand({
+					pid: spec.pid ?? 0,
+					...(spec.startTicks !== undefined ? {startTicks: spec.startTicks} : {}),
+					spool: spoolOf(spec),
+					from: spec.spoolBytes,
+					elapsedMs: spec.elapsedMs,
+					...(spec.timeoutMs !== undefined ? {timeoutMs: spec.timeoutMs} : {}),
+					keepStdoutBytes: spec.keepStdoutBytes,
+					onOutput: listener.output,
+				}),
+				listener,
+			),
+		discard(ref) {
+			try {
+				removeSpool(spoolOf(ref));
+			} catch {
+				// Left for the operator to find; the log already holds the output.
+			}
+		},
+		checkEnvironment: (rules) => checkPreconditions(rules, config.env),
+		...(intake ? {approvals: {prepare: () => intake.prepare(), listen: (isWaiting) => intake.listen(isWaiting)}} : {}),
+	};
+}
+
+function handleOf(command: RunningCommand, listener: CommandListener): CommandHandle {
+	// `done` settles on a later turn at the earliest: the listener never hears before the handle exists.
+	void command.done.then((result) => listener.exited(result));
+	return {pid: command.pid, startTicks: command.startTicks, cancel: command.cancel, detach: command.detach};
+}

@@ -1,0 +1,94 @@
+// One attempt of a step while its command runs: its output on the way to the log, the log
+// pushed to disk in the background meanwhile, and its end handed back to the loop once.
+import {scheduleIn, type Clock} from './clock.js';
+import type {AttemptRef, CommandEnd, CommandHandle, CommandListener} from './effects.js';
+import {OutputRecorder} from './output-recorder.js';
+import type {SessionRecorder} from './recorder.js';
+
+/** While a command runs, the log is pushed to disk in the background this often. */
+const backgroundSyncMs = 250;
+
+export type OutputTiming = {
+	/** Output is recorded in chunks of at most this many characters... */
+	chunkChars: number;
+	/** ...and waits at most this long before it is recorded. */
+	chunkMs: number;
+	/** Held-back output that cannot be a secret is shown after this long without new output. */
+	quietMs: number;
+};
+
+export class RunningStep {
+	private handle: CommandHandle | undefined;
+	private readonly output: OutputRecorder;
+	private cancelSync: (() => void) | undefined;
+	private isOver = false;
+	/** Where the command reports to; nothing it says after its end or a detach is taken. */
+	readonly listener: CommandListener;
+
+	constructor(
+		private readonly recorder: SessionRecorder,
+		private readonly clock: Clock,
+		readonly attempt: AttemptRef,
+		options: OutputTiming & {spoolBytes: [number, number]; onExit: (end: CommandEnd) => void},
+	) {
+		this.output = new OutputRecorder({
+			step: attempt.step,
+			spoolBytes: options.spoolBytes,
+			redactor: recorder.redactor,
+			chunkChars: options.chunkChars,
+			chunkMs: options.chunkMs,
+			quietMs: options.quietMs,
+			clock,
+			// Output is masked as it streams; a log that failed takes nothing more.
+			record: (draft) => {
+				if (!recorder.logFailure) recorder.guarded(() => recorder.record(draft));
+			},
+		});
+		this.listener = {
+			output: (stream, text, spoolBytes) => {
+				if (!this.isOver) this.output.add(stream, text, spoolBytes);
+			},
+			exited: (end) => {
+				if (this.isOver) return;
+				this.stop();
+				options.onExit(end);
+			},
+		};
+	}
+
+	/** The command is under way: its handle, and the background sync while it runs. */
+	attach(handle: CommandHandle): void {
+		this.handle = handle;
+		this.scheduleSync();
+	}
+
+	/** Records all output read so far, a held-back possible secret included (before a cancel is recorded). */
+	finishOutput(): void {
+		this.output.finish();
+	}
+
+	/** Stops the command; its end is reported as usual. */
+	cancel(): void {
+		this.handle?.cancel();
+	}
+
+	/** The runner goes away: what was read is recorded, and the command is left running. */
+	detach(): void {
+		this.stop();
+		this.handle?.detach();
+	}
+
+	private stop() {
+		this.isOver = true;
+		this.cancelSync?.();
+		this.output.finish();
+	}
+
+	private scheduleSync() {
+		if (!this.recorder.canFlushSoon || this.isOver) return;
+		this.cancelSync = scheduleIn(this.clock, backgroundSyncMs, () => {
+			this.recorder.flushSoon();
+			this.scheduleSync();
+		});
+	}
+}
