@@ -7,6 +7,7 @@ import {RunScreen} from './screens/RunScreen.js';
 import {idleInput} from './input-state.js';
 import {actionFor, keyHints} from './keys.js';
 import {isDetached} from '../core/run/select.js';
+import {duration} from '../core/time.js';
 
 export function WatchApp({watch, logFile}: {watch: WatchSession; logFile?: string}) {
 	const [snapshot, setSnapshot] = useState(() => watch.snapshot());
@@ -38,7 +39,7 @@ export function WatchApp({watch, logFile}: {watch: WatchSession; logFile?: strin
 		: snapshot.isSealed
 			? {text: `session ended · watched ${who}`, tone: 'accent' as const}
 			: {
-					text: `LIVE · ${who} · lag ${formatLag(snapshot.lagMs)}${isDetached(snapshot.state) ? ' · runner detached, waiting for resume' : ''}`,
+					text: `LIVE · ${who} · lag ${duration(snapshot.lagMs)}${isDetached(snapshot.state) ? ' · runner detached, waiting for resume' : ''}`,
 					tone: isDetached(snapshot.state) ? ('waiting' as const) : ('accent' as const),
 				};
 	return (
@@ -54,8 +55,4 @@ export function WatchApp({watch, logFile}: {watch: WatchSession; logFile?: strin
 			{...(snapshot.decision ? {decision: snapshot.decision} : {})}
 		/>
 	);
-}
-
-function formatLag(ms: number): string {
-	return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
 }

@@ -1,15 +1,7 @@
 // Numbers and lines as the operator reads them.
 import {terminalText} from '../core/text/sanitize.js';
 
-export {clock} from '../core/time.js';
-
-/** ms -> `0.4s`, `12s`, `3m05s`. */
-export function duration(ms: number): string {
-	if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
-	const s = Math.round(ms / 1000);
-	if (s < 60) return `${s}s`;
-	return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-}
+export {clock, duration} from '../core/time.js';
 
 /**
  * Cuts a line to `width` columns, marking the cut with `marker`. Output lines use an ASCII `>`

@@ -9,7 +9,7 @@ import {reasonLabels, type InputState} from './input-state.js';
 import {clock} from './format.js';
 import {describeWall, describeWindow} from './window-text.js';
 import {sessionTimeAt} from '../core/run/window-clock.js';
-import {formatMs} from '../core/run/next.js';
+import {duration} from '../core/time.js';
 import type {Tone} from './theme.js';
 
 export type PromptLine = {text: string; tone?: Tone; isBold?: boolean};
@@ -167,7 +167,7 @@ export function promptModel(
 			const opens =
 				decision.opensAt === undefined
 					? 'it does not open again'
-					: `opens ${describeWall(window.timezone, decision.opensAt)} (in ${formatMs(Math.max(0, Math.round((sessionTimeAt(state, decision.opensAt) - now) / 1000)))})`;
+					: `opens ${describeWall(window.timezone, decision.opensAt)} (in ${duration(Math.max(0, Math.round((sessionTimeAt(state, decision.opensAt) - now) / 1000)))})`;
 			return {
 				lines: [
 					{text: `⛔ Outside the deploy window: \`${decision.step}\` may not start`, tone: 'failed', isBold: true},

@@ -5,10 +5,11 @@ import {principalsFor, type AllowedSigner} from './allowed-signers.js';
 import {signatureNamespace} from './signer.js';
 import {verifySshsig} from './sshsig.js';
 import {fingerprint, parsePublicKey} from './ssh-wire.js';
+import type {ApprovalDecision, Judged} from '../run/approval-answer.js';
 
 export const approvalFormat = 'runbook-approval/1';
 
-export type ApprovalDecision = 'approve' | 'reject';
+export type {ApprovalDecision, Judged};
 
 /** The file an approver hands in, in the session's `approvals/` directory. */
 export type ApprovalFile = {
@@ -48,18 +49,6 @@ export type JudgeContext = {
 	allowedSigners?: AllowedSigner[];
 	now: Date;
 };
-
-export type Judged =
-	| {
-			isAccepted: true;
-			decision: ApprovalDecision;
-			by: string;
-			key: string;
-			fingerprint: string;
-			reason?: string;
-			sshsig: string;
-	  }
-	| {isAccepted: false; reason: string; by?: string; fingerprint?: string};
 
 /** Whether the running session takes this answer; a refusal says why, in words for the operator. */
 export function judgeApproval(raw: unknown, pending: PendingApproval, context: JudgeContext): Judged {

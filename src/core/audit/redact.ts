@@ -7,8 +7,9 @@
 // sequences inside it, is not caught.
 import {encodedForms} from './secret-forms.js';
 
-/** Secrets shorter than this are refused: masking them would mask ordinary words too. */
-export const minSecretLength = 8;
+import {minSecretLength} from '../runbook/model.js';
+
+export {minSecretLength};
 
 type Needle = {text: string; name: string};
 

@@ -6,6 +6,7 @@ import {describeExit} from '../run/judge.js';
 import {findStep} from '../runbook/model.js';
 import {foldEvents} from '../run/reduce.js';
 import {castOutput, castText, terminalText} from '../text/sanitize.js';
+import {duration} from '../time.js';
 
 /** The cast. Longer than 80 lines: one case per event type, and the table reads best as one switch. */
 export function exportCast(header: LogHeader, events: RunEvent[]): string {
@@ -49,7 +50,7 @@ export function exportCast(header: LogHeader, events: RunEvent[]): string {
 				put(
 					event.t,
 					'o',
-					`\u001b[2m${event.error ?? describeExit(event.code, event.signal)} (${(event.durationMs / 1000).toFixed(1)} s)\u001b[0m\r\n`,
+					`\u001b[2m${event.error ?? describeExit(event.code, event.signal)} (${duration(event.durationMs)})\u001b[0m\r\n`,
 				);
 				break;
 			case 'step-confirmed':

@@ -6,7 +6,7 @@ import type {RunEvent} from '../run/events.js';
 import {describeExit} from '../run/judge.js';
 import {foldEvents} from '../run/reduce.js';
 import {allSteps} from '../runbook/model.js';
-import {clock} from '../time.js';
+import {clock, duration} from '../time.js';
 import {markdownCode as code, markdownFence, markdownText as md} from '../text/sanitize.js';
 
 const outputTailLines = 10;
@@ -95,7 +95,7 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 					.reverse()
 					.find((e) => e.type === 'step-started' && e.step === event.step && e.t <= event.t);
 				out.push(
-					`  - confirmed by ${md(event.by)} at ${at(event.t)} (${event.how}${started ? `, after ${seconds(event.t - started.t)}` : ''})`,
+					`  - confirmed by ${md(event.by)} at ${at(event.t)} (${event.how}${started ? `, after ${duration((event.t - started.t) / 1000)}` : ''})`,
 				);
 				break;
 			}
@@ -113,7 +113,7 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 			}
 			case 'command-exited': {
 				out.push(
-					`  - ${event.error ?? describeExit(event.code, event.signal)}${event.isTimedOut ? ' (timed out)' : ''} after ${seconds(event.durationMs * 1000)}`,
+					`  - ${event.error ?? describeExit(event.code, event.signal)}${event.isTimedOut ? ' (timed out)' : ''} after ${duration(event.durationMs)}`,
 				);
 				const tail = tails.get(event.step);
 				if (tail && tail.length > 0) out.push('', ...markdownFence(tail, '    '), '');
@@ -236,9 +236,4 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 		}
 	}
 	return `${out.join('\n')}\n`;
-}
-
-function seconds(us: number): string {
-	const s = us / 1_000_000;
-	return s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
 }

@@ -1,7 +1,21 @@
 // What a handed-in answer to an approval request becomes in the log, once the session has judged
 // it (core/audit/approval.ts). Pure.
-import type {Judged} from '../audit/approval.js';
-import type {Draft} from './next.js';
+import type {Draft} from './events.js';
+
+export type ApprovalDecision = 'approve' | 'reject';
+
+/** A handed-in answer as the session judged it: accepted with what the log keeps, or refused with why. */
+export type Judged =
+	| {
+			isAccepted: true;
+			decision: ApprovalDecision;
+			by: string;
+			key: string;
+			fingerprint: string;
+			reason?: string;
+			sshsig: string;
+	  }
+	| {isAccepted: false; reason: string; by?: string; fingerprint?: string};
 
 /** `isReasonSecret`: the rejection's reason holds a secret, so masking it would break its signature. */
 export function approvalAnswerEvents(

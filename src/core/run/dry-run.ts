@@ -2,7 +2,7 @@
 import type {Runbook, Step} from '../runbook/model.js';
 import {secretNames} from '../runbook/model.js';
 import {mask, resolveCommand} from './command.js';
-import {formatMs} from './next.js';
+import {duration} from '../time.js';
 import {formatClockTime} from '../runbook/window.js';
 
 export function dryRunLines(runbook: Runbook, vars: Record<string, string>, from?: string): string[] {
@@ -42,7 +42,7 @@ export function dryRunLines(runbook: Runbook, vars: Record<string, string>, from
 	runbook.phases.forEach((phase, i) => {
 		const plan = [
 			phase.at !== undefined ? `planned ${formatClockTime(phase.at)}` : '',
-			phase.timeboxMs ? `timebox ${formatMs(phase.timeboxMs)}` : '',
+			phase.timeboxMs ? `timebox ${duration(phase.timeboxMs)}` : '',
 		]
 			.filter(Boolean)
 			.join(', ');
@@ -66,12 +66,12 @@ function stepLines(runbook: Runbook, step: Step, shown: Record<string, string>, 
 	if (step.confirm === 'typed') facts.push(`confirm: type "${runbook.target ?? step.id}"`);
 	if (step.approvals !== undefined)
 		facts.push(
-			`${step.approvals} approvals${step.approvalTimeoutMs !== undefined ? ` within ${formatMs(step.approvalTimeoutMs)}` : ''}`,
+			`${step.approvals} approvals${step.approvalTimeoutMs !== undefined ? ` within ${duration(step.approvalTimeoutMs)}` : ''}`,
 		);
-	if (step.timeoutMs !== undefined) facts.push(`timeout ${formatMs(step.timeoutMs)}`);
+	if (step.timeoutMs !== undefined) facts.push(`timeout ${duration(step.timeoutMs)}`);
 	if (step.retries > 0) facts.push(`retries ${step.retries}`);
-	if (step.poll) facts.push(`every ${formatMs(step.poll.everyMs)} for up to ${formatMs(step.poll.timeoutMs)}`);
-	if (step.waitMs !== undefined) facts.push(`wait ${formatMs(step.waitMs)}`);
+	if (step.poll) facts.push(`every ${duration(step.poll.everyMs)} for up to ${duration(step.poll.timeoutMs)}`);
+	if (step.waitMs !== undefined) facts.push(`wait ${duration(step.waitMs)}`);
 	if (step.when) facts.push(`when ${step.when}`);
 	if (step.capture) facts.push(`captures ${step.capture}`);
 	if (step.rollback.length > 0) facts.push(`rollback: ${step.rollback.join(', ')}`);

@@ -242,3 +242,6 @@ export const decisionTypes: ReadonlySet<EventType> = new Set<EventType>([
 	'window-overridden',
 	'window-closing',
 ]);
+
+/** An event before the session stamps its time. */
+export type Draft = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 't'> : never) : never;

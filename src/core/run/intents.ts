@@ -1,8 +1,9 @@
 // What the operator asks for (an intent) becomes events only when it fits the decision at hand.
 // A key is not an event: Enter means "confirmed" only while a confirmation is waiting. Pure.
-import {rollbackPlan, type Decision, type Draft} from './next.js';
+import {rollbackPlan, type Decision} from './next.js';
+import type {Draft} from './events.js';
 import type {RunState} from './state.js';
-import {minSecretLength} from '../audit/redact.js';
+import {minSecretLength} from '../runbook/model.js';
 import {matchesPattern} from '../runbook/pattern.js';
 
 export type Intent =

@@ -1,6 +1,7 @@
 // Turns a finished command into the events that say what it meant for its step. Pure.
 import type {Step} from '../runbook/model.js';
-import {formatMs, type Draft} from './next.js';
+import type {Draft} from './events.js';
+import {duration} from '../time.js';
 import {matchesPattern} from '../runbook/pattern.js';
 
 /** What the executor reports when a command ends. */
@@ -41,8 +42,8 @@ export function judgeExit(step: Step, result: CommandResult): Draft[] {
 	const isPoll = step.kind === 'poll';
 	if (result.isTimedOut)
 		return isPoll
-			? fail('timeout', `still failing after ${formatMs(step.poll!.timeoutMs)}`)
-			: fail('timeout', `timed out after ${formatMs(step.timeoutMs ?? 0)}`);
+			? fail('timeout', `still failing after ${duration(step.poll!.timeoutMs)}`)
+			: fail('timeout', `timed out after ${duration(step.timeoutMs ?? 0)}`);
 	const isCodeOk = result.code !== null && step.expect.codes.includes(result.code);
 	const pattern = step.expect.stdout;
 	const isOutputOk =

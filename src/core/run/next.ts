@@ -4,12 +4,12 @@
 import {allSteps, findStep, type AskSpec, type Step} from '../runbook/model.js';
 import type {VarSpec} from '../runbook/schema.js';
 import {holds, parseCondition} from '../runbook/condition.js';
-import type {RunEvent} from './events.js';
+import type {Draft} from './events.js';
 import type {RunState, StepState} from './state.js';
 import {sessionTimeAt, windowNow, windowWarning} from './window-clock.js';
+import {duration} from '../time.js';
 
-/** An event before the session stamps its time. */
-export type Draft = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 't'> : never) : never;
+export type {Draft} from './events.js';
 
 export type Decision =
 	| {kind: 'var'; var: string; spec: VarSpec}
@@ -235,7 +235,7 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 				type: 'step-failed',
 				step: step.id,
 				reason: 'approval',
-				detail: `not approved within ${formatMs(request.timeoutMs!)} (${stepState.approvedBy?.length ?? 0} of ${need} more)`,
+				detail: `not approved within ${duration(request.timeoutMs!)} (${stepState.approvedBy?.length ?? 0} of ${need} more)`,
 			});
 		return idle(
 			{
@@ -266,7 +266,7 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 					type: 'step-failed',
 					step: step.id,
 					reason: 'timeout',
-					detail: `still failing after ${formatMs(poll.timeoutMs)} (${stepState.tries} tries)`,
+					detail: `still failing after ${duration(poll.timeoutMs)} (${stepState.tries} tries)`,
 				});
 			const nextAt = (stepState.lastExitAt ?? now) + us(poll.everyMs);
 			if (now >= nextAt)
@@ -370,15 +370,6 @@ function varValue(state: RunState, name: string): string | undefined {
 function isBefore(state: RunState, id: string, from: string): boolean {
 	const ids = allSteps(state.runbook!).map((step) => step.id);
 	return ids.indexOf(id) < ids.indexOf(from);
-}
-
-export function formatMs(ms: number): string {
-	if (ms < 1000) return `${ms}ms`;
-	const s = Math.round(ms / 1000);
-	if (s < 60) return `${s}s`;
-	const m = Math.floor(s / 60);
-	if (m < 60) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
-	return `${Math.floor(m / 60)}h${m % 60 ? `${m % 60}m` : ''}`;
 }
 
 /** A secret's spec for asking it again after a resume: its recorded default is only a marker. */

@@ -5,7 +5,7 @@ import type {ApprovalEntry, RunState, StepState, Takeover} from './state.js';
 import {mask, resolveCommand} from './command.js';
 import {phasePlanDelta, wallAt, windowNow} from './window-clock.js';
 import {clock} from '../time.js';
-import {formatMs} from './next.js';
+import {duration} from '../time.js';
 
 export function currentPhase(state: RunState): {phase: Phase; index: number; count: number} | undefined {
 	const phases = state.runbook?.phases ?? [];
@@ -60,7 +60,7 @@ export function phasePlan(state: RunState, now: number): string | undefined {
 	const delta = phase ? phasePlanDelta(state, phase.id, now) : undefined;
 	if (delta === undefined) return undefined;
 	if (Math.abs(delta) < 1) return 'on plan';
-	return delta > 0 ? `${formatMs(delta * 60_000)} behind plan` : `${formatMs(-delta * 60_000)} ahead of plan`;
+	return delta > 0 ? `${duration(delta * 60_000)} behind plan` : `${duration(-delta * 60_000)} ahead of plan`;
 }
 
 export function totalElapsed(state: RunState, now: number): number {

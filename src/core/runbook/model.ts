@@ -61,6 +61,9 @@ export type Runbook = {
 	window?: DeployWindow;
 };
 
+/** Shorter secrets are refused: masking them would mask ordinary text too. */
+export const minSecretLength = 8;
+
 const units: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000};
 
 /** `1h30m` → 5_400_000. A bare number is seconds. */
