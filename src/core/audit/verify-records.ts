@@ -12,7 +12,14 @@ import {fingerprint, parsePublicKey, publicKeyFromBlob} from './ssh-wire.js';
 import {nextLinePrev, type LogLine} from './verify-lines.js';
 
 /** An approval or rejection whose signature checked out, and who it claims to be from. */
-export type RecordedAnswer = {line: number; step: string; blob: Buffer; fingerprint: string; claimedBy: string};
+export type RecordedAnswer = {
+	line: number;
+	offset: number;
+	step: string;
+	blob: Buffer;
+	fingerprint: string;
+	claimedBy: string;
+};
 
 /** What the lines read so far establish. */
 export type ChainState = {
@@ -214,6 +221,7 @@ function checkAnswer(
 		return {reason: "a self-approval: the operator's own key is recorded as the second approver"};
 	chain.answers.push({
 		line: line.index,
+		offset: line.offset,
 		step: answer.step,
 		blob,
 		fingerprint: fingerprint(blob),

@@ -4,15 +4,40 @@
 // kind of record verify-records.ts, and the verdict builder verify-verdict.ts.
 import {LineReader, parseLogRecord} from './verify-lines.js';
 import {checkRecord, newChainState, type ChainState} from './verify-records.js';
-import {buildVerdict, invalidReport, type Trust, type VerifyReport} from './verify-verdict.js';
+import {buildVerdict} from './verify-verdict.js';
+import {invalidReport, type Trust, type VerifyReport} from './verify-report.js';
 
-export {verdictExitCodes, type SignerReport, type Trust, type Verdict, type VerifyReport} from './verify-verdict.js';
+export {
+	verdictExitCodes,
+	type ApproverReport,
+	type SignerReport,
+	type Trust,
+	type Verdict,
+	type VerifyReport,
+} from './verify-report.js';
 
-/** `sigText`: session.jsonl.sig beside the log, when there is one. */
-export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust: Trust): VerifyReport {
-	const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-	// Cut at byte 0: the writer was stopped between creating the file and writing its header.
-	if (data.length === 0)
+/**
+ * `sigText`: session.jsonl.sig beside the log, when there is one. `expectedSession`: the session
+ * id the log was asked for (its id or directory), which its header must name.
+ */
+export function verifyLog(
+	bytes: Uint8Array,
+	sigText: string | undefined,
+	trust: Trust,
+	options: {expectedSession?: string} = {},
+): VerifyReport {
+	const report = verifyBytes(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), sigText, trust, options);
+	return report.session === undefined ? report : {...report, summary: `${report.summary} · session ${report.session}`};
+}
+
+function verifyBytes(
+	data: Buffer,
+	sigText: string | undefined,
+	trust: Trust,
+	options: {expectedSession?: string},
+): VerifyReport {
+	// Cut at byte 0 with no seal beside it: the writer stopped between creating the file and writing its header.
+	if (data.length === 0 && sigText === undefined)
 		return {
 			verdict: 'INCOMPLETE',
 			summary: 'INCOMPLETE: the log is empty; the session stopped as it began, before anything was recorded',
@@ -28,7 +53,7 @@ export function verifyLog(bytes: Uint8Array, sigText: string | undefined, trust:
 		const problem = lineProblem(chain, line);
 		if (problem) return invalidReport(chain, problem);
 	}
-	return buildVerdict(chain, reader.tornAtOffset, sigText, trust);
+	return buildVerdict(chain, reader.tornAtOffset, sigText, trust, options.expectedSession);
 }
 
 /** Why the next line is bad, with where; undefined when it is good (and now part of the chain). */
