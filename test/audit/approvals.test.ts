@@ -78,6 +78,50 @@ describe('verify: approvals', () => {
 	});
 });
 
+describe('verify: approvers against the allowed signers', () => {
+	const line = (principal: string, signer: IdentitySigner) =>
+		`${principal} namespaces="runbook-session" ${formatPublicKey(signer.publicKey)}`;
+	const trust = (...lines: string[]) => ({allowedSigners: parseAllowedSigners(lines.join('\n')).signers});
+
+	it('an approver outside the allowed signers is UNTRUSTED, though the operator is in them', async () => {
+		const log = await logWithAnswer(bob);
+		const report = verifyLog(log.bytes, log.sig, trust(line('alice@example.com', alice)));
+		expect(report.verdict, report.summary).toBe('UNTRUSTED');
+		expect(report.summary).toContain(
+			`approved at line 5 by ${fingerprint(bob.publicKey)} (bob@deploy-2 (claimed)), not in the allowed signers`,
+		);
+	});
+
+	it("a second key of the operator's own principal is a self-approval: INVALID at the approval's line", async () => {
+		const puppet = localSigner(keyFromSeed(31));
+		const log = await logWithAnswer(puppet);
+		const report = verifyLog(
+			log.bytes,
+			log.sig,
+			trust(line('alice@example.com', alice), line('alice@example.com', puppet)),
+		);
+		expect(report.verdict, report.summary).toBe('INVALID');
+		expect(report.problem?.line).toBe(5);
+		expect(report.problem?.reason).toMatch(
+			/self-approval: .* in the allowed signers as alice@example\.com, the operator/,
+		);
+	});
+
+	it('names the approver by their principal; a name the approval merely claims is marked as claimed', async () => {
+		const log = await logWithAnswer(bob);
+		const allowed = verifyLog(
+			log.bytes,
+			log.sig,
+			trust(line('alice@example.com', alice), line('bob@example.com', bob)),
+		);
+		expect(allowed.verdict).toBe('VALID');
+		expect(allowed.approvers?.map((a) => a.name)).toEqual(['bob@example.com']);
+		expect(allowed.summary).toMatch(/1 approval signature checked \(bob@example\.com\)/);
+		const claimed = verifyLog(log.bytes, log.sig, own);
+		expect(claimed.approvers?.map((a) => a.name)).toEqual(['bob@deploy-2 (claimed)']);
+	});
+});
+
 describe('the running session judges what is handed in', () => {
 	const pending = {session, step: 'migrate', head: 'b'.repeat(64)};
 	const file = async (signer: IdentitySigner, decision: 'approve' | 'reject' = 'approve', reason?: string) => ({
