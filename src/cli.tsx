@@ -124,7 +124,12 @@ async function main(argv: string[]): Promise<number> {
 		case 'export': {
 			const {values, positionals} = parse(
 				rest,
-				{format: {type: 'string'}, output: {type: 'string', short: 'o'}, 'log-dir': {type: 'string'}},
+				{
+					format: {type: 'string'},
+					output: {type: 'string', short: 'o'},
+					force: {type: 'boolean'},
+					'log-dir': {type: 'string'},
+				},
 				'export',
 			);
 			if (positionals.length !== 1)
@@ -135,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
 				sessions: sessionsDir(values['log-dir'] as string | undefined),
 				format: values.format as string,
 				...(values.output !== undefined ? {output: values.output as string} : {}),
+				isForced: Boolean(values.force),
 			});
 		}
 		case 'replay':

@@ -13,7 +13,7 @@ Usage:
   runbook verify SESSION [--allowed-signers F] [--principal P] [--json]
   runbook keys [--use FINGERPRINT]
   runbook sessions [--json] [--log-dir DIR]
-  runbook export SESSION --format md|html|json|cast [-o FILE] [--log-dir DIR]
+  runbook export SESSION --format md|html|json|cast [-o FILE] [--force] [--log-dir DIR]
   runbook replay SESSION [--speed N] [--idle-limit S] [--start-at STEP] [--force]
   runbook validate FILE...
   runbook import CHECKLIST.md [-o FILE]
@@ -108,8 +108,11 @@ Without --allowed-signers, your own identity (runbook keys) is trusted, and the 
 Verdicts and exit codes:
   VALID       0  sealed, every check passes, signer trusted
   INVALID     1  names the first bad line, its byte offset and why
-  INCOMPLETE  3  a valid signed prefix and no seal (a crash or a cut), or a torn last line
-  UNTRUSTED   4  consistent, but the signer is not in the allowed signers
+  INCOMPLETE  3  a valid signed prefix and no seal (a crash or a cut), or a torn last line;
+                 beside session.jsonl.sig a log without its seal was cut: INVALID
+  UNTRUSTED   4  consistent (sealed or not), but the signer, a runner that took over, or
+                 an approver is not trusted
+The header must name the session given by id or directory; the verdict line names it.
   (2: bad usage)
 
 Without runbook:  ssh-keygen -Y verify -f allowed_signers -I PRINCIPAL -n runbook-session \\
@@ -123,16 +126,18 @@ an allowed_signers line. --use picks among several agent keys by fingerprint.`,
 
 Lists recorded sessions, newest first: when each started, how long it took, how it ended,
 its verify verdict (your own identity trusted), the operator and the runbook.`,
-	export: `Usage: runbook export SESSION --format md|html|json|cast [-o FILE] [--log-dir DIR]
+	export: `Usage: runbook export SESSION --format md|html|json|cast [-o FILE] [--force] [--log-dir DIR]
 
-Post-mortem documents from a session log (verified first; an INVALID log is exported with a warning):
+Post-mortem documents from a session log, each carrying the verify verdict. An INVALID log is
+refused (exit 1) unless --force. Approvers are named as claimed unless allowed signers confirm them.
   md    the timeline: phases planned against actual, each step with its command, outcome,
         duration, exit code and output tail, who confirmed what and when, every deviation
         with its reason, and the verify verdict
   html  the same in one self-contained file, with a chart of phases (timebox against
         actual, overruns marked) and of steps
   json  the folded state and the events, for other tools
-  cast  asciicast v2 with a marker per phase and step (asciinema play / asciinema cat)`,
+  cast  asciicast v2 with a marker per phase and step (asciinema play / asciinema cat); the
+        verdict is a header field and the first marker`,
 	replay: `Usage: runbook replay SESSION [--speed N] [--idle-limit S] [--start-at STEP] [--force] [--log-dir DIR]
 
 Replays a recorded session with the live run's screens, driven by its events. Never runs

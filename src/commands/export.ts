@@ -1,7 +1,10 @@
-// `runbook export`: post-mortem documents from a session log (md, json, cast).
+// `runbook export`: post-mortem documents from a session log (md, json, cast). Each carries the
+// verify verdict; an INVALID log is exported only with --force.
+import path from 'node:path';
 import {writeOutputFile} from '../store/output-file.js';
 import {readLogEvents} from '../core/audit/read-log.js';
 import {verifyLog} from '../core/audit/verify.js';
+import {withApproverNames} from '../core/export/approvers.js';
 import {exportCast} from '../core/export/cast.js';
 import {exportMarkdown} from '../core/export/markdown.js';
 import {exportHtml} from '../core/export/html.js';
@@ -17,6 +20,7 @@ export async function exportCommand(options: {
 	sessions: string;
 	format: string;
 	output?: string;
+	isForced?: boolean;
 }): Promise<number> {
 	if (!(exportFormats as readonly string[]).includes(options.format))
 		throw new UsageError(`--format ${options.format}: expected one of ${exportFormats.join(', ')}`);
@@ -28,19 +32,36 @@ export async function exportCommand(options: {
 	} catch (error) {
 		throw new UsageError(`${read.files.log}: ${(error as Error).message}`);
 	}
-	const report = verifyLog(read.files.bytes, read.files.sig, {ownKeys: await ownPublicKeys().catch(() => [])});
+	const report = verifyLog(
+		read.files.bytes,
+		read.files.sig,
+		{ownKeys: await ownPublicKeys().catch(() => [])},
+		{expectedSession: sessionIdOf(read.files.log)},
+	);
+	if (report.verdict === 'INVALID' && !options.isForced) {
+		process.stderr.write(
+			`${report.summary}\nrunbook: export refused: the log was altered or damaged; --force exports it anyway, with the verdict in it\n`,
+		);
+		return 1;
+	}
+	const events = withApproverNames(log.events, report.approvers);
 	const text =
 		options.format === 'md'
-			? exportMarkdown(log.header, log.events, report.summary)
+			? exportMarkdown(log.header, events, report.summary)
 			: options.format === 'html'
-				? exportHtml(log.header, log.events, report.summary)
+				? exportHtml(log.header, events, report.summary)
 				: options.format === 'cast'
-					? exportCast(log.header, log.events)
-					: `${JSON.stringify({header: log.header, verdict: report, state: foldEvents(log.events), events: log.events}, null, 2)}\n`;
+					? exportCast(log.header, events, report.summary)
+					: `${JSON.stringify({header: log.header, verdict: report, state: foldEvents(events), events}, null, 2)}\n`;
 	if (options.output) {
 		const written = writeOutputFile(options.output, text);
 		if (!written.ok) throw new UsageError(`-o ${options.output}: ${written.problem}`);
 	} else process.stdout.write(text);
 	if (report.verdict === 'INVALID') process.stderr.write(`runbook: warning: ${report.summary}\n`);
 	return 0;
+}
+
+/** The session a log stands for by where it lies: `…/ID/session.jsonl`; none for a log under another name. */
+export function sessionIdOf(logFile: string): string | undefined {
+	return path.basename(logFile) === 'session.jsonl' ? path.basename(path.dirname(path.resolve(logFile))) : undefined;
 }

@@ -5,6 +5,7 @@ import type {RunEvent} from '../core/run/events.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {readSession} from '../store/session-files.js';
 import {UsageError} from './usage-error.js';
+import {sessionIdOf} from './export.js';
 
 /** A log that does not verify, replayed without --force. */
 export class ReplayRefused extends Error {}
@@ -18,7 +19,12 @@ export async function prepareReplay(options: {
 }): Promise<PreparedReplay> {
 	const read = readSession(options.session, options.sessions);
 	if (!read.ok) throw new UsageError(read.problem);
-	const report = verifyLog(read.files.bytes, read.files.sig, {ownKeys: await ownPublicKeys().catch(() => [])});
+	const report = verifyLog(
+		read.files.bytes,
+		read.files.sig,
+		{ownKeys: await ownPublicKeys().catch(() => [])},
+		{expectedSession: sessionIdOf(read.files.log)},
+	);
 	if (report.verdict === 'INVALID' && !options.isForced)
 		throw new ReplayRefused(
 			`${report.summary}\nrunbook: replay refused: the log was altered or damaged; --force shows it anyway, under a warning on every frame`,
@@ -33,8 +39,10 @@ export async function prepareReplay(options: {
 	const banner =
 		report.verdict === 'INVALID'
 			? {text: `NOT VERIFIED: ${report.summary}`, tone: 'danger' as const}
-			: report.verdict === 'INCOMPLETE'
-				? {text: report.summary, tone: 'waiting' as const}
-				: undefined;
+			: report.verdict === 'UNTRUSTED'
+				? {text: report.summary, tone: 'danger' as const}
+				: report.verdict === 'INCOMPLETE'
+					? {text: report.summary, tone: 'waiting' as const}
+					: undefined;
 	return {events, logFile: read.files.log, ...(banner ? {banner} : {})};
 }

@@ -4,6 +4,7 @@ import {readSession} from '../store/session-files.js';
 import {readAllowedSigners} from './allowed-signers-file.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {UsageError} from './usage-error.js';
+import {sessionIdOf} from './export.js';
 
 export async function verifyCommand(options: {
 	session: string;
@@ -30,7 +31,7 @@ export async function verifyCommand(options: {
 			);
 		}
 	}
-	const report = verifyLog(read.files.bytes, read.files.sig, trust);
+	const report = verifyLog(read.files.bytes, read.files.sig, trust, {expectedSession: sessionIdOf(read.files.log)});
 	if (options.isJson) process.stdout.write(`${JSON.stringify({file: read.files.log, ...report}, null, 2)}\n`);
 	else
 		process.stdout.write(

@@ -1,6 +1,6 @@
 import {spawnSync} from 'node:child_process';
 import {inflateSync} from 'node:zlib';
-import {mkdtempSync, readdirSync, readFileSync} from 'node:fs';
+import {cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -76,9 +76,10 @@ describe('the post-mortem: sessions and export', () => {
 				.trimEnd()
 				.split('\n')
 				.map((l) => JSON.parse(l));
-			expect(head).toMatchObject({version: 2, width: 80, height: 24});
+			expect(head).toMatchObject({version: 2, width: 80, height: 24, verdict: expect.stringMatching(/^VALID: /)});
 			expect(Number.isInteger(head.timestamp)).toBe(true);
 			expect(events.filter((e: unknown[]) => e[1] === 'm').map((e: unknown[]) => e[2])).toEqual([
+				`verdict: ${head.verdict}`,
 				'phase: Only phase',
 				'step: say',
 				'step: read',
@@ -127,6 +128,39 @@ describe('the post-mortem: sessions and export', () => {
 		},
 		90_000,
 	);
+
+	it('an INVALID log is not exported without --force; with it, every format carries the verdict', () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-export-invalid-'));
+		cpSync(path.join(logDir, id!), path.join(dir, id!), {recursive: true});
+		const file = path.join(dir, id!, 'session.jsonl');
+		writeFileSync(file, readFileSync(file, 'utf8').replace('hello from the runbook', 'HELLO from the runbook'));
+		const refused = runCli(['export', id!, '--log-dir', dir, '--format', 'md']);
+		expect(refused.code).toBe(1);
+		expect(refused.stdout).toBe('');
+		expect(refused.stderr).toMatch(/^INVALID: line \d+ .*\nrunbook: export refused: .*--force/);
+		const forced = (format: string) => runCli(['export', id!, '--log-dir', dir, '--format', format, '--force']);
+		expect(forced('md').stdout).toMatch(/\| Log verdict \| INVALID: line \d+/);
+		expect(forced('html').stdout).toMatch(/INVALID: line \d+/);
+		expect(JSON.parse(forced('json').stdout).verdict.verdict).toBe('INVALID');
+		const [head, first] = forced('cast')
+			.stdout.split('\n')
+			.map((l) => JSON.parse(l || 'null'));
+		expect(head.verdict).toMatch(/^INVALID: line \d+/);
+		expect(first).toEqual([0, 'm', `verdict: ${head.verdict}`]);
+	});
+
+	it("`verify` names the session, and another session's files put in its place are INVALID", () => {
+		const verified = runCli(['verify', id!, '--log-dir', logDir]);
+		expect(verified.code).toBe(0);
+		expect(verified.stdout).toMatch(new RegExp(`^VALID: .* · session ${id}$`, 'm'));
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-swapped-'));
+		cpSync(path.join(logDir, id!), path.join(dir, '20991231T000000Z-newer'), {recursive: true});
+		const swapped = runCli(['verify', path.join(dir, '20991231T000000Z-newer')]);
+		expect(swapped.code).toBe(1);
+		expect(swapped.stdout).toContain(
+			`INVALID: line 0 (byte 0): the header is of session \`${id}\`, not \`20991231T000000Z-newer\``,
+		);
+	});
 
 	it('a bad format or session says why, exit 2', () => {
 		expect(runCli(['export', id!, '--log-dir', logDir, '--format', 'pdf']).stderr).toMatch(

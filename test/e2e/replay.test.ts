@@ -69,6 +69,27 @@ describe('replay', () => {
 		expect(tui.screen()).toMatch(/NOT VERIFIED: INVALID: line \d+/);
 	}, 30_000);
 
+	it('a log cut before its seal and signed by a stranger replays under an UNTRUSTED banner naming the key', () => {
+		const dir = tmp('replay-untrusted');
+		const logDir = path.join(dir, 'sessions');
+		const strangerConfig = tmp('replay-stranger');
+		const stranger = {XDG_CONFIG_HOME: strangerConfig, CI: 'true'};
+		expect(runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir], {env: stranger}).code).toBe(0);
+		const [id] = readdirSync(logDir);
+		const file = path.join(logDir, id!, 'session.jsonl');
+		const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+		writeFileSync(file, `${lines.slice(0, -1).join('\n')}\n`);
+		rmSync(`${file}.sig`);
+		const key = /SHA256:\S+/.exec(runCli(['keys'], {env: stranger}).stdout)![0];
+		const replayed = runCli(['replay', file], {env: {CI: 'true'}});
+		expect(replayed.code).toBe(0);
+		expect(replayed.stdout.split('\n')[0]).toMatch(/^UNTRUSTED: incomplete \(no seal; .*\), but signed by /);
+		expect(replayed.stdout.split('\n')[0]).toContain(`signed by ${key}, not your own identity`);
+		const verified = runCli(['verify', file]);
+		expect(verified.code).toBe(4);
+		expect(verified.stdout).toContain(`signed by ${key}`);
+	});
+
 	it('bad flags say why', () => {
 		expect(runCli(['replay', 'x', '--speed', 'fast']).stderr).toMatch(/--speed fast: expected a positive number/);
 		expect(runCli(['replay', 'nope']).stderr).toMatch(/no session log at `nope`/);

@@ -43,7 +43,7 @@ export function approverReports(answers: RecordedAnswer[], header: LogHeader, tr
 			step: answer.step,
 			fingerprint: answer.fingerprint,
 			principals,
-			name: principals.length > 0 ? principals.join(', ') : `${answer.claimedBy} (claimed)`,
+			name: principals.length > 0 ? principals.join(', ') : `${visible(answer.claimedBy)} (claimed)`,
 			isTrusted: !('allowedSigners' in trust) || principals.length > 0,
 		};
 	});
@@ -64,3 +64,10 @@ export function selfApproval(
 
 export const signerName = (signer: SignerReport) =>
 	signer.principals.length > 0 ? signer.principals.join(', ') : signer.fingerprint;
+
+/** A claimed name is anyone's text and goes into the verdict line: control characters are shown, not passed. */
+const visible = (text: string) =>
+	text.replace(
+		/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+		(c) => `\\u{${c.codePointAt(0)!.toString(16)}}`,
+	);

@@ -8,8 +8,11 @@ import {foldEvents} from '../run/reduce.js';
 import {castOutput, castText, terminalText} from '../text/sanitize.js';
 import {duration} from '../time.js';
 
-/** The cast. Longer than 80 lines: one case per event type, and the table reads best as one switch. */
-export function exportCast(header: LogHeader, events: RunEvent[]): string {
+/**
+ * The cast; `verdict` (the verify summary) is a header field and the first marker. Longer than
+ * 80 lines: one case per event type, and the table reads best as one switch.
+ */
+export function exportCast(header: LogHeader, events: RunEvent[], verdict: string): string {
 	const runbook = foldEvents(events).runbook;
 	const head = {
 		version: 2,
@@ -18,6 +21,7 @@ export function exportCast(header: LogHeader, events: RunEvent[]): string {
 		timestamp: Math.floor(Date.parse(header.wall) / 1000),
 		title: terminalText(`${runbook?.name ?? 'runbook'} (${header.session})`),
 		env: {TERM: 'xterm-256color', SHELL: '/bin/bash'},
+		verdict: terminalText(verdict),
 	};
 	const lines = [JSON.stringify(head)];
 	const put = (t: number, code: 'o' | 'm', data: string) =>
@@ -26,6 +30,7 @@ export function exportCast(header: LogHeader, events: RunEvent[]): string {
 	// sees the escape sequences we write, and only those. Pipes have no ONLCR: a terminal needs
 	// CR LF to go back to the first column.
 	const mark = (t: number, label: string) => put(t, 'm', terminalText(label).replace(/\n/g, ' '));
+	mark(0, `verdict: ${verdict}`);
 	for (const event of events) {
 		switch (event.type) {
 			case 'phase-started': {
