@@ -61,7 +61,7 @@ describe('a secret split by a long pause', () => {
 			JSON.stringify(events),
 			exportMarkdown(header as LogHeader, events, 'VALID'),
 			exportHtml(header as LogHeader, events, 'VALID'),
-			exportCast(header as LogHeader, events),
+			exportCast(header as LogHeader, events, 'VALID'),
 		];
 		for (const text of exported) for (const form of forms.slice(0, 3)) expect(text).not.toContain(form);
 		const stream = (name: string) =>

@@ -61,7 +61,7 @@ const sinks: Record<string, Sink> = {
 	},
 	'asciicast export': {
 		render: (payload) =>
-			exportCast(header, hostileSession(payload).ended.events)
+			exportCast(header, hostileSession(payload).ended.events, `VALID ${payload}`)
 				.trimEnd()
 				.split('\n')
 				.map((line) => JSON.parse(line) as unknown[] | Record<string, unknown>)

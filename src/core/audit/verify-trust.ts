@@ -4,6 +4,7 @@ import type {LogHeader} from './entry.js';
 import {principalMatches, principalsFor} from './allowed-signers.js';
 import {signatureNamespace} from './signer.js';
 import {fingerprint} from './ssh-wire.js';
+import {terminalText} from '../text/sanitize.js';
 import type {RecordedAnswer} from './verify-records.js';
 import type {ApproverReport, SignerReport, Trust} from './verify-report.js';
 
@@ -43,7 +44,7 @@ export function approverReports(answers: RecordedAnswer[], header: LogHeader, tr
 			step: answer.step,
 			fingerprint: answer.fingerprint,
 			principals,
-			name: principals.length > 0 ? principals.join(', ') : `${visible(answer.claimedBy)} (claimed)`,
+			name: principals.length > 0 ? principals.join(', ') : `${terminalText(answer.claimedBy)} (claimed)`,
 			isTrusted: !('allowedSigners' in trust) || principals.length > 0,
 		};
 	});
@@ -64,10 +65,3 @@ export function selfApproval(
 
 export const signerName = (signer: SignerReport) =>
 	signer.principals.length > 0 ? signer.principals.join(', ') : signer.fingerprint;
-
-/** A claimed name is anyone's text and goes into the verdict line: control characters are shown, not passed. */
-const visible = (text: string) =>
-	text.replace(
-		/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
-		(c) => `\\u{${c.codePointAt(0)!.toString(16)}}`,
-	);
