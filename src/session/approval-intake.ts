@@ -3,7 +3,7 @@
 import type {AllowedSigner} from '../core/audit/allowed-signers.js';
 import {judgeApproval} from '../core/audit/approval.js';
 import {approvalAnswerEvents} from '../core/run/approval-answer.js';
-import type {Draft} from '../core/run/next.js';
+import type {Draft} from '../core/run/events.js';
 import type {RunState} from '../core/run/state.js';
 import {ApprovalInbox, openApprovalsDir, type HandedIn} from '../store/approvals-dir.js';
 

@@ -2,7 +2,7 @@
 // process exists), find out what became of one an earlier runner left, and ask for approvals.
 import {resolveCommand} from '../core/run/command.js';
 import {judgeExit} from '../core/run/judge.js';
-import type {Draft} from '../core/run/next.js';
+import type {Draft} from '../core/run/events.js';
 import {secretNames, type Step} from '../core/runbook/model.js';
 import type {Clock} from './clock.js';
 import type {AttemptRef, SessionEffects} from './effects.js';

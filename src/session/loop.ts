@@ -1,9 +1,9 @@
 // The session loop: asks core what comes next, has the effects perform it, and records what
 // happened through the recorder. The operator's intents come in here too. No processes, files
 // or timers of its own: those are behind SessionEffects and the Clock.
-import type {RunEvent, SessionOptions} from '../core/run/events.js';
+import type {Draft, RunEvent, SessionOptions} from '../core/run/events.js';
 import {answerValue, applyIntent, type Intent} from '../core/run/intents.js';
-import {nextMove, type Decision, type Draft, type Move} from '../core/run/next.js';
+import {nextMove, type Decision, type Move} from '../core/run/next.js';
 import type {RunState} from '../core/run/state.js';
 import {secretDefaults} from '../core/audit/secret-defaults.js';
 import {secretNames, type Runbook} from '../core/runbook/model.js';

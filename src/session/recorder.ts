@@ -4,8 +4,7 @@
 // written is remembered, never thrown past the session: the loop stops before its next command.
 import {redactEvent} from '../core/audit/redact-event.js';
 import {StreamRedactor} from '../core/audit/redact.js';
-import {decisionTypes, type RunEvent} from '../core/run/events.js';
-import type {Draft} from '../core/run/next.js';
+import {decisionTypes, type Draft, type RunEvent} from '../core/run/events.js';
 import {foldEvents, reduceRun} from '../core/run/reduce.js';
 import {initialState, type RunState} from '../core/run/state.js';
 import type {Clock} from './clock.js';

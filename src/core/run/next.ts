@@ -9,8 +9,6 @@ import type {RunState, StepState} from './state.js';
 import {sessionTimeAt, windowNow, windowWarning} from './window-clock.js';
 import {duration} from '../time.js';
 
-export type {Draft} from './events.js';
-
 export type Decision =
 	| {kind: 'var'; var: string; spec: VarSpec}
 	| {kind: 'preconditions'}
