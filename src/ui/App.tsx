@@ -6,7 +6,7 @@ import {throttleFrames} from './frame-throttle.js';
 import {RunScreen} from './screens/RunScreen.js';
 import {useOperatorInput, type SessionControl} from './use-operator-input.js';
 
-export type AppSession = SessionControl & {
+export type AppSession = Omit<SessionControl, 'snapshot'> & {
 	snapshot(): SessionSnapshot;
 	subscribe(listener: () => void): () => void;
 	/** The session clock, µs since it started. */
