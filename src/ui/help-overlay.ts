@@ -19,7 +19,8 @@ export function helpOverlay(under: PromptModel, keys?: KeyAction[]): PromptModel
 						...editingKeys.map((k) => ({text: `  ${k.label.padEnd(width)}  ${k.hint}`})),
 					]),
 		],
-		actions: ['back', 'help'],
-		hints: {back: 'close', help: 'close'},
+		// `?` closes it too; the hint line names one way out.
+		actions: ['back'],
+		hints: {back: 'close'},
 	};
 }
