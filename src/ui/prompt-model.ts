@@ -4,9 +4,8 @@ import type {Decision} from '../core/run/next.js';
 import type {RunState} from '../core/run/state.js';
 import {findStep} from '../core/runbook/model.js';
 import {describeExit} from '../core/run/judge.js';
-import type {KeyAction} from './keys.js';
+import {editingKeys, keyList, type KeyAction} from './keys.js';
 import {idleInput, reasonLabels, type InputState} from './input-state.js';
-import {helpOverlay} from './help-overlay.js';
 import {clock} from './format.js';
 import {describeWall, describeWindow} from './window-text.js';
 import {sessionTimeAt} from '../core/run/window-clock.js';
@@ -237,4 +236,28 @@ function decisionModel(
 				hints: {confirm: 'sign', cancel: 'abort'},
 			};
 	}
+}
+
+// The `?` overlay: every key that works on the screen under it, from the one key table, and the
+// keys of a text field. It takes the prompt area's place; Esc or `?` closes it.
+/** The overlay over `under` (the prompt at a menu); `keys` replaces its keys (a replay's own). */
+export function helpOverlay(under: PromptModel, keys?: KeyAction[]): PromptModel {
+	const shown = keys ? keyList(keys) : keyList([...under.actions, ...(under.quietActions ?? [])], under.hints);
+	const rows = [...shown, ...(keys ? [] : editingKeys)];
+	const width = Math.max(...rows.map((k) => k.label.length));
+	return {
+		lines: [
+			{text: 'Keys on this screen', tone: 'accent', isBold: true},
+			...shown.map((k) => ({text: `  ${k.label.padEnd(width)}  ${k.hint}`})),
+			...(keys
+				? []
+				: [
+						{text: 'In a text field', tone: 'accent' as const, isBold: true},
+						...editingKeys.map((k) => ({text: `  ${k.label.padEnd(width)}  ${k.hint}`})),
+					]),
+		],
+		// `?` closes it too; the hint line names one way out.
+		actions: ['back'],
+		hints: {back: 'close'},
+	};
 }
