@@ -6,6 +6,7 @@ import {benchAudit} from './audit.mjs';
 import {benchKill9} from './kill9.mjs';
 import {benchReplay} from './replay.mjs';
 import {benchWatch} from './watch.mjs';
+import {benchIdle} from './idle.mjs';
 
 const only = process.argv[2];
 if (!only || only === 'startup') await benchStartup();
@@ -15,3 +16,4 @@ if (!only || only === 'audit') await benchAudit();
 if (!only || only === 'kill9') await benchKill9();
 if (!only || only === 'replay') await benchReplay();
 if (!only || only === 'watch') await benchWatch();
+if (!only || only === 'idle') await benchIdle();

@@ -5,8 +5,10 @@ import type {SessionSnapshot} from '../session/live.js';
 import {throttleFrames} from './frame-throttle.js';
 import {RunScreen} from './screens/RunScreen.js';
 import {useOperatorInput, type SessionControl} from './use-operator-input.js';
+import {useNow} from './use-now.js';
+import {nextClockChangeUs} from './screen-clock.js';
 
-export type AppSession = SessionControl & {
+export type AppSession = Omit<SessionControl, 'snapshot'> & {
 	snapshot(): SessionSnapshot;
 	subscribe(listener: () => void): () => void;
 	/** The session clock, µs since it started. */
@@ -32,15 +34,11 @@ export function App({session, logFile}: {session: AppSession; logFile?: string})
 	}, [session]);
 	const isEnded = Boolean(snapshot.state.ended);
 	useEffect(() => {
-		if (isEnded) {
-			// The final frame is committed; Ink writes it out as it unmounts.
-			exit();
-			return;
-		}
-		// The clocks on screen move once a second; nothing else needs a timer here.
-		const timer = setInterval(() => setNow(session.now()), 1000);
-		return () => clearInterval(timer);
-	}, [isEnded, session]);
+		// The final frame is committed; Ink writes it out as it unmounts.
+		if (isEnded) exit();
+	}, [isEnded]);
+	// The clock moves only while one on screen does (a countdown, a running step, a budget).
+	useNow(nextClockChangeUs(snapshot.state, snapshot.decision, now), () => session.now(), setNow);
 	const input = useOperatorInput(session, snapshot.state, snapshot.decision, now);
 	return (
 		<RunScreen

@@ -4,7 +4,7 @@ import {useEffect, useRef, useState} from 'react';
 import type {ReplaySession} from '../session/replay.js';
 import {RunScreen} from './screens/RunScreen.js';
 import {idleInput} from './input-state.js';
-import {actionFor, keyHints, type KeyAction} from './keys.js';
+import {actionFor, fittedHints, type KeyAction} from './keys.js';
 import {clock} from './format.js';
 
 const replayKeys: KeyAction[] = [
@@ -16,6 +16,7 @@ const replayKeys: KeyAction[] = [
 	'prev-phase',
 	'faster',
 	'slower',
+	'help',
 	'quit',
 ];
 
@@ -33,6 +34,7 @@ export function ReplayApp({
 	const {isRawModeSupported} = useStdin();
 	const {exit} = useApp();
 	const epoch = useRef(snapshot.epoch);
+	const [isHelpShown, setHelpShown] = useState(false);
 	useEffect(
 		() =>
 			replay.subscribe(() => {
@@ -46,7 +48,10 @@ export function ReplayApp({
 	);
 	useInput(
 		(input, key) => {
-			switch (actionFor(input, key, replayKeys)) {
+			const action = actionFor(input, key, replayKeys);
+			// The overlay closes on the next key, which also does what it does.
+			setHelpShown(action === 'help' && !isHelpShown);
+			switch (action) {
 				case 'pause':
 					replay.togglePause();
 					break;
@@ -86,11 +91,15 @@ export function ReplayApp({
 		<RunScreen
 			key={snapshot.epoch}
 			state={snapshot.state}
-			input={idleInput}
+			input={isHelpShown ? {mode: 'help', keys: replayKeys} : idleInput}
 			now={snapshot.now}
 			cols={stdout.columns || 80}
 			rows={stdout.rows || 24}
-			footer={`${status} · ${keyHints(['pause', 'next-step', 'prev-step', 'faster', 'slower', 'quit'])}`}
+			footer={fittedHints(
+				status,
+				['pause', 'next-step', 'prev-step', 'faster', 'slower', 'help', 'quit'],
+				Math.min(120, stdout.columns || 80),
+			)}
 			{...(snapshot.decision ? {decision: snapshot.decision} : {})}
 			{...(banner ? {banner} : {})}
 			{...(logFile ? {logFile} : {})}

@@ -1,14 +1,19 @@
 // What the bottom line is doing besides showing the decision: a text being typed, a reason being
-// asked for, or "cancel the running step?". Screen-only state; nothing here is recorded.
+// asked for, "cancel the running step?", or the list of keys. Screen-only state; nothing here is
+// recorded.
 import type {Intent} from '../core/run/intents.js';
+import type {KeyAction} from './keys.js';
+import type {LineField} from './line-editor.js';
 
 export type ReasonFor = Extract<Intent, {reason: string}>['kind'] | 'fail' | 'note';
 
 export type InputState =
 	| {mode: 'keys'}
-	| {mode: 'text'; text: string}
-	| {mode: 'reason'; for: ReasonFor; text: string}
-	| {mode: 'confirm-cancel'};
+	| ({mode: 'text'} & LineField)
+	| ({mode: 'reason'; for: ReasonFor} & LineField)
+	| {mode: 'confirm-cancel'}
+	/** The `?` overlay; `keys` lists a screen's own keys (a replay's) instead of the decision's. */
+	| {mode: 'help'; keys?: KeyAction[]};
 
 export const idleInput: InputState = {mode: 'keys'};
 

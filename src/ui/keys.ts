@@ -25,7 +25,8 @@ export type KeyAction =
 	| 'prev-phase'
 	| 'faster'
 	| 'slower'
-	| 'quit';
+	| 'quit'
+	| 'help';
 
 type Binding = {action: KeyAction; label: string; hint: string; matches: (input: string, key: Key) => boolean};
 
@@ -54,6 +55,17 @@ const bindings: Binding[] = [
 	{action: 'faster', label: '>', hint: 'faster', matches: (input) => input === '>'},
 	{action: 'slower', label: '<', hint: 'slower', matches: (input) => input === '<'},
 	{action: 'quit', label: 'q', hint: 'quit', matches: (input, key) => input === 'q' || (key.ctrl && input === 'c')},
+	{action: 'help', label: '?', hint: 'keys', matches: (input) => input === '?'},
+];
+
+/** The keys of a text field (a value, a reason, a typed confirmation), for the `?` overlay. */
+export const editingKeys: ReadonlyArray<{label: string; hint: string}> = [
+	{label: '← →', hint: 'move the cursor'},
+	{label: 'Home End', hint: 'to the start, to the end (also Ctrl-A, Ctrl-E)'},
+	{label: 'Backspace', hint: 'delete the character before the cursor'},
+	{label: 'Ctrl-W', hint: 'delete the word before the cursor'},
+	{label: 'Ctrl-U', hint: 'delete everything before the cursor'},
+	{label: 'Esc', hint: 'back, or start the line again'},
 ];
 
 /** The action a key means among those allowed now, if any. */
@@ -61,12 +73,36 @@ export function actionFor(input: string, key: Key, allowed: readonly KeyAction[]
 	return bindings.find((b) => allowed.includes(b.action) && b.matches(input, key))?.action;
 }
 
+/** Each key's label and what it does here, with the hint text a screen may override per action. */
+export function keyList(
+	allowed: readonly KeyAction[],
+	hints: Partial<Record<KeyAction, string>> = {},
+): Array<{action: KeyAction; label: string; hint: string}> {
+	return allowed.map((action) => {
+		const b = bindings.find((x) => x.action === action)!;
+		return {action, label: b.label, hint: hints[action] ?? b.hint};
+	});
+}
+
 /** `Enter continue · a abort`, with the hint text a screen may override per action. */
 export function keyHints(allowed: readonly KeyAction[], hints: Partial<Record<KeyAction, string>> = {}): string {
-	return allowed
-		.map((action) => {
-			const b = bindings.find((x) => x.action === action)!;
-			return `${b.label} ${hints[action] ?? b.hint}`;
-		})
+	return keyList(allowed, hints)
+		.map((k) => `${k.label} ${k.hint}`)
 		.join(' · ');
+}
+
+/**
+ * `prefix · ` and as many hints as fit in `cols`, in order; `?` and `q` are never dropped, so the
+ * way to every other key and the way out always show.
+ */
+export function fittedHints(prefix: string, allowed: readonly KeyAction[], cols: number): string {
+	const kept: KeyAction[] = allowed.filter((a) => a === 'help' || a === 'quit');
+	const optional = allowed.filter((a) => !kept.includes(a));
+	const line = (shown: KeyAction[]) =>
+		[prefix, keyHints(allowed.filter((a) => shown.includes(a)))].filter(Boolean).join(' · ');
+	for (let count = optional.length; count > 0; count--) {
+		const text = line([...optional.slice(0, count), ...kept]);
+		if (text.length <= cols) return text;
+	}
+	return line(kept);
 }

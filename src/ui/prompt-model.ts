@@ -4,8 +4,8 @@ import type {Decision} from '../core/run/next.js';
 import type {RunState} from '../core/run/state.js';
 import {findStep} from '../core/runbook/model.js';
 import {describeExit} from '../core/run/judge.js';
-import type {KeyAction} from './keys.js';
-import {reasonLabels, type InputState} from './input-state.js';
+import {editingKeys, keyList, type KeyAction} from './keys.js';
+import {idleInput, reasonLabels, type InputState} from './input-state.js';
 import {clock} from './format.js';
 import {describeWall, describeWindow} from './window-text.js';
 import {sessionTimeAt} from '../core/run/window-clock.js';
@@ -16,9 +16,12 @@ export type PromptLine = {text: string; tone?: Tone; isBold?: boolean};
 
 export type PromptModel = {
 	lines: PromptLine[];
-	/** A line being typed into, drawn with a cursor. */
-	entry?: {label: string; text: string; isMasked: boolean};
+	/** A line being typed into, drawn with a cursor (`cursor` code points in; the end when absent). */
+	entry?: {label: string; text: string; cursor?: number; isMasked: boolean};
+	/** The keys shown in the hint line; each works. */
 	actions: KeyAction[];
+	/** Keys that work too but only the `?` overlay lists, to keep the hint line short. */
+	quietActions?: KeyAction[];
 	hints?: Partial<Record<KeyAction, string>>;
 };
 
@@ -29,8 +32,37 @@ export function isTextDecision(decision: Decision | undefined, state: RunState):
 	return decision.kind === 'confirm' && decision.mode === 'typed' && state.runbook !== undefined;
 }
 
-/** `sessionDir`: where the session is, for the command a second approver types. */
+/** A text decision's field as it first shows: its default, when there is one and it is not secret. */
+export function initialInput(decision: Decision | undefined, state: RunState): InputState {
+	if (!isTextDecision(decision, state)) return idleInput;
+	const spec = decision?.kind === 'var' || decision?.kind === 'ask' ? decision.spec : undefined;
+	const isSecret = decision?.kind === 'var' ? decision.spec.secret : decision?.kind === 'ask' && decision.spec.isSecret;
+	return {mode: 'text', text: spec?.default !== undefined && !isSecret ? spec.default : ''};
+}
+
+/**
+ * What the prompt area shows and which keys work. At a menu, Ctrl-C and `n` (note) always work
+ * and `?` lists every key. `sessionDir`: where the session is, for the command a second approver types.
+ */
 export function promptModel(
+	state: RunState,
+	decision: Decision | undefined,
+	input: InputState,
+	now: number,
+	sessionDir?: string,
+): PromptModel {
+	if (input.mode === 'help') return helpOverlay(promptModel(state, decision, idleInput, now, sessionDir), input.keys);
+	const model = decisionModel(state, decision, input, now, sessionDir);
+	if (input.mode !== 'keys' || model.actions.length === 0) return model;
+	return {
+		...model,
+		actions: [...model.actions, 'help'],
+		quietActions: (['cancel', 'note'] as const).filter((a) => !model.actions.includes(a)),
+		hints: {cancel: state.running ? 'cancel the running step' : 'abort the run (asks why)', ...model.hints},
+	};
+}
+
+function decisionModel(
 	state: RunState,
 	decision: Decision | undefined,
 	input: InputState,
@@ -53,6 +85,7 @@ export function promptModel(
 						? 'Why start outside the deploy window?'
 						: reasonLabels[input.for],
 				text: input.text,
+				...(input.cursor !== undefined ? {cursor: input.cursor} : {}),
 				isMasked: false,
 			},
 			actions: ['confirm', 'back'],
@@ -60,6 +93,7 @@ export function promptModel(
 		};
 	}
 	const typed = input.mode === 'text' ? input.text : '';
+	const at = input.mode === 'text' && input.cursor !== undefined ? {cursor: input.cursor} : {};
 	if (!decision) {
 		if (state.running) return {lines: [], actions: ['cancel', 'note'], hints: {cancel: 'cancel step'}};
 		if (state.ended) return {lines: [], actions: []};
@@ -76,6 +110,7 @@ export function promptModel(
 				entry: {
 					label: `${decision.spec.prompt ?? decision.var}:`,
 					text: typed,
+					...at,
 					isMasked: decision.spec.secret ?? false,
 				},
 				actions: ['confirm', 'cancel'],
@@ -96,7 +131,7 @@ export function promptModel(
 			if (decision.mode === 'typed') {
 				return {
 					lines: [{text: `Destructive step. Type \`${decision.expected}\` to run it.`, tone: 'waiting', isBold: true}],
-					entry: {label: '>', text: typed, isMasked: false},
+					entry: {label: '>', text: typed, ...at, isMasked: false},
 					actions: ['confirm', 'cancel'],
 					hints: {confirm: 'run', cancel: 'abort'},
 				};
@@ -128,6 +163,7 @@ export function promptModel(
 				entry: {
 					label: `${decision.spec.prompt}${decision.spec.default !== undefined && !decision.spec.isSecret ? ` [${decision.spec.default}]` : ''}:`,
 					text: typed,
+					...at,
 					isMasked: decision.spec.isSecret,
 				},
 				actions: ['confirm', 'cancel'],
@@ -195,9 +231,33 @@ export function promptModel(
 		case 'signoff':
 			return {
 				lines: [{text: `Sign-off: ${decision.role}`, tone: 'accent', isBold: true}],
-				entry: {label: 'Your name:', text: typed, isMasked: false},
+				entry: {label: 'Your name:', text: typed, ...at, isMasked: false},
 				actions: ['confirm', 'cancel'],
 				hints: {confirm: 'sign', cancel: 'abort'},
 			};
 	}
+}
+
+// The `?` overlay: every key that works on the screen under it, from the one key table, and the
+// keys of a text field. It takes the prompt area's place; Esc or `?` closes it.
+/** The overlay over `under` (the prompt at a menu); `keys` replaces its keys (a replay's own). */
+export function helpOverlay(under: PromptModel, keys?: KeyAction[]): PromptModel {
+	const shown = keys ? keyList(keys) : keyList([...under.actions, ...(under.quietActions ?? [])], under.hints);
+	const rows = [...shown, ...(keys ? [] : editingKeys)];
+	const width = Math.max(...rows.map((k) => k.label.length));
+	return {
+		lines: [
+			{text: 'Keys on this screen', tone: 'accent', isBold: true},
+			...shown.map((k) => ({text: `  ${k.label.padEnd(width)}  ${k.hint}`})),
+			...(keys
+				? []
+				: [
+						{text: 'In a text field', tone: 'accent' as const, isBold: true},
+						...editingKeys.map((k) => ({text: `  ${k.label.padEnd(width)}  ${k.hint}`})),
+					]),
+		],
+		// `?` closes it too; the hint line names one way out.
+		actions: ['back'],
+		hints: {back: 'close'},
+	};
 }

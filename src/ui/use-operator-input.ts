@@ -1,4 +1,7 @@
-// Keys -> intents. Reads the key table and the prompt model, so a key works exactly when its hint shows.
+// Keys -> intents. Reads the key table and the prompt model, so a key works exactly when its hint
+// shows. Keys are read one at a time even when several come in one read, and each against the
+// session as it is at that moment (not as the last frame drew it): a menu key that opens a field
+// sends the rest of the read, and every key after it, into that field.
 import {useInput, useStdin} from 'ink';
 import {useRef, useState} from 'react';
 import type {Intent} from '../core/run/intents.js';
@@ -6,18 +9,32 @@ import type {Decision} from '../core/run/next.js';
 import type {RunState} from '../core/run/state.js';
 import {actionFor} from './keys.js';
 import {idleInput, type InputState, type ReasonFor} from './input-state.js';
-import {isTextDecision, promptModel} from './prompt-model.js';
+import {initialInput, isTextDecision, promptModel} from './prompt-model.js';
+import {editKeyOf, keystrokesOf, type Keystroke} from './keystrokes.js';
+import {editField, insertText} from './line-editor.js';
 
-/** What the keys can ask of a session. */
+/** What the keys can ask of a session, and the session as it is now. */
 export type SessionControl = {
 	intend(intent: Intent): string | undefined;
 	cancelCommand(): void;
+	snapshot(): {state: RunState; decision?: Decision};
 };
+
+/** The input and the decision it was typed for; a new decision starts afresh. */
+type Owned = {key: string; input: InputState};
 
 const decisionKey = (d: Decision | undefined) =>
 	d
 		? `${d.kind}:${'step' in d ? d.step : ''}:${'item' in d ? d.item : ''}:${'var' in d ? d.var : ''}:${'role' in d ? d.role : ''}`
 		: '';
+
+const inputOf = (owned: Owned, decision: Decision | undefined, state: RunState): InputState =>
+	owned.key === decisionKey(decision) ? owned.input : initialInput(decision, state);
+
+/** Whether the keys after this one in the same read are still read ('more') or dropped ('stop'). */
+type Next = 'more' | 'stop';
+
+type Reader = {session: SessionControl; now: number; owned: () => Owned; setOwned: (owned: Owned) => void};
 
 export function useOperatorInput(
 	session: SessionControl,
@@ -26,100 +43,127 @@ export function useOperatorInput(
 	now: number,
 ): InputState {
 	const {isRawModeSupported} = useStdin();
-	// The input belongs to the decision it was typed for; a new decision starts afresh. Derived
-	// here, not in an effect, so keys typed the moment a prompt appears are not lost.
-	const [owned, setOwned] = useState<{key: string; input: InputState}>({key: '', input: idleInput});
-	const ref = useRef({owned, state, decision, now});
-	ref.current = {...ref.current, state, decision, now};
-	const inputOf = (o: {key: string; input: InputState}, d: Decision | undefined, s: RunState): InputState =>
-		o.key === decisionKey(d) ? o.input : isTextDecision(d, s) ? {mode: 'text', text: ''} : idleInput;
-	const update = (next: InputState) => {
-		ref.current.owned = {key: decisionKey(ref.current.decision), input: next};
-		setOwned(ref.current.owned);
-	};
-
+	const [owned, setOwned] = useState<Owned>({key: '', input: idleInput});
+	// Written as each key is read, so the next key (in the same read or not) sees it before any render.
+	const ref = useRef({owned, now});
+	ref.current.now = now;
 	useInput(
-		(chars, k) => {
-			const {state: s, decision: d} = ref.current;
-			const current = inputOf(ref.current.owned, d, s);
-			const afterReason = (): InputState => (isTextDecision(d, s) ? {mode: 'text', text: ''} : idleInput);
-			if (current.mode === 'text' || current.mode === 'reason') {
-				if (k.ctrl && chars === 'c') {
-					if (current.mode === 'text' || current.for !== 'abort') update({mode: 'reason', for: 'abort', text: ''});
-					return;
-				}
-				if (k.escape) {
-					update(current.mode === 'reason' ? afterReason() : {mode: 'text', text: ''});
-					return;
-				}
-				// A fast typist or a paste can deliver text and Enter in one read: the line ends at CR/LF.
-				const ending = /[\r\n]/.exec(chars);
-				if (k.return || ending) {
-					const text =
-						current.text + (ending ? chars.slice(0, ending.index).replace(/[\u0000-\u001f\u007f]/g, '') : '');
-					const problem = session.intend(
-						current.mode === 'text' ? textIntent(d!, text) : reasonIntent(current.for, text),
-					);
-					if (!problem) update(current.mode === 'reason' ? afterReason() : {mode: 'text', text: ''});
-					else if (d?.kind === 'confirm') update({mode: 'text', text: ''});
-					return;
-				}
-				if (k.backspace || k.delete) {
-					update({...current, text: [...current.text].slice(0, -1).join('')});
-					return;
-				}
-				if (k.ctrl || k.meta || k.tab || k.upArrow || k.downArrow || k.leftArrow || k.rightArrow) return;
-				const printable = chars.replace(/[\u0000-\u001f\u007f]/g, '');
-				if (printable) update({...current, text: current.text + printable});
-				return;
-			}
-			const model = promptModel(s, d, current, ref.current.now);
-			// Ctrl-C is always answered: cancel what runs, or ask why the run should be aborted. A note can always be added.
-			const action = actionFor(
-				chars,
-				k,
-				current.mode === 'keys' ? [...model.actions, 'cancel', 'note'] : model.actions,
-			);
-			const reason = (kind: ReasonFor) => update({mode: 'reason', for: kind, text: ''});
-			switch (action) {
-				case 'confirm':
-					session.intend({kind: 'confirm'});
-					break;
-				case 'pass':
-					session.intend({kind: 'check', isPassed: true});
-					break;
-				case 'fail':
-					reason('fail');
-					break;
-				case 'retry':
-				case 'skip':
-				case 'mark-done':
-				case 'rollback':
-				case 'abort':
-				case 'end-wait':
-				case 'override':
-				case 'note':
-					reason(action);
-					break;
-				case 'cancel':
-					if (s.running) update({mode: 'confirm-cancel'});
-					else reason('abort');
-					break;
-				case 'yes':
-					session.cancelCommand();
-					update(idleInput);
-					break;
-				case 'no':
-					update(idleInput);
-					break;
-				default:
-					break;
-			}
+		(chars, key) => {
+			const reader: Reader = {
+				session,
+				now: ref.current.now,
+				owned: () => ref.current.owned,
+				setOwned: (next) => {
+					ref.current.owned = next;
+					setOwned(next);
+				},
+			};
+			for (const stroke of keystrokesOf(chars, key)) if (readKey(reader, stroke) === 'stop') break;
 		},
 		{isActive: isRawModeSupported === true},
 	);
-
 	return inputOf(owned, decision, state);
+}
+
+/** One key, read against the session as it is now. */
+function readKey(reader: Reader, stroke: Keystroke): Next {
+	const {state, decision} = reader.session.snapshot();
+	const current = inputOf(reader.owned(), decision, state);
+	const update = (input: InputState) => reader.setOwned({key: decisionKey(decision), input});
+	if (current.mode === 'text' || current.mode === 'reason') return readTextKey(reader, stroke, current, update);
+	if (current.mode === 'help') {
+		update(idleInput);
+		const {input, key} = stroke;
+		// Closing the overlay is all these do; any other key also does what it does on the screen below.
+		if (key.escape || key.return || input === '?' || input === 'q') return 'stop';
+		return readMenuKey(reader, stroke, idleInput, update);
+	}
+	return readMenuKey(reader, stroke, current, update);
+}
+
+function readTextKey(
+	reader: Reader,
+	stroke: Keystroke,
+	current: Extract<InputState, {mode: 'text' | 'reason'}>,
+	update: (input: InputState) => void,
+): Next {
+	const {input, key} = stroke;
+	const {state, decision} = reader.session.snapshot();
+	if (key.ctrl && input === 'c') {
+		if (current.mode === 'text' || current.for !== 'abort') update({mode: 'reason', for: 'abort', text: ''});
+		return 'more';
+	}
+	if (key.escape) {
+		// A reason field closes; the decision's own field starts again from its default.
+		update(initialInput(decision, state));
+		return 'more';
+	}
+	if (key.return) {
+		const problem = reader.session.intend(
+			current.mode === 'text' ? textIntent(decision!, current.text) : reasonIntent(current.for, current.text),
+		);
+		// Refused: the text stays, to be edited. Taken: what comes next starts afresh.
+		if (problem) return 'more';
+		reader.setOwned({key: '', input: idleInput});
+		const after = reader.session.snapshot();
+		// Keys typed ahead go on into a field that follows, never to a menu the operator has not seen.
+		return isTextDecision(after.decision, after.state) ? 'more' : 'stop';
+	}
+	const edit = editKeyOf(stroke);
+	if (edit) update({...current, ...editField(current, edit)});
+	else if (!(key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow))
+		update({...current, ...insertText(current, input)});
+	return 'more';
+}
+
+/** A key at a menu: at most one action per read, but a field it opens takes the rest of the read. */
+function readMenuKey(
+	reader: Reader,
+	stroke: Keystroke,
+	current: InputState,
+	update: (input: InputState) => void,
+): Next {
+	const {state, decision} = reader.session.snapshot();
+	const model = promptModel(state, decision, current, reader.now);
+	const action = actionFor(stroke.input, stroke.key, [...model.actions, ...(model.quietActions ?? [])]);
+	const reason = (kind: ReasonFor): Next => {
+		update({mode: 'reason', for: kind, text: ''});
+		return 'more';
+	};
+	switch (action) {
+		case undefined:
+			return 'more';
+		case 'confirm':
+			reader.session.intend({kind: 'confirm'});
+			return 'stop';
+		case 'pass':
+			reader.session.intend({kind: 'check', isPassed: true});
+			return 'stop';
+		case 'fail':
+		case 'retry':
+		case 'skip':
+		case 'mark-done':
+		case 'rollback':
+		case 'abort':
+		case 'end-wait':
+		case 'override':
+		case 'note':
+			return reason(action);
+		case 'cancel':
+			if (!state.running) return reason('abort');
+			update({mode: 'confirm-cancel'});
+			return 'stop';
+		case 'yes':
+			reader.session.cancelCommand();
+			update(idleInput);
+			return 'stop';
+		case 'help':
+			update({mode: 'help'});
+			return 'stop';
+		default:
+			update(idleInput);
+			return 'stop';
+	}
 }
 
 function textIntent(decision: Decision, text: string): Intent {

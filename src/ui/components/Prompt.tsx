@@ -2,11 +2,15 @@ import {Box, Text} from 'ink';
 import type {PromptModel} from '../prompt-model.js';
 import {keyHints} from '../keys.js';
 import {fit} from '../format.js';
+import {fieldParts} from '../line-editor.js';
 import {theme} from '../theme.js';
 
 /** The decision at hand, the line being typed, the last problem, and the key hints. */
 export function Prompt({model, problem, cols}: {model: PromptModel; problem?: string; cols: number}) {
 	const entry = model.entry;
+	const field = entry
+		? fieldParts({...entry, text: entry.isMasked ? '•'.repeat([...entry.text].length) : entry.text})
+		: undefined;
 	return (
 		<Box flexDirection="column">
 			{model.lines.map((line, i) => (
@@ -17,8 +21,9 @@ export function Prompt({model, problem, cols}: {model: PromptModel; problem?: st
 			{entry ? (
 				<Text wrap="truncate">
 					<Text bold>{fit(entry.label, cols - 4)} </Text>
-					{fit(entry.isMasked ? '•'.repeat(entry.text.length) : entry.text, cols - entry.label.length - 3)}
-					<Text inverse> </Text>
+					{fit(field!.before, cols - entry.label.length - 3)}
+					<Text inverse>{field!.under}</Text>
+					{fit(field!.after, Math.max(0, cols - entry.label.length - 3 - [...field!.before].length))}
 				</Text>
 			) : null}
 			{problem ? (
