@@ -68,6 +68,8 @@ function stepLines(runbook: Runbook, step: Step, shown: Record<string, string>, 
 		facts.push(
 			`${step.approvals} approvals${step.approvalTimeoutMs !== undefined ? ` within ${duration(step.approvalTimeoutMs)}` : ''}`,
 		);
+	if (step.isInteractive) facts.push('interactive: the command gets the terminal');
+	if (step.forMs !== undefined) facts.push(`for ${duration(step.forMs)}, then stopped and counted done`);
 	if (step.timeoutMs !== undefined) facts.push(`timeout ${duration(step.timeoutMs)}`);
 	if (step.retries > 0) facts.push(`retries ${step.retries}`);
 	if (step.poll) facts.push(`every ${duration(step.poll.everyMs)} for up to ${duration(step.poll.timeoutMs)}`);

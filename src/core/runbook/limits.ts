@@ -43,6 +43,19 @@ export function checkLimits(spec: RunbookSpec): Problem[] {
 		duration(step.wait, [...path, 'wait']);
 		duration(step.timeout, [...path, 'timeout']);
 		duration(step.approval_timeout, [...path, 'approval_timeout']);
+		duration(step.for, [...path, 'for']);
+		if (step.for !== undefined && step.timeout !== undefined && parseDuration(step.timeout) <= parseDuration(step.for))
+			problems.push({
+				path: [...path, 'timeout'],
+				message: `\`timeout\` is not longer than \`for\`; the command would be stopped as failed before its time is up`,
+			});
+		// An interactive command's output is the terminal's: there is no standard output to keep.
+		if (step.interactive === true && step.capture !== undefined)
+			problems.push({
+				path: [...path, 'capture'],
+				at: 'key',
+				message: '`capture` cannot be used with `interactive: true`',
+			});
 		duration(step.poll?.timeout, [...path, 'poll', 'timeout']);
 		duration(step.poll?.every, [...path, 'poll', 'every']);
 		if (step.poll?.every !== undefined && parseDuration(step.poll.every) < minPollEveryMs)

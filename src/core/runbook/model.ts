@@ -42,6 +42,10 @@ export type Step = {
 	/** People who approve before it runs, the operator first; the others with `runbook approve`. */
 	approvals?: number;
 	approvalTimeoutMs?: number;
+	/** The command gets the terminal (a pseudo-terminal); its input is never recorded. */
+	isInteractive?: boolean;
+	/** A command that never ends by itself runs this long, then is stopped and counts as done. */
+	forMs?: number;
 };
 
 /** `at`: the planned start, minutes after midnight in the window's zone (or the local one). */

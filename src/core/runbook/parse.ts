@@ -156,6 +156,8 @@ function checkMeaning(spec: RunbookSpec): Problem[] {
 		onlyFor('confirm', ['run', 'poll']);
 		onlyFor('approvals', ['run', 'poll']);
 		onlyFor('approval_timeout', ['run', 'poll']);
+		onlyFor('interactive', ['run']);
+		onlyFor('for', ['run']);
 		if (step.approval_timeout !== undefined && step.approvals === undefined)
 			problems.push({
 				path: [...path, 'approval_timeout'],
@@ -244,6 +246,8 @@ function normalize(spec: RunbookSpec): Runbook {
 			continueOnError: s.continue_on_error ?? false,
 			...(s.approvals !== undefined ? {approvals: s.approvals} : {}),
 			...(s.approval_timeout !== undefined ? {approvalTimeoutMs: parseDuration(s.approval_timeout)} : {}),
+			...(s.interactive === true ? {isInteractive: true} : {}),
+			...(s.for !== undefined ? {forMs: parseDuration(s.for)} : {}),
 		};
 	};
 	return {

@@ -103,6 +103,8 @@ export const stepShape = object(
 		continue_on_error: boolean(),
 		approvals: integer({min: 2, max: 10}),
 		approval_timeout: duration,
+		interactive: boolean(),
+		for: duration,
 	},
 	{
 		docs: {
@@ -121,6 +123,9 @@ export const stepShape = object(
 			approvals:
 				'How many people approve before it runs (the operator is the first); the others use `runbook approve` from their own session.',
 			approval_timeout: 'Without enough approvals within this long, the step fails and the operator chooses what next.',
+			interactive:
+				'`true`: the command gets the terminal (a pseudo-terminal) for `createsuperuser`, `psql`, an editor or `ssh host`; its output is recorded, its input never.',
+			for: 'Run a command that never ends by itself (`logs -f`, `tail -f`) for this long, then stop it and count the step done.',
 		},
 	},
 );
