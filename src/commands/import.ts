@@ -11,9 +11,11 @@ import {UsageError} from './usage-error.js';
 export function importCommand(options: {file: string; output?: string}): number {
 	const read = readTextFile(options.file, {what: 'checklist', kind: 'Markdown checklist'});
 	if (!read.ok) throw new UsageError(`${options.file}: ${read.problem}`);
-	const {runbook, report} = importChecklist(read.text, {
+	const imported = importChecklist(read.text, {
 		fallbackName: path.basename(options.file, path.extname(options.file)),
 	});
+	if (!imported.ok) throw new UsageError(`${options.file}: ${imported.problem}`);
+	const {runbook, report} = imported;
 	const yaml = `# Imported from ${path.basename(options.file)} by \`runbook import\`. Review it: the guesses are listed on stderr.\n${stringify(runbook, {lineWidth: 0, blockQuote: 'literal'})}`;
 	const parsed = parseRunbook(yaml);
 	// The importer's own output must load; if not, that is a bug in runbook, not in the checklist.
@@ -35,6 +37,7 @@ function summary(file: string, output: string | undefined, report: ImportReport)
 		.join(', ');
 	return [
 		`runbook: imported ${file}${output ? ` into ${output}` : ''}: ${report.phases} phases; steps: ${kinds}; ${report.vars} vars, ${report.env} env preconditions, ${report.rollback} rollback steps, ${report.signoff} sign-off roles${report.mojibakeRepaired > 0 ? `; repaired ${report.mojibakeRepaired} garbled characters (UTF-8 read as Mac Roman)` : ''}`,
+		`  safety: ${report.typed} typed confirmations, ${report.interactive} interactive, ${report.follows} bounded by \`for\`; target ${report.target ? `\`${report.target}\`` : 'none (typed confirmations ask for the step id)'}; first step that changes things: ${report.firstChange ? `\`${report.firstChange}\`` : 'none found'}; ${report.guesses.length} guesses to review`,
 		...report.guesses.map((g) => `  guess: ${g}`),
 		'',
 	].join('\n');
