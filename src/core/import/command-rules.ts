@@ -78,7 +78,10 @@ const changeRules: Array<{what: string; rule: RegExp}> = [
 		what: 'restores data',
 		rule: /\b(pg_restore|restore|loaddata)\b|^(psql|mysql|mongorestore)\b[^<]*<\s*\S|^(gunzip|zcat)\b.*\|\s*(psql|mysql)\b/,
 	},
-	{what: 'removes files', rule: /^(rm|rmdir|shred|unlink)\b|\s-delete\b/},
+	{
+		what: 'removes files',
+		rule: /^(rm|rmdir|shred|unlink)\b|\s-delete\b|^(aws|gsutil|gcloud|az|rclone)\b.*\s(rm|rb|remove)\b/,
+	},
 	{
 		what: 'changes data',
 		rule: /\b(drop\s+(table|database|schema|index|view|column|user|role)|dropdb|truncate|delete\s+from|alter\s+(table|database|user|role)|update\s+\S+\s+set|flush(all|db)?)\b/i,
