@@ -72,11 +72,25 @@ describe('runbook import CHECKLIST.md', () => {
 			/^runbook: imported \S+ into \S+: \d+ phases; steps: .*repaired \d+ garbled characters/,
 		);
 		expect(imported.stderr).toContain('guess: line');
+		expect(imported.stderr).toMatch(
+			/\n {2}safety: [1-9]\d* typed confirmations, 1 interactive, 0 bounded by `for`; target `django-crm`; first step that changes things: `apply-pending-migrations`; \d+ guesses to review\n/,
+		);
 		expect(runCli(['validate', out]).code).toBe(0);
 		// Never over an existing file: a hand-finished runbook is not replaced by a draft.
 		const again = runCli(['import', checklist, '-o', out]);
 		expect(again.code).toBe(2);
 		expect(again.stderr).toMatch(/the file exists; runbook will not overwrite it/);
+	});
+
+	it('an empty checklist is refused with a reason and exit 2, and no draft is written', () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-import-'));
+		writeFileSync(path.join(dir, 'empty.md'), '# Deploy\n\nNothing here yet.\n');
+		const refused = runCli(['import', path.join(dir, 'empty.md'), '-o', path.join(dir, 'draft.yaml')]);
+		expect(refused).toMatchObject({code: 2, stdout: ''});
+		expect(refused.stderr).toBe(
+			`runbook: ${path.join(dir, 'empty.md')}: the checklist has no list items, code blocks or tables; there is nothing to make steps of\n`,
+		);
+		expect(existsSync(path.join(dir, 'draft.yaml'))).toBe(false);
 	});
 
 	it('a missing checklist is a one-line reason and exit 2', () => {
