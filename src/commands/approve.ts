@@ -8,6 +8,7 @@ import {findStep} from '../core/runbook/model.js';
 import {writeApprovalFile} from '../store/approvals-dir.js';
 import type {IdentityChoice} from '../store/identity.js';
 import {askLine} from '../ui/ask-line.js';
+import {isInteractiveTerminal} from '../ui/terminal.js';
 import type {RunState} from '../core/run/state.js';
 import {clock} from '../core/time.js';
 import {terminalText} from '../core/text/sanitize.js';
@@ -142,7 +143,7 @@ export async function approveCommand(options: {
 		);
 	}
 	process.stdout.write(`${describeRequest(target, Date.now())}\n`);
-	if (!(process.stdout.isTTY && process.stdin.isTTY) || process.env.CI)
+	if (!isInteractiveTerminal())
 		throw new UsageError('`runbook approve` needs a terminal: an approval is typed, never piped');
 	const answer = await askLine('Type `approve` to approve it, or `reject` to reject it: ');
 	if (answer !== 'approve' && answer !== 'reject') {

@@ -4,7 +4,7 @@ import {readLogEvents, type ReadLog} from '../core/audit/read-log.js';
 import {foldEvents} from '../core/run/reduce.js';
 import {parsePublicKey} from '../core/audit/ssh-wire.js';
 import type {RunState} from '../core/run/state.js';
-import {isRunnerAlive} from '../exec/process-identity.js';
+import {isRunnerRunning} from '../session/runner-liveness.js';
 import {listSessionIds, readSession} from '../store/session-files.js';
 import {UsageError} from './usage-error.js';
 
@@ -40,8 +40,9 @@ export function runnerKeyBlobs(read: ReadLog): Buffer[] {
 	});
 }
 
+/** Not sealed, not ended, and its runner still running. */
 export function isLive(info: LiveSessionInfo): boolean {
-	return !info.read.isSealed && !info.state.ended && isRunnerAlive(info.read.runnerPid);
+	return !info.read.isSealed && !info.state.ended && isRunnerRunning(info.read);
 }
 
 /** Every session in `sessions` that this user can read and whose runner is alive, newest first. */

@@ -1,9 +1,11 @@
-// `runbook replay`: verifies the log first, then hands its events to the replay screen.
+// `runbook replay`: verifies the log first, then hands its events to the replay screen (or
+// prints them as plain lines where there is no screen).
 import {readLogEvents} from '../core/audit/read-log.js';
 import {verifyLog} from '../core/audit/verify.js';
 import type {RunEvent} from '../core/run/events.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {readSession} from '../store/session-files.js';
+import {terminalPresenter} from '../ui/presenter.js';
 import {UsageError} from './usage-error.js';
 import {sessionIdOf} from './export.js';
 
@@ -12,6 +14,7 @@ export class ReplayRefused extends Error {}
 
 export type PreparedReplay = {events: RunEvent[]; logFile: string; banner?: {text: string; tone: 'danger' | 'waiting'}};
 
+/** The verified events of SESSION; ReplayRefused when they do not verify and --force is not given. */
 export async function prepareReplay(options: {
 	session: string;
 	sessions: string;
@@ -45,4 +48,38 @@ export async function prepareReplay(options: {
 					? {text: report.summary, tone: 'waiting' as const}
 					: undefined;
 	return {events, logFile: read.files.log, ...(banner ? {banner} : {})};
+}
+
+export type ReplayOptions = {
+	session: string;
+	sessions: string;
+	isForced: boolean;
+	/** Playback speed, 1 = as recorded. */
+	speed: number;
+	idleLimitUs: number;
+	/** A step id: playback starts where it started. */
+	startAt?: string;
+};
+
+export async function replayCommand(options: ReplayOptions): Promise<number> {
+	let prepared: PreparedReplay;
+	try {
+		prepared = await prepareReplay(options);
+	} catch (error) {
+		if (error instanceof ReplayRefused) {
+			process.stderr.write(`${error.message}\n`);
+			return 1;
+		}
+		throw error;
+	}
+	const {startAt} = options;
+	if (startAt !== undefined && !prepared.events.some((e) => e.type === 'step-started' && e.step === startAt))
+		throw new UsageError(`--start-at: the session never started a step \`${startAt}\``);
+	await terminalPresenter().showReplay({
+		...prepared,
+		speed: options.speed,
+		idleLimitUs: options.idleLimitUs,
+		...(startAt !== undefined ? {startAt} : {}),
+	});
+	return 0;
 }

@@ -1,119 +1,98 @@
-// `runbook resume`: finds the session to take over and checks that it may be: not sealed, not
-// ended, its log intact, its runner gone, and its runbook file unchanged or its changes known.
+// `runbook resume`: takes over an interrupted session's log and goes on where it stopped.
+import os from 'node:os';
 import path from 'node:path';
-import {readLogEvents, type ReadLog} from '../core/audit/read-log.js';
-import {verifyLog} from '../core/audit/verify.js';
-import {foldEvents} from '../core/run/reduce.js';
-import type {RunState} from '../core/run/state.js';
-import {runbookChanges} from '../core/runbook/diff.js';
-import type {Runbook} from '../core/runbook/model.js';
-import {parseRunbook} from '../core/runbook/parse.js';
-import {isRunnerAlive} from '../exec/process-identity.js';
-import {readRunbookFile} from '../store/runbook-file.js';
-import {listSessionIds, readSession} from '../store/session-files.js';
+import {terminalText} from '../core/text/sanitize.js';
+import {resumedClock} from '../session/clock.js';
+import {LiveSession} from '../session/live.js';
+import {askLine} from '../ui/ask-line.js';
+import {terminalPresenter} from '../ui/presenter.js';
+import {approversAllowed} from './allowed-signers-file.js';
+import {driveSession} from './drive-session.js';
+import {openSessionLog} from './open-session-log.js';
+import {planResume, type ResumePlan} from './resume-plan.js';
+import {parseVars, secretEnvValues} from './run-inputs.js';
 import {UsageError} from './usage-error.js';
-import {runnerKeyBlobs} from './live-sessions.js';
 
-export type ResumePlan = {
-	log: string;
-	dir: string;
-	read: ReadLog;
-	state: RunState;
-	/** The runbook file differs from the one the session runs: what changed, and the new version. */
-	changed?: {runbook: Runbook; sha256: string; changes: string[]};
-	/** A reason the file could not be used; the session goes on with the recorded runbook. */
-	fileNote?: string;
-	/** Secret values given earlier that must be given again. */
-	reask: string[];
-	/** Keys of everyone who ran the session so far: none of them may give it a second approval. */
-	operatorKeys: Buffer[];
+export type ResumeOptions = {
+	/** SESSION as given; without it, this user's newest interrupted session. */
+	session?: string;
+	vars: string[];
+	varFile?: string;
+	isStrict: boolean;
+	isPreApproved: boolean;
+	sessions: string;
+	allowedSigners?: string;
 };
 
-export function planResume(options: {session: string | undefined; sessions: string; user: string}): ResumePlan {
-	const arg = options.session ?? newestResumable(options.sessions, options.user);
-	const found = readSession(arg, options.sessions);
-	if (!found.ok) throw new UsageError(found.problem);
-	const {log, bytes, sig} = found.files;
-	let read: ReadLog;
-	try {
-		read = readLogEvents(bytes);
-	} catch (error) {
-		throw new UsageError(`${log}: ${(error as Error).message}`);
+export async function resumeCommand(options: ResumeOptions): Promise<number> {
+	const operator = os.userInfo().username;
+	const plan = planResume({session: options.session, sessions: options.sessions, user: operator});
+	const id = plan.read.header.session;
+	const presenter = terminalPresenter();
+	if (plan.fileNote) process.stderr.write(`runbook: ${plan.fileNote}\n`);
+	if (plan.changed && !(await acceptChanges(plan, options.isStrict, presenter.isInteractive))) {
+		process.stderr.write('runbook: not resumed; nothing was recorded\n');
+		return 1;
 	}
-	const id = read.header.session;
-	if (read.isSealed) throw new UsageError(`session ${id} is sealed: it ended and nothing more can be recorded in it`);
-	const state = foldEvents(read.events);
-	if (state.ended)
+	const runbook = plan.changed?.runbook ?? plan.state.runbook!;
+	const vars = parseVars(runbook, options.vars, {varFile: options.varFile});
+	const unexpected = Object.keys(vars).filter((name) => !plan.reask.includes(name));
+	if (unexpected.length > 0)
 		throw new UsageError(
-			`session ${id} already ended (${state.ended.status}); only its seal is missing, and \`runbook verify\` calls it INCOMPLETE`,
+			`--var ${unexpected[0]}: already set in session ${id}; only secrets given earlier are given again`,
 		);
-	if (!state.runbook)
-		throw new UsageError(`session ${id} stopped before it recorded its runbook; start it again with \`runbook run\``);
-	if (isRunnerAlive(read.runnerPid))
+	const missing = plan.reask.filter((name) => vars[name] === undefined);
+	if (!presenter.isInteractive && missing.length > 0)
 		throw new UsageError(
-			`session ${id} is still running (pid ${read.runnerPid}); follow it with \`runbook watch ${id}\``,
+			`session ${id} needs ${missing.map((n) => `\`${n}\``).join(', ')} again (secrets are never stored); give ${missing.length === 1 ? 'it' : 'them'} with --var, or resume in a terminal`,
 		);
-	const report = verifyLog(bytes, sig, {ownKeys: []});
-	if (report.verdict === 'INVALID')
-		throw new UsageError(`session ${id} does not verify, so it cannot be resumed: ${report.summary}`);
-
-	const file = read.header.runbook.path;
-	const recordedSha = read.events.reduce(
-		(sha, e) => (e.type === 'session-resumed' && e.sha256 !== undefined ? e.sha256 : sha),
-		read.header.runbook.sha256,
-	);
-	const current = readRunbookFile(file);
-	const reask = state.secretVars;
-	const base = {log, dir: path.dirname(log), read, state, reask, operatorKeys: runnerKeyBlobs(read)};
-	if (!current.ok)
-		return {...base, fileNote: `${file} ${current.problem}; going on with the runbook recorded in the session`};
-	if (current.sha256 === recordedSha) return base;
-	const parsed = parseRunbook(current.text);
-	if (!parsed.ok)
-		throw new UsageError(
-			`${file} changed since the session started and no longer loads:\n${parsed.problems.map((p) => `${file}:${p.line}:${p.col}: ${p.message}`).join('\n')}`,
-		);
-	const changes = runbookChanges(state.runbook, parsed.runbook);
-	const gone = missingWork(state, parsed.runbook);
-	if (gone)
-		throw new UsageError(`${file} changed since the session started, and ${gone}; the session cannot go on with it`);
-	return {
-		...base,
-		changed: {
-			runbook: parsed.runbook,
-			sha256: current.sha256,
-			changes: changes.length > 0 ? changes : ['formatting or comments only'],
+	const secrets = secretEnvValues(runbook);
+	const clock = resumedClock(new Date(plan.read.header.wall), plan.state.lastT);
+	const approvers = approversAllowed(options.allowedSigners);
+	const {log, identity} = await openSessionLog({kind: 'takeover', file: plan.log, t: clock.now()});
+	const started = plan.read.events.find((e) => e.type === 'session-started');
+	const session = new LiveSession({
+		runbook,
+		options: {
+			operator,
+			isInteractive: presenter.isInteractive,
+			isPreApproved: plan.state.options.isPreApproved || options.isPreApproved,
 		},
-	};
+		vars,
+		env: process.env,
+		cwd: (started?.type === 'session-started' ? started.cwd : undefined) ?? process.cwd(),
+		spoolDir: path.join(plan.dir, 'spool'),
+		approvals: {
+			session: id,
+			dir: plan.dir,
+			operatorKeys: [identity.signer.publicKey, ...plan.operatorKeys],
+			...(approvers ? {allowedSigners: approvers} : {}),
+		},
+		sink: log,
+		clock,
+		secrets,
+	});
+	if (!presenter.isInteractive) process.stdout.write(`resuming session ${id}\n`);
+	return driveSession(session, log, presenter, () =>
+		session.resume(plan.read.events, {
+			pid: process.pid,
+			reask: plan.reask,
+			...(plan.changed ? {changed: plan.changed} : {}),
+		}),
+	);
 }
 
-/** What the new runbook lacks that the session is in the middle of. */
-function missingWork(state: RunState, runbook: Runbook): string | undefined {
-	const ids = new Set([...runbook.phases.flatMap((p) => p.steps), ...runbook.rollback].map((s) => s.id));
-	if (state.running && !ids.has(state.running.step))
-		return `the step that was running (\`${state.running.step}\`) is gone from it`;
-	if (state.current && !ids.has(state.current)) return `the current step (\`${state.current}\`) is gone from it`;
-	const phase = state.runbook?.phases[state.phaseIndex]?.id;
-	if (phase !== undefined && !runbook.phases.some((p) => p.id === phase))
-		return `the current phase (\`${phase}\`) is gone from it`;
-	for (const id of state.rollback?.steps ?? [])
-		if (!ids.has(id)) return `the rollback under way needs \`${id}\`, which is gone from it`;
-	return undefined;
-}
-
-/** This user's newest session that is neither sealed, ended nor still running. */
-function newestResumable(sessions: string, user: string): string {
-	for (const id of listSessionIds(sessions).sort().reverse()) {
-		const found = readSession(id, sessions);
-		if (!found.ok) continue;
-		try {
-			const read = readLogEvents(found.files.bytes);
-			if (read.isSealed || read.header.operator.user !== user || isRunnerAlive(read.runnerPid)) continue;
-			if (read.events.some((e) => e.type === 'session-ended')) continue;
-			return id;
-		} catch {
-			continue;
-		}
-	}
-	throw new UsageError(`no interrupted session of yours to resume in ${sessions}; \`runbook sessions\` lists them`);
+/** The runbook file changed since the session started: refused with --strict or without a terminal, else the operator types `resume`. */
+async function acceptChanges(plan: ResumePlan, isStrict: boolean, isInteractive: boolean): Promise<boolean> {
+	const id = plan.read.header.session;
+	const file = plan.read.header.runbook.path;
+	const list = plan.changed!.changes.map((change) => `  - ${change}`).join('\n');
+	if (isStrict)
+		throw new UsageError(`${file} changed since session ${id} started; --strict refuses to go on:\n${list}`);
+	if (!isInteractive)
+		throw new UsageError(
+			`${file} changed since session ${id} started; resume in a terminal to confirm the changes, or give --strict to refuse:\n${list}`,
+		);
+	process.stdout.write(`${file} changed since session ${id} started:\n${terminalText(list)}\n`);
+	return (await askLine('Type `resume` to go on with the changed runbook (anything else stops): ')) === 'resume';
 }

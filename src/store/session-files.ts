@@ -1,6 +1,8 @@
-// Finding and reading a recorded session: by id, by directory, or by the path of its log.
-import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
-import path from 'node:path';
+// Reading a recorded session, named as session-names.ts allows.
+import {existsSync, readFileSync} from 'node:fs';
+import {resolveSessionLog} from './session-names.js';
+
+export {listSessionIds} from './session-names.js';
 
 export type SessionFiles = {log: string; bytes: Buffer; sig?: string};
 
@@ -9,13 +11,9 @@ export function readSession(
 	arg: string,
 	sessions: string,
 ): {ok: true; files: SessionFiles} | {ok: false; problem: string} {
-	const candidates = [arg, path.join(arg, 'session.jsonl'), path.join(sessions, arg, 'session.jsonl')];
-	const log = candidates.find((c) => existsSync(c) && statSync(c).isFile());
-	if (!log)
-		return {
-			ok: false,
-			problem: `no session log at \`${arg}\` (give a session id from ${sessions}, its directory, or its session.jsonl)`,
-		};
+	const named = resolveSessionLog(arg, sessions);
+	if (!named.ok) return named;
+	const {log} = named;
 	try {
 		const bytes = readFileSync(log);
 		const sigFile = `${log}.sig`;
@@ -43,10 +41,4 @@ export function readText(file: string): {ok: true; text: string} | {ok: false; p
 /** Reads `file` when it exists; undefined when it does not (an optional settings file). */
 export function readTextIfPresent(file: string): ReturnType<typeof readText> | undefined {
 	return existsSync(file) ? readText(file) : undefined;
-}
-
-/** Ids of the session directories under `sessions` (none when it does not exist yet). */
-export function listSessionIds(sessions: string): string[] {
-	if (!existsSync(sessions)) return [];
-	return readdirSync(sessions).filter((id) => existsSync(path.join(sessions, id, 'session.jsonl')));
 }

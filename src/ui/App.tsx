@@ -1,5 +1,5 @@
 // Subscribes to a live session and draws it; keys become intents. No processes, no files.
-import {useApp, useStdout} from 'ink';
+import {useApp} from 'ink';
 import {useEffect, useState} from 'react';
 import type {SessionSnapshot} from '../session/live.js';
 import {throttleFrames} from './frame-throttle.js';
@@ -7,6 +7,7 @@ import {RunScreen} from './screens/RunScreen.js';
 import {useOperatorInput, type SessionControl} from './use-operator-input.js';
 import {useNow} from './use-now.js';
 import {nextClockChangeUs} from './screen-clock.js';
+import {useTerminalSize} from './use-terminal-size.js';
 
 export type AppSession = Omit<SessionControl, 'snapshot'> & {
 	snapshot(): SessionSnapshot;
@@ -52,18 +53,4 @@ export function App({session, logFile}: {session: AppSession; logFile?: string})
 			{...(logFile ? {logFile} : {})}
 		/>
 	);
-}
-
-function useTerminalSize() {
-	const {stdout} = useStdout();
-	const read = () => ({cols: stdout.columns || 80, rows: stdout.rows || 24});
-	const [size, setSize] = useState(read);
-	useEffect(() => {
-		const onResize = () => setSize(read());
-		stdout.on('resize', onResize);
-		return () => {
-			stdout.off('resize', onResize);
-		};
-	}, [stdout]);
-	return size;
 }

@@ -3,6 +3,7 @@ import {useApp, useInput, useStdin, useStdout} from 'ink';
 import {useEffect, useRef, useState} from 'react';
 import type {ReplaySession} from '../session/replay.js';
 import {RunScreen} from './screens/RunScreen.js';
+import {useTerminalSize} from './use-terminal-size.js';
 import {idleInput} from './input-state.js';
 import {actionFor, fittedHints, type KeyAction} from './keys.js';
 import {clock} from './format.js';
@@ -31,6 +32,7 @@ export function ReplayApp({
 }) {
 	const [snapshot, setSnapshot] = useState(() => replay.snapshot());
 	const {stdout} = useStdout();
+	const size = useTerminalSize();
 	const {isRawModeSupported} = useStdin();
 	const {exit} = useApp();
 	const epoch = useRef(snapshot.epoch);
@@ -93,12 +95,12 @@ export function ReplayApp({
 			state={snapshot.state}
 			input={isHelpShown ? {mode: 'help', keys: replayKeys} : idleInput}
 			now={snapshot.now}
-			cols={stdout.columns || 80}
-			rows={stdout.rows || 24}
+			cols={size.cols}
+			rows={size.rows}
 			footer={fittedHints(
 				status,
 				['pause', 'next-step', 'prev-step', 'faster', 'slower', 'help', 'quit'],
-				Math.min(120, stdout.columns || 80),
+				Math.min(120, size.cols),
 			)}
 			{...(snapshot.decision ? {decision: snapshot.decision} : {})}
 			{...(banner ? {banner} : {})}

@@ -1,9 +1,10 @@
 // A pair partner's view of a live session: the operator's screen, a LIVE badge with the lag,
 // and no keys but quit. Nothing typed here reaches the session.
-import {useApp, useInput, useStdin, useStdout} from 'ink';
+import {useApp, useInput, useStdin} from 'ink';
 import {useEffect, useState} from 'react';
 import type {WatchSession} from '../session/watch.js';
 import {RunScreen} from './screens/RunScreen.js';
+import {useTerminalSize} from './use-terminal-size.js';
 import {idleInput} from './input-state.js';
 import {actionFor, keyHints} from './keys.js';
 import {isDetached} from '../core/run/select.js';
@@ -11,7 +12,7 @@ import {duration} from '../core/time.js';
 
 export function WatchApp({watch, logFile}: {watch: WatchSession; logFile?: string}) {
 	const [snapshot, setSnapshot] = useState(() => watch.snapshot());
-	const {stdout} = useStdout();
+	const size = useTerminalSize();
 	const {isRawModeSupported} = useStdin();
 	const {exit} = useApp();
 	useEffect(() => watch.subscribe(() => setSnapshot(watch.snapshot())), [watch]);
@@ -47,8 +48,8 @@ export function WatchApp({watch, logFile}: {watch: WatchSession; logFile?: strin
 			state={snapshot.state}
 			input={idleInput}
 			now={snapshot.now}
-			cols={stdout.columns || 80}
-			rows={stdout.rows || 24}
+			cols={size.cols}
+			rows={size.rows}
 			banner={banner}
 			footer={`read-only · ${keyHints(['quit'])}`}
 			{...(logFile ? {logFile} : {})}

@@ -1,0 +1,97 @@
+// `runbook run`: a new session of a runbook file, on the screen or as plain lines, or its
+// dry-run listing.
+import os from 'node:os';
+import path from 'node:path';
+import {logFormat} from '../core/audit/entry.js';
+import {dryRunLines} from '../core/run/dry-run.js';
+import type {Runbook} from '../core/runbook/model.js';
+import {didYouMean} from '../core/runbook/shape.js';
+import {terminalText} from '../core/text/sanitize.js';
+import {systemClock} from '../session/clock.js';
+import {LiveSession} from '../session/live.js';
+import {newSessionId} from '../store/sessions-dir.js';
+import {terminalPresenter} from '../ui/presenter.js';
+import {version} from '../version.js';
+import {approversAllowed} from './allowed-signers-file.js';
+import {driveSession} from './drive-session.js';
+import {loadRunbook} from './load-runbook.js';
+import {openSessionLog} from './open-session-log.js';
+import {parseVars, secretEnvValues} from './run-inputs.js';
+import {UsageError} from './usage-error.js';
+
+export type RunOptions = {
+	file: string;
+	/** `--var NAME=VALUE`, as given. */
+	vars: string[];
+	/** `--var-file`: secret vars, one `name=value` a line. */
+	varFile?: string;
+	isDryRun: boolean;
+	from?: string;
+	isPreApproved: boolean;
+	/** The directory session directories go in. */
+	sessions: string;
+	allowedSigners?: string;
+};
+
+export async function runCommand(options: RunOptions): Promise<number> {
+	const {file, from} = options;
+	const {runbook, sha256} = loadRunbook(file);
+	const vars = parseVars(runbook, options.vars, {varFile: options.varFile});
+	const secrets = secretEnvValues(runbook);
+	if (from !== undefined) checkFrom(runbook, from, file);
+	if (options.isDryRun) {
+		process.stdout.write(`${terminalText(dryRunLines(runbook, vars, from).join('\n'))}\n`);
+		return 0;
+	}
+
+	const presenter = terminalPresenter();
+	const clock = systemClock();
+	const id = newSessionId(clock.wall());
+	const dir = path.join(options.sessions, id);
+	const operator = os.userInfo().username;
+	const approvers = approversAllowed(options.allowedSigners);
+	const {log, identity} = await openSessionLog({
+		kind: 'new',
+		dir,
+		header: {
+			format: logFormat,
+			session: id,
+			tool: {name: 'runbook', version},
+			wall: clock.wall().toISOString(),
+			runbook: {path: path.resolve(file), sha256},
+			operator: {user: operator, host: os.hostname()},
+			term: {cols: process.stdout.columns ?? 0, rows: process.stdout.rows ?? 0},
+			pid: process.pid,
+		},
+	});
+	const session = new LiveSession({
+		runbook,
+		options: {
+			operator,
+			isInteractive: presenter.isInteractive,
+			isPreApproved: options.isPreApproved,
+			...(from !== undefined ? {from} : {}),
+		},
+		vars,
+		env: process.env,
+		cwd: process.cwd(),
+		spoolDir: path.join(dir, 'spool'),
+		approvals: {
+			session: id,
+			dir,
+			operatorKeys: [identity.signer.publicKey],
+			...(approvers ? {allowedSigners: approvers} : {}),
+		},
+		sink: log,
+		clock,
+		secrets,
+	});
+	return driveSession(session, log, presenter, () => session.start());
+}
+
+/** `--from` names a step of the runbook. */
+function checkFrom(runbook: Runbook, from: string, file: string): void {
+	const stepIds = runbook.phases.flatMap((phase) => phase.steps.map((step) => step.id));
+	if (!stepIds.includes(from))
+		throw new UsageError(`--from: no step \`${from}\` in ${file}${didYouMean(from, stepIds)}`);
+}

@@ -1,0 +1,36 @@
+// `runbook watch`: follows another operator's session from its log, read-only.
+import {terminalText} from '../core/text/sanitize.js';
+import {WatchSession} from '../session/watch.js';
+import {terminalPresenter} from '../ui/presenter.js';
+import {describeLive, isLive, liveSessions, readLiveSession} from './live-sessions.js';
+
+/** Without SESSION, lists the live sessions; with one, follows it until its seal or `q`. */
+export async function watchCommand(options: {session?: string; sessions: string}): Promise<number> {
+	if (options.session === undefined) {
+		const live = liveSessions(options.sessions);
+		if (live.length === 0) process.stdout.write(`no live sessions you can read in ${options.sessions}\n`);
+		else
+			process.stdout.write(
+				`${terminalText(live.map(describeLive).join('\n'))}\nfollow one with: runbook watch SESSION\n`,
+			);
+		return 0;
+	}
+	const info = readLiveSession(options.session, options.sessions);
+	const watch = new WatchSession(info.log);
+	const isWritten = isLive(info) || info.read.isSealed;
+	await terminalPresenter().showWatch(watch, {
+		logFile: info.log,
+		...(isWritten
+			? {}
+			: {idleNote: `the runner of ${info.id} is not running; \`runbook resume ${info.id}\` goes on with it`}),
+	});
+	return watchProblem(watch);
+}
+
+/** A log that broke off while being followed: said in one line, exit 1. */
+function watchProblem(watch: WatchSession): number {
+	const {problem} = watch.snapshot();
+	if (problem === undefined) return 0;
+	process.stderr.write(`runbook: ${terminalText(problem)}\n`);
+	return 1;
+}
