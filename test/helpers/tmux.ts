@@ -9,6 +9,8 @@ import {isolatedEnv} from './cli.js';
 
 export type Tui = {
 	screen(): string;
+	/** The screen with its colour and attribute escapes (`capture-pane -e`). */
+	screenWithEscapes(): string;
 	keys(...keys: string[]): void;
 	/** Types text literally, one character at a time. */
 	type(text: string): void;
@@ -39,6 +41,7 @@ export function startTui(command: string, options: {cols?: number; rows?: number
 	);
 	const tui: Tui = {
 		screen: () => tmux('capture-pane', '-p', '-t', 'app'),
+		screenWithEscapes: () => tmux('capture-pane', '-p', '-e', '-t', 'app'),
 		keys: (...keys) => void tmux('send-keys', '-t', 'app', ...keys),
 		type: (text) => {
 			for (const ch of text) tmux('send-keys', '-t', 'app', '-l', ch);
