@@ -22,11 +22,13 @@ Usage:
 
 Exit codes: 0 success; 1 the run failed or was aborted; 2 bad usage or input, or a
 run without a terminal that reached a decision only a person may make.
+SESSION: an id, a unique prefix of one, latest (the newest), a directory or a session.jsonl.
 verify: 0 VALID, 1 INVALID, 3 INCOMPLETE, 4 UNTRUSTED.`,
 	run: `Usage: runbook run FILE [options]
 
 Runs the runbook in the terminal UI and records every event to a session log.
-With stdout not a terminal, or CI set: one plain line per event, no prompts.
+With stdout not a terminal, or CI set (other than false or 0): one plain line per event, no
+prompts. NO_COLOR turns colour off.
 
 Options:
   --var k=v       give a var (repeatable); asked for at start otherwise. Other local
@@ -102,7 +104,7 @@ Exit 0 when all are valid, 2 otherwise.`,
 
 Checks a session log: every line canonical and hash-chained, the header attested and the
 checkpoints and seal signed, session.jsonl.sig over the whole file, and who signed it.
-SESSION is a session id, its directory, or its session.jsonl.
+SESSION is a session id, a unique prefix of one, latest, its directory, or its session.jsonl.
 Without --allowed-signers, your own identity (runbook keys) is trusted, and the verdict says so.
 
 Verdicts and exit codes:

@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest';
 import {isColourRefused, isInteractiveTerminal} from '../../src/ui/terminal.js';
 
 const tty = {isTTY: true};
-const terminal = (env: Record<string, string>, stdout = tty, stdin = tty) => ({stdout, stdin, env});
+const terminal = (env: Record<string, string>, stdout: {isTTY?: boolean} = tty, stdin = tty) => ({stdout, stdin, env});
 
 describe('isInteractiveTerminal', () => {
 	it('draws the screen on a terminal outside CI, and where CI is set to false or 0', () => {
