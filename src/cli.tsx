@@ -246,9 +246,11 @@ process.on('unhandledRejection', reportBug);
 // EFBIG instead, and the session stops before its next command and says why.
 process.on('SIGXFSZ', () => {});
 // The reader of our output went away (`| head -1`): what is left has nowhere to go, and that is
-// no error. A live session detaches first (drive-session.ts).
+// no error. A terminal that is gone (EIO) ends us as its SIGHUP would. A live session detaches
+// first (drive-session.ts).
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 	if (error.code === 'EPIPE') process.exit(0);
+	if (error.code === 'EIO') process.exit(129);
 	reportBug(error);
 });
 

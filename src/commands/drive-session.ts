@@ -17,8 +17,9 @@ export async function driveSession(
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		process.on(signal, () => session.interrupt(`received ${signal}`));
 	}
-	// The terminal going away (an SSH drop), or the reader of our output (128 + SIGPIPE, as a
-	// shell would say): the running step goes on, and `runbook resume` picks it up.
+	// The terminal going away (an SSH drop: SIGHUP, or a write that fails with EIO when the
+	// terminal is gone before the signal arrives), or the reader of our output (128 + SIGPIPE,
+	// as a shell would say): the running step goes on, and `runbook resume` picks it up.
 	const hangUp = (reason: string, code: number) => {
 		session.detach(reason);
 		log.close();
@@ -26,6 +27,7 @@ export async function driveSession(
 	};
 	process.on('SIGHUP', () => hangUp('received SIGHUP: the terminal closed', 129));
 	process.stdout.prependListener('error', (error: NodeJS.ErrnoException) => {
+		if (error.code === 'EIO') hangUp('the terminal closed', 129);
 		if (error.code === 'EPIPE') hangUp('the reader of the output went away', 141);
 	});
 	try {
