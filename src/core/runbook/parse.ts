@@ -1,15 +1,13 @@
 // YAML text -> Runbook, or every problem in the file at once, each with line and column. Pure.
-import {isKnownTimezone, parseClockTime, type DeployWindow} from './window.js';
+import {parseClockTime, type DeployWindow} from './window.js';
 import {LineCounter, parseDocument} from 'yaml';
-import {runbookShape, stepKind, stepKinds, type RunbookSpec, type StepSpec} from './schema.js';
-import {closest, type Problem} from './shape.js';
-import {minSecretLength, parseDuration, type Runbook, type Step} from './model.js';
-import {templateNames, badTemplates} from './template.js';
-import {parseCondition} from './condition.js';
+import {runbookShape, stepKind, type RunbookSpec, type StepSpec} from './schema.js';
+import type {Problem} from './shape.js';
+import {parseDuration, type Runbook, type Step} from './model.js';
 import {controlCharacterProblems} from './control-chars.js';
 import {checkLimits} from './limits.js';
 import {maxFlowDepth, offsetOf, tooDeepFlowOffset, toValue, yamlMessage} from './yaml-source.js';
-import {matchesPattern, patternProblem} from './pattern.js';
+import {checkMeaning} from './meaning.js';
 
 /** A problem located in the file; line and column count from 1. */
 export type LocatedProblem = {line: number; col: number; message: string};
@@ -52,154 +50,6 @@ export function parseRunbook(source: string): ParseResult {
 
 function fail(problems: LocatedProblem[]): ParseResult {
 	return {ok: false, problems};
-}
-
-/** What the shapes cannot say: one kind per step, unique ids, known references, valid patterns. */
-function checkMeaning(spec: RunbookSpec): Problem[] {
-	const problems: Problem[] = [];
-	const seen = new Map<string, string>();
-	const claim = (id: string, what: string, path: Array<string | number>) => {
-		const earlier = seen.get(id);
-		if (earlier) problems.push({path: [...path, 'id'], message: `id \`${id}\` is used twice (first by ${earlier})`});
-		else seen.set(id, what);
-	};
-
-	const known = new Set(Object.keys(spec.vars ?? {}));
-	const steps: Array<{step: StepSpec; path: Array<string | number>; isRollback: boolean}> = [];
-	spec.phases.forEach((phase, p) => {
-		claim(phase.id, `phase \`${phase.id}\``, ['phases', p]);
-		phase.steps.forEach((step, s) => steps.push({step, path: ['phases', p, 'steps', s], isRollback: false}));
-	});
-	(spec.rollback ?? []).forEach((step, s) => steps.push({step, path: ['rollback', s], isRollback: true}));
-	for (const {step} of steps) {
-		if (step.ask) known.add(step.ask.var);
-		if (step.capture) known.add(step.capture);
-	}
-	const rollbackIds = new Set((spec.rollback ?? []).map((s) => s.id));
-
-	if (spec.window) {
-		if (!isKnownTimezone(spec.window.timezone))
-			problems.push({
-				path: ['window', 'timezone'],
-				message: `\`${spec.window.timezone}\` is not a time zone this system knows; use an IANA name like \`Europe/London\` or \`UTC\``,
-			});
-		const [start, end] = spec.window.hours.split('-').map((t) => parseClockTime(t));
-		if (start === end) problems.push({path: ['window', 'hours'], message: '`hours` opens and closes at the same time'});
-		(spec.window.except ?? []).forEach((date, i) => {
-			if (Number.isNaN(Date.parse(`${date}T00:00:00Z`)))
-				problems.push({path: ['window', 'except', i], message: `\`${date}\` is not a date`});
-		});
-	}
-
-	for (const [name, v] of Object.entries(spec.vars ?? {})) {
-		if (v.secret && v.default !== undefined && v.default.length < minSecretLength) {
-			problems.push({
-				path: ['vars', name, 'default'],
-				message: `the default of secret \`${name}\` is shorter than ${minSecretLength} characters; so short a secret cannot be masked safely`,
-			});
-		}
-		if (
-			v.pattern &&
-			v.default !== undefined &&
-			patternProblem(v.pattern) === undefined &&
-			!matchesPattern(v.pattern, v.default)
-		) {
-			problems.push({
-				path: ['vars', name, 'default'],
-				message: `the default \`${v.default}\` of \`${name}\` does not match its pattern \`${v.pattern}\``,
-			});
-		}
-	}
-
-	const refs = (textValue: string | undefined, path: Array<string | number>) => {
-		if (textValue === undefined) return;
-		for (const bad of badTemplates(textValue))
-			problems.push({path, message: `\`${bad}\` is not a variable reference; write \`{{ name }}\``});
-		for (const name of templateNames(textValue)) {
-			if (known.has(name)) continue;
-			const near = closest(name, [...known]);
-			problems.push({
-				path,
-				message: `\`{{ ${name} }}\` is not defined by \`vars\`, an \`ask\` step or a \`capture\`${near ? `; did you mean \`${near}\`?` : ''}`,
-			});
-		}
-	};
-
-	for (const {step, path, isRollback} of steps) {
-		claim(step.id, `step \`${step.id}\``, path);
-		const kinds = stepKinds.filter((k) => k !== 'note' && step[k] !== undefined);
-		if (kinds.length > 1)
-			problems.push({
-				path: [...path, 'id'],
-				message: `step \`${step.id}\` has ${kinds.map((k) => `\`${k}\``).join(' and ')}; a step has one kind`,
-			});
-		if (kinds.length === 0 && step.note === undefined)
-			problems.push({
-				path: [...path, 'id'],
-				message: `step \`${step.id}\` does nothing; give it one of ${stepKinds.map((k) => `\`${k}\``).join(', ')}`,
-			});
-		const kind = stepKind(step);
-		const onlyFor = (key: keyof StepSpec, allowed: string[]) => {
-			if (step[key] !== undefined && !allowed.includes(kind))
-				problems.push({
-					path: [...path, key],
-					at: 'key',
-					message: `\`${key}\` applies to ${allowed.map((k) => `\`${k}\``).join(' and ')} steps, not to the \`${kind}\` step \`${step.id}\``,
-				});
-		};
-		onlyFor('timeout', ['run']);
-		onlyFor('retries', ['run']);
-		onlyFor('expect', ['run']);
-		onlyFor('capture', ['run']);
-		onlyFor('env', ['run', 'poll']);
-		onlyFor('cwd', ['run', 'poll']);
-		onlyFor('confirm', ['run', 'poll']);
-		onlyFor('approvals', ['run', 'poll']);
-		onlyFor('approval_timeout', ['run', 'poll']);
-		onlyFor('interactive', ['run']);
-		onlyFor('for', ['run']);
-		if (step.approval_timeout !== undefined && step.approvals === undefined)
-			problems.push({
-				path: [...path, 'approval_timeout'],
-				at: 'key',
-				message: `\`approval_timeout\` needs \`approvals\` on the step \`${step.id}\``,
-			});
-		refs(step.run, [...path, 'run']);
-		refs(step.poll?.run, [...path, 'poll', 'run']);
-		refs(step.cwd, [...path, 'cwd']);
-		for (const [k, v] of Object.entries(step.env ?? {})) refs(v, [...path, 'env', k]);
-		if (step.when !== undefined) {
-			const condition = parseCondition(step.when);
-			if (!condition)
-				problems.push({
-					path: [...path, 'when'],
-					message: `\`when: ${step.when}\` is not a condition; write \`var\`, \`!var\`, \`var == value\` or \`var != value\``,
-				});
-			else if (!known.has(condition.var))
-				problems.push({
-					path: [...path, 'when'],
-					message: `\`when\` names \`${condition.var}\`, which no \`vars\`, \`ask\` or \`capture\` defines`,
-				});
-		}
-		const links =
-			step.rollback === undefined ? [] : typeof step.rollback === 'string' ? [step.rollback] : step.rollback;
-		if (isRollback && links.length > 0)
-			problems.push({
-				path: [...path, 'rollback'],
-				at: 'key',
-				message: `rollback step \`${step.id}\` cannot have a \`rollback\` of its own`,
-			});
-		for (const link of links) {
-			if (!rollbackIds.has(link)) {
-				const near = closest(link, [...rollbackIds]);
-				problems.push({
-					path: [...path, 'rollback'],
-					message: `\`rollback: ${link}\` names no step of the top-level \`rollback\` list${near ? `; did you mean \`${near}\`?` : ''}`,
-				});
-			}
-		}
-	}
-	return problems;
 }
 
 function normalize(spec: RunbookSpec): Runbook {
