@@ -3,7 +3,7 @@
 // microseconds since the session started. Pure.
 import type {Runbook} from '../runbook/model.js';
 
-/** Who did something: the OS user at the keyboard (issue 3 adds the signing identity). */
+/** Who did something: the OS user at the keyboard (the signing identity is in the log header and the resume records). */
 export type Actor = string;
 
 /** How the session was started; part of the record so a replay knows what the live run knew. */
