@@ -49,7 +49,11 @@ async function sealLog(log: SessionLog, final: RunState, logFailure: string | un
 		return;
 	}
 	try {
-		await log.seal(final.lastT);
+		const {movedTo} = await log.seal(final.lastT);
+		if (movedTo !== undefined)
+			process.stderr.write(
+				`runbook: the session directory was moved while the session ran; its log and signature are in ${movedTo}, not ${log.file}\n`,
+			);
 	} catch (error) {
 		process.stderr.write(
 			`runbook: the session log was not sealed: ${(error as Error).message}; \`runbook verify\` will call it INCOMPLETE\n`,

@@ -1,6 +1,5 @@
 // `runbook resume`: takes over an interrupted session's log and goes on where it stopped.
 import os from 'node:os';
-import path from 'node:path';
 import {terminalText} from '../core/text/sanitize.js';
 import {resumedClock} from '../session/clock.js';
 import {LiveSession} from '../session/live.js';
@@ -11,6 +10,7 @@ import {driveSession} from './drive-session.js';
 import {openSessionLog} from './open-session-log.js';
 import {planResume, type ResumePlan} from './resume-plan.js';
 import {parseVars, secretEnvValues} from './run-inputs.js';
+import {warnOfOpenSessionsFolder} from './run.js';
 import {UsageError} from './usage-error.js';
 
 export type ResumeOptions = {
@@ -25,6 +25,7 @@ export type ResumeOptions = {
 };
 
 export async function resumeCommand(options: ResumeOptions): Promise<number> {
+	warnOfOpenSessionsFolder(options.sessions);
 	const operator = os.userInfo().username;
 	const plan = planResume({session: options.session, sessions: options.sessions, user: operator});
 	const id = plan.read.header.session;
@@ -61,10 +62,10 @@ export async function resumeCommand(options: ResumeOptions): Promise<number> {
 		vars,
 		env: process.env,
 		cwd: (started?.type === 'session-started' ? started.cwd : undefined) ?? process.cwd(),
-		spoolDir: path.join(plan.dir, 'spool'),
+		spoolDir: log.dir.at('spool'),
 		approvals: {
 			session: id,
-			dir: plan.dir,
+			dir: log.dir.at(),
 			operatorKeys: [identity.signer.publicKey, ...plan.operatorKeys],
 			...(approvers ? {allowedSigners: approvers} : {}),
 		},

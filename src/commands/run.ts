@@ -9,7 +9,7 @@ import {didYouMean} from '../core/runbook/shape.js';
 import {terminalText} from '../core/text/sanitize.js';
 import {systemClock} from '../session/clock.js';
 import {LiveSession} from '../session/live.js';
-import {newSessionId} from '../store/sessions-dir.js';
+import {newSessionId, openSessionsFolderWarning} from '../store/sessions-dir.js';
 import {terminalPresenter} from '../ui/presenter.js';
 import {version} from '../version.js';
 import {approversAllowed} from './allowed-signers-file.js';
@@ -44,6 +44,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 		return 0;
 	}
 
+	warnOfOpenSessionsFolder(options.sessions);
 	const presenter = terminalPresenter();
 	const clock = systemClock();
 	const id = newSessionId(clock.wall());
@@ -75,10 +76,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
 		vars,
 		env: process.env,
 		cwd: process.cwd(),
-		spoolDir: path.join(dir, 'spool'),
+		spoolDir: log.dir.at('spool'),
 		approvals: {
 			session: id,
-			dir,
+			dir: log.dir.at(),
 			operatorKeys: [identity.signer.publicKey],
 			...(approvers ? {allowedSigners: approvers} : {}),
 		},
@@ -94,4 +95,10 @@ function checkFrom(runbook: Runbook, from: string, file: string): void {
 	const stepIds = runbook.phases.flatMap((phase) => phase.steps.map((step) => step.id));
 	if (!stepIds.includes(from))
 		throw new UsageError(`--from: no step \`${from}\` in ${file}${didYouMean(from, stepIds)}`);
+}
+
+/** A sessions folder others can write to without the sticky bit lets them rename or remove this session. */
+export function warnOfOpenSessionsFolder(sessions: string): void {
+	const warning = openSessionsFolderWarning(sessions);
+	if (warning) process.stderr.write(`runbook: warning: ${warning}\n`);
 }

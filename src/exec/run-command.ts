@@ -5,6 +5,7 @@
 // The script reaches bash through a private file, never through argv, which any local user can
 // read in /proc/*/cmdline; secret values reach it through the environment (see core/run/command.ts).
 import {rmSync, statSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
 import {$} from 'zx/core';
 import {createSpool, hasSpool, readExitStatus, type SpoolPaths} from './step-spool.js';
 import {isSameProcess, processStartTicks} from './process-identity.js';
@@ -43,16 +44,21 @@ export type RunningCommand = {
  * The wrapper: nothing of it goes to the runner (a runner that died must not take it down
  * through a broken pipe), and its own messages ("Terminated") go nowhere; a trapped SIGTERM lets
  * it outlive the step it was sent with, to write the step's status. Traps reset to the default
- * in the step, so the step can be stopped. The step reads its script from the file `$4`, which
- * the wrapper removes once the step has ended.
+ * in the step, so the step can be stopped. It holds the spool directory open as fd 5 from its
+ * first line (`$1` is the runner's path to it, good while the runner lives) and names its
+ * files through that descriptor, relative names `$2`…`$5`: a session directory renamed later,
+ * or a runner gone, cannot send the status elsewhere. The step reads its script from the file
+ * `$5`, which the wrapper removes once the step has ended.
  */
 const wrapper = [
-	'exec >>"$1" 3>>"$2" 2>/dev/null </dev/null',
+	'exec 5<"$1" || exit 126',
+	'd=/proc/$$/fd/5',
+	'exec >>"$d/$2" 3>>"$d/$3" 2>/dev/null </dev/null',
 	'trap : TERM INT HUP',
-	'bash --noprofile --norc -e -o pipefail -- "$4" 2>&3 3>&-',
+	'bash --noprofile --norc -e -o pipefail -- "$d/$5" 2>&3 3>&- 5<&-',
 	's=$?',
-	'rm -f -- "$4"',
-	'printf \'%d\\n\' "$s" >"$3"',
+	'rm -f -- "$d/$5"',
+	'printf \'%d\\n\' "$s" >"$d/$4"',
 	'exit "$s"',
 ].join('\n');
 
@@ -92,8 +98,12 @@ export function runCommand(options: RunOptions): RunningCommand {
 		log: () => {},
 	});
 	const {out, err, status} = options.spool;
+	const [spoolDir, outName, errName, statusName, scriptName] = [
+		path.dirname(out),
+		...[out, err, status, script].map((file) => path.basename(file)),
+	];
 	// `exec` so the wrapper leads the process group; zx quotes each argument as one word.
-	const child = sh`exec bash --noprofile --norc -c ${wrapper} runbook-step ${out} ${err} ${status} ${script}`;
+	const child = sh`exec bash --noprofile --norc -c ${wrapper} runbook-step ${spoolDir} ${outName} ${errName} ${statusName} ${scriptName}`;
 	const pid = child.pid;
 	const watch = new CommandWatch({
 		spool: options.spool,

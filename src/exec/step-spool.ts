@@ -13,9 +13,17 @@ export function spoolPaths(dir: string, step: string, attempt: number): SpoolPat
 	return {out: `${base}.out`, err: `${base}.err`, status: `${base}.status`};
 }
 
-/** Empty private files for both streams, made before the step starts so the tail can open them at once. */
+/**
+ * Empty private files for both streams, made before the step starts so the tail can open them
+ * at once. The spool directory is made inside an existing session directory, never with its
+ * parents: a session directory renamed away must not be made again under its old name.
+ */
 export function createSpool(paths: SpoolPaths): void {
-	mkdirSync(path.dirname(paths.out), {recursive: true, mode: 0o700});
+	try {
+		mkdirSync(path.dirname(paths.out), {mode: 0o700});
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+	}
 	for (const file of [paths.out, paths.err]) closeSync(openSync(file, 'w', 0o600));
 	rmSync(paths.status, {force: true});
 }

@@ -22,10 +22,17 @@ export function approvalsDir(sessionDir: string): string {
 	return path.join(sessionDir, 'approvals');
 }
 
-/** Makes the directory (once) with the group able to add files to it. */
+/**
+ * Makes the directory (once) with the group able to add files to it; inside an existing
+ * session directory only, never with its parents (a renamed session is not made again).
+ */
 export function openApprovalsDir(sessionDir: string): string {
 	const dir = approvalsDir(sessionDir);
-	mkdirSync(dir, {recursive: true});
+	try {
+		mkdirSync(dir);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+	}
 	// The umask would take the group's write bit away: set the mode explicitly.
 	chmodSync(dir, 0o3770);
 	return dir;

@@ -15,6 +15,7 @@ import {
 	writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import {HeldDir} from './held-dir.js';
 import {encodeEvent, encodeHeader, hashLine, type LogHeader} from '../core/audit/entry.js';
 import {
 	attestMessage,
@@ -33,6 +34,7 @@ export class LogWriteError extends Error {}
 export type LogSigning = {sessionKey: KeyObject; identity: IdentitySigner};
 
 export class SessionLog {
+	/** The log's path as the operator named it; the runner itself writes through `dir`. */
 	readonly file: string;
 	private seq = 0;
 	private prev: string;
@@ -46,6 +48,8 @@ export class SessionLog {
 	/** `kept`: the whole lines already in the file; the chain goes on from the last of them. */
 	private constructor(
 		file: string,
+		/** The session directory, held open: a rename of it does not redirect the runner. */
+		readonly dir: HeldDir,
 		private readonly fd: number,
 		kept: Buffer,
 		private readonly session: string,
@@ -66,14 +70,21 @@ export class SessionLog {
 		const headerBytes = Buffer.from(`${encodeHeader(header)}\n`);
 		// Signed before the file exists (an agent may take a while): the two lines then go out back to back.
 		const attest = await signSshsig(signing.identity, attestMessage(headerBytes.subarray(0, -1)));
-		mkdirSync(dir, {recursive: true, mode: 0o750});
-		const file = path.join(dir, 'session.jsonl');
-		const fd = openSync(file, 'wx', 0o640);
+		// The sessions folder may be made; the session's own directory never over an existing one.
+		mkdirSync(path.dirname(dir), {recursive: true, mode: 0o750});
+		const held = HeldDir.create(dir, 0o750);
+		let fd: number;
+		try {
+			fd = openSync(held.at(logName), 'wx', 0o640);
+		} catch (error) {
+			held.close();
+			throw error;
+		}
 		writeWhole(fd, headerBytes);
-		const log = new SessionLog(file, fd, headerBytes, header.session, signing);
+		const log = new SessionLog(path.join(dir, logName), held, fd, headerBytes, header.session, signing);
 		log.write({type: 'attest', t: 0, sshsig: compactSshsig(attest)});
 		fsyncSync(fd);
-		syncDirectory(dir);
+		syncDirectory(held.at());
 		return log;
 	}
 
@@ -92,7 +103,16 @@ export class SessionLog {
 		},
 		signing: LogSigning,
 	): Promise<SessionLog> {
-		const bytes = readFileSync(file);
+		const held = HeldDir.open(path.dirname(file));
+		let bytes: Buffer;
+		let fd: number;
+		try {
+			bytes = readFileSync(held.at(path.basename(file)));
+			fd = openSync(held.at(path.basename(file)), 'a');
+		} catch (error) {
+			held.close();
+			throw error;
+		}
 		const end = bytes.lastIndexOf(0x0a) + 1;
 		const kept = bytes.subarray(0, end);
 		const session = (JSON.parse(kept.subarray(0, kept.indexOf(0x0a)).toString('utf8')) as LogHeader).session;
@@ -100,14 +120,14 @@ export class SessionLog {
 		const lastStart = kept.lastIndexOf(0x0a, kept.length - 2) + 1;
 		const prev = hashLine(kept.subarray(lastStart, kept.length - 1));
 		const sshsig = await signSshsig(signing.identity, resumeText(session, seq, prev, takeover.skey));
-		const fd = openSync(file, 'a');
 		try {
 			if (end < bytes.length) ftruncateSync(fd, end);
 		} catch (error) {
 			closeSync(fd);
+			held.close();
 			throw error;
 		}
-		const log = new SessionLog(file, fd, kept, session, signing);
+		const log = new SessionLog(file, held, fd, kept, session, signing);
 		log.write({
 			type: 'resume',
 			t: takeover.t,
@@ -141,9 +161,13 @@ export class SessionLog {
 		});
 	}
 
-	/** The last line, signed by the session key and the identity; then `session.jsonl.sig` over the whole file. */
-	async seal(t: number): Promise<void> {
-		if (this.isBroken || this.isSealed) return;
+	/**
+	 * The last line, signed by the session key and the identity; then `session.jsonl.sig` over
+	 * the whole file, in the held directory. `movedTo`: where the session directory is now, when
+	 * someone renamed it while the session ran.
+	 */
+	async seal(t: number): Promise<{movedTo?: string}> {
+		if (this.isBroken || this.isSealed) return {};
 		const text = headText('seal', this.session, this.seq + 1, this.prev);
 		const sshsig = await signSshsig(this.signing.identity, text);
 		const seal: AuditRecord = {
@@ -156,7 +180,9 @@ export class SessionLog {
 		this.isSealed = true;
 		this.flush();
 		const whole = await signSshsigDigest(this.signing.identity, this.fileHash.digest());
-		writeFileSync(`${this.file}.sig`, whole, {mode: 0o644, flag: 'wx'});
+		writeFileSync(this.dir.at(`${logName}.sig`), whole, {mode: 0o644, flag: 'wx'});
+		const movedTo = this.dir.movedTo();
+		return movedTo === undefined ? {} : {movedTo};
 	}
 
 	/** The hash of the last line written. */
@@ -182,6 +208,7 @@ export class SessionLog {
 			if (!this.isBroken) fsyncSync(this.fd);
 		} finally {
 			closeSync(this.fd);
+			this.dir.close();
 		}
 	}
 
@@ -203,6 +230,8 @@ export class SessionLog {
 		this.fileHash.update(bytes);
 	}
 }
+
+const logName = 'session.jsonl';
 
 function countLines(bytes: Buffer): number {
 	let count = 0;

@@ -1,5 +1,6 @@
 // Where session directories live, and a new one's name.
 import {randomBytes} from 'node:crypto';
+import {statSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -20,4 +21,21 @@ export function newSessionId(now: Date): string {
 		.replace(/[-:]/g, '')
 		.replace(/\.\d+Z$/, 'Z');
 	return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Why the sessions folder is unsafe to share, when it is: writable by its group or by others
+ * without the sticky bit, anyone who can write there can rename, swap or remove another's
+ * session directory. Undefined when it is safe, or does not exist yet.
+ */
+export function openSessionsFolderWarning(dir: string): string | undefined {
+	let mode: number;
+	try {
+		mode = statSync(dir).mode;
+	} catch {
+		return undefined;
+	}
+	const writers = [mode & 0o020 ? 'its group' : '', mode & 0o002 ? 'others' : ''].filter(Boolean);
+	if (writers.length === 0 || mode & 0o1000) return undefined;
+	return `the sessions folder ${dir} is writable by ${writers.join(' and ')} without the sticky bit, so they can rename, swap or remove your sessions; make it mode 3770 (chmod 3770 ${dir}; see README: paired deploys)`;
 }
