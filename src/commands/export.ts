@@ -11,6 +11,7 @@ import {exportHtml} from '../core/export/html.js';
 import {foldEvents} from '../core/run/reduce.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {readSession} from '../store/session-files.js';
+import {isSessionIdShaped} from '../store/sessions-dir.js';
 import {UsageError} from './usage-error.js';
 
 export const exportFormats = ['md', 'html', 'json', 'cast'] as const;
@@ -61,7 +62,8 @@ export async function exportCommand(options: {
 	return 0;
 }
 
-/** The session a log stands for by where it lies: `…/ID/session.jsonl`; none for a log under another name. */
+/** The session a log stands for by where it lies: `…/ID/session.jsonl`; none for a log under another name, or in a directory not named like an id. */
 export function sessionIdOf(logFile: string): string | undefined {
-	return path.basename(logFile) === 'session.jsonl' ? path.basename(path.dirname(path.resolve(logFile))) : undefined;
+	const dirName = path.basename(path.dirname(path.resolve(logFile)));
+	return path.basename(logFile) === 'session.jsonl' && isSessionIdShaped(dirName) ? dirName : undefined;
 }

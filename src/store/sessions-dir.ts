@@ -14,6 +14,15 @@ export function sessionsDir(override: string | undefined, env: NodeJS.ProcessEnv
 	return path.join(state, 'runbook', 'sessions');
 }
 
+/**
+ * A directory name that claims to be a session's id (`20261122T093015Z-3fa9c2`, any word after
+ * the stamp): such a directory must hold that session. Any other name (a session directory
+ * renamed to `…-moved`) claims none, and the header's id is the session's.
+ */
+export function isSessionIdShaped(name: string): boolean {
+	return /^\d{8}T\d{6}Z-\w+$/.test(name);
+}
+
 /** `20261122T093015Z-3fa9c2`: sorts by start time; the suffix keeps two starts in one second apart. */
 export function newSessionId(now: Date): string {
 	const stamp = now
