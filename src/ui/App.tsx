@@ -1,10 +1,11 @@
 // Subscribes to a live session and draws it; keys become intents. No processes, no files.
 import {useApp} from 'ink';
-import {useEffect, useState} from 'react';
+import {useEffect, useRef, useState} from 'react';
 import type {SessionSnapshot} from '../session/live.js';
 import {throttleFrames} from './frame-throttle.js';
 import {RunScreen} from './screens/RunScreen.js';
-import {useOperatorInput, type SessionControl} from './use-operator-input.js';
+import {useOperatorInput, type CommandScroll, type SessionControl} from './use-operator-input.js';
+import {liveLayout} from './live-layout.js';
 import {useNow} from './use-now.js';
 import {nextClockChangeUs} from './screen-clock.js';
 import {useTerminalSize} from './use-terminal-size.js';
@@ -40,7 +41,19 @@ export function App({session, logFile}: {session: AppSession; logFile?: string})
 	}, [isEnded]);
 	// The clock moves only while one on screen does (a countdown, a running step, a budget).
 	useNow(nextClockChangeUs(snapshot.state, snapshot.decision, now), () => session.now(), setNow);
-	const input = useOperatorInput(session, snapshot.state, snapshot.decision, now);
+	// The key handler scrolls the command as far as the last frame's layout lets it.
+	const scroll = useRef<CommandScroll>({maxTop: 0, pageRows: 1});
+	const input = useOperatorInput(session, snapshot.state, snapshot.decision, now, () => scroll.current);
+	const command = liveLayout({
+		state: snapshot.state,
+		input,
+		now,
+		cols: size.cols,
+		rows: size.rows,
+		...(snapshot.decision ? {decision: snapshot.decision} : {}),
+		...(snapshot.problem ? {problem: snapshot.problem} : {}),
+	}).command;
+	scroll.current = {maxTop: command?.maxTop ?? 0, pageRows: Math.max(1, (command?.rows.length ?? 2) - 1)};
 	return (
 		<RunScreen
 			state={snapshot.state}

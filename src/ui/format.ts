@@ -1,7 +1,16 @@
-// Numbers and lines as the operator reads them.
+// Numbers and lines as the operator reads them. Widths are screen columns (a CJK character or an
+// emoji takes two), measured as Ink measures them, with the same `string-width`.
+import stringWidth from 'string-width';
 import {terminalText} from '../core/text/sanitize.js';
 
 export {clock, duration} from '../core/time.js';
+
+const segmenter = new Intl.Segmenter();
+
+/** The screen columns `text` takes. */
+export function columns(text: string): number {
+	return stringWidth(text);
+}
 
 /**
  * Cuts a line to `width` columns, marking the cut with `marker`. Output lines use an ASCII `>`
@@ -12,5 +21,52 @@ export {clock, duration} from '../core/time.js';
 export function fit(text: string, width: number, marker = '…'): string {
 	if (width <= 0) return '';
 	const flat = terminalText(text).replace(/\t/g, '  ');
-	return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}${marker}` : flat;
+	// Printable ASCII is one column a character: no need to measure.
+	if (/^[\x20-\x7e]*$/.test(flat))
+		return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}${marker}` : flat;
+	if (stringWidth(flat) <= width) return flat;
+	return `${takeColumns(flat, width - stringWidth(marker)).head}${marker}`;
+}
+
+/**
+ * A line broken into rows of at most `width` columns, never cutting a character; rows after the
+ * first start with `indent` (which counts towards the width). Breaks after a space where it can.
+ * Controls are shown, as in `fit`.
+ */
+export function wrap(text: string, width: number, indent = ''): string[] {
+	const flat = terminalText(text).replace(/\t/g, '  ');
+	const rows: string[] = [];
+	let rest = flat;
+	let room = Math.max(1, width);
+	while (stringWidth(rest) > room) {
+		const {head} = takeColumns(rest, room);
+		// Break after the last space when there is one, so words stay whole; a character wider
+		// than the row still moves on, so the loop always ends.
+		const space = head.lastIndexOf(' ', head.length - 1);
+		const cut = rest[head.length] !== ' ' && space > head.length / 2 ? space + 1 : head.length;
+		const taken = cut === 0 ? [...segmenter.segment(rest)][0]!.segment : rest.slice(0, cut);
+		rows.push(`${rows.length > 0 ? indent : ''}${taken}`);
+		rest = rest.slice(taken.length);
+		room = Math.max(1, width - stringWidth(indent));
+	}
+	rows.push(`${rows.length > 0 ? indent : ''}${rest}`);
+	return rows;
+}
+
+/** The longest start of `text` that fits in `width` columns (whole graphemes), and the rest. */
+function takeColumns(text: string, width: number): {head: string; tail: string} {
+	let used = 0;
+	let end = 0;
+	for (const {segment} of segmenter.segment(text)) {
+		const cells = stringWidth(segment);
+		if (used + cells > width) break;
+		used += cells;
+		end += segment.length;
+	}
+	return {head: text.slice(0, end), tail: text.slice(end)};
+}
+
+/** `text` (already fitted) padded with spaces to `width` columns. */
+export function pad(text: string, width: number): string {
+	return `${text}${' '.repeat(Math.max(0, width - stringWidth(text)))}`;
 }

@@ -7,13 +7,17 @@ import type {LineField} from './line-editor.js';
 
 export type ReasonFor = Extract<Intent, {reason: string}>['kind'] | 'fail' | 'note';
 
-export type InputState =
+export type InputState = (
 	| {mode: 'keys'}
 	| ({mode: 'text'} & LineField)
 	| ({mode: 'reason'; for: ReasonFor} & LineField)
 	| {mode: 'confirm-cancel'}
 	/** The `?` overlay; `keys` lists a screen's own keys (a replay's) instead of the decision's. */
-	| {mode: 'help'; keys?: KeyAction[]};
+	| {mode: 'help'; keys?: KeyAction[]}
+) & {
+	/** How many rows the command is scrolled down, at a confirmation whose command does not fit. */
+	commandTop?: number;
+};
 
 export const idleInput: InputState = {mode: 'keys'};
 

@@ -26,6 +26,7 @@ export type KeyAction =
 	| 'faster'
 	| 'slower'
 	| 'quit'
+	| 'scroll'
 	| 'help';
 
 type Binding = {action: KeyAction; label: string; hint: string; matches: (input: string, key: Key) => boolean};
@@ -55,6 +56,12 @@ const bindings: Binding[] = [
 	{action: 'faster', label: '>', hint: 'faster', matches: (input) => input === '>'},
 	{action: 'slower', label: '<', hint: 'slower', matches: (input) => input === '<'},
 	{action: 'quit', label: 'q', hint: 'quit', matches: (input, key) => input === 'q' || (key.ctrl && input === 'c')},
+	{
+		action: 'scroll',
+		label: '↑↓ PgUp PgDn',
+		hint: 'scroll the command',
+		matches: (_, key) => key.upArrow || key.downArrow || key.pageUp || key.pageDown,
+	},
 	{action: 'help', label: '?', hint: 'keys', matches: (input) => input === '?'},
 ];
 

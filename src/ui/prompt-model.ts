@@ -57,9 +57,17 @@ export function promptModel(
 	return {
 		...model,
 		actions: [...model.actions, 'help'],
-		quietActions: (['cancel', 'note'] as const).filter((a) => !model.actions.includes(a)),
+		quietActions: [
+			...(['cancel', 'note'] as const).filter((a) => !model.actions.includes(a)),
+			...(hasCommandToRead(decision) && !model.actions.includes('scroll') ? (['scroll'] as const) : []),
+		],
 		hints: {cancel: state.running ? 'cancel the running step' : 'abort the run (asks why)', ...model.hints},
 	};
+}
+
+/** Whether the decision is about a command the operator must be able to read whole (it may scroll). */
+export function hasCommandToRead(decision: Decision | undefined): boolean {
+	return decision?.kind === 'confirm' || decision?.kind === 'approval';
 }
 
 function decisionModel(

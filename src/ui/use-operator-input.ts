@@ -9,7 +9,7 @@ import type {Decision} from '../core/run/next.js';
 import type {RunState} from '../core/run/state.js';
 import {actionFor} from './keys.js';
 import {idleInput, type InputState, type ReasonFor} from './input-state.js';
-import {initialInput, isTextDecision, promptModel} from './prompt-model.js';
+import {hasCommandToRead, initialInput, isTextDecision, promptModel} from './prompt-model.js';
 import {editKeyOf, keystrokesOf, type Keystroke} from './keystrokes.js';
 import {editField, insertText} from './line-editor.js';
 
@@ -34,13 +34,23 @@ const inputOf = (owned: Owned, decision: Decision | undefined, state: RunState):
 /** Whether the keys after this one in the same read are still read ('more') or dropped ('stop'). */
 type Next = 'more' | 'stop';
 
-type Reader = {session: SessionControl; now: number; owned: () => Owned; setOwned: (owned: Owned) => void};
+type Reader = {
+	session: SessionControl;
+	now: number;
+	owned: () => Owned;
+	setOwned: (owned: Owned) => void;
+	commandScroll: () => CommandScroll;
+};
+
+/** How far the command on screen can scroll, and how many rows a page is; from the last frame's layout. */
+export type CommandScroll = {maxTop: number; pageRows: number};
 
 export function useOperatorInput(
 	session: SessionControl,
 	state: RunState,
 	decision: Decision | undefined,
 	now: number,
+	commandScroll: () => CommandScroll = () => ({maxTop: 0, pageRows: 1}),
 ): InputState {
 	const {isRawModeSupported} = useStdin();
 	const [owned, setOwned] = useState<Owned>({key: '', input: idleInput});
@@ -53,6 +63,7 @@ export function useOperatorInput(
 				session,
 				now: ref.current.now,
 				owned: () => ref.current.owned,
+				commandScroll,
 				setOwned: (next) => {
 					ref.current.owned = next;
 					setOwned(next);
@@ -109,6 +120,10 @@ function readTextKey(
 		// Keys typed ahead go on into a field that follows, never to a menu the operator has not seen.
 		return isTextDecision(after.decision, after.state) ? 'more' : 'stop';
 	}
+	if (hasCommandToRead(decision) && actionFor(input, key, ['scroll'])) {
+		update(scrolled(reader, stroke, current));
+		return 'more';
+	}
 	const edit = editKeyOf(stroke);
 	if (edit) update({...current, ...editField(current, edit)});
 	else if (!(key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow))
@@ -160,10 +175,20 @@ function readMenuKey(
 		case 'help':
 			update({mode: 'help'});
 			return 'stop';
+		case 'scroll':
+			update(scrolled(reader, stroke, current));
+			return 'more';
 		default:
 			update(idleInput);
 			return 'stop';
 	}
+}
+
+/** The input with the command moved a row (↑↓) or a page (PgUp PgDn), within what there is to see. */
+function scrolled(reader: Reader, {key}: Keystroke, current: InputState): InputState {
+	const {maxTop, pageRows} = reader.commandScroll();
+	const by = key.upArrow ? -1 : key.downArrow ? 1 : key.pageUp ? -pageRows : pageRows;
+	return {...current, commandTop: Math.min(maxTop, Math.max(0, (current.commandTop ?? 0) + by))};
 }
 
 function textIntent(decision: Decision, text: string): Intent {

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {FinishedItem} from '../../core/run/select.js';
 import {describeExit} from '../../core/run/judge.js';
-import {clock, duration, fit} from '../format.js';
+import {clock, duration, fit, pad} from '../format.js';
 import {theme} from '../theme.js';
 import type {Takeover} from '../../core/run/state.js';
 import {terminalOutput} from '../../core/text/sanitize.js';
@@ -85,7 +85,7 @@ export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
 	return (
 		<Box width={cols}>
 			<Text color={tone}>{mark} </Text>
-			<Text wrap="truncate">{fit(name, width).padEnd(width)}</Text>
+			<Text wrap="truncate">{pad(fit(name, width), width)}</Text>
 			<Text color={theme.muted}> {fit(detail, cols - width - 3)}</Text>
 		</Box>
 	);

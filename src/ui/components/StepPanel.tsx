@@ -1,8 +1,9 @@
 import {Box, Text} from 'ink';
 import type {Step} from '../../core/runbook/model.js';
 import type {RunState} from '../../core/run/state.js';
-import {pollClock, shownCommandOf} from '../../core/run/select.js';
-import {clock, fit} from '../format.js';
+import {pollClock} from '../../core/run/select.js';
+import {clock, fit, pad} from '../format.js';
+import type {CommandWindow} from '../command-view.js';
 import {theme} from '../theme.js';
 import {terminalOutput} from '../../core/text/sanitize.js';
 
@@ -14,6 +15,7 @@ export function StepPanel({
 	cols,
 	outputCols,
 	outputRows,
+	command,
 }: {
 	state: RunState;
 	step: Step;
@@ -21,6 +23,8 @@ export function StepPanel({
 	cols: number;
 	outputCols: number;
 	outputRows: number;
+	/** The part of the resolved command on screen, when the step has one. */
+	command?: CommandWindow;
 }) {
 	const st = state.steps[step.id];
 	const running = state.running?.step === step.id ? state.running : undefined;
@@ -39,18 +43,16 @@ export function StepPanel({
 				...[output.partial.out, output.partial.err].filter(Boolean).map((text) => ({text, isErr: false})),
 			].slice(-outputRows)
 		: [];
-	const shownCommand = shownCommandOf(state, step);
 	const poll = pollClock(state, step);
 	const pollLine = poll
 		? `  ${poll.nextAt !== undefined ? `try ${poll.tries} failed · next in ${clock(poll.nextAt - now)}` : `try ${Math.max(1, poll.tries)}`} · gives up in ${clock(poll.givesUpAt - now)}`
 		: undefined;
-	const commandLines = shownCommand ? shownCommand.split('\n').filter((l) => l.trim() !== '') : [];
 	return (
 		<Box flexDirection="column">
 			<Box width={cols}>
 				<Text color={running ? theme.running : st?.status === 'failed' ? theme.failed : theme.accent}>▶ </Text>
 				<Text bold wrap="truncate">
-					{fit(name, cols - status.length - 4).padEnd(cols - status.length - 3)}
+					{pad(fit(name, cols - status.length - 4), cols - status.length - 3)}
 				</Text>
 				<Text color={theme.muted}>{status}</Text>
 			</Box>
@@ -60,14 +62,12 @@ export function StepPanel({
 				</Text>
 			) : null}
 			{pollLine ? <Text color={theme.waiting}>{fit(pollLine, cols)}</Text> : null}
-			{commandLines.slice(0, 2).map((line, i) => (
+			{command?.rows.map((row, i) => (
 				<Text key={`c${i}`} color={theme.accent} wrap="truncate">
-					{fit(
-						`${i === 0 ? '  $ ' : '    '}${line}${i === 1 && commandLines.length > 2 ? ` … (+${commandLines.length - 2} lines)` : ''}`,
-						cols,
-					)}
+					{fit(row, cols)}
 				</Text>
 			))}
+			{command?.status ? <Text color={theme.waiting}>{command.status}</Text> : null}
 			{lines.length > 0 ? (
 				// The gutter is its own column and the lines one text block: Ink measures every line's
 				// width, and plain ASCII lines (most output) take string-width's fast path only without

@@ -1,19 +1,16 @@
 import {Box, Static, Text} from 'ink';
 import type {Decision} from '../../core/run/next.js';
 import type {RunState} from '../../core/run/state.js';
-import {currentStep, finishedItems, pollClock, shownCommandOf, upcomingSteps} from '../../core/run/select.js';
+import {finishedItems} from '../../core/run/select.js';
 import {FinishedLine} from '../components/FinishedLine.js';
 import {Header} from '../components/Header.js';
 import {Prompt} from '../components/Prompt.js';
 import {StepPanel} from '../components/StepPanel.js';
 import {Summary} from '../components/Summary.js';
 import type {InputState} from '../input-state.js';
-import path from 'node:path';
-import {promptModel} from '../prompt-model.js';
 import {fit} from '../format.js';
+import {liveLayout, maxLayoutCols} from '../live-layout.js';
 import {theme} from '../theme.js';
-
-const maxLayoutCols = 120;
 
 export type RunScreenProps = {
 	state: RunState;
@@ -61,25 +58,18 @@ export function RunScreen({state, decision, problem, input, now, cols, rows, log
 			</>
 		);
 	}
-	const step = currentStep(state);
-	const shownModel = promptModel(state, decision, input, now, logFile ? path.dirname(logFile) : undefined);
-	const model = footer ? {...shownModel, actions: []} : shownModel;
-	const upcoming = upcomingSteps(state).filter((s) => s.id !== step?.id);
-	const commandRows = step
-		? Math.min(2, (shownCommandOf(state, step) ?? '').split('\n').filter((l) => l.trim()).length)
-		: 0;
-	// The step line, its note, its command, and the "N lines in all" row under the output.
-	const fixedRows =
-		(banner ? 1 : 0) +
-		(footer ? 1 : 0) +
-		2 +
-		(step ? 1 + (step.note ? 1 : 0) + (pollClock(state, step) ? 1 : 0) + commandRows + 1 : 0) +
-		(upcoming.length > 0 ? 1 : 0) +
-		model.lines.length +
-		(model.entry ? 1 : 0) +
-		(problem ? 1 : 0) +
-		(model.actions.length > 0 ? 1 : 0);
-	const outputRows = Math.max(2, rows - 1 - fixedRows);
+	const {step, model, upcoming, command, outputRows} = liveLayout({
+		state,
+		input,
+		now,
+		cols,
+		rows,
+		...(decision ? {decision} : {}),
+		...(problem ? {problem} : {}),
+		...(logFile ? {logFile} : {}),
+		...(banner ? {banner} : {}),
+		...(footer ? {footer} : {}),
+	});
 	return (
 		<>
 			{done}
@@ -94,6 +84,7 @@ export function RunScreen({state, decision, problem, input, now, cols, rows, log
 						cols={width}
 						outputCols={Math.max(20, cols)}
 						outputRows={outputRows}
+						{...(command ? {command} : {})}
 					/>
 				) : null}
 				{upcoming.length > 0 ? (
