@@ -40,13 +40,13 @@ export function wrap(text: string, width: number, indent = ''): string[] {
 	let room = Math.max(1, width);
 	while (stringWidth(rest) > room) {
 		const {head} = takeColumns(rest, room);
-		// Break after the last space when there is one, so words stay whole; a character wider
-		// than the row still moves on, so the loop always ends.
-		const space = head.lastIndexOf(' ', head.length - 1);
-		const cut = rest[head.length] !== ' ' && space > head.length / 2 ? space + 1 : head.length;
-		const taken = cut === 0 ? [...segmenter.segment(rest)][0]!.segment : rest.slice(0, cut);
+		// Break at a space when there is one (the space is the break), so words stay whole; a
+		// character wider than the row still moves on, so the loop always ends.
+		const space = rest[head.length] === ' ' ? head.length : head.lastIndexOf(' ');
+		const isAtSpace = space > head.length / 2;
+		const taken = isAtSpace ? rest.slice(0, space) : head || [...segmenter.segment(rest)][0]!.segment;
 		rows.push(`${rows.length > 0 ? indent : ''}${taken}`);
-		rest = rest.slice(taken.length);
+		rest = rest.slice(taken.length + (isAtSpace ? 1 : 0));
 		room = Math.max(1, width - stringWidth(indent));
 	}
 	rows.push(`${rows.length > 0 ? indent : ''}${rest}`);

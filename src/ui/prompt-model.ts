@@ -2,6 +2,8 @@
 // key handler and the hint line can never disagree.
 import type {Decision} from '../core/run/next.js';
 import type {RunState} from '../core/run/state.js';
+import type {FailureReason} from '../core/run/events.js';
+import {terminalOutput} from '../core/text/sanitize.js';
 import {findStep} from '../core/runbook/model.js';
 import {describeExit} from '../core/run/judge.js';
 import {editingKeys, keyList, type KeyAction} from './keys.js';
@@ -12,6 +14,7 @@ import {sessionTimeAt} from '../core/run/window-clock.js';
 import {duration} from '../core/time.js';
 import type {Tone} from './theme.js';
 
+/** A line of the prompt area; a long one wraps, so nothing the operator must read is cut off. */
 export type PromptLine = {text: string; tone?: Tone; isBold?: boolean};
 
 export type PromptModel = {
@@ -202,6 +205,7 @@ function decisionModel(
 			return {
 				lines: [
 					{text: `✗ \`${decision.step}\` failed: ${st?.failure?.detail ?? ''}${exit}`, tone: 'failed', isBold: true},
+					...failureWhy(state, decision.step),
 				],
 				actions: decision.canRollback ? ['retry', 'skip', 'rollback', 'abort'] : ['retry', 'skip', 'abort'],
 			};
@@ -244,6 +248,46 @@ function decisionModel(
 				hints: {confirm: 'sign', cancel: 'abort'},
 			};
 	}
+}
+
+const reasonWords: Record<FailureReason, string> = {
+	'exit-code': 'the command exited non-zero',
+	expect: 'its output did not match `expect`',
+	timeout: 'it ran past its timeout and was stopped',
+	cancelled: 'the operator cancelled it',
+	check: 'a check was answered failed',
+	capture: 'its output could not be captured',
+	spawn: 'the command could not start',
+	lost: 'its runner stopped while it ran',
+	approval: 'the approvals did not come',
+};
+
+/** How many of the last stderr lines the failure menu shows. */
+const stderrLinesShown = 5;
+
+/** Why a step failed: the reason in words, the exit, and the last lines it wrote to stderr. */
+function failureWhy(state: RunState, step: string): PromptLine[] {
+	const st = state.steps[step];
+	if (!st?.failure) return [];
+	const exit = st.lastExit ? describeExit(st.lastExit.code, st.lastExit.signal) : 'no exit code';
+	const output = state.output?.step === step ? state.output : undefined;
+	const stderr = output
+		? [...output.lines.filter((line) => line.isErr).map((line) => line.text), output.partial.err]
+				.filter((text) => text.trim() !== '')
+				.slice(-stderrLinesShown)
+		: [];
+	return [
+		{text: `  why: ${reasonWords[st.failure.reason]} · ${exit}`},
+		...(stderr.length > 0
+			? [
+					{
+						text: `  last ${stderr.length === 1 ? 'line' : `${stderr.length} lines`} of stderr:`,
+						tone: 'muted' as const,
+					},
+					...stderr.map((text) => ({text: `  ! ${terminalOutput(text)}`, tone: 'waiting' as const})),
+				]
+			: []),
+	];
 }
 
 // The `?` overlay: every key that works on the screen under it, from the one key table, and the

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {PromptModel} from '../prompt-model.js';
 import {keyHints} from '../keys.js';
-import {fit} from '../format.js';
+import {fit, wrap} from '../format.js';
 import {fieldParts} from '../line-editor.js';
 import {theme} from '../theme.js';
 
@@ -13,11 +13,13 @@ export function Prompt({model, problem, cols}: {model: PromptModel; problem?: st
 		: undefined;
 	return (
 		<Box flexDirection="column">
-			{model.lines.map((line, i) => (
-				<Text key={i} color={line.tone ? theme[line.tone] : undefined} bold={line.isBold} wrap="truncate">
-					{fit(line.text, cols)}
-				</Text>
-			))}
+			{model.lines.flatMap((line, i) =>
+				wrap(line.text, cols, '    ').map((row, j) => (
+					<Text key={`${i}.${j}`} color={line.tone ? theme[line.tone] : undefined} bold={line.isBold} wrap="truncate">
+						{row}
+					</Text>
+				)),
+			)}
 			{entry ? (
 				<Text wrap="truncate">
 					<Text bold>{fit(entry.label, cols - 4)} </Text>
