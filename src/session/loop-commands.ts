@@ -134,6 +134,7 @@ function watchedStep(context: CommandContext, step: Step, ref: AttemptRef, spool
 		spoolBytes,
 		onExit: (end) => {
 			const {code, signal, isTimedOut, durationMs, bytes, error} = end;
+			const isFollowEnded = recorder.state.running?.followEnded !== undefined;
 			const isRecorded = recorder.guarded(() => {
 				recorder.record({
 					type: 'command-exited',
@@ -148,7 +149,7 @@ function watchedStep(context: CommandContext, step: Step, ref: AttemptRef, spool
 				// The spool holds unredacted output: it goes once the log holds the end.
 				recorder.whenDurable(() => effects.discard(ref));
 			});
-			context.onExit(isRecorded ? judgeExit(step, end) : undefined);
+			context.onExit(isRecorded ? judgeExit(step, end, isFollowEnded) : undefined);
 		},
 	});
 }

@@ -95,8 +95,11 @@ export class PlainPrinter {
 				return [line(`   check ${event.isPassed ? 'passed' : `FAILED: ${event.reason ?? ''}`} (${event.by})`)];
 			case 'input-given':
 				return [line(`   ${event.var} ${event.isSecret ? 'given (secret)' : `= ${event.value}`}`)];
-			case 'wait-ended':
-				return [line(event.isEarly ? `   wait ended early by ${event.by}: ${event.reason}` : '   wait over')];
+			case 'wait-ended': {
+				const what = runbook && findStep(runbook, event.step)?.forMs !== undefined ? 'follow' : 'wait';
+				const over = what === 'follow' ? '   follow time over: stopping it' : '   wait over';
+				return [line(event.isEarly ? `   ${what} ended early by ${event.by}: ${event.reason}` : over)];
+			}
 			case 'step-succeeded':
 				return [line(event.by ? `   marked done by ${event.by}: ${event.reason ?? ''}` : `   ok ${event.step}`)];
 			case 'command-spawned':
