@@ -71,8 +71,9 @@ export class PlainPrinter {
 			case 'command-started':
 				return [line(`   $ ${event.command.split('\n').join('\n     ')}`)];
 			case 'output-recorded': {
-				const pieces = (this.partial[event.stream] + event.text).split('\n');
-				this.partial[event.stream] = pieces.pop()!;
+				const stream = event.stream === 'err' ? 'err' : 'out';
+				const pieces = (this.partial[stream] + event.text).split('\n');
+				this.partial[stream] = pieces.pop()!;
 				return pieces.map((text) => `   ${event.stream === 'err' ? '!' : '|'} ${terminalOutput(text)}`);
 			}
 			case 'command-cancel-requested':

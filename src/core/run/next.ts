@@ -271,6 +271,10 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 
 	switch (step.kind) {
 		case 'run':
+			if (step.isInteractive && !isInteractive)
+				return needsOperator(
+					`step \`${step.id}\` is interactive: it needs the terminal; run it in a terminal, not in CI or a pipe`,
+				);
 			return {
 				kind: 'run',
 				step,

@@ -132,7 +132,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 				running,
 				output:
 					stamped.output && stamped.output.step === event.step
-						? appendOutput(stamped.output, event.stream, event.text)
+						? appendOutput(stamped.output, event.stream === 'err' ? 'err' : 'out', event.text)
 						: stamped.output,
 			};
 		}
