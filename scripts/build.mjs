@@ -36,6 +36,8 @@ await build({
 	legalComments: 'none',
 	logLevel: 'warning',
 	plugins: [inkWithoutDevtools],
+	// A native addon: loaded from node_modules, where npm built it, and only when an interactive step runs.
+	external: ['node-pty'],
 	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {
 		js: "import {createRequire as __rbRequire} from 'node:module'; const require = __rbRequire(import.meta.url);",

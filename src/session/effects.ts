@@ -17,6 +17,8 @@ export type CommandSpec = AttemptRef & {
 	timeoutMs?: number;
 	/** Standard output kept for `capture` and `expect.stdout`. */
 	keepStdoutBytes: number;
+	/** The command gets the operator's terminal in a pseudo-terminal (`interactive: true`). */
+	isInteractive?: boolean;
 };
 
 /** A command the runner has stopped knowing about: its process, if it ever had one. */
@@ -36,7 +38,7 @@ export type CommandEnd = CommandResult & {bytes: [number, number]};
 /** How a command reports back. Neither is called before `run` or `reattach` has returned. */
 export type CommandListener = {
 	/** Raw output; `spoolBytes`: the byte of the stream's spool that `text` reaches. */
-	output(stream: 'out' | 'err', text: string, spoolBytes: number): void;
+	output(stream: 'out' | 'err' | 'tty', text: string, spoolBytes: number): void;
 	/** The command and its output have ended; called once. */
 	exited(end: CommandEnd): void;
 };
@@ -69,4 +71,10 @@ export type SessionEffects = {
 		/** Answers are taken (through `SessionLoop.takeAnswers`) only while this is on. */
 		listen(isWaiting: boolean): void;
 	};
+};
+
+/** The screen steps aside while an interactive step has the terminal, and comes back after. */
+export type ScreenControl = {
+	release(): void;
+	reclaim(): void;
 };

@@ -3,9 +3,10 @@
 // approvals come in through the session directory's `approvals/`.
 import {checkPreconditions} from '../core/run/preconditions.js';
 import {commandFate, reattachCommand, runCommand, type RunningCommand} from '../exec/run-command.js';
+import {runInteractive} from '../exec/run-interactive.js';
 import {removeSpool, spoolPaths} from '../exec/step-spool.js';
 import type {ApprovalIntake} from './approval-intake.js';
-import type {CommandHandle, CommandListener, SessionEffects} from './effects.js';
+import type {CommandHandle, CommandListener, CommandSpec, ScreenControl, SessionEffects} from './effects.js';
 
 export type LiveEffectsConfig = {
 	/** The environment commands run in and preconditions are checked against. */
@@ -13,6 +14,8 @@ export type LiveEffectsConfig = {
 	/** Where running steps write their output and exit status (the session directory's `spool`). */
 	spoolDir: string;
 	intake?: ApprovalIntake;
+	/** The screen that steps aside for an interactive step, once the presenter has one. */
+	screen?: {current?: ScreenControl};
 };
 
 /** Real processes, spool files and approvals behind the loop's effects. */
@@ -21,18 +24,20 @@ export function liveEffects(config: LiveEffectsConfig): SessionEffects {
 	const {intake} = config;
 	return {
 		run: (spec, listener) =>
-			handleOf(
-				runCommand({
-					script: spec.script,
-					cwd: spec.cwd,
-					env: {...config.env, ...spec.env},
-					spool: spoolOf(spec),
-					...(spec.timeoutMs !== undefined ? {timeoutMs: spec.timeoutMs} : {}),
-					keepStdoutBytes: spec.keepStdoutBytes,
-					onOutput: listener.output,
-				}),
-				listener,
-			),
+			spec.isInteractive
+				? interactiveHandle(spec, {...config.env, ...spec.env}, listener, config.screen?.current)
+				: handleOf(
+						runCommand({
+							script: spec.script,
+							cwd: spec.cwd,
+							env: {...config.env, ...spec.env},
+							spool: spoolOf(spec),
+							...(spec.timeoutMs !== undefined ? {timeoutMs: spec.timeoutMs} : {}),
+							keepStdoutBytes: spec.keepStdoutBytes,
+							onOutput: listener.output,
+						}),
+						listener,
+					),
 		fate: (orphan) =>
 			commandFate(
 				spoolOf(orphan),
@@ -70,4 +75,27 @@ function handleOf(command: RunningCommand, listener: CommandListener): CommandHa
 	// `done` settles on a later turn at the earliest: the listener never hears before the handle exists.
 	void command.done.then((result) => listener.exited(result));
 	return {pid: command.pid, startTicks: command.startTicks, cancel: command.cancel, detach: command.detach};
+}
+
+/** The screen steps aside, the command gets the terminal in a pty, and the screen comes back after it exits. */
+function interactiveHandle(
+	spec: CommandSpec,
+	env: Record<string, string | undefined>,
+	listener: CommandListener,
+	screen: ScreenControl | undefined,
+): CommandHandle {
+	screen?.release();
+	const command = runInteractive({
+		script: spec.script,
+		cwd: spec.cwd,
+		env,
+		terminal: {input: process.stdin, output: process.stdout},
+		onOutput: (text) => listener.output('tty', text, 0),
+	});
+	void command.done.then((result) => {
+		screen?.reclaim();
+		listener.exited(result);
+	});
+	// A pty closes with its runner: there is nothing to leave running.
+	return {pid: command.pid, startTicks: undefined, cancel: command.cancel, detach: command.cancel};
 }

@@ -7,6 +7,7 @@ import type {Runbook} from '../core/runbook/model.js';
 import {ApprovalIntake, type ApprovalSetup} from './approval-intake.js';
 import type {Clock} from './clock.js';
 import {liveEffects} from './live-effects.js';
+import type {ScreenControl} from './effects.js';
 import {SessionLoop, type SessionSnapshot, type Takeover} from './loop.js';
 import {SessionRecorder, type EventSink} from './recorder.js';
 
@@ -44,6 +45,8 @@ export type LiveSessionConfig = {
 export class LiveSession {
 	private readonly recorder: SessionRecorder;
 	private readonly loop: SessionLoop;
+	/** The screen an interactive step asks to step aside; none without one (then such a step cannot run). */
+	private readonly screen: {current?: ScreenControl} = {};
 	/** Settles with the final state once the session has ended. */
 	readonly ended: Promise<RunState>;
 
@@ -66,7 +69,12 @@ export class LiveSession {
 			});
 		const loop = new SessionLoop({
 			recorder,
-			effects: liveEffects({env: config.env, spoolDir: config.spoolDir, ...(intake ? {intake} : {})}),
+			effects: liveEffects({
+				env: config.env,
+				spoolDir: config.spoolDir,
+				screen: this.screen,
+				...(intake ? {intake} : {}),
+			}),
 			clock,
 			cwd: config.cwd,
 			timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
@@ -76,6 +84,11 @@ export class LiveSession {
 		this.recorder = recorder;
 		this.loop = loop;
 		this.ended = loop.ended;
+	}
+
+	/** The presenter's screen, which steps aside while an interactive step has the terminal. */
+	useScreen(control: ScreenControl): void {
+		this.screen.current = control;
 	}
 
 	start(): void {

@@ -44,6 +44,7 @@ export function beginCommand(
 		command: resolved.display,
 		cwd,
 		...(timeoutMs !== undefined ? {timeoutMs} : {}),
+		...(step.isInteractive ? {input: 'not-recorded' as const} : {}),
 	});
 	// Write-ahead: the start is on disk before the process exists.
 	recorder.sync();
@@ -57,6 +58,7 @@ export function beginCommand(
 			env: resolved.env,
 			...(timeoutMs !== undefined ? {timeoutMs} : {}),
 			keepStdoutBytes: keptStdoutBytes(context, step),
+			...(step.isInteractive ? {isInteractive: true} : {}),
 		},
 		running.listener,
 	);
@@ -79,12 +81,15 @@ export function recoverCommand(context: CommandContext, step: Step): RunningStep
 		...(orphaned.pid !== undefined ? {pid: orphaned.pid} : {}),
 		...(orphaned.startTicks !== undefined ? {startTicks: orphaned.startTicks} : {}),
 	};
-	const fate = effects.fate({...ref, ...process});
-	if (fate === 'never-started' || fate === 'unknown') {
+	// An interactive step's pty closed with its runner: whatever it did, it is over, and unknown.
+	const fate = step.isInteractive ? 'interactive' : effects.fate({...ref, ...process});
+	if (fate === 'never-started' || fate === 'unknown' || fate === 'interactive') {
 		const reason =
-			fate === 'never-started'
-				? 'the runner stopped as the command was starting; it never ran'
-				: 'the runner stopped while the command ran, and its process is gone without an exit status';
+			fate === 'interactive'
+				? 'the runner stopped during an interactive step, which cannot outlive it; what it did is unknown'
+				: fate === 'never-started'
+					? 'the runner stopped as the command was starting; it never ran'
+					: 'the runner stopped while the command ran, and its process is gone without an exit status';
 		recorder.record({type: 'command-lost', ...ref, reason});
 		return undefined;
 	}
@@ -134,6 +139,7 @@ function watchedStep(context: CommandContext, step: Step, ref: AttemptRef, spool
 		spoolBytes,
 		onExit: (end) => {
 			const {code, signal, isTimedOut, durationMs, bytes, error} = end;
+			const isFollowEnded = recorder.state.running?.followEnded !== undefined;
 			const isRecorded = recorder.guarded(() => {
 				recorder.record({
 					type: 'command-exited',
@@ -148,7 +154,7 @@ function watchedStep(context: CommandContext, step: Step, ref: AttemptRef, spool
 				// The spool holds unredacted output: it goes once the log holds the end.
 				recorder.whenDurable(() => effects.discard(ref));
 			});
-			context.onExit(isRecorded ? judgeExit(step, end) : undefined);
+			context.onExit(isRecorded ? judgeExit(step, end, isFollowEnded) : undefined);
 		},
 	});
 }

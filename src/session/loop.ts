@@ -236,6 +236,10 @@ export class SessionLoop {
 			case 'run':
 				this.running = beginCommand(this.commandContext(), move.step, move.attempt, move.timeoutMs);
 				this.notify();
+				// A `for:` step goes on at once to its countdown (a decision and a time to wake at).
+				return move.step.forMs === undefined;
+			case 'stop':
+				this.cancelCommand();
 				return true;
 			case 'request-approval':
 				requestApproval(this.commandContext(), move.step, move.need, move.timeoutMs);

@@ -6,7 +6,8 @@ import type {StreamRedactor} from '../core/audit/redact.js';
 import type {RunEvent} from '../core/run/events.js';
 import {scheduleIn, type Clock} from './clock.js';
 
-type Stream = 'out' | 'err';
+/** `tty`: an interactive step's terminal, where output and echoed input are one stream with no spool. */
+type Stream = 'out' | 'err' | 'tty';
 export type OutputDraft = Omit<Extract<RunEvent, {type: 'output-recorded'}>, 't'>;
 
 export type OutputRecorderOptions = {
@@ -33,8 +34,8 @@ export class OutputRecorder {
 	private cancelQuiet: (() => void) | undefined;
 
 	constructor(private readonly options: OutputRecorderOptions) {
-		this.streams = {out: options.redactor.fork(), err: options.redactor.fork()};
-		this.spoolEnd = {out: options.spoolBytes[0], err: options.spoolBytes[1]};
+		this.streams = {out: options.redactor.fork(), err: options.redactor.fork(), tty: options.redactor.fork()};
+		this.spoolEnd = {out: options.spoolBytes[0], err: options.spoolBytes[1], tty: 0};
 	}
 
 	/** `spoolBytes`: the byte of the stream's spool the text reaches. */
@@ -50,7 +51,7 @@ export class OutputRecorder {
 	finish(): void {
 		this.cancelQuiet?.();
 		this.cancelQuiet = undefined;
-		for (const stream of ['out', 'err'] as const) {
+		for (const stream of ['out', 'err', 'tty'] as const) {
 			const held = this.streams[stream].end();
 			this.addMasked(stream, held.text, held.count);
 		}
@@ -72,14 +73,14 @@ export class OutputRecorder {
 			stream,
 			text,
 			...(redacted > 0 ? {redacted} : {}),
-			spoolBytes,
+			...(stream === 'tty' ? {} : {spoolBytes}),
 		});
 	}
 
 	/** Output is quiet: a prompt with no newline is shown; a possible secret's beginning stays held. */
 	private releaseQuiet() {
 		this.cancelQuiet = undefined;
-		for (const stream of ['out', 'err'] as const) {
+		for (const stream of ['out', 'err', 'tty'] as const) {
 			const released = this.streams[stream].settle();
 			this.addMasked(stream, released.text, released.count);
 		}

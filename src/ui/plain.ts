@@ -71,8 +71,9 @@ export class PlainPrinter {
 			case 'command-started':
 				return [line(`   $ ${event.command.split('\n').join('\n     ')}`)];
 			case 'output-recorded': {
-				const pieces = (this.partial[event.stream] + event.text).split('\n');
-				this.partial[event.stream] = pieces.pop()!;
+				const stream = event.stream === 'err' ? 'err' : 'out';
+				const pieces = (this.partial[stream] + event.text).split('\n');
+				this.partial[stream] = pieces.pop()!;
 				return pieces.map((text) => `   ${event.stream === 'err' ? '!' : '|'} ${terminalOutput(text)}`);
 			}
 			case 'command-cancel-requested':
@@ -95,8 +96,11 @@ export class PlainPrinter {
 				return [line(`   check ${event.isPassed ? 'passed' : `FAILED: ${event.reason ?? ''}`} (${event.by})`)];
 			case 'input-given':
 				return [line(`   ${event.var} ${event.isSecret ? 'given (secret)' : `= ${event.value}`}`)];
-			case 'wait-ended':
-				return [line(event.isEarly ? `   wait ended early by ${event.by}: ${event.reason}` : '   wait over')];
+			case 'wait-ended': {
+				const what = runbook && findStep(runbook, event.step)?.forMs !== undefined ? 'follow' : 'wait';
+				const over = what === 'follow' ? '   follow time over: stopping it' : '   wait over';
+				return [line(event.isEarly ? `   ${what} ended early by ${event.by}: ${event.reason}` : over)];
+			}
 			case 'step-succeeded':
 				return [line(event.by ? `   marked done by ${event.by}: ${event.reason ?? ''}` : `   ok ${event.step}`)];
 			case 'command-spawned':

@@ -8,6 +8,7 @@ import {terminalText} from '../core/text/sanitize.js';
 import {initialState, type RunState} from '../core/run/state.js';
 import {ReplaySession} from '../session/replay.js';
 import type {WatchSession} from '../session/watch.js';
+import type {ScreenControl} from '../session/effects.js';
 import {App, type AppSession} from './App.js';
 import {PlainPrinter} from './plain.js';
 import {ReplayApp} from './ReplayApp.js';
@@ -18,6 +19,8 @@ import {WatchApp} from './WatchApp.js';
 export type PresentedSession = AppSession & {
 	readonly ended: Promise<RunState>;
 	onEvent(listener: (event: RunEvent) => void): () => void;
+	/** Given the screen, which steps aside while an interactive step has the terminal. */
+	useScreen?(control: ScreenControl): void;
 };
 
 export type ReplayShow = {
@@ -52,7 +55,18 @@ export function terminalPresenter(isInteractive = isInteractiveTerminal()): Pres
 const screenPresenter: Presenter = {
 	isInteractive: true,
 	async showLive(session, {logFile, begin}) {
-		const app = render(<App session={session} logFile={logFile} />, {exitOnCtrlC: false});
+		const mount = () => render(<App session={session} logFile={logFile} />, {exitOnCtrlC: false});
+		let app = mount();
+		// An interactive step gets the terminal: Ink unmounts (raw mode restored), and mounts again after.
+		session.useScreen?.({
+			release: () => {
+				app.clear();
+				app.unmount();
+			},
+			reclaim: () => {
+				app = mount();
+			},
+		});
 		begin();
 		const final = await session.ended;
 		await app.waitUntilExit();

@@ -185,6 +185,18 @@ function decisionModel(
 				lines: [{text: `Waiting: ${clock(decision.until - now)} left`, tone: 'waiting', isBold: true}],
 				actions: ['end-wait', 'abort'],
 			};
+		case 'follow':
+			return {
+				lines: [
+					{
+						text: `Following: stops in ${clock(decision.until - now)}, then counts as done`,
+						tone: 'waiting',
+						isBold: true,
+					},
+				],
+				actions: ['end-wait', 'cancel', 'note'],
+				hints: {cancel: 'cancel step (fails it)'},
+			};
 		case 'failure': {
 			const st = state.steps[decision.step];
 			// An expect mismatch says nothing of the exit; the other details already do.

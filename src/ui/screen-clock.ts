@@ -19,7 +19,7 @@ export function nextSecondAfter(now: number, anchorUs: number): number {
  */
 export function movingClockAnchor(state: RunState, decision: Decision | undefined, now: number): number | undefined {
 	if (state.ended || !state.runbook) return undefined;
-	if (decision?.kind === 'wait') return decision.until;
+	if (decision?.kind === 'wait' || decision?.kind === 'follow') return decision.until;
 	if (decision?.kind === 'approval' && decision.until !== undefined) return decision.until;
 	if (decision?.kind === 'window' && decision.opensAt !== undefined) return sessionTimeAt(state, decision.opensAt);
 	if (state.running) return state.running.startedAt;

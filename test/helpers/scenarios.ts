@@ -115,7 +115,10 @@ class ScriptedWorld {
 		const {state, decision} = this.loop.snapshot();
 		if (state.ended) return 'ended';
 		const command = this.effects.running[0];
-		if (command) return this.commandTurn(command);
+		// An endless command (a follow) lets time pass and the operator answer until it is stopped.
+		const isEndless =
+			command?.isOutputGiven && command.planned.isEndless && !command.planned.isCancelled && !command.isCancelled;
+		if (command && !isEndless) return this.commandTurn(command);
 		const request = state.approval;
 		if (
 			this.effects.isWaitingForApprovals &&
@@ -128,7 +131,8 @@ class ScriptedWorld {
 			return undefined;
 		}
 		// Approvals come from other people, never from the operator's answers: time passes.
-		if (decision && (decision.kind !== 'approval' || this.decisions === this.script.stopAtDecision)) {
+		const isTimed = decision?.kind === 'approval' || (decision?.kind === 'follow' && this.answers.length === 0);
+		if (decision && (!isTimed || this.decisions === this.script.stopAtDecision)) {
 			if (this.decisions === this.script.stopAtDecision) return 'stopped';
 			const intent = this.answers.shift();
 			if (!intent) return 'stopped';

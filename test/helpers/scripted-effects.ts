@@ -12,7 +12,8 @@ import type {
 } from '../../src/session/effects.js';
 
 /** What a command does when it runs: its output, then its end (exit 0 after 120 ms unless said). */
-export type PlannedCommand = Partial<CommandResult> & {out?: string; err?: string};
+/** `isEndless`: it never ends by itself (`tail -f`); only a cancel ends it. */
+export type PlannedCommand = Partial<CommandResult> & {out?: string; err?: string; isEndless?: boolean};
 
 export type ScriptedCommand = {
 	spec: CommandSpec;
@@ -90,7 +91,7 @@ export class ScriptedEffects implements SessionEffects {
 	/** The command ends as the script says. */
 	end(command: ScriptedCommand): void {
 		this.forget(command);
-		const {out, err, ...result} = command.planned;
+		const {out, err, isEndless: _isEndless, ...result} = command.planned;
 		command.listener.exited({
 			code: 0,
 			signal: null,

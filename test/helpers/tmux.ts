@@ -17,6 +17,8 @@ export type Tui = {
 	waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
 	exitCode(timeoutMs?: number): Promise<number>;
 	kill(): void;
+	/** Resizes the window, as an operator dragging theirs does. */
+	resize(cols: number, rows: number): void;
 };
 
 export function startTui(command: string, options: {cols?: number; rows?: number; cwd?: string} = {}): Tui {
@@ -60,6 +62,7 @@ export function startTui(command: string, options: {cols?: number; rows?: number
 			const screen = await tui.waitFor(/__EXIT=\d+/, timeoutMs);
 			return Number(/__EXIT=(\d+)/.exec(screen)![1]);
 		},
+		resize: (cols, rows) => void tmux('resize-window', '-t', 'app', '-x', String(cols), '-y', String(rows)),
 		kill() {
 			try {
 				tmux('kill-server');

@@ -63,6 +63,8 @@ export type RunEvent =
 			command: string;
 			cwd: string;
 			timeoutMs?: number;
+			/** An interactive step: it gets the terminal; what the operator types is not recorded. */
+			input?: 'not-recorded';
 	  }
 	/** The step's process exists: its pid and the kernel's start time for it, so a later runner can find it again. */
 	| {type: 'command-spawned'; t: number; step: string; attempt: number; pid: number; startTicks?: string}
@@ -74,7 +76,8 @@ export type RunEvent =
 			type: 'output-recorded';
 			t: number;
 			step: string;
-			stream: 'out' | 'err';
+			/** `tty`: an interactive step's terminal (what it printed, echoes included; keystrokes are never recorded). */
+			stream: 'out' | 'err' | 'tty';
 			text: string;
 			redacted?: number;
 			spoolBytes?: number;

@@ -112,6 +112,14 @@ export function applyIntent(state: RunState, decision: Decision | undefined, int
 					],
 				}
 			);
+		case 'follow':
+			if (intent.kind !== 'end-wait') break;
+			// The stop follows once this is recorded; the command's end then counts as done.
+			return (
+				reasonProblem(intent.reason) ?? {
+					events: [{type: 'wait-ended', step: decision.step, isEarly: true, by, reason: intent.reason.trim()}],
+				}
+			);
 		case 'failure':
 			if (intent.kind === 'retry')
 				return (

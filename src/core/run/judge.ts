@@ -31,12 +31,14 @@ export function describeExit(code: number | null, signal: string | null): string
 	return meanings[code] ? `exit ${code} (${meanings[code]})` : `exit ${code}`;
 }
 
-export function judgeExit(step: Step, result: CommandResult): Draft[] {
+/** `isFollowEnded`: a `for:` step's time was up (or ended early) before the stop, so being stopped is its success. */
+export function judgeExit(step: Step, result: CommandResult, isFollowEnded = false): Draft[] {
 	const id = step.id;
 	const fail = (reason: Extract<Draft, {type: 'step-failed'}>['reason'], detail: string): Draft[] => [
 		{type: 'step-failed', step: id, reason, detail},
 	];
 	if (result.error) return fail('spawn', result.error);
+	if (isFollowEnded && result.isCancelled) return [{type: 'step-succeeded', step: id}];
 	if (result.isCancelled)
 		return fail('cancelled', `cancelled by the operator (${describeExit(result.code, result.signal)})`);
 	const isPoll = step.kind === 'poll';

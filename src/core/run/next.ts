@@ -16,6 +16,8 @@ export type Decision =
 	| {kind: 'check'; step: string; item: number; text: string}
 	| {kind: 'ask'; step: string; spec: AskSpec}
 	| {kind: 'wait'; step: string; until: number}
+	/** A `for:` step's command runs until `until`; `x` ends it early with a reason. */
+	| {kind: 'follow'; step: string; until: number}
 	| {kind: 'note'; step: string}
 	/** `isLost`: the command's fate is unknown after a restart; the step may also be marked done. */
 	| {kind: 'failure'; step: string; canRollback: boolean; isLost: boolean}
@@ -33,6 +35,8 @@ export type Move =
 	| {kind: 'request-approval'; step: Step; need: number; timeoutMs?: number}
 	/** Find out what became of the command an earlier runner left running. */
 	| {kind: 'recover'; step: Step}
+	/** Stop the running command: its `for` is over (recorded already), so its end counts as done. */
+	| {kind: 'stop'; step: string}
 	| {kind: 'idle'; decision?: Decision; wakeAtUs?: number}
 	| {kind: 'ended'};
 
@@ -70,7 +74,7 @@ export function nextMove(state: RunState, now: number): Move {
 	const warning = windowWarning(state, now);
 	if (warning.due) return emit({type: 'window-closing', ...warning.due});
 	const phaseWake = earliest(phaseDeadline(state), warning.wakeAtUs);
-	if (state.running) return {kind: 'idle', wakeAtUs: phaseWake};
+	if (state.running) return runningMove(state, now, phaseWake);
 
 	for (const [name, spec] of Object.entries(runbook.vars)) {
 		if (hasVar(state, name)) continue;
@@ -129,6 +133,24 @@ export function nextMove(state: RunState, now: number): Move {
 		return {kind: 'idle', decision: {kind: 'signoff', role}};
 	}
 	return emit({type: 'session-ended', status: 'completed'});
+}
+
+/** While a command runs: a `for:` step's end when its time is up, else wait for it (or the phase's end). */
+function runningMove(state: RunState, now: number, phaseWake: number | undefined): Move {
+	const running = state.running!;
+	const step = findStep(state.runbook!, running.step);
+	if (step?.forMs === undefined) return {kind: 'idle', ...(phaseWake !== undefined ? {wakeAtUs: phaseWake} : {})};
+	if (running.followEnded) {
+		if (running.isCancelRequested) return {kind: 'idle', ...(phaseWake !== undefined ? {wakeAtUs: phaseWake} : {})};
+		return {kind: 'stop', step: step.id};
+	}
+	const until = running.startedAt + us(step.forMs);
+	if (now >= until) return emit({type: 'wait-ended', step: step.id, isEarly: false});
+	return {
+		kind: 'idle',
+		...(state.options.isInteractive ? {decision: {kind: 'follow', step: step.id, until}} : {}),
+		wakeAtUs: earliest(until, phaseWake)!,
+	};
 }
 
 type StepContext = {isRollback: boolean; phaseWake?: number; needsOperator: (reason: string) => Move};
@@ -249,6 +271,10 @@ function stepMove(state: RunState, step: Step, now: number, context: StepContext
 
 	switch (step.kind) {
 		case 'run':
+			if (step.isInteractive && !isInteractive)
+				return needsOperator(
+					`step \`${step.id}\` is interactive: it needs the terminal; run it in a terminal, not in CI or a pipe`,
+				);
 			return {
 				kind: 'run',
 				step,

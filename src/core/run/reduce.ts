@@ -132,7 +132,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 				running,
 				output:
 					stamped.output && stamped.output.step === event.step
-						? appendOutput(stamped.output, event.stream, event.text)
+						? appendOutput(stamped.output, event.stream === 'err' ? 'err' : 'out', event.text)
 						: stamped.output,
 			};
 		}
@@ -177,7 +177,8 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 				],
 				reask: event.reask,
 				secretVars: stamped.secretVars.filter((name) => !event.reask.includes(name)),
-				running: stamped.running ? {...stamped.running, isOrphaned: true} : undefined,
+				// A stop the last runner asked for may never have reached the command: the new runner asks again.
+				running: stamped.running ? {...stamped.running, isOrphaned: true, isCancelRequested: false} : undefined,
 			};
 		}
 		case 'command-cancel-requested':
@@ -213,7 +214,10 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			return step(stamped, event.step, {checks});
 		}
 		case 'wait-ended':
-			return stamped;
+			// On a `for:` step the wait is its command's: the stop that follows counts as done.
+			return stamped.running?.step === event.step
+				? {...stamped, running: {...stamped.running, followEnded: {t: event.t, isEarly: event.isEarly}}}
+				: stamped;
 		case 'step-succeeded':
 			return {
 				...step(stamped, event.step, {status: 'succeeded', endedAt: event.t, failure: undefined}),

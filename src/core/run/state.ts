@@ -95,6 +95,8 @@ export type RunState = {
 		/** Its runner went away: the next runner must find out what became of it before anything else. */
 		isOrphaned?: boolean;
 		recovered?: 'reattached' | 'collected';
+		/** A `for:` step's time is up, or the operator ended it early (`wait-ended`): its stop counts as done. */
+		followEnded?: {t: number; isEarly: boolean};
 	};
 	/** Runners leaving and taking over, and what became of the step that ran meanwhile, in order. */
 	takeovers: Takeover[];

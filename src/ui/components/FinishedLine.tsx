@@ -71,7 +71,12 @@ export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
 					'✓',
 					theme.ok,
 					[
-						st.lastExit ? describeExit(st.lastExit.code, st.lastExit.signal) : '',
+						// A `for:` step that succeeded with no exit code was stopped on purpose, not killed.
+						step.forMs !== undefined && st.lastExit?.code === null
+							? 'stopped (for)'
+							: st.lastExit
+								? describeExit(st.lastExit.code, st.lastExit.signal)
+								: '',
 						tookMs !== undefined ? duration(tookMs) : '',
 					]
 						.filter(Boolean)
