@@ -36,6 +36,8 @@ export class Archive {
 			connectionString: url,
 			connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
 			application_name: 'runbook',
+			// A database that stops answering mid-batch frees the sender to retry.
+			query_timeout: 60_000,
 		};
 		const client = new pg.Client(config);
 		const archive = new Archive(client);
@@ -57,8 +59,15 @@ export class Archive {
 		return this.isBroken;
 	}
 
+	/** Ends the connection; a connection already broken is given a second at most. */
 	async close(): Promise<void> {
-		await this.client.end().catch(() => {});
+		let timer: NodeJS.Timeout | undefined;
+		const gaveUp = new Promise<void>((resolve) => {
+			timer = setTimeout(resolve, 1000);
+			timer.unref();
+		});
+		await Promise.race([this.client.end().catch(() => {}), gaveUp]);
+		clearTimeout(timer);
 	}
 
 	/** Creates (or brings up to date) the schema, the roles and the append-only rules. */
