@@ -108,15 +108,35 @@ export class Archive {
 
 	/** The whole session as session.jsonl's bytes (each line with its newline). */
 	async sessionBytes(session: string): Promise<Buffer> {
-		const parts: Buffer[] = [];
-		let after = -1;
-		for (;;) {
-			const batch = await this.linesAfter(session, after);
-			if (batch.length === 0) break;
-			for (const {line} of batch) parts.push(line, newline);
-			after = batch[batch.length - 1]!.seq;
+		return Buffer.concat((await this.allLines(session)).flatMap((line) => [line, newline]));
+	}
+
+	/** Archives session.jsonl.sig; the same text again is a no-op, another is refused. */
+	async putSignature(session: string, sig: string): Promise<void> {
+		await this.query('INSERT INTO runbook.signatures (session_id, sig) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+			session,
+			sig,
+		]);
+		if ((await this.signature(session)) !== sig)
+			throw new ArchiveError(`runbook archive: session ${session} has another signature archived`, '23505');
+	}
+
+	/** The archived session.jsonl.sig, if the runner sealed and sent it. */
+	async signature(session: string): Promise<string | undefined> {
+		const result = await this.query<{sig: string}>('SELECT sig FROM runbook.signatures WHERE session_id = $1', [
+			session,
+		]);
+		return result.rows[0]?.sig;
+	}
+
+	/** Every archived line of a session, in order. */
+	async allLines(session: string): Promise<Buffer[]> {
+		const lines: Buffer[] = [];
+		for (let batch = await this.linesAfter(session, -1); batch.length > 0;) {
+			lines.push(...batch.map((row) => row.line));
+			batch = await this.linesAfter(session, batch[batch.length - 1]!.seq);
 		}
-		return Buffer.concat(parts);
+		return lines;
 	}
 
 	/** Hands in an approver's signed answer for a session the archive holds. */

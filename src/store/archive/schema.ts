@@ -42,6 +42,13 @@ CREATE TABLE IF NOT EXISTS runbook.marks (
 	FOREIGN KEY (session_id, seq) REFERENCES runbook.events
 );
 
+-- session.jsonl.sig, the SSHSIG over the whole sealed log, once the runner has written it.
+CREATE TABLE IF NOT EXISTS runbook.signatures (
+	session_id text PRIMARY KEY REFERENCES runbook.sessions,
+	sig text NOT NULL CHECK (length(sig) <= 65536),
+	archived_at timestamptz NOT NULL DEFAULT now()
+);
+
 -- A second approver's signed answer, as the JSON they would have put in approvals/.
 CREATE TABLE IF NOT EXISTS runbook.approvals (
 	id bigserial PRIMARY KEY,
@@ -80,7 +87,7 @@ END $$;
 
 /** Each table refuses UPDATE, DELETE and TRUNCATE; events refuse a gap; approvals are announced. */
 function triggers(): string {
-	const appendOnly = ['sessions', 'events', 'marks', 'approvals'].map(
+	const appendOnly = ['sessions', 'events', 'marks', 'signatures', 'approvals'].map(
 		(table) => `
 DROP TRIGGER IF EXISTS append_only ON runbook.${table};
 CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON runbook.${table}

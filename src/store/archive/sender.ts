@@ -2,14 +2,14 @@
 // recorder only pokes; this reads the lines back from session.jsonl and sends them in batches,
 // on its own connection, and waits and retries while the archive is down. What is archived is
 // remembered in `archive.json` beside the log, so the rest is sent later (`archive push`).
-import {open, rename, writeFile, type FileHandle} from 'node:fs/promises';
+import {open, readFile, rename, writeFile, type FileHandle} from 'node:fs/promises';
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {openApprovalsDir, writeApprovalFile} from '../approvals-dir.js';
 import {Archive, ArchiveError} from './client.js';
 
 /** The marker beside the log: the last line the archive acknowledged, and where the next one starts. */
-export type ArchiveMarker = {archived: number; offset: number; approvalId: number};
+export type ArchiveMarker = {archived: number; offset: number; approvalId: number; hasSig?: boolean};
 export const markerName = 'archive.json';
 
 export type SenderStatus = {
@@ -119,6 +119,7 @@ export class ArchiveSender {
 				this.problem = undefined;
 				retryMs = this.options.retryMs ?? 250;
 				if (sent) continue;
+				await this.sendSignature();
 				this.isAtEnd = true;
 				for (const done of [...this.drains]) done();
 				await this.sleep(1000);
@@ -171,6 +172,20 @@ export class ArchiveSender {
 		await this.saveMarker();
 		this.report();
 		return true;
+	}
+
+	/** session.jsonl.sig, once the seal is archived and the runner has written it. */
+	private async sendSignature(): Promise<void> {
+		if (this.marker.hasSig || this.marker.archived < 0) return;
+		let sig: string;
+		try {
+			sig = await readFile(`${this.logFile}.sig`, 'utf8');
+		} catch {
+			return;
+		}
+		await this.archive!.putSignature(this.options.session, sig);
+		this.marker = {...this.marker, hasSig: true};
+		await this.saveMarker();
 	}
 
 	/** Moves the marker to just after line `seq` (-1: the start), reading the log from the start if it must. */
@@ -262,7 +277,12 @@ export class ArchiveSender {
 export function readMarker(dir: string): ArchiveMarker {
 	try {
 		const parsed = JSON.parse(readFileSync(path.join(dir, markerName), 'utf8')) as Partial<ArchiveMarker>;
-		return {archived: parsed.archived ?? -1, offset: parsed.offset ?? 0, approvalId: parsed.approvalId ?? 0};
+		return {
+			archived: parsed.archived ?? -1,
+			offset: parsed.offset ?? 0,
+			approvalId: parsed.approvalId ?? 0,
+			...(parsed.hasSig ? {hasSig: true} : {}),
+		};
 	} catch {
 		return {archived: -1, offset: 0, approvalId: 0};
 	}
