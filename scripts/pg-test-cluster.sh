@@ -50,6 +50,7 @@ start() {
 	mkdir -p "$dir"
 	chmod 0700 "$dir"
 	[ "$(id -u)" = 0 ] && chown "$owner" "$dir"
+	as_owner test -w "$dir" || die "$owner cannot write $dir: every directory above it must be searchable by $owner"
 	if [ ! -f "$dir/data/PG_VERSION" ]; then
 		as_owner "$bin/initdb" -D "$dir/data" -U "$owner" --auth=trust --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
 			die "initdb failed: $(tail -3 "$dir/initdb.log")"

@@ -27,6 +27,19 @@ export async function requireArchive(flag: string | undefined, env = process.env
 	return choice;
 }
 
+/** The archive configured, if any (a malformed URL is a usage error); none is no error. */
+export async function requireArchiveIfAny(
+	flag: string | undefined,
+	env = process.env,
+): Promise<ArchiveChoice | undefined> {
+	try {
+		return await chooseArchive(flag, env);
+	} catch (error) {
+		if (error instanceof ArchiveUrlError) throw new UsageError(error.message);
+		throw error;
+	}
+}
+
 /** Connects, or a one-line reason (exit 2) when the archive cannot be reached. */
 export async function connectArchive(choice: ArchiveChoice): Promise<Archive> {
 	try {
