@@ -80,10 +80,11 @@ export class Archive {
 	 * archived with the same bytes are a no-op; a changed line or a gap throws ArchiveError.
 	 */
 	async append(session: string, first: number, lines: Buffer[]): Promise<number> {
-		const result = await this.query<{last: string}>('SELECT runbook.append($1, $2, $3::bytea[]) AS last', [
+		const result = await this.query<{last: string}>('SELECT runbook.append_blob($1, $2, $3, $4::int[]) AS last', [
 			session,
 			first,
-			lines,
+			Buffer.concat(lines.flatMap((line) => [line, newline])),
+			lines.map((line) => line.length),
 		]);
 		return Number(result.rows[0]!.last);
 	}

@@ -158,6 +158,30 @@ BEGIN
 END $$;
 `;
 
+/**
+ * The same, with the lines sent as one bytea and their lengths: a bytea parameter travels in
+ * binary, where an array of them would travel as hex text twice the size.
+ */
+const appendBlobFunction = `
+CREATE OR REPLACE FUNCTION runbook.append_blob(p_session text, p_first bigint, p_blob bytea, p_lengths int[])
+RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN runbook.append(p_session, p_first, ARRAY(
+		SELECT substring(p_blob FROM (cut.ends - cut.len + 1)::int FOR cut.len)
+		FROM (SELECT x.len, x.n, sum(x.len + 1) OVER (ORDER BY x.n) - 1 AS ends
+			FROM unnest(p_lengths) WITH ORDINALITY AS x(len, n)) cut
+		ORDER BY cut.n));
+END $$;
+`;
+
+/** Lines compress well (JSON, repeated keys): lz4 where the server has it, for speed; pglz otherwise. */
+const compression = `
+DO $$ BEGIN
+	ALTER TABLE runbook.events ALTER COLUMN line SET COMPRESSION lz4;
+EXCEPTION WHEN OTHERS THEN NULL;
+END $$;
+`;
+
 /** The roles, without login: a team grants them to the people and machines that connect. */
 function roles(): string {
 	const create = (role: string) => `
@@ -173,10 +197,12 @@ GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA runbook TO ${writerRole};
 GRANT USAGE ON SEQUENCE runbook.approvals_id_seq TO ${writerRole};
 REVOKE ALL ON FUNCTION runbook.append(text, bigint, bytea[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION runbook.append(text, bigint, bytea[]) TO ${writerRole};
+REVOKE ALL ON FUNCTION runbook.append_blob(text, bigint, bytea, int[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION runbook.append_blob(text, bigint, bytea, int[]) TO ${writerRole};
 `;
 }
 
 /** The whole of `archive init`, in one transaction. */
 export function initSql(): string {
-	return `BEGIN;\n${tables}\n${rules}\n${appendFunction}\n${triggers()}\n${roles()}\nCOMMIT;`;
+	return `BEGIN;\n${tables}\n${compression}\n${rules}\n${appendFunction}\n${appendBlobFunction}\n${triggers()}\n${roles()}\nCOMMIT;`;
 }

@@ -28,7 +28,7 @@ export type SenderOptions = {
 	/** The session directory, holding session.jsonl. */
 	dir: string;
 	session: string;
-	/** At most this many bytes of lines per batch. @default 1 MiB */
+	/** At most this many bytes of lines per batch. @default 4 MiB */
 	batchBytes?: number;
 	/** After a poke, wait this long for more lines before sending. @default 50 */
 	batchMs?: number;
@@ -163,7 +163,7 @@ export class ArchiveSender {
 
 	/** Sends the next whole lines of the log; false when there were none. */
 	private async sendBatch(): Promise<boolean> {
-		const {lines, bytes} = await this.readLines(this.marker.offset, this.options.batchBytes ?? 1024 * 1024);
+		const {lines, bytes} = await this.readLines(this.marker.offset, this.options.batchBytes ?? 4 * 1024 * 1024);
 		if (lines.length === 0) return false;
 		const first = this.marker.archived + 1;
 		const last = await this.archive!.append(this.options.session, first, lines);
