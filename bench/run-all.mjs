@@ -7,6 +7,7 @@ import {benchKill9} from './kill9.mjs';
 import {benchReplay} from './replay.mjs';
 import {benchWatch} from './watch.mjs';
 import {benchIdle} from './idle.mjs';
+import {benchArchive} from './archive.mjs';
 
 const only = process.argv[2];
 if (!only || only === 'startup') await benchStartup();
@@ -17,3 +18,4 @@ if (!only || only === 'kill9') await benchKill9();
 if (!only || only === 'replay') await benchReplay();
 if (!only || only === 'watch') await benchWatch();
 if (!only || only === 'idle') await benchIdle();
+if (!only || only === 'archive') await benchArchive();

@@ -5,6 +5,14 @@ import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {didYouMean} from './core/runbook/shape.js';
 import {terminalText} from './core/text/sanitize.js';
 import {approveCommand} from './commands/approve.js';
+import {
+	archiveDoctorCommand,
+	archiveInitCommand,
+	archivePushCommand,
+	archiveSessionsCommand,
+	configSetCommand,
+} from './commands/archive.js';
+import {archiveUrlOf} from './commands/archive-read.js';
 import {exportCommand} from './commands/export.js';
 import {importCommand} from './commands/import.js';
 import {keysCommand} from './commands/keys.js';
@@ -26,7 +34,8 @@ type Command = (args: string[]) => number | Promise<number>;
 
 /** Each command's options, checked strictly, and the call of its function in commands/. */
 const commands: Record<string, Command> = {
-	run(args) {
+	run(argv) {
+		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'run', {
 			var: {type: 'string', multiple: true},
 			'var-file': {type: 'string'},
@@ -49,9 +58,11 @@ const commands: Record<string, Command> = {
 			isPreApproved: Boolean(values.yes),
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
 			...optional('allowedSigners', values['allowed-signers']),
+			...optional('archive', archiveUrlOf(archive)),
 		});
 	},
-	resume(args) {
+	resume(argv) {
+		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'resume', {
 			var: {type: 'string', multiple: true},
 			'var-file': {type: 'string'},
@@ -72,15 +83,18 @@ const commands: Record<string, Command> = {
 			isPreApproved: Boolean(values.yes),
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
 			...optional('allowedSigners', values['allowed-signers']),
+			...optional('archive', archiveUrlOf(archive)),
 		});
 	},
-	watch(args) {
+	watch(argv) {
+		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'watch', {'log-dir': {type: 'string'}});
 		if (positionals.length > 1)
 			throw new UsageError(`\`runbook watch\` takes at most one SESSION, not ${positionals.length}`);
 		return watchCommand({
 			...optional('session', positionals[0]),
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
+			...(archive !== undefined ? {archive} : {}),
 		});
 	},
 	import(args) {
@@ -89,7 +103,8 @@ const commands: Record<string, Command> = {
 			throw new UsageError('`runbook import` takes one CHECKLIST.md; see `runbook import --help`');
 		return importCommand({file: positionals[0]!, ...optional('output', values.output)});
 	},
-	approve(args) {
+	approve(argv) {
+		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'approve', {'log-dir': {type: 'string'}});
 		if (positionals.length > 1)
 			throw new UsageError(`\`runbook approve\` takes at most one SESSION, not ${positionals.length}`);
@@ -97,12 +112,14 @@ const commands: Record<string, Command> = {
 			...optional('session', positionals[0]),
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
 			loadIdentity: loadSigningIdentity,
+			...(archive !== undefined ? {archive} : {}),
 		});
 	},
 	validate(args) {
 		return validateCommand(parse(args, 'validate', {}).positionals);
 	},
-	verify(args) {
+	verify(argv) {
+		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'verify', {
 			'allowed-signers': {type: 'string'},
 			principal: {type: 'string'},
@@ -117,17 +134,41 @@ const commands: Record<string, Command> = {
 			isJson: Boolean(values.json),
 			...optional('allowedSigners', values['allowed-signers']),
 			...optional('principal', values.principal),
+			...(archive !== undefined ? {archive} : {}),
 		});
 	},
-	sessions(args) {
-		const {values, positionals} = parse(args, 'sessions', {json: {type: 'boolean'}, 'log-dir': {type: 'string'}});
+	sessions(argv) {
+		const {args, archive} = takeArchiveFlag(argv);
+		const {values, positionals} = parse(args, 'sessions', {
+			json: {type: 'boolean'},
+			'log-dir': {type: 'string'},
+			runbook: {type: 'string'},
+			operator: {type: 'string'},
+			since: {type: 'string'},
+			outcome: {type: 'string'},
+		});
 		if (positionals.length > 0) throw new UsageError('`runbook sessions` takes no arguments');
+		const filters = ['runbook', 'operator', 'since', 'outcome'].filter((name) => values[name] !== undefined);
+		if (archive === undefined && filters.length > 0)
+			throw new UsageError(`--${filters[0]} filters the team archive's sessions: add --archive`);
+		if (archive !== undefined)
+			return archiveSessionsCommand({
+				...optional('archive', archiveUrlOf(archive)),
+				isJson: Boolean(values.json),
+				filter: {
+					...optional('runbook', values.runbook),
+					...optional('operator', values.operator),
+					...optional('outcome', values.outcome),
+					...(values.since !== undefined ? {since: sinceDate(values.since as string)} : {}),
+				},
+			});
 		return sessionsCommand({
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
 			isJson: Boolean(values.json),
 		});
 	},
-	export(args) {
+	export(argv) {
+		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'export', {
 			format: {type: 'string'},
 			output: {type: 'string', short: 'o'},
@@ -143,9 +184,11 @@ const commands: Record<string, Command> = {
 			format: values.format as string,
 			...optional('output', values.output),
 			isForced: Boolean(values.force),
+			...(archive !== undefined ? {archive} : {}),
 		});
 	},
-	replay(args) {
+	replay(argv) {
+		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'replay', {
 			speed: {type: 'string'},
 			'idle-limit': {type: 'string'},
@@ -162,6 +205,7 @@ const commands: Record<string, Command> = {
 			speed: positiveNumber('speed', values.speed, 1),
 			idleLimitUs: positiveNumber('idle-limit', values['idle-limit'], 2) * 1_000_000,
 			...optional('startAt', values['start-at']),
+			...(archive !== undefined ? {archive} : {}),
 		});
 	},
 	async keys(args) {
@@ -174,6 +218,35 @@ const commands: Record<string, Command> = {
 				`cannot set up the signing identity in ${configDirOrUnknown()}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
 			);
 		}
+	},
+	archive(argv) {
+		const {args, archive} = takeArchiveFlag(argv);
+		const [action, ...rest] = args;
+		const url = archiveUrlOf(archive);
+		if (action === 'init' || action === 'doctor') {
+			if (rest.length > 0) throw new UsageError(`\`runbook archive ${action}\` takes no arguments but --archive URL`);
+			return action === 'init'
+				? archiveInitCommand(optional('archive', url))
+				: archiveDoctorCommand(optional('archive', url));
+		}
+		if (action === 'push') {
+			const {values, positionals} = parse(rest, 'archive', {all: {type: 'boolean'}, 'log-dir': {type: 'string'}});
+			if (positionals.length > 1 || (positionals.length === 1 && values.all))
+				throw new UsageError('`runbook archive push` takes one SESSION or --all');
+			return archivePushCommand({
+				...optional('archive', url),
+				...optional('session', positionals[0]),
+				isAll: Boolean(values.all),
+				sessions: sessionsDir(values['log-dir'] as string | undefined),
+			});
+		}
+		throw new UsageError('`runbook archive` takes init, doctor or push; see `runbook archive --help`');
+	},
+	config(args) {
+		const [action, key, value, ...rest] = args;
+		if (action !== 'set' || key === undefined || value === undefined || rest.length > 0)
+			throw new UsageError('usage: runbook config set archive postgres://… (an empty URL removes it)');
+		return configSetCommand(key, value);
 	},
 	schema(args) {
 		if (args.length > 0) throw new UsageError('`runbook schema` takes no arguments');
@@ -223,6 +296,36 @@ function parse(args: string[], command: string, options: NonNullable<ParseArgsCo
 /** `{[key]: value}` when the option was given, `{}` when not (optional fields stay absent). */
 function optional<Key extends string>(key: Key, value: unknown): {[K in Key]?: string} {
 	return value === undefined ? {} : ({[key]: value as string} as {[K in Key]?: string});
+}
+
+/**
+ * `--archive URL`, `--archive=URL`, or a bare `--archive` (the configured archive: RUNBOOK_ARCHIVE
+ * or the setting); the rest of the arguments for the strict parser.
+ */
+function takeArchiveFlag(argv: string[]): {args: string[]; archive?: string | true} {
+	const args: string[] = [];
+	let archive: string | true | undefined;
+	for (let index = 0; index < argv.length; index++) {
+		const arg = argv[index]!;
+		if (arg.startsWith('--archive=')) archive = arg.slice('--archive='.length);
+		else if (arg !== '--archive') args.push(arg);
+		else if (/^postgres(ql)?:\/\//.test(argv[index + 1] ?? '')) archive = argv[++index]!;
+		else archive = true;
+	}
+	return {args, ...(archive !== undefined ? {archive} : {})};
+}
+
+/** `--since`: a date or time (2026-11-30, 2026-11-30T09:00Z), or a span back from now (90m, 24h, 7d). */
+function sinceDate(text: string): Date {
+	const span = /^(\d+)([mhd])$/.exec(text);
+	if (span)
+		return new Date(
+			Date.now() - Number(span[1]) * {m: 60_000, h: 3_600_000, d: 86_400_000}[span[2] as 'm' | 'h' | 'd'],
+		);
+	const date = new Date(text);
+	if (Number.isNaN(date.getTime()))
+		throw new UsageError(`--since ${text}: expected a date (2026-11-30) or a span (24h, 7d)`);
+	return date;
 }
 
 function positiveNumber(flag: string, value: unknown, fallback: number): number {

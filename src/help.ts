@@ -18,12 +18,17 @@ Usage:
   runbook validate FILE...
   runbook import CHECKLIST.md [-o FILE]
   runbook schema
+  runbook archive init|doctor|push [SESSION | --all] [--archive URL]
+  runbook config set archive postgres://…
   runbook COMMAND --help
 
 Exit codes: 0 success; 1 the run failed or was aborted; 2 bad usage or input, or a
 run without a terminal that reached a decision only a person may make.
 SESSION: an id, a unique prefix of one, latest (the newest), a directory or a session.jsonl.
-verify: 0 VALID, 1 INVALID, 3 INCOMPLETE, 4 UNTRUSTED.`,
+verify: 0 VALID, 1 INVALID, 3 INCOMPLETE, 4 UNTRUSTED.
+Team archive: with one configured (--archive URL, RUNBOOK_ARCHIVE, or \`config set archive\`),
+run and resume stream every line to it; watch, approve, verify, sessions, replay and export
+take --archive to work from it, from any machine.`,
 	run: `Usage: runbook run FILE [options]
 
 Runs the runbook in the terminal UI and records every event to a session log.
@@ -125,9 +130,12 @@ Shows the signing identity: the key ssh-agent offers (SSH_AUTH_SOCK), or else an
 key runbook creates for you (mode 0600, in its settings folder). Prints the public key and
 an allowed_signers line. --use picks among several agent keys by fingerprint.`,
 	sessions: `Usage: runbook sessions [--json] [--log-dir DIR]
+       runbook sessions --archive [--runbook TEXT] [--operator USER] [--since 2026-11-30|24h] [--outcome O] [--json]
 
 Lists recorded sessions, newest first: when each started, how long it took, how it ended,
-its verify verdict (your own identity trusted), the operator and the runbook.`,
+its verify verdict (your own identity trusted), the operator and the runbook.
+With --archive: every operator's archived sessions, with host, and sealed or not (\`verify SESSION
+--archive\` gives the verdict).`,
 	export: `Usage: runbook export SESSION --format md|html|json|cast [-o FILE] [--force] [--log-dir DIR]
 
 Post-mortem documents from a session log, each carrying the verify verdict. An INVALID log is
@@ -150,6 +158,17 @@ banner stays on every frame); an INCOMPLETE one shows a banner.
   --start-at STEP  start at the step with this id
 Keys: space pause/resume, . one event, ] [ next/previous step, } { next/previous phase,
 > < faster/slower, q quit. Without a terminal, the events are printed as plain lines.`,
+	archive: `Usage: runbook archive init|doctor|push [SESSION | --all] [--log-dir DIR] [--archive URL]
+
+The team archive in PostgreSQL (URL: --archive, else RUNBOOK_ARCHIVE, else \`runbook config set archive\`).
+  init    create the schema and the roles runbook_writer (INSERT, SELECT) and runbook_reader
+          (SELECT); UPDATE, DELETE and TRUNCATE are refused by trigger, even to the owner
+  doctor  what is reachable, and what the connected role may do
+  push    send what the archive does not hold yet of SESSION, or of every local session`,
+	config: `Usage: runbook config set archive postgres://USER@HOST/DB
+
+Stores the team archive's URL in runbook's settings folder; RUNBOOK_ARCHIVE and --archive URL
+override it. An empty URL removes it: sessions then stay on this machine only.`,
 	schema: `Usage: runbook schema
 
 Prints the JSON Schema of the runbook format (version 1), for editors and CI.`,

@@ -13,6 +13,8 @@ import type {RunState} from '../core/run/state.js';
 import {clock} from '../core/time.js';
 import {terminalText} from '../core/text/sanitize.js';
 import {LogTail} from '../store/log-tail.js';
+import type {LineSource} from '../store/archive/tail.js';
+import {archivedApprovalTarget, handInThroughArchive} from './archive-approve.js';
 import {
 	describeLive,
 	isLive,
@@ -83,12 +85,12 @@ export function describeRequest(target: ApprovalTarget, nowMs: number): string {
  * `head`, or `timeoutMs` passes. Read from the start: the session may have answered already.
  */
 export function awaitAnswer(
-	log: string,
+	log: string | LineSource,
 	fingerprint: string,
 	head: string,
 	timeoutMs: number,
 ): Promise<{isAccepted: boolean; text: string}> {
-	const tail = new LogTail(log);
+	const tail = typeof log === 'string' ? new LogTail(log) : log;
 	let isAfterRequest = false;
 	return new Promise((resolve) => {
 		const finish = (outcome: {isAccepted: boolean; text: string}): true => {
@@ -131,8 +133,13 @@ export async function approveCommand(options: {
 	session?: string;
 	sessions: string;
 	loadIdentity: () => Promise<IdentityChoice>;
+	/** `--archive`: the session and the hand-in through the team archive, from any machine. */
+	archive?: string | true;
 }): Promise<number> {
-	const target = findApprovalTarget(options.session, options.sessions);
+	const target =
+		options.archive !== undefined
+			? await archivedApprovalTarget(options.archive, options.session)
+			: findApprovalTarget(options.session, options.sessions);
 	// Only once there is something to approve: a first use creates the approver's key.
 	const identity = await options.loadIdentity();
 	const mine = identity.signer.publicKey;
@@ -167,6 +174,13 @@ export async function approveCommand(options: {
 		key: formatPublicKey(mine),
 		sshsig,
 	};
+	if (options.archive !== undefined) {
+		process.stdout.write(`handing in as ${me} through the archive; waiting for the session to take it…\n`);
+		const lines = await handInThroughArchive(options.archive, target, file);
+		const outcome = await awaitAnswer(lines, me, target.pending.head, 15_000);
+		process.stdout.write(`${outcome.text}\n`);
+		return outcome.isAccepted ? 0 : 1;
+	}
 	try {
 		writeApprovalFile(target.info.dir, file);
 	} catch (error) {

@@ -5,6 +5,7 @@ import type {RunState} from '../core/run/state.js';
 import type {LiveSession} from '../session/live.js';
 import type {SessionLog} from '../store/session-log.js';
 import type {Presenter} from '../ui/presenter.js';
+import type {ArchiveStream} from './archive-stream.js';
 
 /** Shows the session, calling `begin` once the screen is up; the exit code of how it ended. */
 export async function driveSession(
@@ -12,6 +13,7 @@ export async function driveSession(
 	log: SessionLog,
 	presenter: Presenter,
 	begin: () => void,
+	archive?: ArchiveStream,
 ): Promise<number> {
 	// SIGINT and SIGTERM end the session as aborted: the running step's tree is stopped and the reason recorded.
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -31,8 +33,13 @@ export async function driveSession(
 		if (error.code === 'EPIPE') hangUp('the reader of the output went away', 141);
 	});
 	try {
-		const final = await presenter.showLive(session, {logFile: log.file, begin});
+		const final = await presenter.showLive(session, {
+			logFile: log.file,
+			begin,
+			...(archive ? {archiveBadge: archive.badge} : {}),
+		});
 		await sealLog(log, final, session.logFailure);
+		await archive?.finish();
 		if (!presenter.isInteractive) process.stdout.write(`log: ${log.file}\n`);
 		return exitCodeFor(final.ended?.status);
 	} finally {

@@ -10,8 +10,8 @@ import {exportMarkdown} from '../core/export/markdown.js';
 import {exportHtml} from '../core/export/html.js';
 import {foldEvents} from '../core/run/reduce.js';
 import {ownPublicKeys} from '../store/identity.js';
-import {readSession} from '../store/session-files.js';
 import {isSessionIdShaped} from '../store/sessions-dir.js';
+import {readSessionOrArchived} from './archive-read.js';
 import {UsageError} from './usage-error.js';
 
 export const exportFormats = ['md', 'html', 'json', 'cast'] as const;
@@ -19,13 +19,15 @@ export const exportFormats = ['md', 'html', 'json', 'cast'] as const;
 export async function exportCommand(options: {
 	session: string;
 	sessions: string;
+	/** `--archive`: an archived session, when there is no local one. */
+	archive?: string | true;
 	format: string;
 	output?: string;
 	isForced?: boolean;
 }): Promise<number> {
 	if (!(exportFormats as readonly string[]).includes(options.format))
 		throw new UsageError(`--format ${options.format}: expected one of ${exportFormats.join(', ')}`);
-	const read = readSession(options.session, options.sessions);
+	const read = await readSessionOrArchived({...options, archive: options.archive});
 	if (!read.ok) throw new UsageError(read.problem);
 	let log: ReturnType<typeof readLogEvents>;
 	try {
@@ -64,6 +66,7 @@ export async function exportCommand(options: {
 
 /** The session a log stands for by where it lies: `…/ID/session.jsonl`; none for a log under another name, or in a directory not named like an id. */
 export function sessionIdOf(logFile: string): string | undefined {
+	if (logFile.startsWith('archive:')) return logFile.slice('archive:'.length);
 	const dirName = path.basename(path.dirname(path.resolve(logFile)));
 	return path.basename(logFile) === 'session.jsonl' && isSessionIdShaped(dirName) ? dirName : undefined;
 }

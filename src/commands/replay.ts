@@ -4,8 +4,8 @@ import {readLogEvents} from '../core/audit/read-log.js';
 import {verifyLog} from '../core/audit/verify.js';
 import type {RunEvent} from '../core/run/events.js';
 import {ownPublicKeys} from '../store/identity.js';
-import {readSession} from '../store/session-files.js';
 import {terminalPresenter} from '../ui/presenter.js';
+import {readSessionOrArchived} from './archive-read.js';
 import {UsageError} from './usage-error.js';
 import {sessionIdOf} from './export.js';
 
@@ -18,9 +18,11 @@ export type PreparedReplay = {events: RunEvent[]; logFile: string; banner?: {tex
 export async function prepareReplay(options: {
 	session: string;
 	sessions: string;
+	/** `--archive`: an archived session, when there is no local one. */
+	archive?: string | true;
 	isForced: boolean;
 }): Promise<PreparedReplay> {
-	const read = readSession(options.session, options.sessions);
+	const read = await readSessionOrArchived({...options, archive: options.archive});
 	if (!read.ok) throw new UsageError(read.problem);
 	const report = verifyLog(
 		read.files.bytes,
@@ -59,6 +61,8 @@ export type ReplayOptions = {
 	idleLimitUs: number;
 	/** A step id: playback starts where it started. */
 	startAt?: string;
+	/** `--archive`: an archived session, when there is no local one. */
+	archive?: string | true;
 };
 
 export async function replayCommand(options: ReplayOptions): Promise<number> {

@@ -6,6 +6,8 @@ import {LiveSession} from '../session/live.js';
 import {askLine} from '../ui/ask-line.js';
 import {terminalPresenter} from '../ui/presenter.js';
 import {approversAllowed} from './allowed-signers-file.js';
+import {requireArchiveIfAny} from './archive.js';
+import {startArchiveStream} from './archive-stream.js';
 import {driveSession} from './drive-session.js';
 import {openSessionLog} from './open-session-log.js';
 import {planResume, type ResumePlan} from './resume-plan.js';
@@ -22,6 +24,8 @@ export type ResumeOptions = {
 	isPreApproved: boolean;
 	sessions: string;
 	allowedSigners?: string;
+	/** `--archive URL`: the team archive, over RUNBOOK_ARCHIVE and the setting. */
+	archive?: string;
 };
 
 export async function resumeCommand(options: ResumeOptions): Promise<number> {
@@ -50,6 +54,7 @@ export async function resumeCommand(options: ResumeOptions): Promise<number> {
 	const secrets = secretEnvValues(runbook);
 	const clock = resumedClock(new Date(plan.read.header.wall), plan.state.lastT);
 	const approvers = approversAllowed(options.allowedSigners);
+	const archiveChoice = await requireArchiveIfAny(options.archive);
 	const {log, identity} = await openSessionLog({kind: 'takeover', file: plan.log, t: clock.now()});
 	const started = plan.read.events.find((e) => e.type === 'session-started');
 	const session = new LiveSession({
@@ -74,12 +79,17 @@ export async function resumeCommand(options: ResumeOptions): Promise<number> {
 		secrets,
 	});
 	if (!presenter.isInteractive) process.stdout.write(`resuming session ${id}\n`);
-	return driveSession(session, log, presenter, () =>
-		session.resume(plan.read.events, {
-			pid: process.pid,
-			reask: plan.reask,
-			...(plan.changed ? {changed: plan.changed} : {}),
-		}),
+	return driveSession(
+		session,
+		log,
+		presenter,
+		() =>
+			session.resume(plan.read.events, {
+				pid: process.pid,
+				reask: plan.reask,
+				...(plan.changed ? {changed: plan.changed} : {}),
+			}),
+		startArchiveStream(log, archiveChoice),
 	);
 }
 

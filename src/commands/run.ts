@@ -13,6 +13,8 @@ import {newSessionId, openSessionsFolderWarning} from '../store/sessions-dir.js'
 import {terminalPresenter} from '../ui/presenter.js';
 import {version} from '../version.js';
 import {approversAllowed} from './allowed-signers-file.js';
+import {requireArchiveIfAny} from './archive.js';
+import {startArchiveStream} from './archive-stream.js';
 import {driveSession} from './drive-session.js';
 import {loadRunbook} from './load-runbook.js';
 import {openSessionLog} from './open-session-log.js';
@@ -31,6 +33,8 @@ export type RunOptions = {
 	/** The directory session directories go in. */
 	sessions: string;
 	allowedSigners?: string;
+	/** `--archive URL`: the team archive, over RUNBOOK_ARCHIVE and the setting. */
+	archive?: string;
 };
 
 export async function runCommand(options: RunOptions): Promise<number> {
@@ -45,6 +49,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 	}
 
 	warnOfOpenSessionsFolder(options.sessions);
+	const archiveChoice = await requireArchiveIfAny(options.archive);
 	const presenter = terminalPresenter();
 	const clock = systemClock();
 	const id = newSessionId(clock.wall());
@@ -87,7 +92,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 		clock,
 		secrets,
 	});
-	return driveSession(session, log, presenter, () => session.start());
+	return driveSession(session, log, presenter, () => session.start(), startArchiveStream(log, archiveChoice));
 }
 
 /** `--from` names a step of the runbook. */

@@ -5,6 +5,7 @@ import {readAllowedSigners} from './allowed-signers-file.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {UsageError} from './usage-error.js';
 import {sessionIdOf} from './export.js';
+import {verifyArchivedCommand} from './archive-read.js';
 
 export async function verifyCommand(options: {
 	session: string;
@@ -12,9 +13,9 @@ export async function verifyCommand(options: {
 	allowedSigners?: string;
 	principal?: string;
 	isJson: boolean;
+	/** `--archive`: compare with the team archive's copy, or verify that copy when there is no local log. */
+	archive?: string | true;
 }): Promise<number> {
-	const read = readSession(options.session, options.sessions);
-	if (!read.ok) throw new UsageError(read.problem);
 	let trust: Trust;
 	if (options.allowedSigners !== undefined) {
 		trust = {
@@ -31,6 +32,9 @@ export async function verifyCommand(options: {
 			);
 		}
 	}
+	if (options.archive !== undefined) return verifyArchivedCommand({...options, archive: options.archive}, trust);
+	const read = readSession(options.session, options.sessions);
+	if (!read.ok) throw new UsageError(read.problem);
 	const report = verifyLog(read.files.bytes, read.files.sig, trust, {expectedSession: sessionIdOf(read.files.log)});
 	if (options.isJson) process.stdout.write(`${JSON.stringify({file: read.files.log, ...report}, null, 2)}\n`);
 	else

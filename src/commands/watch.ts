@@ -2,10 +2,23 @@
 import {terminalText} from '../core/text/sanitize.js';
 import {WatchSession} from '../session/watch.js';
 import {terminalPresenter} from '../ui/presenter.js';
+import {archivedLogName, openArchiveTail} from './archive-read.js';
+import {UsageError} from './usage-error.js';
 import {describeLive, isLive, liveSessions, readLiveSession} from './live-sessions.js';
 
 /** Without SESSION, lists the live sessions; with one, follows it until its seal or `q`. */
-export async function watchCommand(options: {session?: string; sessions: string}): Promise<number> {
+export async function watchCommand(options: {
+	session?: string;
+	sessions: string;
+	/** `--archive`: follow the session through the team archive, from any machine. */
+	archive?: string | true;
+}): Promise<number> {
+	if (options.archive !== undefined) {
+		if (options.session === undefined) throw new UsageError('`runbook watch --archive` needs a SESSION id');
+		const watch = new WatchSession(await openArchiveTail(options.archive, options.session));
+		await terminalPresenter().showWatch(watch, {logFile: archivedLogName(options.session)});
+		return watchProblem(watch);
+	}
 	if (options.session === undefined) {
 		const live = liveSessions(options.sessions);
 		if (live.length === 0) process.stdout.write(`no live sessions you can read in ${options.sessions}\n`);

@@ -7,6 +7,7 @@ import type {RunEvent} from '../core/run/events.js';
 import {nextMove, type Decision} from '../core/run/next.js';
 import {reduceRun} from '../core/run/reduce.js';
 import {initialState, type RunState} from '../core/run/state.js';
+import type {LineSource} from '../store/archive/tail.js';
 import {LogTail} from '../store/log-tail.js';
 
 export type WatchSnapshot = {
@@ -23,7 +24,7 @@ export type WatchSnapshot = {
 };
 
 export class WatchSession {
-	private readonly tail: LogTail;
+	private readonly tail: LineSource;
 	private header: LogHeader | undefined;
 	private state: RunState = initialState;
 	private lagMs = 0;
@@ -37,11 +38,12 @@ export class WatchSession {
 	/** Settles at the seal (or the end of the session when no seal follows). */
 	readonly ended = new Promise<void>((resolve) => (this.resolveEnded = resolve));
 
+	/** `source`: a local log file, or the archive's copy of the session (`watch --archive`). */
 	constructor(
-		file: string,
+		source: string | LineSource,
 		private readonly wallNow: () => number = Date.now,
 	) {
-		this.tail = new LogTail(file);
+		this.tail = typeof source === 'string' ? new LogTail(source) : source;
 	}
 
 	/** Catches up from the start of the log, then follows it. */

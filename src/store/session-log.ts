@@ -42,6 +42,7 @@ export class SessionLog {
 	private isSyncing = false;
 	private lastCheckpointT = 0;
 	private isSealed = false;
+	private writeListener: ((seq: number) => void) | undefined;
 	/** SHA-512 of every byte written, for the whole-file signature at the seal. */
 	private readonly fileHash: Hash = createHash('sha512');
 
@@ -185,6 +186,11 @@ export class SessionLog {
 		return movedTo === undefined ? {} : {movedTo};
 	}
 
+	/** Calls `listener` with the seq of each line once it is written (the archive sender's poke; it must not block). */
+	onWrite(listener: (seq: number) => void): void {
+		this.writeListener = listener;
+	}
+
 	/** The hash of the last line written. */
 	head(): string {
 		return this.prev;
@@ -228,6 +234,7 @@ export class SessionLog {
 		this.seq++;
 		this.prev = hashLine(bytes.subarray(0, bytes.length - 1));
 		this.fileHash.update(bytes);
+		this.writeListener?.(this.seq);
 	}
 }
 

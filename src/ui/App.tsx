@@ -17,7 +17,15 @@ export type AppSession = Omit<SessionControl, 'snapshot'> & {
 	now(): number;
 };
 
-export function App({session, logFile}: {session: AppSession; logFile?: string}) {
+export function App({
+	session,
+	logFile,
+	archiveBadge,
+}: {
+	session: AppSession;
+	logFile?: string;
+	archiveBadge?: () => string;
+}) {
 	// One state for both, so a change is one render (Ink renders each update synchronously).
 	const [{snapshot, now}, setView] = useState(() => ({snapshot: session.snapshot(), now: session.now()}));
 	const setNow = (at: number) => setView((view) => ({...view, now: at}));
@@ -64,6 +72,7 @@ export function App({session, logFile}: {session: AppSession; logFile?: string})
 			{...(snapshot.decision ? {decision: snapshot.decision} : {})}
 			{...(snapshot.problem ? {problem: snapshot.problem} : {})}
 			{...(logFile ? {logFile} : {})}
+			{...(archiveBadge ? {archive: archiveBadge()} : {})}
 		/>
 	);
 }

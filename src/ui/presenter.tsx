@@ -36,7 +36,11 @@ export type Presenter = {
 	/** The Ink screen (true) or plain lines (false); a run asks no questions without a screen. */
 	readonly isInteractive: boolean;
 	/** Calls `begin`, shows the session until it ends, and settles with its final state. */
-	showLive(session: PresentedSession, options: {logFile: string; begin: () => void}): Promise<RunState>;
+	/** `archiveBadge`: the team archive's state for the header, when the session streams to one. */
+	showLive(
+		session: PresentedSession,
+		options: {logFile: string; begin: () => void; archiveBadge?: () => string},
+	): Promise<RunState>;
 	/**
 	 * Follows a log until its seal, a broken line, or `q`. `idleNote` is for a log nobody writes
 	 * any more: plain lines then stop after catching up and print it, instead of waiting.
@@ -54,8 +58,11 @@ export function terminalPresenter(isInteractive = isInteractiveTerminal()): Pres
 
 const screenPresenter: Presenter = {
 	isInteractive: true,
-	async showLive(session, {logFile, begin}) {
-		const mount = () => render(<App session={session} logFile={logFile} />, {exitOnCtrlC: false});
+	async showLive(session, {logFile, begin, archiveBadge}) {
+		const mount = () =>
+			render(<App session={session} logFile={logFile} {...(archiveBadge ? {archiveBadge} : {})} />, {
+				exitOnCtrlC: false,
+			});
 		let app = mount();
 		// An interactive step gets the terminal: Ink unmounts (raw mode restored), and mounts again after.
 		session.useScreen?.({

@@ -7,10 +7,10 @@ import {theme} from '../theme.js';
 const toneColor = {ok: theme.ok, near: theme.waiting, over: theme.failed} as const;
 
 /** Runbook, target and total time; then the phase and its clock against the timebox. */
-export function Header({state, now, cols}: {state: RunState; now: number; cols: number}) {
+export function Header({state, now, cols, archive}: {state: RunState; now: number; cols: number; archive?: string}) {
 	const runbook = state.runbook!;
 	const badge = state.ended ? undefined : windowBadge(state, now);
-	const total = `${badge ? `${badge.text} · ` : ''}total ${clock(totalElapsed(state, now))}`;
+	const total = `${archive ? `${archive} · ` : ''}${badge ? `${badge.text} · ` : ''}total ${clock(totalElapsed(state, now))}`;
 	const title = `${runbook.name}${runbook.target ? ` · target ${runbook.target}` : ''}`;
 	const current = state.rollback ? undefined : currentPhase(state);
 	const pc = phaseClock(state, now);

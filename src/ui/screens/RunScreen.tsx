@@ -22,6 +22,8 @@ export type RunScreenProps = {
 	cols: number;
 	rows: number;
 	logFile?: string;
+	/** The team archive's state (`archive ✓`), when the session streams to one. */
+	archive?: string;
 	/** A line that stays on every frame (a replay of a log that did not verify). */
 	banner?: {text: string; tone: 'danger' | 'waiting' | 'accent'};
 	/** Replaces the prompt's key hints (a replay's own keys and position). */
@@ -32,7 +34,19 @@ export type RunScreenProps = {
  * Finished steps are printed once above (Static); below, a live area kept shorter than the window
  * so Ink never has to clear and repaint the whole screen.
  */
-export function RunScreen({state, decision, problem, input, now, cols, rows, logFile, banner, footer}: RunScreenProps) {
+export function RunScreen({
+	state,
+	decision,
+	problem,
+	input,
+	now,
+	cols,
+	rows,
+	logFile,
+	banner,
+	footer,
+	archive,
+}: RunScreenProps) {
 	// Names and times stay within 120 columns, so they read as one line; output uses the whole window.
 	const width = Math.max(20, Math.min(cols, maxLayoutCols));
 	const finished = finishedItems(state);
@@ -75,7 +89,7 @@ export function RunScreen({state, decision, problem, input, now, cols, rows, log
 			{done}
 			<Box flexDirection="column">
 				{bannerLine}
-				<Header state={state} now={now} cols={width} />
+				<Header state={state} now={now} cols={width} {...(archive ? {archive} : {})} />
 				{step ? (
 					<StepPanel
 						state={state}

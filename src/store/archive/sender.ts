@@ -1,0 +1,294 @@
+// Sends a session's log to the archive as it grows, off the runner's critical path: the
+// recorder only pokes; this reads the lines back from session.jsonl and sends them in batches,
+// on its own connection, and waits and retries while the archive is down. What is archived is
+// remembered in `archive.json` beside the log, so the rest is sent later (`archive push`).
+import {open, readFile, rename, writeFile, type FileHandle} from 'node:fs/promises';
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {openApprovalsDir, writeApprovalFile} from '../approvals-dir.js';
+import {Archive, ArchiveError} from './client.js';
+
+/** The marker beside the log: the last line the archive acknowledged, and where the next one starts. */
+export type ArchiveMarker = {archived: number; offset: number; approvalId: number; hasSig?: boolean};
+export const markerName = 'archive.json';
+
+export type SenderStatus = {
+	/** The last seq the archive holds (-1: none yet). */
+	archived: number;
+	/** The last seq known to be in the log. */
+	written: number;
+	/** Why the archive is behind, while it is. */
+	problem?: string;
+	/** The archive refused this log (a changed line): sending has stopped. */
+	refused?: boolean;
+};
+
+export type SenderOptions = {
+	url: string;
+	/** The session directory, holding session.jsonl. */
+	dir: string;
+	session: string;
+	/** At most this many bytes of lines per batch. @default 4 MiB */
+	batchBytes?: number;
+	/** After a poke, wait this long for more lines before sending. @default 50 */
+	batchMs?: number;
+	/** Wait after a failure, doubling up to `maxRetryMs`. @default 250 */
+	retryMs?: number;
+	maxRetryMs?: number;
+	/** Hand approvals from the archive's table into the session's approvals/ folder. */
+	takeApprovals?: boolean;
+	onStatus?: (status: SenderStatus) => void;
+};
+
+export class ArchiveSender {
+	private archive: Archive | undefined;
+	private file: FileHandle | undefined;
+	private marker: ArchiveMarker;
+	private written: number;
+	private problem: string | undefined;
+	private isRefused = false;
+	private isClosed = false;
+	private isAtEnd = false;
+	private wakeUp: (() => void) | undefined;
+	private readonly drains = new Set<() => void>();
+	private readonly logFile: string;
+	private running: Promise<void> | undefined;
+	/** Marker writes, one after another: a batch and an approval may finish together. */
+	private saving: Promise<void> = Promise.resolve();
+
+	constructor(private readonly options: SenderOptions) {
+		this.logFile = path.join(options.dir, 'session.jsonl');
+		this.marker = readMarker(options.dir);
+		this.written = this.marker.archived;
+	}
+
+	/** Starts sending in the background; never throws. */
+	start(): this {
+		this.running ??= this.run();
+		return this;
+	}
+
+	/** Lines up to `seq` are in the log: send them soon. Cheap, synchronous, never waits. */
+	poke(seq?: number): void {
+		if (seq !== undefined && seq > this.written) this.written = seq;
+		this.isAtEnd = false;
+		this.wakeUp?.();
+	}
+
+	status(): SenderStatus {
+		return {
+			archived: this.marker.archived,
+			written: Math.max(this.written, this.marker.archived),
+			...(this.problem ? {problem: this.problem} : {}),
+			...(this.isRefused ? {refused: true} : {}),
+		};
+	}
+
+	/** Waits until every line in the log is archived, or `timeoutMs`; true when all are. */
+	async drain(timeoutMs: number): Promise<boolean> {
+		this.poke();
+		if (this.isCaughtUp()) return true;
+		return new Promise<boolean>((resolve) => {
+			const done = () => {
+				clearTimeout(timer);
+				this.drains.delete(done);
+				resolve(this.isCaughtUp());
+			};
+			const timer = setTimeout(done, timeoutMs);
+			this.drains.add(done);
+		});
+	}
+
+	/** Stops sending; what is not archived stays pending in the marker. */
+	async close(): Promise<void> {
+		this.isClosed = true;
+		this.wakeUp?.();
+		await this.running;
+	}
+
+	private isCaughtUp(): boolean {
+		return this.isAtEnd && this.marker.archived >= this.written;
+	}
+
+	private async run(): Promise<void> {
+		let retryMs = this.options.retryMs ?? 250;
+		while (!this.isClosed && !this.isRefused) {
+			try {
+				await this.connect();
+				const sent = await this.sendBatch();
+				this.problem = undefined;
+				retryMs = this.options.retryMs ?? 250;
+				if (sent) continue;
+				await this.sendSignature();
+				this.isAtEnd = true;
+				for (const done of [...this.drains]) done();
+				await this.sleep(1000);
+				if (!this.isClosed) await this.sleep(this.options.batchMs ?? 50);
+			} catch (error) {
+				this.problem = (error as Error).message;
+				this.isRefused = isRefusal(error);
+				await this.disconnect();
+				this.report();
+				if (this.isRefused) for (const done of [...this.drains]) done();
+				else await this.sleep(retryMs);
+				retryMs = Math.min(retryMs * 2, this.options.maxRetryMs ?? 5000);
+			}
+		}
+		await this.disconnect();
+		await this.file?.close().catch(() => {});
+		for (const done of [...this.drains]) done();
+	}
+
+	private async connect(): Promise<void> {
+		if (this.archive && !this.archive.broken) return;
+		await this.disconnect();
+		this.archive = await Archive.connect(this.options.url, {onBroken: () => this.wakeUp?.()});
+		const held = await this.archive.lastSeq(this.options.session);
+		// The archive is the judge of where to go on from: it may hold more (an earlier push)
+		// or less (another archive) than the marker says.
+		if (held !== this.marker.archived) await this.seekTo(held);
+		if (this.options.takeApprovals) {
+			await this.archive.listenApprovals((session) => {
+				if (session === this.options.session) void this.takeApprovals().catch(() => {});
+			});
+			await this.takeApprovals();
+		}
+	}
+
+	private async disconnect(): Promise<void> {
+		const archive = this.archive;
+		this.archive = undefined;
+		await archive?.close();
+	}
+
+	/** Sends the next whole lines of the log; false when there were none. */
+	private async sendBatch(): Promise<boolean> {
+		const {lines, bytes} = await this.readLines(this.marker.offset, this.options.batchBytes ?? 4 * 1024 * 1024);
+		if (lines.length === 0) return false;
+		const first = this.marker.archived + 1;
+		const last = await this.archive!.append(this.options.session, first, lines);
+		this.marker = {...this.marker, archived: first + lines.length - 1, offset: this.marker.offset + bytes};
+		if (last > this.written) this.written = last;
+		await this.saveMarker();
+		this.report();
+		return true;
+	}
+
+	/** session.jsonl.sig, once the seal is archived and the runner has written it. */
+	private async sendSignature(): Promise<void> {
+		if (this.marker.hasSig || this.marker.archived < 0) return;
+		let sig: string;
+		try {
+			sig = await readFile(`${this.logFile}.sig`, 'utf8');
+		} catch {
+			return;
+		}
+		await this.archive!.putSignature(this.options.session, sig);
+		this.marker = {...this.marker, hasSig: true};
+		await this.saveMarker();
+	}
+
+	/** Moves the marker to just after line `seq` (-1: the start), reading the log from the start if it must. */
+	private async seekTo(seq: number): Promise<void> {
+		if (seq < this.marker.archived) this.marker = {...this.marker, archived: -1, offset: 0};
+		while (this.marker.archived < seq) {
+			const {lines, bytes} = await this.readLines(this.marker.offset, 4 * 1024 * 1024, seq - this.marker.archived);
+			// The archive holds lines this file does not: only verify can say what that means.
+			if (lines.length === 0) break;
+			this.marker = {...this.marker, archived: this.marker.archived + lines.length, offset: this.marker.offset + bytes};
+		}
+		await this.saveMarker();
+	}
+
+	/** Whole lines from `offset`, up to about `maxBytes` (a longer single line is read whole). */
+	private async readLines(offset: number, maxBytes: number, maxLines = Infinity) {
+		this.file ??= await open(this.logFile, 'r');
+		let size = maxBytes;
+		for (;;) {
+			const buffer = Buffer.allocUnsafe(size);
+			const {bytesRead} = await this.file.read(buffer, 0, size, offset);
+			const read = buffer.subarray(0, bytesRead);
+			const end = bytesRead === 0 ? -1 : read.lastIndexOf(0x0a);
+			if (end === -1) {
+				if (bytesRead < size) return {lines: [] as Buffer[], bytes: 0};
+				size *= 2;
+				continue;
+			}
+			const lines: Buffer[] = [];
+			let start = 0;
+			for (let at = read.indexOf(0x0a); at !== -1 && lines.length < maxLines;) {
+				lines.push(Buffer.from(read.subarray(start, at)));
+				start = at + 1;
+				at = read.indexOf(0x0a, start);
+			}
+			return {lines, bytes: start};
+		}
+	}
+
+	private async takeApprovals(): Promise<void> {
+		const archive = this.archive;
+		if (!archive) return;
+		const answers = await archive.approvalsAfter(this.options.session, this.marker.approvalId);
+		if (answers.length === 0) return;
+		openApprovalsDir(this.options.dir);
+		for (const answer of answers) {
+			let content: unknown;
+			try {
+				content = JSON.parse(answer.body.toString('utf8'));
+			} catch {
+				content = {unreadable: answer.body.toString('base64')};
+			}
+			writeApprovalFile(this.options.dir, content);
+			this.marker = {...this.marker, approvalId: answer.id};
+		}
+		await this.saveMarker();
+	}
+
+	private saveMarker(): Promise<void> {
+		const file = path.join(this.options.dir, markerName);
+		this.saving = this.saving.then(async () => {
+			await writeFile(`${file}.tmp`, `${JSON.stringify(this.marker)}\n`, {mode: 0o640});
+			await rename(`${file}.tmp`, file);
+		});
+		return this.saving;
+	}
+
+	private report(): void {
+		this.options.onStatus?.(this.status());
+	}
+
+	private sleep(ms: number): Promise<void> {
+		return new Promise((resolve) => {
+			const timer = setTimeout(finish, ms);
+			timer.unref();
+			function finish() {
+				clearTimeout(timer);
+				resolve();
+			}
+			this.wakeUp = () => {
+				this.wakeUp = undefined;
+				finish();
+			};
+		});
+	}
+}
+
+/** What `archive.json` says, or nothing archived yet. */
+export function readMarker(dir: string): ArchiveMarker {
+	try {
+		const parsed = JSON.parse(readFileSync(path.join(dir, markerName), 'utf8')) as Partial<ArchiveMarker>;
+		return {
+			archived: parsed.archived ?? -1,
+			offset: parsed.offset ?? 0,
+			approvalId: parsed.approvalId ?? 0,
+			...(parsed.hasSig ? {hasSig: true} : {}),
+		};
+	} catch {
+		return {archived: -1, offset: 0, approvalId: 0};
+	}
+}
+
+/** A refusal is final: the archive holds other bytes for this session, or lines this log lacks. */
+function isRefusal(error: unknown): boolean {
+	return error instanceof ArchiveError && (error.code === '23505' || error.code === '23514');
+}

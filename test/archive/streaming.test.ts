@@ -1,0 +1,128 @@
+// Live streaming to the archive: the log is appended at full speed whatever the database does;
+// lines wait in the session folder while it is down and go when it is back; the archive ends
+// byte for byte equal to the log.
+import {mkdtempSync, readFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect} from 'vitest';
+import {logFormat} from '../../src/core/audit/entry.js';
+import {ed25519Blob, fingerprint, formatPublicKey} from '../../src/core/audit/ssh-wire.js';
+import {Archive} from '../../src/store/archive/client.js';
+import {ArchiveSender, readMarker} from '../../src/store/archive/sender.js';
+import {SessionLog} from '../../src/store/session-log.js';
+import {itWithPostgres, TestCluster} from '../helpers/pg-cluster.js';
+import {identityKey, localSigner, sessionSeedKey} from '../helpers/signed-log.js';
+
+let cluster: TestCluster | undefined;
+let admin: Archive;
+
+beforeAll(async () => {
+	cluster = TestCluster.start();
+	if (!cluster) return;
+	admin = await Archive.connect(cluster.url);
+	await admin.init();
+}, 60_000);
+
+afterAll(async () => {
+	await admin?.close();
+	cluster?.destroy();
+});
+
+async function newLog(session: string) {
+	const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'runbook-archive-')), session);
+	const signer = localSigner(identityKey);
+	const log = await SessionLog.create(
+		dir,
+		{
+			format: logFormat,
+			session,
+			tool: {name: 'runbook', version: '0.1.0'},
+			wall: '2026-11-30T09:00:00.000Z',
+			runbook: {path: '/srv/runbooks/billing.yaml', sha256: '0'.repeat(64)},
+			operator: {user: 'alice', host: 'deploy-1'},
+			identity: {key: formatPublicKey(signer.publicKey), fingerprint: fingerprint(signer.publicKey), source: 'local'},
+			skey: formatPublicKey(ed25519Blob(sessionSeedKey)),
+			term: {cols: 80, rows: 24},
+			pid: 4242,
+		},
+		{sessionKey: sessionSeedKey, identity: signer},
+	);
+	return {dir, log, file: path.join(dir, 'session.jsonl')};
+}
+
+const chunk = (index: number) => `line ${index} ${'x'.repeat(4000)}\n`;
+
+function appendOutput(log: SessionLog, from: number, to: number): number {
+	const started = performance.now();
+	for (let index = from; index < to; index++)
+		log.append({type: 'output-recorded', t: index * 1000, step: 'migrate', stream: 'out', text: chunk(index)});
+	return performance.now() - started;
+}
+
+function sender(dir: string, session: string) {
+	return new ArchiveSender({url: cluster!.url, dir, session, batchMs: 5, retryMs: 20, maxRetryMs: 200}).start();
+}
+
+describe('streaming to the archive', () => {
+	itWithPostgres(
+		'goes on while PostgreSQL is stopped mid-run, and catches up byte for byte after it restarts',
+		async () => {
+			const {dir, log, file} = await newLog('s-fault');
+			const streaming = sender(dir, 's-fault');
+			log.onWrite((seq) => streaming.poke(seq));
+			appendOutput(log, 0, 300);
+			expect(await streaming.drain(10_000)).toBe(true);
+
+			cluster!.stop();
+			const whileDownMs = appendOutput(log, 300, 600);
+			await log.seal(700_000);
+			log.close();
+			// The appends never waited for the database: 300 lines of 4 KB in well under a second.
+			expect(whileDownMs).toBeLessThan(1000);
+			expect(await streaming.drain(300)).toBe(false);
+			const behind = streaming.status();
+			expect(behind.written - behind.archived).toBeGreaterThanOrEqual(300);
+			expect(behind.problem).toMatch(/cannot reach the archive|terminat|ECONNREFUSED/);
+
+			cluster!.restart();
+			await admin.close();
+			admin = await Archive.connect(cluster!.url);
+			expect(await streaming.drain(15_000)).toBe(true);
+			await streaming.close();
+			expect((await admin.sessionBytes('s-fault')).equals(readFileSync(file))).toBe(true);
+			expect(readMarker(dir).archived).toBe(streaming.status().written);
+		},
+		60_000,
+	);
+
+	itWithPostgres(
+		'leaves unsent lines pending in the session folder, for a later sender to push',
+		async () => {
+			const {dir, log, file} = await newLog('s-pending');
+			const first = sender(dir, 's-pending');
+			log.onWrite((seq) => first.poke(seq));
+			appendOutput(log, 0, 50);
+			expect(await first.drain(10_000)).toBe(true);
+			await first.close();
+			appendOutput(log, 50, 120);
+			await log.seal(200_000);
+			log.close();
+			// Header, attestation, 50 lines of output and their checkpoints are archived; the rest waits.
+			const pending = readMarker(dir);
+			expect(await admin.lastSeq('s-pending')).toBe(pending.archived);
+			const rest = readFileSync(file).subarray(pending.offset).toString();
+			expect(rest.slice(0, rest.indexOf('\n'))).toMatch(/^\{"seq":\d+,.*"text":"line 50 x/);
+
+			const push = sender(dir, 's-pending');
+			expect(await push.drain(10_000)).toBe(true);
+			await push.close();
+			expect((await admin.sessionBytes('s-pending')).equals(readFileSync(file))).toBe(true);
+			// Pushing again sends nothing new and is not an error.
+			const again = sender(dir, 's-pending');
+			expect(await again.drain(10_000)).toBe(true);
+			expect(again.status().problem).toBeUndefined();
+			await again.close();
+		},
+		60_000,
+	);
+});
