@@ -44,6 +44,7 @@ const commands: Record<string, Command> = {
 			yes: {type: 'boolean'},
 			'log-dir': {type: 'string'},
 			'allowed-signers': {type: 'string'},
+			concurrent: {type: 'boolean'},
 		});
 		if (positionals.length !== 1)
 			throw new UsageError(
@@ -59,6 +60,7 @@ const commands: Record<string, Command> = {
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
 			...optional('allowedSigners', values['allowed-signers']),
 			...optional('archive', archiveUrlOf(archive)),
+			isConcurrent: Boolean(values.concurrent),
 		});
 	},
 	resume(argv) {
@@ -88,13 +90,17 @@ const commands: Record<string, Command> = {
 	},
 	watch(argv) {
 		const {args, archive} = takeArchiveFlag(argv);
-		const {values, positionals} = parse(args, 'watch', {'log-dir': {type: 'string'}});
+		const {values, positionals} = parse(args, 'watch', {
+			'log-dir': {type: 'string'},
+			'allowed-signers': {type: 'string'},
+		});
 		if (positionals.length > 1)
 			throw new UsageError(`\`runbook watch\` takes at most one SESSION, not ${positionals.length}`);
 		return watchCommand({
 			...optional('session', positionals[0]),
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
 			...(archive !== undefined ? {archive} : {}),
+			...optional('allowedSigners', values['allowed-signers']),
 		});
 	},
 	import(args) {
@@ -105,12 +111,16 @@ const commands: Record<string, Command> = {
 	},
 	approve(argv) {
 		const {args, archive} = takeArchiveFlag(argv);
-		const {values, positionals} = parse(args, 'approve', {'log-dir': {type: 'string'}});
+		const {values, positionals} = parse(args, 'approve', {
+			'log-dir': {type: 'string'},
+			'allowed-signers': {type: 'string'},
+		});
 		if (positionals.length > 1)
 			throw new UsageError(`\`runbook approve\` takes at most one SESSION, not ${positionals.length}`);
 		return approveCommand({
 			...optional('session', positionals[0]),
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
+			...optional('allowedSigners', values['allowed-signers']),
 			loadIdentity: loadSigningIdentity,
 			...(archive !== undefined ? {archive} : {}),
 		});

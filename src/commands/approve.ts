@@ -23,6 +23,7 @@ import {
 	runnerKeyBlobs,
 	type LiveSessionInfo,
 } from './live-sessions.js';
+import {requireTrusted, sessionTrust, untrustedReason, type SessionTrust} from './session-trust.js';
 import {UsageError} from './usage-error.js';
 
 export type ApprovalTarget = {
@@ -31,10 +32,12 @@ export type ApprovalTarget = {
 	operatorKeys: Buffer[];
 };
 
-export function findApprovalTarget(session: string | undefined, sessions: string): ApprovalTarget {
+/** The session to approve: named, or the one live session waiting; only one whose signer you trust. */
+export function findApprovalTarget(session: string | undefined, sessions: string, trust: SessionTrust): ApprovalTarget {
 	let info: LiveSessionInfo;
 	if (session !== undefined) {
 		info = readLiveSession(session, sessions);
+		requireTrusted(info.read, info.files, trust);
 		if (info.read.isSealed || info.state.ended)
 			throw new UsageError(`session ${info.id} has ended; there is nothing to approve`);
 		if (!info.state.approval)
@@ -46,8 +49,12 @@ export function findApprovalTarget(session: string | undefined, sessions: string
 				`the runner of session ${info.id} is not running; an approval is taken by a running session (the operator resumes it with \`runbook resume\`)`,
 			);
 	} else {
-		const waiting = liveSessions(sessions).filter((s) => s.state.approval);
-		if (waiting.length === 0) throw new UsageError(`no live session in ${sessions} is waiting for an approval`);
+		const asking = liveSessions(sessions).filter((s) => s.state.approval);
+		const waiting = asking.filter((s) => untrustedReason(s.read, s.files, trust) === undefined);
+		if (waiting.length === 0)
+			throw new UsageError(
+				`no live session in ${sessions} is waiting for an approval${asking.length > 0 ? ` from a signer you trust (${asking.length} signed by a key you do not trust; name one to see whose, or give --allowed-signers)` : ''}`,
+			);
 		if (waiting.length > 1)
 			throw new UsageError(
 				`${waiting.length} sessions wait for an approval; name one:\n${waiting.map(describeLive).join('\n')}`,
@@ -132,14 +139,17 @@ export function awaitAnswer(
 export async function approveCommand(options: {
 	session?: string;
 	sessions: string;
+	allowedSigners?: string;
 	loadIdentity: () => Promise<IdentityChoice>;
 	/** `--archive`: the session and the hand-in through the team archive, from any machine. */
 	archive?: string | true;
 }): Promise<number> {
+	const trust = await sessionTrust(options.allowedSigners);
 	const target =
 		options.archive !== undefined
 			? await archivedApprovalTarget(options.archive, options.session)
-			: findApprovalTarget(options.session, options.sessions);
+			: findApprovalTarget(options.session, options.sessions, trust);
+	requireTrusted(target.info.read, target.info.files, trust);
 	// Only once there is something to approve: a first use creates the approver's key.
 	const identity = await options.loadIdentity();
 	const mine = identity.signer.publicKey;

@@ -36,7 +36,7 @@ export async function archivedApprovalTarget(
 				`session ${session} is not waiting for an approval${state.current ? ` (it is at \`${state.current}\`)` : ''}`,
 			);
 		return {
-			info: {id: read.header.session, dir: '', log: archivedLogName(session), read, state},
+			info: {id: read.header.session, dir: '', log: archivedLogName(session), read, state, files},
 			pending: state.approval,
 			operatorKeys: runnerKeyBlobs(read),
 		};

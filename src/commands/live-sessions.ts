@@ -8,7 +8,15 @@ import {isRunnerRunning} from '../session/runner-liveness.js';
 import {listSessionIds, readSession} from '../store/session-files.js';
 import {UsageError} from './usage-error.js';
 
-export type LiveSessionInfo = {id: string; dir: string; log: string; read: ReadLog; state: RunState};
+export type LiveSessionInfo = {
+	id: string;
+	dir: string;
+	log: string;
+	read: ReadLog;
+	state: RunState;
+	/** The log's bytes and seal as read, for checking whom to trust. */
+	files: {bytes: Buffer; sig?: string | undefined};
+};
 
 /** Reads one session (an id, its directory or its log); a one-line reason when it cannot. */
 export function readLiveSession(arg: string, sessions: string): LiveSessionInfo {
@@ -26,6 +34,7 @@ export function readLiveSession(arg: string, sessions: string): LiveSessionInfo 
 		log: found.files.log,
 		read,
 		state: foldEvents(read.events),
+		files: {bytes: found.files.bytes, sig: found.files.sig},
 	};
 }
 

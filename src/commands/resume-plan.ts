@@ -14,6 +14,7 @@ import {isRunnerRunning} from '../session/runner-liveness.js';
 import {formatProblems} from './load-runbook.js';
 import {UsageError} from './usage-error.js';
 import {runnerKeyBlobs} from './live-sessions.js';
+import {requireTrusted, untrustedKey, untrustedReason, type SessionTrust} from './session-trust.js';
 
 export type ResumePlan = {
 	log: string;
@@ -22,7 +23,10 @@ export type ResumePlan = {
 	state: RunState;
 	/** The runbook file differs from the one the session runs: what changed, and the new version. */
 	changed?: {runbook: Runbook; sha256: string; changes: string[]};
-	/** A reason the file could not be used; the session goes on with the recorded runbook. */
+	/**
+	 * Why the recorded runbook cannot be checked against a file with the same SHA-256 (the file is
+	 * gone or unreadable): it is shown in full and needs a typed confirmation before it runs.
+	 */
 	fileNote?: string;
 	/** Secret values given earlier that must be given again. */
 	reask: string[];
@@ -30,18 +34,31 @@ export type ResumePlan = {
 	operatorKeys: Buffer[];
 };
 
-/** The session to resume and what resuming it needs; a UsageError when it may not be resumed. */
-export function planResume(options: {session: string | undefined; sessions: string; user: string}): ResumePlan {
-	const arg = options.session ?? newestResumable(options.sessions, options.user);
-	const found = readSession(arg, options.sessions);
+/**
+ * The log of the session to resume, before anything is locked: SESSION as given, or this user's
+ * newest resumable one. Either way, a session signed by a key you do not trust is refused.
+ */
+export function chooseSession(options: {
+	session: string | undefined;
+	sessions: string;
+	user: string;
+	trust: SessionTrust;
+}): string {
+	if (options.session === undefined) return newestResumable(options.sessions, options.user, options.trust);
+	const found = readSession(options.session, options.sessions);
+	if (!found.ok) throw new UsageError(found.problem);
+	// Only the keys here: whether the log verifies is judged once its lock is held.
+	const reason = untrustedKey(readLog(found.files.log, found.files.bytes), options.trust);
+	if (reason !== undefined) throw new UsageError(reason);
+	return found.files.log;
+}
+
+/** The session at `log` (read again now that its lock is held) and what resuming it needs; a UsageError when it may not be resumed. */
+export function planResume(options: {log: string; sessions: string; trust: SessionTrust}): ResumePlan {
+	const found = readSession(options.log, options.sessions);
 	if (!found.ok) throw new UsageError(found.problem);
 	const {log, bytes, sig} = found.files;
-	let read: ReadLog;
-	try {
-		read = readLogEvents(bytes);
-	} catch (error) {
-		throw new UsageError(`${log}: ${(error as Error).message}`);
-	}
+	const read = readLog(log, bytes);
 	const id = read.header.session;
 	if (read.isSealed) throw new UsageError(`session ${id} is sealed: it ended and nothing more can be recorded in it`);
 	const state = foldEvents(read.events);
@@ -58,6 +75,7 @@ export function planResume(options: {session: string | undefined; sessions: stri
 	const report = verifyLog(bytes, sig, {ownKeys: []});
 	if (report.verdict === 'INVALID')
 		throw new UsageError(`session ${id} does not verify, so it cannot be resumed: ${report.summary}`);
+	requireTrusted(read, found.files, options.trust);
 
 	const file = read.header.runbook.path;
 	const recordedSha = read.events.reduce(
@@ -67,8 +85,7 @@ export function planResume(options: {session: string | undefined; sessions: stri
 	const current = readRunbookFile(file);
 	const reask = state.secretVars;
 	const base = {log, dir: path.dirname(log), read, state, reask, operatorKeys: runnerKeyBlobs(read)};
-	if (!current.ok)
-		return {...base, fileNote: `${file} ${current.problem}; going on with the runbook recorded in the session`};
+	if (!current.ok) return {...base, fileNote: `${file} ${current.problem}`};
 	if (current.sha256 === recordedSha) return base;
 	const parsed = parseRunbook(current.text);
 	if (!parsed.ok)
@@ -103,19 +120,43 @@ function missingWork(state: RunState, runbook: Runbook): string | undefined {
 	return undefined;
 }
 
-/** This user's newest session that is neither sealed, ended nor still running. */
-function newestResumable(sessions: string, user: string): string {
+/** A session log's events; a one-line reason when it is not one runbook can read. */
+function readLog(log: string, bytes: Buffer): ReadLog {
+	try {
+		return readLogEvents(bytes);
+	} catch (error) {
+		throw new UsageError(`${log}: ${(error as Error).message}`);
+	}
+}
+
+/**
+ * This user's newest session that is neither sealed, ended nor still running, and signed by a key
+ * they trust. A session that cannot be read, or that claims to be theirs but is signed by another
+ * key, is passed over: what is in a shared folder is anyone's claim.
+ */
+function newestResumable(sessions: string, user: string, trust: SessionTrust): string {
+	let passedOver = 0;
 	for (const id of listSessionIds(sessions).sort().reverse()) {
 		const found = readSession(id, sessions);
 		if (!found.ok) continue;
 		try {
 			const read = readLogEvents(found.files.bytes);
-			if (read.isSealed || read.header.operator.user !== user || isRunnerRunning(read)) continue;
+			if (read.isSealed || read.header.operator?.user !== user || isRunnerRunning(read)) continue;
 			if (read.events.some((e) => e.type === 'session-ended')) continue;
-			return id;
+			if (untrustedReason(read, found.files, trust) !== undefined) {
+				passedOver += 1;
+				continue;
+			}
+			return found.files.log;
 		} catch {
 			continue;
 		}
 	}
-	throw new UsageError(`no interrupted session of yours to resume in ${sessions}; \`runbook sessions\` lists them`);
+	const note =
+		passedOver > 0
+			? ` (${passedOver} that claim${passedOver === 1 ? 's' : ''} to be yours ${passedOver === 1 ? 'is' : 'are'} signed by a key you do not trust; name one to see whose)`
+			: '';
+	throw new UsageError(
+		`no interrupted session of yours to resume in ${sessions}${note}; \`runbook sessions\` lists them`,
+	);
 }

@@ -1,5 +1,6 @@
 // `runbook resume`: takes over an interrupted session's log and goes on where it stopped.
 import os from 'node:os';
+import path from 'node:path';
 import {terminalText} from '../core/text/sanitize.js';
 import {resumedClock} from '../session/clock.js';
 import {LiveSession} from '../session/live.js';
@@ -10,10 +11,14 @@ import {requireArchiveIfAny} from './archive.js';
 import {startArchiveStream} from './archive-stream.js';
 import {driveSession} from './drive-session.js';
 import {openSessionLog} from './open-session-log.js';
-import {planResume, type ResumePlan} from './resume-plan.js';
+import {chooseSession, planResume, type ResumePlan} from './resume-plan.js';
+import {confirmUnverifiedRunbook, missingResumeInputs} from './resume-inputs.js';
 import {parseVars, secretEnvValues} from './run-inputs.js';
 import {warnOfOpenSessionsFolder} from './run.js';
+import {holdRunnerLock} from './runner-locks.js';
+import {sessionTrust} from './session-trust.js';
 import {UsageError} from './usage-error.js';
+import {hasVar} from '../core/run/next.js';
 
 export type ResumeOptions = {
 	/** SESSION as given; without it, this user's newest interrupted session. */
@@ -31,26 +36,36 @@ export type ResumeOptions = {
 export async function resumeCommand(options: ResumeOptions): Promise<number> {
 	warnOfOpenSessionsFolder(options.sessions);
 	const operator = os.userInfo().username;
-	const plan = planResume({session: options.session, sessions: options.sessions, user: operator});
+	const trust = await sessionTrust(options.allowedSigners);
+	const chosen = chooseSession({session: options.session, sessions: options.sessions, user: operator, trust});
+	// Held before the log is read for the takeover, for this runner's life: of two resumes started
+	// together, the second finds the lock taken and stops before it has read anything.
+	await holdRunnerLock(
+		path.join(path.dirname(chosen), 'runner.lock'),
+		`session ${path.basename(path.dirname(chosen))}`,
+	);
+	const plan = planResume({log: chosen, sessions: options.sessions, trust});
 	const id = plan.read.header.session;
 	const presenter = terminalPresenter();
-	if (plan.fileNote) process.stderr.write(`runbook: ${plan.fileNote}\n`);
 	if (plan.changed && !(await acceptChanges(plan, options.isStrict, presenter.isInteractive))) {
+		process.stderr.write('runbook: not resumed; nothing was recorded\n');
+		return 1;
+	}
+	if (plan.fileNote && !(await confirmUnverifiedRunbook(plan, options.isPreApproved, presenter.isInteractive))) {
 		process.stderr.write('runbook: not resumed; nothing was recorded\n');
 		return 1;
 	}
 	const runbook = plan.changed?.runbook ?? plan.state.runbook!;
 	const vars = parseVars(runbook, options.vars, {varFile: options.varFile});
-	const unexpected = Object.keys(vars).filter((name) => !plan.reask.includes(name));
+	// Secrets given earlier are given again; a var the session never recorded (it stopped first) may be given now.
+	const unexpected = Object.keys(vars).filter((name) => !plan.reask.includes(name) && hasVar(plan.state, name));
 	if (unexpected.length > 0)
 		throw new UsageError(
 			`--var ${unexpected[0]}: already set in session ${id}; only secrets given earlier are given again`,
 		);
-	const missing = plan.reask.filter((name) => vars[name] === undefined);
-	if (!presenter.isInteractive && missing.length > 0)
-		throw new UsageError(
-			`session ${id} needs ${missing.map((n) => `\`${n}\``).join(', ')} again (secrets are never stored); give ${missing.length === 1 ? 'it' : 'them'} with --var, or resume in a terminal`,
-		);
+	// Stopping for missing input records nothing and ends nothing: the session stays resumable.
+	const missing = missingResumeInputs(plan, runbook, vars, {isInteractive: presenter.isInteractive});
+	if (missing) throw new UsageError(`session ${id} ${missing}; nothing was recorded, and it can be resumed again`);
 	const secrets = secretEnvValues(runbook);
 	const clock = resumedClock(new Date(plan.read.header.wall), plan.state.lastT);
 	const approvers = approversAllowed(options.allowedSigners);

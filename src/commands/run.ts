@@ -19,6 +19,7 @@ import {driveSession} from './drive-session.js';
 import {loadRunbook} from './load-runbook.js';
 import {openSessionLog} from './open-session-log.js';
 import {parseVars, secretEnvValues} from './run-inputs.js';
+import {holdRunbookLock, holdRunnerLock} from './runner-locks.js';
 import {UsageError} from './usage-error.js';
 
 export type RunOptions = {
@@ -35,6 +36,8 @@ export type RunOptions = {
 	allowedSigners?: string;
 	/** `--archive URL`: the team archive, over RUNBOOK_ARCHIVE and the setting. */
 	archive?: string;
+	/** `--concurrent`: run even while another run of the same file by this user is live on this host. */
+	isConcurrent?: boolean;
 };
 
 export async function runCommand(options: RunOptions): Promise<number> {
@@ -50,6 +53,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 
 	warnOfOpenSessionsFolder(options.sessions);
 	const archiveChoice = await requireArchiveIfAny(options.archive);
+	if (!options.isConcurrent) await holdRunbookLock(file);
 	const presenter = terminalPresenter();
 	const clock = systemClock();
 	const id = newSessionId(clock.wall());
@@ -70,6 +74,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 			pid: process.pid,
 		},
 	});
+	await holdRunnerLock(path.join(dir, 'runner.lock'), `session ${id}`);
 	const session = new LiveSession({
 		runbook,
 		options: {

@@ -5,11 +5,13 @@ import {terminalPresenter} from '../ui/presenter.js';
 import {archivedLogName, openArchiveTail} from './archive-read.js';
 import {UsageError} from './usage-error.js';
 import {describeLive, isLive, liveSessions, readLiveSession} from './live-sessions.js';
+import {requireTrusted, sessionTrust} from './session-trust.js';
 
 /** Without SESSION, lists the live sessions; with one, follows it until its seal or `q`. */
 export async function watchCommand(options: {
 	session?: string;
 	sessions: string;
+	allowedSigners?: string;
 	/** `--archive`: follow the session through the team archive, from any machine. */
 	archive?: string | true;
 }): Promise<number> {
@@ -29,6 +31,8 @@ export async function watchCommand(options: {
 		return 0;
 	}
 	const info = readLiveSession(options.session, options.sessions);
+	// What a session signed by a stranger shows is anyone's text: followed only when you trust its signer.
+	requireTrusted(info.read, info.files, await sessionTrust(options.allowedSigners));
 	const watch = new WatchSession(info.log);
 	const isWritten = isLive(info) || info.read.isSealed;
 	await terminalPresenter().showWatch(watch, {

@@ -4,8 +4,9 @@
 // pipe closes, the child exits and the kernel releases the lock. A stale lock cannot outlive
 // its holder, and two runners started together cannot both win, which a pid file cannot promise.
 import {spawn, type ChildProcess} from 'node:child_process';
-import {closeSync, constants, openSync, readFileSync, writeSync, ftruncateSync} from 'node:fs';
+import {closeSync, constants, lstatSync, mkdirSync, openSync, readFileSync, writeSync, ftruncateSync} from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 /** Who holds a lock, as its holder wrote it into the lock file. */
 export type LockHolder = {pid: number; user: string; host: string; sinceWall: string; what: string};
@@ -64,7 +65,8 @@ export class RunnerLock {
 		child.unref();
 		(child.stdout as unknown as {unref(): void}).unref();
 		(child.stdin as unknown as {unref(): void}).unref();
-		writeHolder(file, {
+		// A lock file someone else made and we cannot write to still locks; it only names no one.
+		tryWriteHolder(file, {
 			pid: process.pid,
 			user: os.userInfo().username,
 			host: os.hostname(),
@@ -84,6 +86,37 @@ export class RunnerLock {
 export function describeHolder(holder: LockHolder | undefined): string {
 	if (!holder) return 'another runner (it left no name)';
 	return `pid ${holder.pid} (${holder.user}@${holder.host}, since ${holder.sinceWall})`;
+}
+
+function tryWriteHolder(file: string, holder: LockHolder) {
+	try {
+		writeHolder(file, holder);
+	} catch {
+		// Named by no one: the loser is told "another runner".
+	}
+}
+
+/**
+ * This user's folder for host-wide runner locks: `<tmpdir>/runbook-locks-<uid>`, mode 0700. It is
+ * per user, not shared, because another local user could pre-create a shared one and hold or swap
+ * its files; one they pre-created under our name (not ours, a symlink, open to others) is refused.
+ */
+export function userLockDir(): {ok: true; path: string} | {ok: false; problem: string} {
+	const uid = process.getuid?.() ?? 0;
+	const dir = path.join(os.tmpdir(), `runbook-locks-${uid}`);
+	try {
+		mkdirSync(dir, {mode: 0o700});
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+			return {ok: false, problem: `cannot make the lock folder ${dir}: ${(error as NodeJS.ErrnoException).code}`};
+	}
+	const stat = lstatSync(dir);
+	if (!stat.isDirectory() || stat.uid !== uid || (stat.mode & 0o077) !== 0)
+		return {
+			ok: false,
+			problem: `the lock folder ${dir} is not a folder of yours that only you can use (someone else may have made it)`,
+		};
+	return {ok: true, path: dir};
 }
 
 function writeHolder(file: string, holder: LockHolder) {

@@ -1,6 +1,6 @@
 // The paired walkthrough, end to end in real pseudo-terminals: an operator runs a step that
 // needs a second approval, a partner follows with `watch` and approves with their own key.
-import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -53,7 +53,15 @@ const records = (sessionDir: string) =>
 async function waitingOperator(f: ReturnType<typeof fixture>): Promise<Tui> {
 	const op = tui(`${binRunbook} run ${f.runbook} --log-dir ${f.logDir}`);
 	await op.waitFor('Waiting for 1 more approval');
+	trustOperatorAsBob(f.session());
 	return op;
+}
+
+/** Bob follows and approves only sessions signed by keys he trusts: the operator's goes in his allowed_signers. */
+function trustOperatorAsBob(sessionDir: string) {
+	const header = records(sessionDir)[0] as {identity: {key: string}};
+	mkdirSync(path.join(bobConfig, 'runbook'), {recursive: true});
+	writeFileSync(path.join(bobConfig, 'runbook', 'allowed_signers'), `operator@test ${header.identity.key}\n`);
 }
 
 /** Hands in an answer as `runbook approve` would, with any key and any claims: how a forger would. */
