@@ -224,6 +224,7 @@ const commands: Record<string, Command> = {
 		try {
 			return await keysCommand(optional('use', values.use));
 		} catch (error) {
+			if (error instanceof UsageError) throw error;
 			throw new UsageError(
 				`cannot set up the signing identity in ${configDirOrUnknown()}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
 			);

@@ -3,9 +3,15 @@ import os from 'node:os';
 import {fingerprint, formatPublicKey, keyTypeOf} from '../core/audit/ssh-wire.js';
 import {signatureNamespace} from '../core/audit/signer.js';
 import {loadIdentity, settings} from '../store/identity.js';
+import {UsageError} from './usage-error.js';
 
 export async function keysCommand(options: {use?: string}): Promise<number> {
 	if (options.use !== undefined) {
+		const offered = (await loadIdentity()).agentKeys.map((k) => fingerprint(k.blob));
+		if (!offered.includes(options.use))
+			throw new UsageError(
+				`--use ${options.use}: no ssh-agent key has that fingerprint; ${offered.length > 0 ? `the agent offers ${offered.join(', ')}` : 'the agent offers no keys (is SSH_AUTH_SOCK set?)'}`,
+			);
 		(await settings()).set('identityFingerprint', options.use);
 		process.stdout.write(`runbook will sign with the agent key ${options.use} when ssh-agent offers it.\n`);
 	}

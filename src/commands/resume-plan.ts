@@ -9,7 +9,7 @@ import {runbookChanges} from '../core/runbook/diff.js';
 import type {Runbook} from '../core/runbook/model.js';
 import {parseRunbook} from '../core/runbook/parse.js';
 import {readRunbookFile} from '../store/runbook-file.js';
-import {listSessionIds, readSession} from '../store/session-files.js';
+import {listSessionIds, readSession, sessionsDirProblem} from '../store/session-files.js';
 import {isRunnerRunning} from '../session/runner-liveness.js';
 import {formatProblems} from './load-runbook.js';
 import {UsageError} from './usage-error.js';
@@ -135,6 +135,8 @@ function readLog(log: string, bytes: Buffer): ReadLog {
  * key, is passed over: what is in a shared folder is anyone's claim.
  */
 function newestResumable(sessions: string, user: string, trust: SessionTrust): string {
+	const unusable = sessionsDirProblem(sessions);
+	if (unusable !== undefined) throw new UsageError(unusable);
 	let passedOver = 0;
 	for (const id of listSessionIds(sessions).sort().reverse()) {
 		const found = readSession(id, sessions);
@@ -154,7 +156,7 @@ function newestResumable(sessions: string, user: string, trust: SessionTrust): s
 	}
 	const note =
 		passedOver > 0
-			? ` (${passedOver} that claim${passedOver === 1 ? 's' : ''} to be yours ${passedOver === 1 ? 'is' : 'are'} signed by a key you do not trust; name one to see whose)`
+			? ` (${passedOver} that claim${passedOver === 1 ? 's' : ''} to be yours ${passedOver === 1 ? 'does' : 'do'} not verify or ${passedOver === 1 ? 'is' : 'are'} signed by a key you do not trust; name one to see why)`
 			: '';
 	throw new UsageError(
 		`no interrupted session of yours to resume in ${sessions}${note}; \`runbook sessions\` lists them`,

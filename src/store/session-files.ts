@@ -2,7 +2,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {resolveSessionLog} from './session-names.js';
 
-export {listSessionIds} from './session-names.js';
+export {listSessionIds, sessionsDirProblem} from './session-names.js';
 
 export type SessionFiles = {log: string; bytes: Buffer; sig?: string};
 

@@ -1,6 +1,6 @@
 // What an operator may type for SESSION: a log path, a session directory, an id, `latest`, or
 // any prefix of an id that names one session only.
-import {existsSync, readdirSync, statSync} from 'node:fs';
+import {accessSync, constants, existsSync, readdirSync, statSync} from 'node:fs';
 import path from 'node:path';
 
 export type SessionName = {ok: true; log: string} | {ok: false; problem: string};
@@ -44,4 +44,18 @@ function logOf(sessions: string, id: string): string {
 
 function isFile(candidate: string): boolean {
 	return existsSync(candidate) && statSync(candidate).isFile();
+}
+
+/** Why `sessions` cannot be listed (not a folder, or not ours to read); undefined when it can, or is not there yet. */
+export function sessionsDirProblem(sessions: string): string | undefined {
+	try {
+		if (!statSync(sessions).isDirectory())
+			return `${sessions} is not a folder (--log-dir names the folder sessions go in)`;
+		accessSync(sessions, constants.R_OK | constants.X_OK);
+		return undefined;
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT') return undefined;
+		return `cannot read the sessions folder ${sessions}: ${code === 'EACCES' ? 'permission denied' : code}`;
+	}
 }

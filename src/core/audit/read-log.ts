@@ -33,7 +33,7 @@ export function readLogEvents(bytes: Uint8Array): ReadLog {
 	let runnerPid = header.pid;
 	/** The identities that ran the session: the first, then each that took over. */
 	const runnerKeys = [header.identity?.key];
-	for (const line of lines.slice(1)) {
+	for (const [index, line] of lines.slice(1).entries()) {
 		let record: LogRecord & {seq?: number; prev?: string};
 		try {
 			record = JSON.parse(line) as LogRecord & {seq?: number; prev?: string};
@@ -46,6 +46,8 @@ export function readLogEvents(bytes: Uint8Array): ReadLog {
 			runnerKeys.push(record.identity?.key);
 		}
 		if (auditTypes.has(record.type)) continue;
+		if (record.type === 'session-started' && !isRunbookShaped((record as {runbook?: unknown}).runbook))
+			throw new Error(`line ${index + 1}: its session-started records no runbook`);
 		const {seq: _seq, prev: _prev, ...event} = record;
 		events.push(event as RunEvent);
 	}
@@ -57,4 +59,11 @@ export function readLogEvents(bytes: Uint8Array): ReadLog {
 		runnerPid,
 		runnerKeys: runnerKeys.filter((k): k is string => typeof k === 'string'),
 	};
+}
+
+/** Enough of a runbook that replaying it cannot fail on a missing part: an object with a list of phases. */
+function isRunbookShaped(value: unknown): boolean {
+	if (typeof value !== 'object' || value === null) return false;
+	const {phases, rollback} = value as {phases?: unknown; rollback?: unknown};
+	return Array.isArray(phases) && (rollback === undefined || Array.isArray(rollback));
 }
