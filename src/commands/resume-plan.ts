@@ -138,6 +138,7 @@ function newestResumable(sessions: string, user: string, trust: SessionTrust): s
 	const unusable = sessionsDirProblem(sessions);
 	if (unusable !== undefined) throw new UsageError(unusable);
 	let passedOver = 0;
+	let firstReason = '';
 	for (const id of listSessionIds(sessions).sort().reverse()) {
 		const found = readSession(id, sessions);
 		if (!found.ok) continue;
@@ -145,7 +146,9 @@ function newestResumable(sessions: string, user: string, trust: SessionTrust): s
 			const read = readLogEvents(found.files.bytes);
 			if (read.isSealed || read.header.operator?.user !== user || isRunnerRunning(read)) continue;
 			if (read.events.some((e) => e.type === 'session-ended')) continue;
-			if (untrustedReason(read, found.files, trust) !== undefined) {
+			const reason = untrustedReason(read, found.files, trust);
+			if (reason !== undefined) {
+				if (passedOver === 0) firstReason = reason;
 				passedOver += 1;
 				continue;
 			}
@@ -156,7 +159,7 @@ function newestResumable(sessions: string, user: string, trust: SessionTrust): s
 	}
 	const note =
 		passedOver > 0
-			? ` (${passedOver} that claim${passedOver === 1 ? 's' : ''} to be yours ${passedOver === 1 ? 'does' : 'do'} not verify or ${passedOver === 1 ? 'is' : 'are'} signed by a key you do not trust; name one to see why)`
+			? `; passed over ${passedOver} that claim${passedOver === 1 ? 's' : ''} to be yours, the newest because ${firstReason}`
 			: '';
 	throw new UsageError(
 		`no interrupted session of yours to resume in ${sessions}${note}; \`runbook sessions\` lists them`,
