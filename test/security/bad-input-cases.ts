@@ -231,3 +231,41 @@ export const importInputCases: BadInputCase[] = [
 		reason: /none\.md: no such file/,
 	},
 ];
+
+/** A session log whose session-started records no runbook (the rest of the line is well formed). */
+const noRunbookLog = (dir: string) => {
+	const sessionDir = path.join(dir, 'sessions', '20261122T090000Z-norunbook');
+	mkdirSync(sessionDir, {recursive: true});
+	const header = {seq: 0, t: 0, type: 'header', format: 'runbook-session/1', session: '20261122T090000Z-norunbook'};
+	const started = {seq: 2, t: 1, type: 'session-started', options: {}, wall: '2026-11-22T09:00:00.000Z'};
+	return file(
+		sessionDir,
+		'session.jsonl',
+		`${JSON.stringify(header)}\n{"seq":1,"type":"attest"}\n${JSON.stringify(started)}\n`,
+	);
+};
+
+export const sessionInputCases: BadInputCase[] = [
+	...[['replay', '--force'], ['export', '--force', '--format', 'md'], ['resume'], ['watch'], ['approve']].map(
+		([command, ...flags]) => ({
+			name: `${command}: a log whose session-started records no runbook`,
+			args: (dir: string) => [command!, ...flags, noRunbookLog(dir)],
+			reason: /session\.jsonl: line 2: its session-started records no runbook/,
+		}),
+	),
+	{
+		name: 'resume: --log-dir is a file',
+		args: (dir) => ['resume', '--log-dir', file(dir, 'not-a-folder', '')],
+		reason: /not-a-folder is not a folder \(--log-dir names the folder sessions go in\)/,
+	},
+	{
+		name: 'run: --log-dir is a file',
+		args: (dir) => ['run', file(dir, 'r.yaml', step('run: "true"')), '--log-dir', file(dir, 'not-a-folder', '')],
+		reason: /cannot create the session log in \S+not-a-folder\/\S+: ENOTDIR/,
+	},
+	{
+		name: 'keys: --use with a fingerprint no key has',
+		args: () => ['keys', '--use', 'SHA256:nothing-has-this'],
+		reason: /--use SHA256:nothing-has-this: no ssh-agent key has that fingerprint; the agent offers no keys/,
+	},
+];

@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {binRunbook, isolatedEnv, repoRoot} from '../helpers/cli.js';
-import {importInputCases, runbookInputCases, type BadInputCase} from './bad-input-cases.js';
+import {importInputCases, runbookInputCases, sessionInputCases, type BadInputCase} from './bad-input-cases.js';
 
 const budgetMs = 2000;
-const corpus: BadInputCase[] = [...runbookInputCases, ...importInputCases];
+const corpus: BadInputCase[] = [...runbookInputCases, ...importInputCases, ...sessionInputCases];
 
 describe('the bad-input corpus: exit 2, one clear line, no stack trace, under 2 s', () => {
 	it('has at least 40 cases, each named once', () => {
