@@ -89,6 +89,14 @@ export class SessionLoop {
 				recorder.learnSecret(name, value);
 				recorder.record({type: 'var-set', var: name, isSecret: true, source: 'flag'});
 			}
+			// Vars the session never recorded (it stopped first), given now: `resume` refuses the others.
+			const secretVars = secretNames(given.runbook).vars;
+			for (const [name, value] of Object.entries(given.vars)) {
+				if (takeover.reask.includes(name)) continue;
+				const isSecret = secretVars.includes(name);
+				if (isSecret) recorder.learnSecret(name, value);
+				recorder.record({type: 'var-set', var: name, ...(isSecret ? {} : {value}), isSecret, source: 'flag'});
+			}
 		});
 		this.pump();
 	}

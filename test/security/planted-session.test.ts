@@ -3,7 +3,7 @@
 // runner, and whose recorded runbook runs their command. Promise 2: nothing runs unless a trusted
 // person started it; `resume` refuses the session and names the key.
 import {execFileSync, spawnSync} from 'node:child_process';
-import {chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
