@@ -6,10 +6,10 @@ export const help: Record<string, string> = {
 	main: `runbook ${version}: walk a production change through a YAML runbook, and record it.
 
 Usage:
-  runbook run FILE [--var k=v]... [--var-file FILE] [--dry-run] [--from STEP] [--yes] [--log-dir DIR]
-  runbook resume [SESSION] [--var k=v]... [--var-file FILE] [--strict] [--yes] [--log-dir DIR]
-  runbook watch [SESSION] [--log-dir DIR]
-  runbook approve [SESSION] [--log-dir DIR]
+  runbook run FILE [--var k=v]... [--var-file FILE] [--dry-run] [--from STEP] [--yes] [--concurrent] [--log-dir DIR]
+  runbook resume [SESSION] [--var k=v]... [--var-file FILE] [--strict] [--yes] [--allowed-signers F] [--log-dir DIR]
+  runbook watch [SESSION] [--allowed-signers F] [--log-dir DIR]
+  runbook approve [SESSION] [--allowed-signers F] [--log-dir DIR]
   runbook verify SESSION [--allowed-signers F] [--principal P] [--json]
   runbook keys [--use FINGERPRINT]
   runbook sessions [--json] [--log-dir DIR]
@@ -48,6 +48,7 @@ Options:
                   only keys in this allowed_signers file may give second approvals
                   (default: allowed_signers in runbook's settings folder, if there is one;
                   else anyone but the operator)
+  --concurrent    run even while another run of FILE by you on this host is live
   --log-dir DIR   where session directories go
                   (default $XDG_STATE_HOME/runbook/sessions, ~/.local/state/runbook/sessions)`,
 	resume: `Usage: runbook resume [SESSION] [options]
@@ -70,18 +71,21 @@ Options:
   --var-file FILE secret vars as name=value lines, from a file only you can read
   --strict        refuse when the runbook file changed
   --yes           approve plain confirmations in advance from here on
+  --allowed-signers F
+                  also trust sessions signed by these keys (else your own only;
+                  default: allowed_signers in runbook's settings folder)
   --log-dir DIR   where session directories are
 
 Exit codes as for run; 2 when the session cannot be resumed (sealed, ended, still running,
 INVALID, or a changed runbook refused), with the reason.`,
-	watch: `Usage: runbook watch [SESSION] [--log-dir DIR]
+	watch: `Usage: runbook watch [SESSION] [--allowed-signers F] [--log-dir DIR]
 
 Follows a live session read-only, with the operator's screens: a LIVE badge, how far it lags
 behind the writer, and "session ended" at the seal. Joined late, it catches up from the start
 of the log. It only reads the log: it makes no decisions and never writes to the session.
 Without SESSION, lists the live sessions you can read. q quits.
 Exit 0; 1 when the log breaks off in a line that is not a log line (\`runbook verify\` says more).`,
-	approve: `Usage: runbook approve [SESSION] [--log-dir DIR]
+	approve: `Usage: runbook approve [SESSION] [--allowed-signers F] [--log-dir DIR]
 
 Gives the second approval a step waits for (\`approvals: 2\` in the runbook). Shows the step,
 its command as it will run, the phase, who asked and how long ago; you type \`approve\`, or
