@@ -43,6 +43,7 @@ export async function resumeCommand(options: ResumeOptions): Promise<number> {
 	await holdRunnerLock(
 		path.join(path.dirname(chosen), 'runner.lock'),
 		`session ${path.basename(path.dirname(chosen))}`,
+		`; follow it with \`runbook watch ${path.basename(path.dirname(chosen))}\``,
 	);
 	const plan = planResume({log: chosen, sessions: options.sessions, trust});
 	const id = plan.read.header.session;

@@ -29,8 +29,8 @@ export async function sessionTrust(allowedSignersFlag: string | undefined): Prom
 }
 
 /**
- * Why the session is not to be trusted (undefined when it is): a log whose attestation does not
- * hold, or a runner key that is neither yours nor an allowed signer's. Names the key by its
+ * Why the session is not to be trusted (undefined when it is): a header whose attestation does
+ * not hold, or a runner key that is neither yours nor an allowed signer's. Names the key by its
  * fingerprint and the user@host the header claims, marked as claimed.
  */
 export function untrustedReason(
@@ -41,9 +41,16 @@ export function untrustedReason(
 	const header = read.header;
 	const id = terminalText(String(header.session));
 	const claimed = `${terminalText(String(header.operator?.user))}@${terminalText(String(header.operator?.host))} (claimed)`;
-	const report = verifyLog(files.bytes, files.sig, {ownKeys: trust.ownKeys});
+	// The header and its attestation (lines 0 and 1) bind the key to the session; the rest of the
+	// log is verify's to judge, and a log that breaks off later is still followed (and said so).
+	const firstEnd = files.bytes.indexOf(0x0a);
+	const secondEnd = firstEnd === -1 ? -1 : files.bytes.indexOf(0x0a, firstEnd + 1);
+	if (secondEnd === -1)
+		return `session ${id}, claimed to be ${claimed}, has no attestation of its header, so it is not trusted`;
+	const attested = files.bytes.subarray(0, secondEnd + 1);
+	const report = verifyLog(attested, undefined, {ownKeys: trust.ownKeys});
 	if (report.verdict === 'INVALID')
-		return `session ${id}, claimed to be ${claimed}, does not verify, so it is not trusted: ${report.summary}`;
+		return `session ${id}, claimed to be ${claimed}, is not attested by the key it names, so it is not trusted: ${report.summary}`;
 	return untrustedKey(read, trust);
 }
 

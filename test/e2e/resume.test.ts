@@ -206,7 +206,8 @@ describe('what resume refuses, with the reason and exit 2', () => {
 		expect(busy.code).toBe(2);
 		expect(busy.stderr).toMatch(/no interrupted session|is still running/);
 		const named = runCli(['resume', readdirSync(g.logDir)[0]!, '--log-dir', g.logDir]);
-		expect(named.stderr).toMatch(/is still running \(pid \d+\); follow it with `runbook watch/);
+		// Its runner holds the session's lock: named with its pid, user and since when.
+		expect(named.stderr).toMatch(/has a runner already: pid \d+ \(\S+@\S+, since \S+\); follow it with `runbook watch/);
 		writeFileSync(g.go, '');
 		await running.waitFor('Run `after`?');
 		running.keys('Enter');

@@ -52,11 +52,11 @@ async function writePlantedLog(dir: string, marker: string): Promise<void> {
 	log.close();
 }
 
-/** The victim's `runbook resume --yes`, with or without the session named. */
-function victimResumes(logDir: string, session?: string) {
+/** The victim's `runbook resume --yes` (or `command`), with or without the session named. */
+function victimResumes(logDir: string, session?: string, command: string[] = ['resume', '--yes']) {
 	const result = spawnSync(
 		process.execPath,
-		[binRunbook, 'resume', '--yes', ...(session ? [session] : []), '--log-dir', logDir],
+		[binRunbook, ...command, ...(session ? [session] : []), '--log-dir', logDir],
 		{cwd: repoRoot, env: {...process.env, ...isolatedEnv, CI: 'true'}, encoding: 'utf8', timeout: 20_000},
 	);
 	return {code: result.status, stderr: result.stderr};
@@ -118,5 +118,7 @@ describe('a session planted in the shared folder', () => {
 		await writePlantedLog(path.join(logDir, plantedId), marker);
 		expectRefused(victimResumes(logDir), marker);
 		expectRefused(victimResumes(logDir, plantedId), marker);
+		expectRefused(victimResumes(logDir, plantedId, ['watch']), marker);
+		expectRefused(victimResumes(logDir, plantedId, ['approve']), marker);
 	}, 60_000);
 });
