@@ -20,6 +20,7 @@ import {loadRunbook} from './load-runbook.js';
 import {openSessionLog} from './open-session-log.js';
 import {parseVars, secretEnvValues} from './run-inputs.js';
 import {holdRunbookLock, holdRunnerLock} from './runner-locks.js';
+import {sessionsDirProblem} from '../store/session-files.js';
 import {UsageError} from './usage-error.js';
 
 export type RunOptions = {
@@ -53,6 +54,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
 
 	warnOfOpenSessionsFolder(options.sessions);
 	const archiveChoice = await requireArchiveIfAny(options.archive);
+	const unusable = sessionsDirProblem(options.sessions);
+	if (unusable !== undefined) throw new UsageError(unusable);
 	if (!options.isConcurrent) await holdRunbookLock(file);
 	const presenter = terminalPresenter();
 	const clock = systemClock();
