@@ -1,5 +1,7 @@
 // Which archive a command uses: `--archive URL`, else RUNBOOK_ARCHIVE, else the `archive`
 // setting in runbook's settings folder; none of them, no archive, and nothing changes.
+import {existsSync} from 'node:fs';
+import path from 'node:path';
 import {configDir} from '../identity.js';
 
 export type ArchiveSource = 'flag' | 'env' | 'settings';
@@ -9,12 +11,34 @@ type ArchiveSettings = {archive?: string};
 
 async function archiveSettings(env: NodeJS.ProcessEnv) {
 	const {default: ConfClass} = await import('conf');
-	return new ConfClass<ArchiveSettings>({
-		projectName: 'runbook',
-		projectSuffix: '',
-		configName: 'settings',
-		cwd: configDir(env),
-	});
+	const dir = configDir(env);
+	try {
+		const settings = new ConfClass<ArchiveSettings>({
+			projectName: 'runbook',
+			projectSuffix: '',
+			configName: 'settings',
+			cwd: dir,
+		});
+		// conf reads lazily; reading here turns an unusable folder into a reason, not a crash later.
+		void settings.store;
+		return settings;
+	} catch (error) {
+		throw new ArchiveUrlError(
+			`cannot use the settings in ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+		);
+	}
+}
+
+/** The stored setting, without loading conf when no settings file exists (most runs: no start-up cost). */
+async function storedArchiveUrl(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+	let file: string;
+	try {
+		file = path.join(configDir(env), 'settings.json');
+	} catch {
+		return undefined;
+	}
+	if (!existsSync(file)) return undefined;
+	return (await archiveSettings(env)).get('archive');
 }
 
 /** The archive to use, and where that choice came from; undefined when none is configured. */
@@ -24,7 +48,7 @@ export async function chooseArchive(
 ): Promise<ArchiveChoice | undefined> {
 	if (flag) return {url: checkArchiveUrl(flag), source: 'flag'};
 	if (env.RUNBOOK_ARCHIVE) return {url: checkArchiveUrl(env.RUNBOOK_ARCHIVE), source: 'env'};
-	const stored = (await archiveSettings(env)).get('archive');
+	const stored = await storedArchiveUrl(env);
 	return stored ? {url: stored, source: 'settings'} : undefined;
 }
 
