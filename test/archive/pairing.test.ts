@@ -3,7 +3,7 @@
 // `watch --archive`, approves it with `approve --archive`, then verifies, exports and replays
 // it with no local copy. Needs `npm run build` (the built CLI in real terminals, through tmux).
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect} from 'vitest';
@@ -66,6 +66,13 @@ describe('pairing across machines through the archive', () => {
 			const waiting = await op.waitFor('Waiting for 1 more approval');
 			expect(waiting).toMatch(/archive ✓|archive: \d+ events? behind/);
 			const id = readdirSync(alice.sessions)[0]!;
+			// Bob follows and approves only sessions signed by keys he trusts: Alice's goes in his allowed_signers.
+			const aliceKey = readFileSync(path.join(alice.env.XDG_CONFIG_HOME, 'runbook', 'identity_ed25519.pub'), 'utf8');
+			mkdirSync(path.join(bob.env.XDG_CONFIG_HOME, 'runbook'), {recursive: true});
+			writeFileSync(
+				path.join(bob.env.XDG_CONFIG_HOME, 'runbook', 'allowed_signers'),
+				`alice@test ${aliceKey.trim()}\n`,
+			);
 
 			const watch = tui(`${bob.prefix} ${binRunbook} watch ${id} --archive`);
 			await watch.waitFor('Waiting for 1 more approval');
