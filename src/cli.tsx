@@ -1,6 +1,8 @@
 // argv -> the subcommands, and the exit policy: the only file that sets the exit code.
 // Exit codes: 0 success; 1 the run failed or was aborted; 2 bad usage or bad input
 // (or a run that needs an operator where there is none); 70 a bug in runbook.
+// Over 300 lines: one small argv table per subcommand (twenty of them, with the archive's); each
+// handler is a few lines and does nothing but parse and call its command.
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {didYouMean} from './core/runbook/shape.js';
 import {terminalText} from './core/text/sanitize.js';

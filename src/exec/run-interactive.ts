@@ -31,6 +31,7 @@ export type InteractiveCommand = {
 	cancel: () => void;
 };
 
+// > 80 lines: the pty's start, resize, input and exit handlers share its lifetime and close over it.
 /** Starts the command in a pty sized to the terminal, passing keystrokes through until it exits. */
 export function runInteractive(options: InteractiveOptions): InteractiveCommand {
 	const startedMs = performance.now();

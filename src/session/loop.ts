@@ -1,6 +1,7 @@
 // The session loop: asks core what comes next, has the effects perform it, and records what
 // happened through the recorder. The operator's intents come in here too. No processes, files
 // or timers of its own: those are behind SessionEffects and the Clock.
+// Just over 300 lines: the loop and the intents it takes share its state; the commands' part is in loop-commands.ts.
 import type {Draft, RunEvent, SessionOptions} from '../core/run/events.js';
 import {answerValue, applyIntent, type Intent} from '../core/run/intents.js';
 import {nextMove, type Decision, type Move} from '../core/run/next.js';

@@ -21,6 +21,10 @@ const replayKeys: KeyAction[] = [
 	'quit',
 ];
 
+/**
+ * The replay screen: the run screen driven by a replay cursor, with the player's keys. One component
+ * because its keys, its banner and its cursor share state; > 80 lines for that.
+ */
 export function ReplayApp({
 	replay,
 	banner,

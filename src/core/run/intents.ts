@@ -23,6 +23,10 @@ export type Intent =
 /** Events for the intent, or a one-line problem to show the operator (and nothing recorded). */
 export type IntentResult = {events: Draft[]} | {problem: string};
 
+/**
+ * Turns an operator's intent into events, or refuses it. One case per intent kind against the decision
+ * at hand, so every key's effect is in one switch: hence > 80 lines.
+ */
 export function applyIntent(state: RunState, decision: Decision | undefined, intent: Intent): IntentResult {
 	const by = state.options.operator;
 	const reasonProblem = (reason: string | undefined) =>

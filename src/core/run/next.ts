@@ -1,6 +1,7 @@
 // What happens next, decided from the state alone: events that follow on their own, an effect
 // for the session to perform, or a decision that waits for the operator. Pure: `now` (µs since
 // the session started) comes in as an argument.
+// Over 300 lines: nextMove and stepMove are the run's whole order of play; their helpers sit beside them.
 import {allSteps, findStep, type AskSpec, type Step} from '../runbook/model.js';
 import type {VarSpec} from '../runbook/schema.js';
 import {holds, parseCondition} from '../runbook/condition.js';
@@ -43,6 +44,10 @@ export type Move =
 const us = (ms: number) => ms * 1000;
 const emit = (...events: Draft[]): Move => ({kind: 'emit', events});
 
+/**
+ * The next move for `state` at `now`. One function of cases in the order a run meets them (session
+ * start, vars, preconditions, window, phase, step, end), so the order is visible: hence > 80 lines.
+ */
 export function nextMove(state: RunState, now: number): Move {
 	const runbook = state.runbook;
 	if (state.ended) return {kind: 'ended'};
@@ -155,6 +160,7 @@ function runningMove(state: RunState, now: number, phaseWake: number | undefined
 
 type StepContext = {isRollback: boolean; phaseWake?: number; needsOperator: (reason: string) => Move};
 
+// One case per step kind and state, in the order a step lives through them; split, the order would hide.
 function stepMove(state: RunState, step: Step, now: number, context: StepContext): Move {
 	const stepState = state.steps[step.id]!;
 	const {isInteractive, isPreApproved, operator: by} = state.options;

@@ -6,6 +6,7 @@ import {theme} from '../theme.js';
 import type {Takeover} from '../../core/run/state.js';
 import {terminalOutput} from '../../core/text/sanitize.js';
 
+// One case per finished item kind (phase heading, step outcome): > 80 lines, one switch.
 /** One line printed above the live area, once: a phase heading or a finished step. */
 export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
 	if (item.kind === 'note') {

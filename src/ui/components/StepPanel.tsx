@@ -7,6 +7,7 @@ import type {CommandWindow} from '../command-view.js';
 import {theme} from '../theme.js';
 import {terminalOutput} from '../../core/text/sanitize.js';
 
+// One JSX tree for the live area (> 80 lines): split, its rows could no longer be counted in one place.
 /** The current step: its name and state, its command, and the last `outputRows` lines of output. */
 export function StepPanel({
 	state,
