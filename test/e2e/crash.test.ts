@@ -32,10 +32,14 @@ describe('crash safety', () => {
 			new Promise<{logDir: string; markers: string; isHung: boolean}>((resolve) => {
 				const logDir = tmp('kill9-log');
 				const markers = tmp('kill9-markers');
-				const child = spawn(process.execPath, [binRunbook, 'run', runbook, '--yes', '--log-dir', logDir], {
-					env: {...process.env, ...isolatedEnv, CI: 'true', MARKERS: markers},
-					stdio: 'ignore',
-				});
+				const child = spawn(
+					process.execPath,
+					[binRunbook, 'run', runbook, '--yes', '--concurrent', '--log-dir', logDir],
+					{
+						env: {...process.env, ...isolatedEnv, CI: 'true', MARKERS: markers},
+						stdio: 'ignore',
+					},
+				);
 				// The moment is random within the running session: counted from when its log exists.
 				// A runner that never gets that far is killed anyway after 10 s (and counted below).
 				let isHung = false;
