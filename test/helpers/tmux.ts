@@ -1,5 +1,5 @@
 // A real pseudo-terminal: a private tmux server per test, keys sent one at a time as an
-// operator types, the screen read back. Recipe: ../shared/research/feasibility.md, section 5.
+// operator types, the screen read back. Recipe: the research notes beside the repo (feasibility.md, section 5).
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
