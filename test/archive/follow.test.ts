@@ -4,7 +4,7 @@
 import {existsSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterAll, beforeAll, describe, expect} from 'vitest';
+import {describe, expect} from 'vitest';
 import {logFormat} from '../../src/core/audit/entry.js';
 import {ed25519Blob, fingerprint, formatPublicKey} from '../../src/core/audit/ssh-wire.js';
 import {WatchSession} from '../../src/session/watch.js';
@@ -12,23 +12,10 @@ import {Archive} from '../../src/store/archive/client.js';
 import {ArchiveSender} from '../../src/store/archive/sender.js';
 import {ArchiveTail} from '../../src/store/archive/tail.js';
 import {SessionLog} from '../../src/store/session-log.js';
-import {itWithPostgres, TestCluster} from '../helpers/pg-cluster.js';
+import {archiveClusterPerFile, itWithPostgres} from '../helpers/pg-cluster.js';
 import {identityKey, localSigner, sessionSeedKey} from '../helpers/signed-log.js';
 
-let cluster: TestCluster | undefined;
-let admin: Archive;
-
-beforeAll(async () => {
-	cluster = TestCluster.start();
-	if (!cluster) return;
-	admin = await Archive.connect(cluster.url);
-	await admin.init();
-}, 60_000);
-
-afterAll(async () => {
-	await admin?.close();
-	cluster?.destroy();
-});
+const fixture = archiveClusterPerFile();
 
 async function operatorSession(session: string) {
 	const state = mkdtempSync(path.join(os.tmpdir(), 'runbook-operator-'));
@@ -50,7 +37,7 @@ async function operatorSession(session: string) {
 		},
 		{sessionKey: sessionSeedKey, identity: signer},
 	);
-	const sender = new ArchiveSender({url: cluster!.url, dir, session, batchMs: 5, takeApprovals: true}).start();
+	const sender = new ArchiveSender({url: fixture.cluster!.url, dir, session, batchMs: 5, takeApprovals: true}).start();
 	log.onWrite((seq) => sender.poke(seq));
 	return {dir, log, sender};
 }
@@ -60,7 +47,7 @@ describe('following and approving through the archive', () => {
 		'a watcher elsewhere sees each event within a second, and the seal ends the watch',
 		async () => {
 			const {log, sender} = await operatorSession('s-watch');
-			const watch = new WatchSession(await ArchiveTail.open(cluster!.url, 's-watch'));
+			const watch = new WatchSession(await ArchiveTail.open(fixture.cluster!.url, 's-watch'));
 			const seen = new Map<string, number>();
 			watch.onEvent((event) => {
 				if (event.type === 'output-recorded') seen.set(event.text, performance.now());
@@ -92,7 +79,7 @@ describe('following and approving through the archive', () => {
 			log.append({type: 'step-started', t: 1, step: 'migrate'});
 			expect(await sender.drain(10_000)).toBe(true);
 			const answer = {format: 'runbook-approval/1', session: 's-approve', step: 'migrate', decision: 'approve'};
-			const partner = await Archive.connect(cluster!.url);
+			const partner = await Archive.connect(fixture.cluster!.url);
 			await partner.handInApproval('s-approve', answer);
 			await partner.close();
 			const inbox = path.join(dir, 'approvals');
@@ -104,7 +91,12 @@ describe('following and approving through the archive', () => {
 			expect(JSON.parse(readFileSync(path.join(inbox, files[0]!), 'utf8'))).toEqual(answer);
 			// Taken once: a restarted sender does not hand the same answer in again.
 			await sender.close();
-			const again = new ArchiveSender({url: cluster!.url, dir, session: 's-approve', takeApprovals: true}).start();
+			const again = new ArchiveSender({
+				url: fixture.cluster!.url,
+				dir,
+				session: 's-approve',
+				takeApprovals: true,
+			}).start();
 			expect(await again.drain(10_000)).toBe(true);
 			await again.close();
 			expect(readdirSync(inbox)).toHaveLength(1);

@@ -4,29 +4,16 @@
 import {mkdtempSync, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterAll, beforeAll, describe, expect} from 'vitest';
+import {describe, expect} from 'vitest';
 import {logFormat} from '../../src/core/audit/entry.js';
 import {ed25519Blob, fingerprint, formatPublicKey} from '../../src/core/audit/ssh-wire.js';
 import {Archive} from '../../src/store/archive/client.js';
 import {ArchiveSender, readMarker} from '../../src/store/archive/sender.js';
 import {SessionLog} from '../../src/store/session-log.js';
-import {itWithPostgres, TestCluster} from '../helpers/pg-cluster.js';
+import {archiveClusterPerFile, itWithPostgres} from '../helpers/pg-cluster.js';
 import {identityKey, localSigner, sessionSeedKey} from '../helpers/signed-log.js';
 
-let cluster: TestCluster | undefined;
-let admin: Archive;
-
-beforeAll(async () => {
-	cluster = TestCluster.start();
-	if (!cluster) return;
-	admin = await Archive.connect(cluster.url);
-	await admin.init();
-}, 60_000);
-
-afterAll(async () => {
-	await admin?.close();
-	cluster?.destroy();
-});
+const fixture = archiveClusterPerFile();
 
 async function newLog(session: string) {
 	const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'runbook-archive-')), session);
@@ -60,7 +47,7 @@ function appendOutput(log: SessionLog, from: number, to: number): number {
 }
 
 function sender(dir: string, session: string) {
-	return new ArchiveSender({url: cluster!.url, dir, session, batchMs: 5, retryMs: 20, maxRetryMs: 200}).start();
+	return new ArchiveSender({url: fixture.cluster!.url, dir, session, batchMs: 5, retryMs: 20, maxRetryMs: 200}).start();
 }
 
 describe('streaming to the archive', () => {
@@ -73,7 +60,7 @@ describe('streaming to the archive', () => {
 			appendOutput(log, 0, 300);
 			expect(await streaming.drain(10_000)).toBe(true);
 
-			cluster!.stop();
+			fixture.cluster!.stop();
 			const whileDownMs = appendOutput(log, 300, 600);
 			await log.seal(700_000);
 			log.close();
@@ -84,12 +71,12 @@ describe('streaming to the archive', () => {
 			expect(behind.written - behind.archived).toBeGreaterThanOrEqual(300);
 			expect(behind.problem).toMatch(/cannot reach the archive|terminat|ECONNREFUSED/);
 
-			cluster!.restart();
-			await admin.close();
-			admin = await Archive.connect(cluster!.url);
+			fixture.cluster!.restart();
+			await fixture.admin.close();
+			fixture.admin = await Archive.connect(fixture.cluster!.url);
 			expect(await streaming.drain(15_000)).toBe(true);
 			await streaming.close();
-			expect((await admin.sessionBytes('s-fault')).equals(readFileSync(file))).toBe(true);
+			expect((await fixture.admin.sessionBytes('s-fault')).equals(readFileSync(file))).toBe(true);
 			expect(readMarker(dir).archived).toBe(streaming.status().written);
 		},
 		60_000,
@@ -109,14 +96,14 @@ describe('streaming to the archive', () => {
 			log.close();
 			// Header, attestation, 50 lines of output and their checkpoints are archived; the rest waits.
 			const pending = readMarker(dir);
-			expect(await admin.lastSeq('s-pending')).toBe(pending.archived);
+			expect(await fixture.admin.lastSeq('s-pending')).toBe(pending.archived);
 			const rest = readFileSync(file).subarray(pending.offset).toString();
 			expect(rest.slice(0, rest.indexOf('\n'))).toMatch(/^\{"seq":\d+,.*"text":"line 50 x/);
 
 			const push = sender(dir, 's-pending');
 			expect(await push.drain(10_000)).toBe(true);
 			await push.close();
-			expect((await admin.sessionBytes('s-pending')).equals(readFileSync(file))).toBe(true);
+			expect((await fixture.admin.sessionBytes('s-pending')).equals(readFileSync(file))).toBe(true);
 			// Pushing again sends nothing new and is not an error.
 			const again = sender(dir, 's-pending');
 			expect(await again.drain(10_000)).toBe(true);

@@ -5,6 +5,8 @@ import {existsSync, mkdtempSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {afterAll, beforeAll} from 'vitest';
+import {Archive} from '../../src/store/archive/client.js';
 import {skipUnless} from './skip.js';
 
 const script = fileURLToPath(new URL('../../scripts/pg-test-cluster.sh', import.meta.url));
@@ -53,4 +55,23 @@ export class TestCluster {
 
 function run(command: string, dir: string): string {
 	return execFileSync(script, [command, dir], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']}).trim();
+}
+
+/**
+ * A private cluster with the archive schema for one test file: started before its tests (none
+ * when PostgreSQL is missing, and the tests skip), destroyed after. `admin` is the owner's client.
+ */
+export function archiveClusterPerFile(): {cluster: TestCluster | undefined; admin: Archive} {
+	const fixture = {cluster: undefined as TestCluster | undefined, admin: undefined as unknown as Archive};
+	beforeAll(async () => {
+		fixture.cluster = TestCluster.start();
+		if (!fixture.cluster) return;
+		fixture.admin = await Archive.connect(fixture.cluster.url);
+		await fixture.admin.init();
+	}, 60_000);
+	afterAll(async () => {
+		await fixture.admin?.close();
+		fixture.cluster?.destroy();
+	});
+	return fixture;
 }
