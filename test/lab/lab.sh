@@ -180,8 +180,9 @@ down() {
 }
 
 run_in_terminal() {
-	local variant="${1:-good}" dir
+	local variant="${1:-good}"
 	[ -t 0 ] && [ -t 1 ] || die "the lab runs the runbook in a terminal"
+	# Global, not local: the EXIT trap runs after this function has returned.
 	dir="$(mktemp -d "${TMPDIR:-/tmp}/runbook-lab.XXXXXX")"
 	trap 'down "$dir"; rm -f "$state/current"' EXIT
 	trap 'exit 130' INT TERM
