@@ -15,9 +15,11 @@ import {startTui, type Tui} from '../helpers/tmux.js';
 
 const labScript = path.join(repoRoot, 'test/lab/lab.sh');
 const runbookFile = path.join(repoRoot, 'runbooks/django-crm-deploy.yaml');
+// The same interpreter and gunicorn as test/lab/lab.sh: Debian's, whatever python3 is first on PATH.
+const python = process.env.LAB_PYTHON ?? '/usr/bin/python3';
 const hasDjango =
-	spawnSync('/usr/bin/python3', ['-c', 'import django, psycopg2'], {stdio: 'ignore'}).status === 0 &&
-	existsSync('/usr/bin/gunicorn');
+	spawnSync(python, ['-c', 'import django, psycopg2'], {stdio: 'ignore'}).status === 0 &&
+	existsSync(process.env.LAB_GUNICORN ?? '/usr/bin/gunicorn');
 const itWithLab = skipUnless(
 	hasDjango && hasPostgres,
 	'the deploy lab needs python3-django, python3-psycopg2, gunicorn and PostgreSQL 15 (apt-get install them)',
