@@ -142,7 +142,7 @@ describe('the deploy lab: runbooks/django-crm-deploy.yaml against Django, gunico
 			await reach(t, 'Create a superuser now? (yes/no)', 60_000);
 			t.type('yes');
 			t.keys('Enter');
-			await t.waitFor('Username');
+			await t.waitFor('Username', 30_000);
 			t.type('ada');
 			t.keys('Enter');
 			await t.waitFor('Email address:');
@@ -156,7 +156,8 @@ describe('the deploy lab: runbooks/django-crm-deploy.yaml against Django, gunico
 			t.keys('Enter');
 			await reach(t, 'Run `restart`?');
 			t.keys('Enter');
-			await tick(t, ['Authentication (/api/auth/login/)']);
+			await reach(t, '☐ Authentication (/api/auth/login/)', 60_000);
+			t.keys('p');
 			const verified = t.screen();
 			expect(verified).toMatch(/✓ health\b/);
 			expect(verified).toMatch(/✓ static-files\b/);
