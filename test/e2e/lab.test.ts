@@ -2,7 +2,7 @@
 // a Django CRM on gunicorn, a throwaway PostgreSQL and a bare git origin (test/lab/lab.sh),
 // answered as an operator and their partner would. A good release ends with the new schema and
 // a log that verifies; a release whose migration fails is rolled back, and every client the
-// migration deleted is back after the restore.
+// migration deleted is back after the restore. `npm run lab` leaves nothing behind on Ctrl-C.
 import {execFileSync, spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
@@ -10,6 +10,7 @@ import path from 'node:path';
 import {afterEach, describe, expect} from 'vitest';
 import {binRunbook, repoRoot, runCli} from '../helpers/cli.js';
 import {hasPostgres} from '../helpers/pg-cluster.js';
+import {isAlive} from '../helpers/procs.js';
 import {skipUnless} from '../helpers/skip.js';
 import {startTui, type Tui} from '../helpers/tmux.js';
 
@@ -252,5 +253,24 @@ describe('the deploy lab: runbooks/django-crm-deploy.yaml against Django, gunico
 			expect(verify.stdout, verify.stderr).toMatch(/^VALID: \d+ lines, sealed/m);
 		},
 		150_000,
+	);
+
+	itWithLab(
+		'`npm run lab` sets the lab up in the terminal and tears it down on Ctrl-C: no folder, app or database left',
+		async () => {
+			const state = mkdtempSync(path.join(os.tmpdir(), 'runbook-lab-state-'));
+			const t = tui(`XDG_STATE_HOME=${state} bash ${labScript} run`);
+			const screen = await t.waitFor('press Enter to start the runbook', 60_000);
+			const dir = /setting up in (\S+)/.exec(screen)![1]!;
+			const appPid = Number(readFileSync(path.join(dir, 'app.pid'), 'utf8'));
+			const databasePid = Number(readFileSync(path.join(dir, 'pg/data/postmaster.pid'), 'utf8').split('\n')[0]);
+			expect(isAlive(appPid) && isAlive(databasePid)).toBe(true);
+			t.keys('C-c');
+			expect(await t.exitCode(30_000)).toBe(130);
+			expect(existsSync(dir)).toBe(false);
+			expect(isAlive(appPid)).toBe(false);
+			expect(isAlive(databasePid)).toBe(false);
+		},
+		90_000,
 	);
 });
