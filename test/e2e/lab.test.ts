@@ -29,6 +29,7 @@ const password = 'lab-Superuser-pass-93';
 
 type Lab = {dir: string; vars: Record<string, string>; logDir: string};
 
+/** What each test leaves: its terminals, and folders (labs, state) that `lab.sh down` stops and removes. */
 const open: {tuis: Tui[]; labs: string[]} = {tuis: [], labs: []};
 afterEach(() => {
 	for (const t of open.tuis.splice(0)) t.kill();
@@ -259,6 +260,7 @@ describe('the deploy lab: runbooks/django-crm-deploy.yaml against Django, gunico
 		'`npm run lab` sets the lab up in the terminal and tears it down on Ctrl-C: no folder, app or database left',
 		async () => {
 			const state = mkdtempSync(path.join(os.tmpdir(), 'runbook-lab-state-'));
+			open.labs.push(state);
 			const t = tui(`XDG_STATE_HOME=${state} bash ${labScript} run`);
 			const screen = await t.waitFor('press Enter to start the runbook', 60_000);
 			const dir = /setting up in (\S+)/.exec(screen)![1]!;

@@ -113,7 +113,12 @@ up() {
 	git_as_lab -C "$dir/dev" push -q origin main
 	git -C "$dir/server" pull -q --ff-only
 
-	local me
+	write_vars "$dir" "$db_port" "$db_user" "$app_port"
+}
+
+# The runbook's vars for this lab, one name=value a line.
+write_vars() {
+	local dir="$1" db_port="$2" db_user="$3" app_port="$4" me
 	me="$(printf %q "$repo/test/lab/lab.sh")"
 	{
 		echo "app_dir=$dir/server"
