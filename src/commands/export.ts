@@ -9,6 +9,8 @@ import {exportCast} from '../core/export/cast.js';
 import {exportMarkdown} from '../core/export/markdown.js';
 import {exportHtml} from '../core/export/html.js';
 import {foldEvents} from '../core/run/reduce.js';
+import type {RunEvent} from '../core/run/events.js';
+import {stepTimingsMs} from '../core/run/step-timing.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {isSessionIdShaped} from '../store/sessions-dir.js';
 import {readSessionOrArchived} from './archive-read.js';
@@ -55,13 +57,19 @@ export async function exportCommand(options: {
 				? exportHtml(log.header, events, report.summary)
 				: options.format === 'cast'
 					? exportCast(log.header, events, report.summary)
-					: `${JSON.stringify({header: log.header, verdict: report, state: foldEvents(events), events}, null, 2)}\n`;
+					: jsonExport(log.header, report, events);
 	if (options.output) {
 		const written = writeOutputFile(options.output, text);
 		if (!written.ok) throw new UsageError(`-o ${options.output}: ${written.problem}`);
 	} else process.stdout.write(text);
 	if (report.verdict === 'INVALID') process.stderr.write(`runbook: warning: ${report.summary}\n`);
 	return 0;
+}
+
+/** The JSON export: the header, the verdict, the folded state, each step's timing (its own time and its waits apart), the events. */
+function jsonExport(header: unknown, verdict: unknown, events: RunEvent[]): string {
+	const state = foldEvents(events);
+	return `${JSON.stringify({header, verdict, state, stepTimings: stepTimingsMs(state.steps), events}, null, 2)}\n`;
 }
 
 /** The session a log stands for by where it lies: `…/ID/session.jsonl`; none for a log under another name, or in a directory not named like an id. */

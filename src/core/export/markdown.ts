@@ -4,7 +4,10 @@
 import type {LogHeader} from '../audit/entry.js';
 import type {RunEvent} from '../run/events.js';
 import {describeExit} from '../run/judge.js';
-import {foldEvents} from '../run/reduce.js';
+import {foldEvents, reduceRun} from '../run/reduce.js';
+import {initialState, type RunState} from '../run/state.js';
+import {stepTiming, waitedText} from '../run/step-timing.js';
+import {stepTableMarkdown} from './step-table.js';
 import {allSteps} from '../runbook/model.js';
 import {clock, duration} from '../time.js';
 import {markdownCode as code, markdownFence, markdownText as md} from '../text/sanitize.js';
@@ -56,10 +59,13 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 		}
 		out.push('');
 	}
+	out.push(...stepTableMarkdown(state));
 
 	out.push('## Timeline', '');
 	const tails = new Map<string, string[]>();
+	let sofar = initialState;
 	for (const event of events) {
+		sofar = reduceRun(sofar, event);
 		switch (event.type) {
 			case 'phase-started':
 				out.push(
@@ -147,7 +153,7 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 				out.push(
 					event.by
 						? `  - **Deviation:** marked done by ${md(event.by)} at ${at(event.t)}: ${md(event.reason ?? '')}`
-						: `  - ✓ done at ${rel(event.t)}`,
+						: `  - ✓ done at ${rel(event.t)}${tookText(sofar, event.step)}`,
 				);
 				break;
 			case 'window-overridden':
@@ -197,7 +203,7 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 				out.push(`  - **lost**: ${md(event.reason)}`);
 				break;
 			case 'step-failed':
-				out.push(`  - ✗ **failed**: ${md(event.detail)}`);
+				out.push(`  - ✗ **failed**: ${md(event.detail)}${tookText(sofar, event.step)}`);
 				break;
 			case 'step-retried':
 				out.push(
@@ -236,4 +242,13 @@ export function exportMarkdown(header: LogHeader, events: RunEvent[], verdict: s
 		}
 	}
 	return `${out.join('\n')}\n`;
+}
+
+/** `, took 12s (waited 2m10s for approval)`: the step's own time, and the wait for people apart. */
+function tookText(state: RunState, stepId: string): string {
+	const st = state.steps[stepId];
+	if (!st) return '';
+	const timing = stepTiming(st);
+	const waited = waitedText(timing);
+	return `${timing.durationUs !== undefined ? `, took ${duration(timing.durationUs / 1000)}` : ''}${waited ? ` (${waited})` : ''}`;
 }

@@ -82,17 +82,32 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 					tries: 0,
 					lastExitAt: undefined,
 					approvedBy: [],
+					commandSpan: undefined,
+					waited: undefined,
+					endedEarly: undefined,
 				}),
 				current: event.step,
 			};
 		case 'step-confirmed':
-			return step(stamped, event.step, {isConfirmed: true});
+			return step(stamped, event.step, {
+				isConfirmed: true,
+				...(event.how === 'pre-approved'
+					? {}
+					: {
+							waited: addWait(
+								stamped.steps[event.step],
+								'confirmationUs',
+								event.t - (stamped.steps[event.step]?.startedAt ?? event.t),
+							),
+						}),
+			});
 		case 'command-started':
 			return {
 				...step(stamped, event.step, {
 					status: 'running',
 					attempts: event.attempt,
 					tries: (stamped.steps[event.step]?.tries ?? 0) + 1,
+					commandSpan: {startedAt: stamped.steps[event.step]?.commandSpan?.startedAt ?? event.t},
 				}),
 				running: {
 					step: event.step,
@@ -153,6 +168,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 					status: 'failed',
 					endedAt: event.t,
 					failure: {reason: 'lost', detail: event.reason},
+					...commandEnded(stamped, event.step, event.t),
 				}),
 				running: undefined,
 				output: stamped.output ? flushPartial(stamped.output) : stamped.output,
@@ -207,6 +223,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 					status: 'active',
 					lastExitAt: event.t,
 					lastExit: {code, signal, isTimedOut, durationMs},
+					...commandEnded(stamped, event.step, event.t),
 				}),
 				running: undefined,
 				output,
@@ -218,11 +235,21 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			checks[event.item] = event.isPassed;
 			return step(stamped, event.step, {checks});
 		}
-		case 'wait-ended':
-			// On a `for:` step the wait is its command's: the stop that follows counts as done.
-			return stamped.running?.step === event.step
-				? {...stamped, running: {...stamped.running, followEnded: {t: event.t, isEarly: event.isEarly}}}
+		case 'wait-ended': {
+			const early = event.isEarly
+				? step(stamped, event.step, {
+						endedEarly: {
+							t: event.t,
+							...(event.by ? {by: event.by} : {}),
+							...(event.reason ? {reason: event.reason} : {}),
+						},
+					})
 				: stamped;
+			// On a `for:` step the wait is its command's: the stop that follows counts as done.
+			return early.running?.step === event.step
+				? {...early, running: {...early.running, followEnded: {t: event.t, isEarly: event.isEarly}}}
+				: early;
+		}
 		case 'step-succeeded':
 			return {
 				...step(stamped, event.step, {status: 'succeeded', endedAt: event.t, failure: undefined}),
@@ -235,6 +262,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 					status: 'failed',
 					endedAt: event.t,
 					failure: {reason: event.reason, detail: event.detail},
+					...approvalWaitEnded(stamped, event.step, event.t),
 				}),
 				approval: stamped.approval?.step === event.step ? undefined : stamped.approval,
 			};
@@ -247,7 +275,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 				checks: [],
 				endedAt: undefined,
 				lastExitAt: undefined,
-				...(event.isAuto ? {} : {tries: 0, approvedBy: []}),
+				...(event.isAuto ? {} : {tries: 0, approvedBy: [], commandSpan: undefined, waited: undefined}),
 			});
 		case 'approval-requested':
 			return {
@@ -266,7 +294,10 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 			const approvedBy = [...(stamped.steps[event.step]?.approvedBy ?? []), event.fingerprint];
 			const isEnough = stamped.approval?.step === event.step && approvedBy.length >= stamped.approval.need;
 			return {
-				...step(stamped, event.step, {approvedBy}),
+				...step(stamped, event.step, {
+					approvedBy,
+					...(isEnough ? approvalWaitEnded(stamped, event.step, event.t) : {}),
+				}),
 				approval: isEnough ? undefined : stamped.approval,
 				approvals: [
 					...stamped.approvals,
@@ -276,7 +307,7 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 		}
 		case 'approval-rejected':
 			return {
-				...stamped,
+				...step(stamped, event.step, approvalWaitEnded(stamped, event.step, event.t)),
 				approval: undefined,
 				approvals: [
 					...stamped.approvals,
@@ -323,6 +354,25 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 				running: undefined,
 			};
 	}
+}
+
+/** The step's command span closed at `t`: the latest exit is its end. */
+function commandEnded(state: RunState, id: string, t: number): Partial<StepState> {
+	const span = state.steps[id]?.commandSpan;
+	return span ? {commandSpan: {...span, endedAt: t}} : {};
+}
+
+/** The step's waits with `us` more of one kind. */
+function addWait(st: StepState | undefined, kind: 'confirmationUs' | 'approvalUs', us: number): StepState['waited'] {
+	const waited = st?.waited ?? {confirmationUs: 0, approvalUs: 0};
+	return {...waited, [kind]: waited[kind] + Math.max(0, us)};
+}
+
+/** The approval the step waited for is settled at `t` (enough approvals, a rejection, a give-up). */
+function approvalWaitEnded(state: RunState, id: string, t: number): Partial<StepState> {
+	const request = state.approval;
+	if (request?.step !== id) return {};
+	return {waited: addWait(state.steps[id], 'approvalUs', t - request.requestedAt)};
 }
 
 /** Lines of a collected step's output kept where the operator sees them. */

@@ -13,8 +13,17 @@ export function currentPhase(state: RunState): {phase: Phase; index: number; cou
 	return phase ? {phase, index: state.phaseIndex, count: phases.length} : undefined;
 }
 
+/**
+ * The step the operator is on, when it belongs where the run is: a step of the current phase, or
+ * of the rollback. Between a phase's start and its first step the last phase's step is done with,
+ * and showing it under the new phase's name would put two phases on one screen.
+ */
 export function currentStep(state: RunState): Step | undefined {
-	return state.current && state.runbook ? findStep(state.runbook, state.current) : undefined;
+	if (!state.current || !state.runbook) return undefined;
+	const step = findStep(state.runbook, state.current);
+	if (!step || state.rollback) return step;
+	const phase = currentPhase(state)?.phase;
+	return !phase || phase.steps.some((s) => s.id === step.id) ? step : undefined;
 }
 
 export type ClockTone = 'ok' | 'near' | 'over';

@@ -23,6 +23,15 @@ export type StepState = {
 	skipReason?: string;
 	/** Fingerprints of those who approved it (besides the operator) since it started. */
 	approvedBy?: string[];
+	/**
+	 * When its commands ran, since it started or the operator retried it (automatic retries and poll
+	 * tries count on): its duration, which leaves out the waits for people below.
+	 */
+	commandSpan?: {startedAt: number; endedAt?: number};
+	/** µs spent waiting for the operator's confirmation and for approvals, since it started or was retried. */
+	waited?: {confirmationUs: number; approvalUs: number};
+	/** The operator ended its wait (a `wait:` or `for:` step) before its time was up. */
+	endedEarly?: {t: number; by?: string; reason?: string};
 };
 
 export type OutputLine = {text: string; isErr: boolean};

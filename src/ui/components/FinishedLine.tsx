@@ -5,6 +5,7 @@ import {clock, duration, fit, pad} from '../format.js';
 import {theme} from '../theme.js';
 import type {Takeover} from '../../core/run/state.js';
 import {terminalOutput} from '../../core/text/sanitize.js';
+import {endedEarlyText, stepTiming, waitedText} from '../../core/run/step-timing.js';
 
 // One case per finished item kind (phase heading, step outcome): > 80 lines, one switch.
 /** One line printed above the live area, once: a phase heading or a finished step. */
@@ -64,28 +65,34 @@ export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
 		);
 	}
 	const {step, st} = item;
-	const tookMs =
-		st.startedAt !== undefined && st.endedAt !== undefined ? (st.endedAt - st.startedAt) / 1000 : undefined;
+	const timing = stepTiming(st);
+	const waited = waitedText(timing);
+	const took = [timing.durationUs !== undefined ? duration(timing.durationUs / 1000) : '', waited ? `(${waited})` : '']
+		.filter(Boolean)
+		.join(' ');
+	const early = endedEarlyText(step, st);
 	const [mark, tone, detail] =
-		st.status === 'succeeded'
-			? [
-					'✓',
-					theme.ok,
-					[
-						// A `for:` step that succeeded with no exit code was stopped on purpose, not killed.
-						step.forMs !== undefined && st.lastExit?.code === null
-							? 'stopped (for)'
-							: st.lastExit
-								? describeExit(st.lastExit.code, st.lastExit.signal)
-								: '',
-						tookMs !== undefined ? duration(tookMs) : '',
+		st.status === 'succeeded' && early
+			? ['!', theme.waiting, early]
+			: st.status === 'succeeded'
+				? [
+						'✓',
+						theme.ok,
+						[
+							// A `for:` step that succeeded with no exit code was stopped on purpose, not killed.
+							step.forMs !== undefined && st.lastExit?.code === null
+								? 'stopped (for)'
+								: st.lastExit
+									? describeExit(st.lastExit.code, st.lastExit.signal)
+									: '',
+							took,
+						]
+							.filter(Boolean)
+							.join(' · '),
 					]
-						.filter(Boolean)
-						.join(' · '),
-				]
-			: st.status === 'skipped'
-				? ['↷', theme.muted, `skipped: ${st.skipReason ?? ''}`]
-				: ['✗', theme.failed, `failed: ${st.failure?.detail ?? ''}`];
+				: st.status === 'skipped'
+					? ['↷', theme.muted, `skipped: ${st.skipReason ?? ''}`]
+					: ['✗', theme.failed, `failed: ${st.failure?.detail ?? ''}${waited ? ` (${waited})` : ''}`];
 	const name = step.name === step.id ? step.id : `${step.id}  ${step.name}`;
 	const width = Math.max(10, cols - detail.length - 5);
 	return (
