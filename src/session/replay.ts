@@ -2,15 +2,27 @@
 // live run, so the screen cannot tell them apart; it never runs anything (no executor here).
 import type {RunEvent} from '../core/run/events.js';
 import {nextMove, type Decision} from '../core/run/next.js';
-import {foldEvents, reduceRun} from '../core/run/reduce.js';
+import {reduceRun} from '../core/run/reduce.js';
 import {initialState, type RunState} from '../core/run/state.js';
 import {buildTimeline, jump, shownAt, type Timeline} from '../core/replay/timeline.js';
+import {
+	CheckpointedFold,
+	countAtSession,
+	findOutput,
+	jumpTargets,
+	replayAtSession,
+	sessionAt,
+	type JumpTarget,
+	type OutputMatch,
+} from '../core/replay/player.js';
 
 export type ReplaySnapshot = {
 	state: RunState;
 	decision?: Decision;
 	/** Session time (µs) at the cursor, for the clocks on screen. */
 	now: number;
+	/** Session time (µs) of the last event: how long the session lasted. */
+	sessionUs: number;
 	replayUs: number;
 	durationUs: number;
 	speed: number;
@@ -22,10 +34,17 @@ export type ReplaySnapshot = {
 };
 
 const tickMs = 50;
+/** Further ahead than this, a seek starts from the nearest checkpoint rather than from the cursor. */
+const foldAheadLimit = 1000;
+/** How far `←` and `→` move, in session time. */
+export const seekStepUs = 10_000_000;
 const speeds = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64];
 
 export class ReplaySession {
 	private readonly timeline: Timeline;
+	private readonly fold: CheckpointedFold;
+	/** Phases and steps to jump to, built once. */
+	readonly targets: JumpTarget[];
 	private state: RunState = initialState;
 	private shown = 0;
 	private replayUs = 0;
@@ -42,6 +61,8 @@ export class ReplaySession {
 		options: {speed?: number; idleLimitUs?: number; startAt?: string} = {},
 	) {
 		this.timeline = buildTimeline(events, options.idleLimitUs ?? 2_000_000);
+		this.fold = new CheckpointedFold(events);
+		this.targets = jumpTargets(events);
 		this.speed = options.speed ?? 1;
 		const start =
 			options.startAt === undefined
@@ -60,14 +81,13 @@ export class ReplaySession {
 	}
 
 	snapshot(): ReplaySnapshot {
-		const last = this.events[this.shown - 1];
-		const since = this.shown > 0 ? this.replayUs - this.timeline.at[this.shown - 1]! : 0;
-		const now = (last?.t ?? 0) + Math.max(0, since);
+		const now = sessionAt(this.events, this.timeline, this.replayUs);
 		const move = this.state.runbook && !this.state.ended ? nextMove(this.state, now) : undefined;
 		return {
 			state: this.state,
 			...(move?.kind === 'idle' && move.decision ? {decision: move.decision} : {}),
 			now,
+			sessionUs: this.events.at(-1)?.t ?? 0,
 			replayUs: this.replayUs,
 			durationUs: this.timeline.durationUs,
 			speed: this.speed,
@@ -95,6 +115,44 @@ export class ReplaySession {
 
 	jumpPhase(direction: 1 | -1): void {
 		this.jumpTo(jump(this.timeline.phaseStarts, this.shown, direction));
+	}
+
+	/** Moves the cursor to session time `sessionUs`: the events up to it shown, the clock at it. */
+	seekSession(sessionUs: number): void {
+		const lastUs = this.events.at(-1)?.t ?? 0;
+		const target = Math.max(this.events[0]?.t ?? 0, Math.min(lastUs, sessionUs));
+		this.seek(Math.max(1, countAtSession(this.events, target)));
+		this.replayUs = replayAtSession(this.events, this.timeline, target);
+		this.notify();
+	}
+
+	/** `←`/`→`: ten seconds of session time back or on. */
+	seekBy(direction: 1 | -1): void {
+		this.seekSession(this.snapshot().now + direction * seekStepUs);
+	}
+
+	/** `0`–`9`: the start of that tenth of the session. */
+	seekTenth(tenth: number): void {
+		const firstUs = this.events[0]?.t ?? 0;
+		this.seekSession(firstUs + ((this.snapshot().sessionUs - firstUs) * tenth) / 10);
+	}
+
+	/** `Home`/`End`: the first event, or all of them. */
+	seekEdge(edge: 'start' | 'end'): void {
+		this.seek(edge === 'start' ? 1 : this.events.length);
+	}
+
+	/** Shows the events up to and including `index`, paused there (a list choice, a search match). */
+	showThrough(index: number): void {
+		this.isPlaying = false;
+		this.seek(index + 1);
+	}
+
+	/** The next output that holds `query` after the cursor (wrapping), and the cursor moved onto it. */
+	search(query: string): OutputMatch | undefined {
+		const match = findOutput(this.events, query, this.shown - 1);
+		if (match) this.showThrough(match.index);
+		return match;
 	}
 
 	changeSpeed(direction: 1 | -1): void {
@@ -126,9 +184,12 @@ export class ReplaySession {
 	private seek(count: number): void {
 		const target = Math.max(0, Math.min(this.events.length, count));
 		if (target < this.shown) {
-			this.state = foldEvents(this.events.slice(0, target));
+			this.state = this.fold.stateAt(target);
 			this.shown = target;
 			this.epoch++;
+		} else if (target - this.shown > foldAheadLimit) {
+			this.state = this.fold.stateAt(target);
+			this.shown = target;
 		} else {
 			this.advance(target);
 		}

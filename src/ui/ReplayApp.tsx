@@ -7,8 +7,12 @@ import {useTerminalSize} from './use-terminal-size.js';
 import {idleInput} from './input-state.js';
 import {actionFor, fittedHints, type KeyAction} from './keys.js';
 import {clock} from './format.js';
+import {listKeys, playerKeys, useReplayPlayer} from './use-replay-player.js';
+import {playerPanelRows, ReplayPlayerPanel} from './components/ReplayPlayerPanel.js';
 
 const replayKeys: KeyAction[] = [
+	...playerKeys,
+	...listKeys,
 	'pause',
 	'next-event',
 	'next-step',
@@ -41,6 +45,7 @@ export function ReplayApp({
 	const {exit} = useApp();
 	const epoch = useRef(snapshot.epoch);
 	const [isHelpShown, setHelpShown] = useState(false);
+	const player = useReplayPlayer(replay);
 	useEffect(
 		() =>
 			replay.subscribe(() => {
@@ -54,6 +59,7 @@ export function ReplayApp({
 	);
 	useInput(
 		(input, key) => {
+			if (player.handle(input, key)) return setHelpShown(false);
 			const action = actionFor(input, key, replayKeys);
 			// The overlay closes on the next key, which also does what it does.
 			setHelpShown(action === 'help' && !isHelpShown);
@@ -92,23 +98,36 @@ export function ReplayApp({
 		},
 		{isActive: isRawModeSupported === true},
 	);
-	const status = `REPLAY ${clock(snapshot.replayUs)} / ${clock(snapshot.durationUs)} · ${snapshot.speed}x · ${snapshot.isPlaying ? 'playing' : 'paused'} · event ${snapshot.shown}/${snapshot.total}`;
+	const status =
+		player.message ??
+		`REPLAY ${clock(snapshot.now)} / ${clock(snapshot.sessionUs)} · ${snapshot.speed}x · ${snapshot.isPlaying ? 'playing' : 'paused'} · event ${snapshot.shown}/${snapshot.total}`;
+	const panelRows = playerPanelRows(player.mode, replay.targets.length, size.rows);
+	const hintCols = Math.min(120, size.cols);
+	const footer =
+		player.mode.kind === 'search'
+			? fittedHints('Enter find · Esc back', ['quit'], hintCols)
+			: fittedHints(
+					status,
+					player.mode.kind === 'list'
+						? ['quit']
+						: ['search', 'jump-list', 'seek-back', 'seek-forward', 'pause', 'help', 'quit'],
+					hintCols,
+				);
 	return (
-		<RunScreen
-			key={snapshot.epoch}
-			state={snapshot.state}
-			input={isHelpShown ? {mode: 'help', keys: replayKeys} : idleInput}
-			now={snapshot.now}
-			cols={size.cols}
-			rows={size.rows}
-			footer={fittedHints(
-				status,
-				['pause', 'next-step', 'prev-step', 'faster', 'slower', 'help', 'quit'],
-				Math.min(120, size.cols),
-			)}
-			{...(snapshot.decision ? {decision: snapshot.decision} : {})}
-			{...(banner ? {banner} : {})}
-			{...(logFile ? {logFile} : {})}
-		/>
+		<>
+			<RunScreen
+				key={snapshot.epoch}
+				state={snapshot.state}
+				input={isHelpShown ? {mode: 'help', keys: replayKeys} : idleInput}
+				now={snapshot.now}
+				cols={size.cols}
+				rows={size.rows - panelRows}
+				footer={footer}
+				{...(snapshot.decision ? {decision: snapshot.decision} : {})}
+				{...(banner ? {banner} : {})}
+				{...(logFile ? {logFile} : {})}
+			/>
+			<ReplayPlayerPanel mode={player.mode} targets={replay.targets} cols={hintCols} rows={size.rows} />
+		</>
 	);
 }

@@ -1,5 +1,6 @@
 // Every shortcut in one table: the key handler asks it what a key means, the hint line draws it.
 import type {Key} from 'ink';
+import {fit} from './format.js';
 
 export type KeyAction =
 	| 'confirm'
@@ -27,7 +28,22 @@ export type KeyAction =
 	| 'slower'
 	| 'quit'
 	| 'scroll'
-	| 'help';
+	| 'help'
+	| ReplayPlayerAction;
+
+/** A replay player's own keys: seeking, the list of phases and steps, the search of all output. */
+export type ReplayPlayerAction =
+	| 'seek-back'
+	| 'seek-forward'
+	| 'seek-start'
+	| 'seek-end'
+	| 'seek-tenth'
+	| 'jump-list'
+	| 'list-move'
+	| 'list-start'
+	| 'list-end'
+	| 'search'
+	| 'search-next';
 
 type Binding = {action: KeyAction; label: string; hint: string; matches: (input: string, key: Key) => boolean};
 
@@ -63,6 +79,22 @@ const bindings: Binding[] = [
 		matches: (_, key) => key.upArrow || key.downArrow || key.pageUp || key.pageDown,
 	},
 	{action: 'help', label: '?', hint: 'keys', matches: (input) => input === '?'},
+	{action: 'seek-back', label: '←', hint: 'back 10s', matches: (_, key) => key.leftArrow},
+	{action: 'seek-forward', label: '→', hint: 'on 10s', matches: (_, key) => key.rightArrow},
+	{action: 'seek-start', label: 'Home', hint: 'to the start', matches: (_, key) => key.home},
+	{action: 'seek-end', label: 'End', hint: 'to the end', matches: (_, key) => key.end},
+	{action: 'seek-tenth', label: '0-9', hint: 'to that tenth of the session', matches: (input) => /^[0-9]$/.test(input)},
+	{action: 'jump-list', label: 'l', hint: 'phases and steps', matches: (input) => input === 'l'},
+	{
+		action: 'list-move',
+		label: '↑↓',
+		hint: 'choose',
+		matches: (_, key) => key.upArrow || key.downArrow || key.pageUp || key.pageDown,
+	},
+	{action: 'list-start', label: 'Enter', hint: 'jump to its start', matches: (_, key) => key.return},
+	{action: 'list-end', label: 'e', hint: 'jump to its end', matches: (input) => input === 'e'},
+	{action: 'search', label: '/', hint: 'search the output', matches: (input) => input === '/'},
+	{action: 'search-next', label: 'n', hint: 'next match', matches: (input) => input === 'n'},
 ];
 
 /** The keys of a text field (a value, a reason, a typed confirmation), for the `?` overlay. */
@@ -111,5 +143,9 @@ export function fittedHints(prefix: string, allowed: readonly KeyAction[], cols:
 		const text = line([...optional.slice(0, count), ...kept]);
 		if (text.length <= cols) return text;
 	}
-	return line(kept);
+	// Too narrow even for those: the prefix gives way, never the way out.
+	const keys = keyHints(kept);
+	return prefix && prefix.length + keys.length + 3 > cols
+		? `${fit(prefix, cols - keys.length - 3)} · ${keys}`
+		: line(kept);
 }

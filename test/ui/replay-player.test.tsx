@@ -1,0 +1,159 @@
+// The replay as a player: seek in session time, Home/End, tenths, a list of phases and steps to
+// jump to, a search of all output; after `}` the header and the panel name the same phase.
+import {render} from 'ink-testing-library';
+import {stripVTControlCharacters} from 'node:util';
+import {afterEach, describe, expect, it} from 'vitest';
+import type {RunEvent} from '../../src/core/run/events.js';
+import {foldEvents} from '../../src/core/run/reduce.js';
+import {ReplaySession} from '../../src/session/replay.js';
+import {ReplayApp} from '../../src/ui/ReplayApp.js';
+import {clock} from '../../src/core/time.js';
+import {loadRunbook, simulate, tourYaml} from '../helpers/scenarios.js';
+
+const keys = {right: '\u001B[C', left: '\u001B[D', home: '\u001B[H', end: '\u001B[F', down: '\u001B[B', enter: '\r'};
+
+/** The tour to its end; `migrate` prints 40 lines, one a second, as a slow migration does. */
+function tourEvents(): RunEvent[] {
+	const migrateOutput = Array.from({length: 40}, (_, i) => `Applying billing.00${i + 10}_add_index... OK\n`).join('');
+	const {events} = simulate(loadRunbook(tourYaml), {
+		answers: [
+			{kind: 'answer', value: ''},
+			{kind: 'confirm'},
+			{kind: 'check', isPassed: true},
+			{kind: 'check', isPassed: true},
+			{kind: 'confirm', text: 'production'},
+			{kind: 'answer', value: 'v2.4.1'},
+			{kind: 'end-wait', reason: 'error rate flat'},
+			{kind: 'signoff', name: 'Ada'},
+		],
+		results: {migrate: [{out: migrateOutput}]},
+		tickUs: 3_000_000,
+	});
+	const at = events.findIndex((e) => e.type === 'output-recorded' && e.step === 'migrate');
+	const chunk = events[at] as Extract<RunEvent, {type: 'output-recorded'}>;
+	const lines = chunk.text.split(/(?<=\n)/);
+	const spread = lines.map((text, i) => ({...chunk, text, t: chunk.t + i * 1_000_000}));
+	const shiftUs = lines.length * 1_000_000;
+	return [...events.slice(0, at), ...spread, ...events.slice(at + 1).map((e) => ({...e, t: e.t + shiftUs}))];
+}
+
+const events = tourEvents();
+let unmount = () => {};
+afterEach(() => unmount());
+
+/** The replay paused at its start, on an 80×24 screen, with a way to press keys and read it. */
+async function player(cols = 80) {
+	const replay = new ReplaySession(events);
+	replay.togglePause();
+	const view = render(<ReplayApp replay={replay} logFile="/srv/sessions/20261122T090000Z-3fa9c2/session.jsonl" />);
+	Object.defineProperty(view.stdout, 'columns', {get: () => cols, configurable: true});
+	// After the screen has mounted and listens for it.
+	await new Promise((resolve) => setTimeout(resolve, 0));
+	view.stdout.emit('resize');
+	await new Promise((resolve) => setTimeout(resolve, 10));
+	unmount = view.unmount;
+	/** The live area: the frame Ink last drew, without what it printed once above it. */
+	const screen = () =>
+		stripVTControlCharacters(view.lastFrame() ?? '')
+			.split('\n')
+			.map((line) => line.trimEnd())
+			.join('\n');
+	const press = async (...sequence: string[]) => {
+		for (const key of sequence) {
+			view.stdin.write(key);
+			// Ink reads a key and redraws on its next turns.
+			await new Promise((resolve) => setTimeout(resolve, 10));
+		}
+	};
+	/** The hint line: the status and the keys (the list, when open, is under it). */
+	const footer = () =>
+		screen()
+			.split('\n')
+			.find((line) => /^(REPLAY|match|no output)/.test(line))!;
+	return {replay, screen, press, footer};
+}
+
+describe('the replay player', () => {
+	it('→ and ← move 10 s of session time, Home and End go to the ends, 5 to the middle', async () => {
+		const {replay, screen, press} = await player();
+		expect(screen()).toMatch(/REPLAY 00:03 \/ 02:37 · 1x · paused · event 1\//);
+		await press(keys.right, keys.right);
+		expect(screen()).toMatch(/REPLAY 00:23 \//);
+		expect(replay.snapshot().state).toEqual(foldEvents(events.slice(0, replay.snapshot().shown)));
+		await expect(screen()).toMatchFileSnapshot('../../snapshots/replay/after-seek.80.txt');
+		await press(keys.left);
+		expect(screen()).toMatch(/REPLAY 00:13 \//);
+		expect(replay.snapshot().state).toEqual(foldEvents(events.slice(0, replay.snapshot().shown)));
+		await press(keys.end);
+		expect(screen()).toMatch(new RegExp(`REPLAY 02:37 / 02:37 .* event ${events.length}/${events.length}`));
+		await press(keys.home);
+		expect(screen()).toMatch(/REPLAY 00:03 \/ 02:37 .* event 1\//);
+		await press('5');
+		const half = (events.at(-1)!.t + events[0]!.t) / 2;
+		expect(screen()).toContain(`REPLAY ${clock(half)} /`);
+		expect(replay.snapshot().shown).toBe(events.filter((e) => e.t <= half).length);
+	});
+
+	it('after } the header and the panel are on the same phase', async () => {
+		const {screen, press} = await player();
+		await press('}', '}');
+		const frame = screen();
+		expect(frame).toContain('Phase 2/2 · Deployment');
+		// The last step of phase 1 is done with: it is not the step on screen under phase 2's name.
+		expect(frame).not.toMatch(/▶ (backup|plan|debug-off)/);
+		await expect(frame).toMatchFileSnapshot('../../snapshots/replay/after-next-phase.80.txt');
+		await press(']');
+		expect(screen()).toMatch(/Phase 2\/2 · Deployment[\s\S]*▶ migrate/);
+	});
+
+	it('l lists the phases and steps; Enter jumps to a start, e to an end with all its output', async () => {
+		const {screen, press} = await player();
+		await press('l');
+		await expect(screen()).toMatchFileSnapshot('../../snapshots/replay/jump-list.80.txt');
+		// Phase 1, backup, plan, debug-off, phase 2, migrate.
+		await press(keys.down, keys.down, keys.down, keys.down, keys.down);
+		expect(screen()).toMatch(/^› \d\d:\d\d {4}migrate {2}Apply migrations/m);
+		await press(keys.enter);
+		expect(screen()).toMatch(/▶ migrate {2}Apply migrations/);
+		expect(screen()).not.toContain('Jump to');
+		await press('l', 'e');
+		const end = screen();
+		expect(end).toMatch(/▶ migrate/);
+		expect(end).toContain('Applying billing.0049_add_index... OK');
+		expect(end).toContain('40 lines in all');
+	});
+
+	it('/ searches all output and puts the cursor on the match: the step shows its output up to there; n finds the next', async () => {
+		const {replay, screen, press} = await player();
+		await press('/');
+		expect(screen()).toContain('Search the output:');
+		await press(...'billing.0025'.split(''), keys.enter);
+		const frame = screen();
+		await expect(frame).toMatchFileSnapshot('../../snapshots/replay/search-match.80.txt');
+		expect(frame).toMatch(/match 1\/1: `migrate` at \d\d:\d\d/);
+		expect(frame).toContain('Applying billing.0025_add_index... OK');
+		expect(frame).not.toContain('billing.0026');
+		expect(replay.snapshot().isPlaying).toBe(false);
+		await press('/', ...'_add_index'.split(''), keys.enter);
+		expect(screen()).toMatch(/match 17\/40: `migrate`/);
+		await press('n');
+		expect(screen()).toMatch(/match 18\/40: `migrate`/);
+		expect(screen()).toContain('billing.0027');
+		await press('/', ...'no such text'.split(''), keys.enter);
+		expect(screen()).toContain('no output holds "no such text"');
+	});
+
+	it('the hint line fits the window and always ends with q quit; ? lists the player keys', async () => {
+		for (const cols of [80, 60]) {
+			const {footer, press, screen} = await player(cols);
+			expect(footer().length).toBeLessThanOrEqual(cols);
+			expect(footer()).toMatch(/q quit$/);
+			await press('l');
+			expect(footer()).toMatch(/q quit$/);
+			await press('\u001B', '?');
+			for (const label of ['←', '→', 'Home', 'End', '0-9', 'l ', '/ ', 'n ', 'e '])
+				expect(screen()).toMatch(new RegExp(`^ {2}${label.replace('/', '\\/')}`, 'm'));
+			unmount();
+		}
+	});
+});
