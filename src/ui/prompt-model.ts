@@ -308,14 +308,27 @@ function failureWhy(state: RunState, step: string): PromptLine[] {
 // The `?` overlay: every key that works on the screen under it, from the one key table, and the
 // keys of a text field. It takes the prompt area's place; Esc or `?` closes it.
 /** The overlay over `under` (the prompt at a menu); `keys` replaces its keys (a replay's own). */
+/** More keys than this, and a screen's own keys are listed two a row. */
+const maxOverlayRows = 12;
+
 export function helpOverlay(under: PromptModel, keys?: KeyAction[]): PromptModel {
 	const shown = keys ? keyList(keys) : keyList([...under.actions, ...(under.quietActions ?? [])], under.hints);
 	const rows = [...shown, ...(keys ? [] : editingKeys)];
 	const width = Math.max(...rows.map((k) => k.label.length));
+	const keyRows = shown.map((k) => `  ${k.label.padEnd(width)}  ${k.hint}`);
+	// A screen with many keys of its own (a replay's) shows them two a row, so the overlay fits 24 rows.
+	const paired =
+		keys && keyRows.length > maxOverlayRows
+			? keyRows
+					.filter((_, i) => i % 2 === 0)
+					.map((row, i) =>
+						`${row.padEnd(Math.max(...keyRows.map((r) => r.length)) + 2)}${keyRows[i * 2 + 1]?.trimStart() ?? ''}`.trimEnd(),
+					)
+			: keyRows;
 	return {
 		lines: [
 			{text: 'Keys on this screen', tone: 'accent', isBold: true},
-			...shown.map((k) => ({text: `  ${k.label.padEnd(width)}  ${k.hint}`})),
+			...paired.map((text) => ({text})),
 			...(keys
 				? []
 				: [

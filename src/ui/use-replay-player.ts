@@ -26,12 +26,12 @@ export type PlayerMode = {kind: 'play'} | {kind: 'list'; selected: number} | ({k
 export const playerKeys: KeyAction[] = [
 	'search',
 	'search-next',
-	'jump-list',
 	'seek-back',
 	'seek-forward',
 	'seek-start',
 	'seek-end',
 	'seek-tenth',
+	'jump-list',
 ];
 
 /** The keys of the open list. */
