@@ -6,6 +6,7 @@ import {findStep} from '../core/runbook/model.js';
 import type {RunState} from '../core/run/state.js';
 import {clock, duration} from './format.js';
 import {terminalOutput, terminalText} from '../core/text/sanitize.js';
+import {stepTiming, waitedText} from '../core/run/step-timing.js';
 
 /** Formats events as lines; keeps unfinished output lines until their end arrives. */
 export class PlainPrinter {
@@ -102,7 +103,13 @@ export class PlainPrinter {
 				return [line(event.isEarly ? `   ${what} ended early by ${event.by}: ${event.reason}` : over)];
 			}
 			case 'step-succeeded':
-				return [line(event.by ? `   marked done by ${event.by}: ${event.reason ?? ''}` : `   ok ${event.step}`)];
+				return [
+					line(
+						event.by
+							? `   marked done by ${event.by}: ${event.reason ?? ''}`
+							: `   ok ${event.step}${tookOf(state, event.step)}`,
+					),
+				];
 			case 'command-spawned':
 				return [];
 			case 'window-overridden':
@@ -151,4 +158,14 @@ export class PlainPrinter {
 				return [line(`== ${event.status}${event.reason ? `: ${event.reason}` : ''}`)];
 		}
 	}
+}
+
+/** ` in 12s (waited 2m10s for approval)`, or ` (DEVIATION: wait ended early)`: the step's own time, waits apart. */
+function tookOf(state: RunState, stepId: string): string {
+	const st = state.steps[stepId];
+	if (!st) return '';
+	const timing = stepTiming(st);
+	if (timing.endedEarly) return ' (DEVIATION: wait ended early)';
+	const waited = waitedText(timing);
+	return `${timing.durationUs !== undefined ? ` in ${duration(timing.durationUs / 1000)}` : ''}${waited ? ` (${waited})` : ''}`;
 }

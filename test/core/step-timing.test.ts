@@ -2,7 +2,8 @@
 // wait the operator cut short is a deviation, on screen and in the exports.
 import {describe, expect, it} from 'vitest';
 import {exportMarkdown} from '../../src/core/export/markdown.js';
-import {foldEvents} from '../../src/core/run/reduce.js';
+import {foldEvents, reduceRun} from '../../src/core/run/reduce.js';
+import {PlainPrinter} from '../../src/ui/plain.js';
 import type {RunEvent} from '../../src/core/run/events.js';
 import {stepTiming, stepTimingsMs} from '../../src/core/run/step-timing.js';
 import type {LogHeader} from '../../src/core/audit/entry.js';
@@ -47,6 +48,13 @@ describe('step durations', () => {
 
 		const screen = frame({events, state, now: state.lastT}, {cols: 100});
 		expect(screen).toMatch(/✓ migrate +exit 0 · 1s \(waited 1s for confirmation and 2m01s for approval\)/);
+
+		const printer = new PlainPrinter();
+		let sofar = foldEvents([]);
+		const plain = events.flatMap((event) => printer.lines(event, (sofar = reduceRun(sofar, event))));
+		expect(plain).toContainEqual(
+			expect.stringMatching(/ ok migrate in 1s \(waited 1s for confirmation and 2m01s for approval\)$/),
+		);
 
 		const md = exportMarkdown(header, events, 'VALID: test');
 		expect(md).toContain('| `migrate` | succeeded | 1s | 1s | 2m01s |');
