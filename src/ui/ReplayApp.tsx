@@ -5,9 +5,9 @@ import type {ReplaySession} from '../session/replay.js';
 import {RunScreen} from './screens/RunScreen.js';
 import {useTerminalSize} from './use-terminal-size.js';
 import {idleInput} from './input-state.js';
-import {actionFor, fittedHints, type KeyAction} from './keys.js';
+import {actionFor, type KeyAction} from './keys.js';
 import {clock} from './format.js';
-import {listKeys, playerKeys, useReplayPlayer} from './use-replay-player.js';
+import {listKeys, playerFooter, playerKeys, useReplayPlayer} from './use-replay-player.js';
 import {playerPanelRows, ReplayPlayerPanel} from './components/ReplayPlayerPanel.js';
 
 const replayKeys: KeyAction[] = [
@@ -103,16 +103,6 @@ export function ReplayApp({
 		`REPLAY ${clock(snapshot.now)} / ${clock(snapshot.sessionUs)} · ${snapshot.speed}x · ${snapshot.isPlaying ? 'playing' : 'paused'} · event ${snapshot.shown}/${snapshot.total}`;
 	const panelRows = playerPanelRows(player.mode, replay.targets.length, size.rows);
 	const hintCols = Math.min(120, size.cols);
-	const footer =
-		player.mode.kind === 'search'
-			? fittedHints('Enter find · Esc back', ['quit'], hintCols)
-			: fittedHints(
-					status,
-					player.mode.kind === 'list'
-						? ['quit']
-						: ['search', 'jump-list', 'seek-back', 'seek-forward', 'pause', 'help', 'quit'],
-					hintCols,
-				);
 	return (
 		<>
 			<RunScreen
@@ -122,7 +112,7 @@ export function ReplayApp({
 				now={snapshot.now}
 				cols={size.cols}
 				rows={size.rows - panelRows}
-				footer={footer}
+				footer={playerFooter(player.mode, status, hintCols)}
 				{...(snapshot.decision ? {decision: snapshot.decision} : {})}
 				{...(banner ? {banner} : {})}
 				{...(logFile ? {logFile} : {})}

@@ -5,7 +5,7 @@ import type {Key} from 'ink';
 import {useRef, useState} from 'react';
 import type {JumpTarget} from '../core/replay/player.js';
 import {clock} from '../core/time.js';
-import {actionFor, type KeyAction} from './keys.js';
+import {actionFor, fittedHints, type KeyAction} from './keys.js';
 import {keystrokesOf, editKeyOf} from './keystrokes.js';
 import {editField, insertText, type LineField} from './line-editor.js';
 
@@ -36,6 +36,13 @@ export const playerKeys: KeyAction[] = [
 
 /** The keys of the open list. */
 export const listKeys: KeyAction[] = ['list-move', 'list-start', 'list-end', 'back'];
+
+/** The replay's hint line: its status (or what a search found) and the keys that fit `cols`, `q quit` always. */
+export function playerFooter(mode: PlayerMode, status: string, cols: number): string {
+	if (mode.kind === 'search') return fittedHints('Enter find · Esc back', ['quit'], cols);
+	if (mode.kind === 'list') return fittedHints(status, ['quit'], cols);
+	return fittedHints(status, ['search', 'jump-list', 'seek-back', 'seek-forward', 'pause', 'help', 'quit'], cols);
+}
 
 export type ReplayPlayer = {
 	mode: PlayerMode;
