@@ -3,6 +3,7 @@
 import {allSteps} from '../runbook/model.js';
 import {windowThresholds} from './window-clock.js';
 import type {RunEvent} from './events.js';
+import {addWait, approvalWaitEnded, commandEnded} from './step-waits.js';
 import {
 	initialState,
 	outputTailLines,
@@ -354,25 +355,6 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 				running: undefined,
 			};
 	}
-}
-
-/** The step's command span closed at `t`: the latest exit is its end. */
-function commandEnded(state: RunState, id: string, t: number): Partial<StepState> {
-	const span = state.steps[id]?.commandSpan;
-	return span ? {commandSpan: {...span, endedAt: t}} : {};
-}
-
-/** The step's waits with `us` more of one kind. */
-function addWait(st: StepState | undefined, kind: 'confirmationUs' | 'approvalUs', us: number): StepState['waited'] {
-	const waited = st?.waited ?? {confirmationUs: 0, approvalUs: 0};
-	return {...waited, [kind]: waited[kind] + Math.max(0, us)};
-}
-
-/** The approval the step waited for is settled at `t` (enough approvals, a rejection, a give-up). */
-function approvalWaitEnded(state: RunState, id: string, t: number): Partial<StepState> {
-	const request = state.approval;
-	if (request?.step !== id) return {};
-	return {waited: addWait(state.steps[id], 'approvalUs', t - request.requestedAt)};
 }
 
 /** Lines of a collected step's output kept where the operator sees them. */
