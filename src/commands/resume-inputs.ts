@@ -2,6 +2,7 @@
 // look at a recorded runbook that no file on disk can vouch for.
 import {stringify} from 'yaml';
 import {hasVar} from '../core/run/next.js';
+import {rollbackOnlyVars} from '../core/run/var-use.js';
 import {secretNames, type Runbook} from '../core/runbook/model.js';
 import {terminalText} from '../core/text/sanitize.js';
 import {askLine} from '../ui/ask-line.js';
@@ -11,7 +12,8 @@ import {UsageError} from './usage-error.js';
 /**
  * What the session lacks to go on, said as the end of "session ID …"; undefined when nothing.
  * A declared secret environment variable must be set (unset, its value could not be masked);
- * without a terminal, every var must have a value: given now, recorded, or a default.
+ * without a terminal, every var must have a value: given now, recorded, or a default (but one only
+ * the rollback uses, which the run asks when a rollback needs it).
  */
 export function missingResumeInputs(
 	plan: ResumePlan,
@@ -27,8 +29,16 @@ export function missingResumeInputs(
 	const reask = plan.reask.filter((name) => vars[name] === undefined);
 	if (reask.length > 0)
 		return `needs ${names(reask)} again (secrets are never stored); give ${reask.length === 1 ? 'it' : 'them'} with --var, or resume in a terminal`;
+	// A var only the rollback uses is asked when a rollback needs it; the run says so then, if it must.
+	const rollbackOnly = rollbackOnlyVars(runbook);
 	const unset = Object.entries(runbook.vars)
-		.filter(([name, spec]) => !hasVar(plan.state, name) && vars[name] === undefined && spec.default === undefined)
+		.filter(
+			([name, spec]) =>
+				!hasVar(plan.state, name) &&
+				!rollbackOnly.includes(name) &&
+				vars[name] === undefined &&
+				spec.default === undefined,
+		)
 		.map(([name]) => name);
 	if (unset.length > 0)
 		return `stopped before it recorded ${names(unset)}; give ${unset.length === 1 ? 'it' : 'them'} with ${unset.map((n) => `--var ${n}=...`).join(' ')}, or resume in a terminal`;
