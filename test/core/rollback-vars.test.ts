@@ -1,5 +1,7 @@
 // A var that only rollback steps use is asked when a rollback first needs it, not before the first
 // step: the restore's backup id must not block the start. Pure; the real loop over scripted effects.
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import type {RunEvent} from '../../src/core/run/events.js';
 import {nextMove} from '../../src/core/run/next.js';
@@ -7,6 +9,7 @@ import {foldEvents} from '../../src/core/run/reduce.js';
 import {rollbackOnlyVars} from '../../src/core/run/var-use.js';
 import {dryRunLines} from '../../src/core/run/dry-run.js';
 import {loadRunbook, simulate} from '../helpers/scenarios.js';
+import {repoRoot} from '../helpers/cli.js';
 
 const runbook = loadRunbook(`
 version: 1
@@ -137,5 +140,50 @@ describe('vars only the rollback uses', () => {
 			'var db_password = •••••• (from --var)',
 			'var unused = x (default; asked at start)',
 		]);
+	});
+});
+
+describe('the AstroAxis runbook’s rollback', () => {
+	const astroaxis = loadRunbook(
+		readFileSync(path.join(repoRoot, 'runbooks', 'astroaxis-fastapi-two-day-plan.yaml'), 'utf8'),
+	);
+	const typed = {kind: 'confirm', text: 'astroaxis-production'} as const;
+
+	it('asks the previous tag only when the code is reverted, and downgrades only on a migration issue', () => {
+		expect(rollbackOnlyVars(astroaxis)).toEqual(['previous_tag']);
+		const rollback = (migrationIssue: 'yes' | 'no') =>
+			simulate(astroaxis, {
+				// A Tuesday at 10:00 in Lagos: inside the deploy window.
+				wall: '2026-11-24T09:00:00.000Z',
+				options: {from: 'migrate'},
+				vars: {server: 'deploy@droplet', domain: 'axis.example', app_dir: '/srv/axis'},
+				approvers: ['bob'],
+				answers: [
+					typed,
+					{kind: 'rollback', reason: 'alembic upgrade failed'},
+					{kind: 'confirm'},
+					typed,
+					typed,
+					{kind: 'answer', value: 'v0.9.0'},
+					typed,
+					{kind: 'answer', value: migrationIssue},
+					...(migrationIssue === 'yes' ? [typed] : []),
+					...Array.from({length: 7}, () => ({kind: 'check', isPassed: true}) as const),
+				],
+				results: {migrate: [{code: 1, err: 'alembic: duplicate column\n'}]},
+			});
+		const skipped = rollback('no');
+		expect(skipped.state.ended?.status).toBe('rolled-back');
+		const previousTag = skipped.events.findIndex((e) => e.type === 'var-set' && e.var === 'previous_tag');
+		const revert = skipped.events.findIndex((e) => e.type === 'step-started' && e.step === 'revert-code');
+		const restored = skipped.events.findIndex((e) => e.type === 'step-succeeded' && e.step === 'restore-database');
+		// Asked after the restore, just before the step that needs it.
+		expect(restored).toBeLessThan(previousTag);
+		expect(previousTag).toBeLessThan(revert);
+		expect(skipped.events.find((e) => e.type === 'command-started' && e.step === 'revert-code')).toMatchObject({
+			command: expect.stringContaining("git checkout ''v0.9.0''"),
+		});
+		expect(skipped.state.steps['alembic-downgrade']?.status).toBe('skipped');
+		expect(rollback('yes').state.steps['alembic-downgrade']?.status).toBe('succeeded');
 	});
 });
