@@ -2,8 +2,8 @@
 // look at a recorded runbook that no file on disk can vouch for.
 import {stringify} from 'yaml';
 import {hasVar} from '../core/run/next.js';
-import {rollbackOnlyVars} from '../core/run/var-use.js';
-import {secretNames, type Runbook} from '../core/runbook/model.js';
+import {rollbackOnlyVars, stepVarNames} from '../core/run/var-use.js';
+import {findStep, secretNames, type Runbook} from '../core/runbook/model.js';
 import {terminalText} from '../core/text/sanitize.js';
 import {askLine} from '../ui/ask-line.js';
 import type {ResumePlan} from './resume-plan.js';
@@ -42,6 +42,20 @@ export function missingResumeInputs(
 		.map(([name]) => name);
 	if (unset.length > 0)
 		return `stopped before it recorded ${names(unset)}; give ${unset.length === 1 ? 'it' : 'them'} with ${unset.map((n) => `--var ${n}=...`).join(' ')}, or resume in a terminal`;
+	// Mid-rollback, refused here rather than by the run: a run that stops for it would seal the session.
+	const rollback = plan.state.rollback;
+	const ahead = rollback
+		? rollback.steps.slice(rollback.done).flatMap((id) => stepVarNames(findStep(runbook, id)!))
+		: [];
+	const needed = rollbackOnly.filter(
+		(name) =>
+			ahead.includes(name) &&
+			!hasVar(plan.state, name) &&
+			vars[name] === undefined &&
+			runbook.vars[name]?.default === undefined,
+	);
+	if (needed.length > 0)
+		return `is rolling back, and its rollback needs ${names(needed)}; give ${needed.length === 1 ? 'it' : 'them'} with ${needed.map((n) => `--var ${n}=...`).join(' ')}, or resume in a terminal`;
 	return undefined;
 }
 
