@@ -36,8 +36,9 @@ With stdout not a terminal, or CI set (other than false or 0): one plain line pe
 prompts. NO_COLOR turns colour off.
 
 Options:
-  --var k=v       give a var (repeatable); asked for at start otherwise. Other local
-                  users can read it in the process list: give secrets another way
+  --var k=v       give a var (repeatable); asked for at start otherwise (one only the
+                  rollback uses: when a rollback needs it). Other local users can
+                  read it in the process list: give secrets another way
   --var-file FILE secret vars as name=value lines, from a file only you can read
                   (or RUNBOOK_VAR_<name> in the environment, or at the prompt)
   --dry-run       show every resolved command, confirmation and timeout; run nothing

@@ -2,7 +2,8 @@
 // look at a recorded runbook that no file on disk can vouch for.
 import {stringify} from 'yaml';
 import {hasVar} from '../core/run/next.js';
-import {secretNames, type Runbook} from '../core/runbook/model.js';
+import {rollbackOnlyVars, stepVarNames} from '../core/run/var-use.js';
+import {findStep, secretNames, type Runbook} from '../core/runbook/model.js';
 import {terminalText} from '../core/text/sanitize.js';
 import {askLine} from '../ui/ask-line.js';
 import type {ResumePlan} from './resume-plan.js';
@@ -11,7 +12,8 @@ import {UsageError} from './usage-error.js';
 /**
  * What the session lacks to go on, said as the end of "session ID …"; undefined when nothing.
  * A declared secret environment variable must be set (unset, its value could not be masked);
- * without a terminal, every var must have a value: given now, recorded, or a default.
+ * without a terminal, every var must have a value: given now, recorded, or a default (but one only
+ * the rollback uses, which the run asks when a rollback needs it).
  */
 export function missingResumeInputs(
 	plan: ResumePlan,
@@ -27,11 +29,33 @@ export function missingResumeInputs(
 	const reask = plan.reask.filter((name) => vars[name] === undefined);
 	if (reask.length > 0)
 		return `needs ${names(reask)} again (secrets are never stored); give ${reask.length === 1 ? 'it' : 'them'} with --var, or resume in a terminal`;
+	// A var only the rollback uses is asked when a rollback needs it; the run says so then, if it must.
+	const rollbackOnly = rollbackOnlyVars(runbook);
 	const unset = Object.entries(runbook.vars)
-		.filter(([name, spec]) => !hasVar(plan.state, name) && vars[name] === undefined && spec.default === undefined)
+		.filter(
+			([name, spec]) =>
+				!hasVar(plan.state, name) &&
+				!rollbackOnly.includes(name) &&
+				vars[name] === undefined &&
+				spec.default === undefined,
+		)
 		.map(([name]) => name);
 	if (unset.length > 0)
 		return `stopped before it recorded ${names(unset)}; give ${unset.length === 1 ? 'it' : 'them'} with ${unset.map((n) => `--var ${n}=...`).join(' ')}, or resume in a terminal`;
+	// Mid-rollback, refused here rather than by the run: a run that stops for it would seal the session.
+	const rollback = plan.state.rollback;
+	const ahead = rollback
+		? rollback.steps.slice(rollback.done).flatMap((id) => stepVarNames(findStep(runbook, id)!))
+		: [];
+	const needed = rollbackOnly.filter(
+		(name) =>
+			ahead.includes(name) &&
+			!hasVar(plan.state, name) &&
+			vars[name] === undefined &&
+			runbook.vars[name]?.default === undefined,
+	);
+	if (needed.length > 0)
+		return `is rolling back, and its rollback needs ${names(needed)}; give ${needed.length === 1 ? 'it' : 'them'} with ${needed.map((n) => `--var ${n}=...`).join(' ')}, or resume in a terminal`;
 	return undefined;
 }
 

@@ -118,7 +118,7 @@ function decisionModel(
 			return {
 				lines: [
 					{
-						text: `Value for \`${decision.var}\`${decision.spec.default !== undefined ? ` (Enter for ${decision.spec.secret ? 'the default' : `\`${decision.spec.default}\``})` : ''}`,
+						text: `Value for \`${decision.var}\`${decision.forStep !== undefined ? `, needed by the rollback step \`${decision.forStep}\`` : ''}${decision.spec.default !== undefined ? ` (Enter for ${decision.spec.secret ? 'the default' : `\`${decision.spec.default}\``})` : ''}`,
 					},
 				],
 				entry: {

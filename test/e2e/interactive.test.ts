@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {binRunbook, runCli} from '../helpers/cli.js';
+import {isAlive} from '../helpers/procs.js';
 import {closedAfterEachTest} from '../helpers/tmux.js';
 
 const password = 'hunter2-very-secret';
@@ -74,6 +75,46 @@ describe('an interactive step', () => {
 		expect(replay.stdout).toContain('hello ada');
 		expect(replay.stdout).not.toContain(password);
 	}, 40_000);
+
+	it('the terminal drops while it runs: recorded as lost, and resume asks the operator as for a lost step', async () => {
+		const f = fixture();
+		const first = tui(`${binRunbook} run ${f.runbook} --log-dir ${f.logDir}`);
+		await first.waitFor('name:');
+		const sessionDir = path.join(f.logDir, readdirSync(f.logDir)[0]!);
+		const records = () =>
+			readFileSync(path.join(sessionDir, 'session.jsonl'), 'utf8')
+				.split('\n')
+				.filter(Boolean)
+				.map((l) => JSON.parse(l) as Record<string, unknown>);
+		const runner = records()[0]!.pid as number;
+		const spawned = records().find((r) => r.type === 'command-spawned' && r.step === 'createsuperuser')!;
+		// Closing the terminal is what an SSH drop does: the runner gets SIGHUP (or EIO on a write).
+		first.kill();
+		await expect.poll(() => isAlive(runner), {timeout: 10_000}).toBe(false);
+		// The command cannot outlive its runner: no half-finished createsuperuser is left behind.
+		await expect.poll(() => isAlive(spawned.pid as number), {timeout: 10_000}).toBe(false);
+		const types = records().map((r) => r.type);
+		expect(records().find((r) => r.type === 'session-detached')).toMatchObject({step: 'createsuperuser'});
+		expect(types).not.toContain('command-exited');
+		expect(types).not.toContain('session-ended');
+
+		const second = tui(`${binRunbook} resume --log-dir ${f.logDir}`);
+		await second.waitFor('Check by hand whether it ran');
+		expect(second.screen()).toMatch(/r run again · d mark done · s skip · a abort/);
+		expect(records().find((r) => r.type === 'command-lost')).toMatchObject({
+			step: 'createsuperuser',
+			reason: 'the runner stopped during an interactive step, which cannot outlive it; what it did is unknown',
+		});
+		second.keys('d');
+		await second.waitFor('How do you know it is done?');
+		second.type('admin user exists in the admin site');
+		second.keys('Enter');
+		expect(await second.exitCode(15_000)).toBe(0);
+		expect(records().find((r) => r.type === 'step-succeeded' && r.step === 'createsuperuser')).toMatchObject({
+			reason: 'admin user exists in the admin site',
+		});
+		expect(runCli(['verify', sessionDir]).stdout).toMatch(/^VALID/m);
+	}, 60_000);
 
 	it('without a terminal stops with exit 2 and says why', () => {
 		const f = fixture();

@@ -2,6 +2,7 @@
 import type {Runbook, Step} from '../runbook/model.js';
 import {secretNames} from '../runbook/model.js';
 import {mask, resolveCommand} from './command.js';
+import {rollbackOnlyVars} from './var-use.js';
 import {duration} from '../time.js';
 import {formatClockTime} from '../runbook/window.js';
 
@@ -20,13 +21,10 @@ export function dryRunLines(runbook: Runbook, vars: Record<string, string>, from
 		out.push(
 			`window: ${w.days.join(',')} ${formatClockTime(w.start)}-${formatClockTime(w.end)} ${w.timezone}${w.except.length > 0 ? `, shut on ${w.except.join(', ')}` : ''} (run and poll steps wait outside it unless overridden with a reason)`,
 		);
+	const rollbackOnly = rollbackOnlyVars(runbook);
 	for (const [name, spec] of Object.entries(runbook.vars)) {
-		const source =
-			vars[name] !== undefined
-				? 'from --var'
-				: spec.default !== undefined
-					? 'default; asked at start'
-					: 'asked at start';
+		const asked = rollbackOnly.includes(name) ? 'asked if a rollback needs it' : 'asked at start';
+		const source = vars[name] !== undefined ? 'from --var' : spec.default !== undefined ? `default; ${asked}` : asked;
 		out.push(`var ${name} = ${shown[name] ?? '<not set>'} (${source})`);
 	}
 	for (const [name, rule] of Object.entries(runbook.env)) {

@@ -7,11 +7,13 @@ import type {VarSpec} from '../runbook/schema.js';
 import {holds, parseCondition} from '../runbook/condition.js';
 import type {Draft} from './events.js';
 import type {RunState, StepState} from './state.js';
+import {rollbackOnlyVars, stepVarNames} from './var-use.js';
 import {sessionTimeAt, windowNow, windowWarning} from './window-clock.js';
 import {duration} from '../time.js';
 
 export type Decision =
-	| {kind: 'var'; var: string; spec: VarSpec}
+	/** `forStep`: a var only the rollback uses, asked when this rollback step first needs it. */
+	| {kind: 'var'; var: string; spec: VarSpec; forStep?: string}
 	| {kind: 'preconditions'}
 	| {kind: 'confirm'; step: string; mode: 'enter' | 'typed'; expected: string}
 	| {kind: 'check'; step: string; item: number; text: string}
@@ -52,7 +54,7 @@ export function nextMove(state: RunState, now: number): Move {
 	const runbook = state.runbook;
 	if (state.ended) return {kind: 'ended'};
 	if (!runbook) throw new Error('nextMove before session-started');
-	const {isInteractive, isPreApproved} = state.options;
+	const {isInteractive} = state.options;
 	const needsOperator = (reason: string) => emit({type: 'session-ended', status: 'needs-operator', reason});
 
 	// A resumed runner first gets the secrets back: output collected after this is masked with them.
@@ -81,19 +83,10 @@ export function nextMove(state: RunState, now: number): Move {
 	const phaseWake = earliest(phaseDeadline(state), warning.wakeAtUs);
 	if (state.running) return runningMove(state, now, phaseWake);
 
+	const rollbackOnly = rollbackOnlyVars(runbook);
 	for (const [name, spec] of Object.entries(runbook.vars)) {
-		if (hasVar(state, name)) continue;
-		if (spec.default !== undefined && (!isInteractive || isPreApproved))
-			// A secret default is never recorded: the session learned it from the runbook (see secret-defaults.ts).
-			return emit({
-				type: 'var-set',
-				var: name,
-				...(spec.secret ? {} : {value: spec.default}),
-				isSecret: spec.secret ?? false,
-				source: 'default',
-			});
-		if (!isInteractive) return needsOperator(`\`${name}\` has no value; give it with \`--var ${name}=...\``);
-		return {kind: 'idle', decision: {kind: 'var', var: name, spec}};
+		if (hasVar(state, name) || rollbackOnly.includes(name)) continue;
+		return varMove(state, name, spec, needsOperator);
 	}
 
 	if (!state.preconditions) return {kind: 'check-env'};
@@ -116,7 +109,10 @@ export function nextMove(state: RunState, now: number): Move {
 				status: 'rolled-back',
 				reason: `rolled back ${state.rollback.steps.length} step${state.rollback.steps.length === 1 ? '' : 's'}`,
 			});
-		return stepMove(state, findStep(runbook, id)!, now, {isRollback: true, phaseWake, needsOperator});
+		const step = findStep(runbook, id)!;
+		const unset = stepVarNames(step).find((name) => runbook.vars[name] !== undefined && !hasVar(state, name));
+		if (unset !== undefined) return varMove(state, unset, runbook.vars[unset]!, needsOperator, step.id);
+		return stepMove(state, step, now, {isRollback: true, phaseWake, needsOperator});
 	}
 
 	if (state.phaseIndex < 0) return emit({type: 'phase-started', phase: runbook.phases[0]!.id});
@@ -138,6 +134,36 @@ export function nextMove(state: RunState, now: number): Move {
 		return {kind: 'idle', decision: {kind: 'signoff', role}};
 	}
 	return emit({type: 'session-ended', status: 'completed'});
+}
+
+/**
+ * A var the run needs now: its default where no one is asked (or all was approved in advance), else
+ * the operator's answer. `forStep`: the rollback step that first needs it.
+ */
+function varMove(
+	state: RunState,
+	name: string,
+	spec: VarSpec,
+	needsOperator: (reason: string) => Move,
+	forStep?: string,
+): Move {
+	const {isInteractive, isPreApproved} = state.options;
+	if (spec.default !== undefined && (!isInteractive || isPreApproved))
+		// A secret default is never recorded: the session learned it from the runbook (see secret-defaults.ts).
+		return emit({
+			type: 'var-set',
+			var: name,
+			...(spec.secret ? {} : {value: spec.default}),
+			isSecret: spec.secret ?? false,
+			source: 'default',
+		});
+	if (!isInteractive)
+		return needsOperator(
+			forStep === undefined
+				? `\`${name}\` has no value; give it with \`--var ${name}=...\``
+				: `the rollback step \`${forStep}\` needs \`${name}\`, which has no value; give it with \`--var ${name}=...\`, or resume in a terminal`,
+		);
+	return {kind: 'idle', decision: {kind: 'var', var: name, spec, ...(forStep !== undefined ? {forStep} : {})}};
 }
 
 /** While a command runs: a `for:` step's end when its time is up, else wait for it (or the phase's end). */
