@@ -6,37 +6,36 @@
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {didYouMean} from './core/runbook/shape.js';
 import {terminalText} from './core/text/sanitize.js';
-import {approveCommand} from './commands/approve.js';
-import {
-	archiveDoctorCommand,
-	archiveInitCommand,
-	archivePushCommand,
-	archiveSessionsCommand,
-	configSetCommand,
-} from './commands/archive.js';
-import {archiveUrlOf} from './commands/archive-read.js';
-import {exportCommand} from './commands/export.js';
-import {importCommand} from './commands/import.js';
-import {keysCommand} from './commands/keys.js';
-import {replayCommand} from './commands/replay.js';
-import {resumeCommand} from './commands/resume.js';
-import {runCommand} from './commands/run.js';
-import {schemaCommand} from './commands/schema.js';
-import {sessionsCommand} from './commands/sessions.js';
-import {configDirOrUnknown, loadSigningIdentity} from './commands/signing-identity.js';
 import {UsageError} from './commands/usage-error.js';
-import {validateCommand} from './commands/validate.js';
-import {verifyCommand} from './commands/verify.js';
-import {watchCommand} from './commands/watch.js';
 import {sessionsDir} from './store/sessions-dir.js';
 import {help} from './help.js';
 import {version} from './version.js';
 
 type Command = (args: string[]) => number | Promise<number>;
 
+// Each command's module is imported when that command runs: `validate`, `verify` or `schema`
+// never load Ink and React, which are most of the start-up time of the bundle.
+const archiveCommands = () => load(() => import('./commands/archive.js'));
+const archiveRead = () => load(() => import('./commands/archive-read.js'));
+
+/**
+ * Imports a command's module with \`fetch\` hidden: Ink's layout engine (yoga) checks
+ * \`typeof fetch\` to load its inline wasm, and Node's fetch loads undici on first touch, ~40 ms
+ * of start-up. Hidden, yoga decodes the bytes directly; fetch is back before the command runs.
+ */
+async function load<Module>(importer: () => Promise<Module>): Promise<Module> {
+	const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+	delete (globalThis as {fetch?: unknown}).fetch;
+	try {
+		return await importer();
+	} finally {
+		if (fetchProperty) Object.defineProperty(globalThis, 'fetch', fetchProperty);
+	}
+}
+
 /** Each command's options, checked strictly, and the call of its function in commands/. */
 const commands: Record<string, Command> = {
-	run(argv) {
+	async run(argv) {
 		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'run', {
 			var: {type: 'string', multiple: true},
@@ -52,6 +51,8 @@ const commands: Record<string, Command> = {
 			throw new UsageError(
 				`\`runbook run\` takes one FILE${positionals.length > 1 ? `, not ${positionals.length}` : ''}; see \`runbook run --help\``,
 			);
+		const {runCommand} = await load(() => import('./commands/run.js'));
+		const {archiveUrlOf} = await archiveRead();
 		return runCommand({
 			file: positionals[0]!,
 			vars: (values.var as string[] | undefined) ?? [],
@@ -65,7 +66,7 @@ const commands: Record<string, Command> = {
 			isConcurrent: Boolean(values.concurrent),
 		});
 	},
-	resume(argv) {
+	async resume(argv) {
 		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'resume', {
 			var: {type: 'string', multiple: true},
@@ -79,6 +80,8 @@ const commands: Record<string, Command> = {
 			throw new UsageError(
 				`\`runbook resume\` takes at most one SESSION, not ${positionals.length}; see \`runbook resume --help\``,
 			);
+		const {resumeCommand} = await load(() => import('./commands/resume.js'));
+		const {archiveUrlOf} = await archiveRead();
 		return resumeCommand({
 			...optional('session', positionals[0]),
 			vars: (values.var as string[] | undefined) ?? [],
@@ -90,7 +93,7 @@ const commands: Record<string, Command> = {
 			...optional('archive', archiveUrlOf(archive)),
 		});
 	},
-	watch(argv) {
+	async watch(argv) {
 		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'watch', {
 			'log-dir': {type: 'string'},
@@ -98,6 +101,7 @@ const commands: Record<string, Command> = {
 		});
 		if (positionals.length > 1)
 			throw new UsageError(`\`runbook watch\` takes at most one SESSION, not ${positionals.length}`);
+		const {watchCommand} = await load(() => import('./commands/watch.js'));
 		return watchCommand({
 			...optional('session', positionals[0]),
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
@@ -105,13 +109,14 @@ const commands: Record<string, Command> = {
 			...optional('allowedSigners', values['allowed-signers']),
 		});
 	},
-	import(args) {
+	async import(args) {
 		const {values, positionals} = parse(args, 'import', {output: {type: 'string', short: 'o'}});
 		if (positionals.length !== 1)
 			throw new UsageError('`runbook import` takes one CHECKLIST.md; see `runbook import --help`');
+		const {importCommand} = await load(() => import('./commands/import.js'));
 		return importCommand({file: positionals[0]!, ...optional('output', values.output)});
 	},
-	approve(argv) {
+	async approve(argv) {
 		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'approve', {
 			'log-dir': {type: 'string'},
@@ -119,6 +124,8 @@ const commands: Record<string, Command> = {
 		});
 		if (positionals.length > 1)
 			throw new UsageError(`\`runbook approve\` takes at most one SESSION, not ${positionals.length}`);
+		const {approveCommand} = await load(() => import('./commands/approve.js'));
+		const {loadSigningIdentity} = await load(() => import('./commands/signing-identity.js'));
 		return approveCommand({
 			...optional('session', positionals[0]),
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
@@ -127,10 +134,12 @@ const commands: Record<string, Command> = {
 			...(archive !== undefined ? {archive} : {}),
 		});
 	},
-	validate(args) {
-		return validateCommand(parse(args, 'validate', {}).positionals);
+	async validate(args) {
+		const {positionals} = parse(args, 'validate', {});
+		const {validateCommand} = await load(() => import('./commands/validate.js'));
+		return validateCommand(positionals);
 	},
-	verify(argv) {
+	async verify(argv) {
 		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'verify', {
 			'allowed-signers': {type: 'string'},
@@ -140,6 +149,7 @@ const commands: Record<string, Command> = {
 		});
 		if (positionals.length !== 1)
 			throw new UsageError('`runbook verify` takes one SESSION; see `runbook verify --help`');
+		const {verifyCommand} = await load(() => import('./commands/verify.js'));
 		return verifyCommand({
 			session: positionals[0]!,
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
@@ -149,7 +159,7 @@ const commands: Record<string, Command> = {
 			...(archive !== undefined ? {archive} : {}),
 		});
 	},
-	sessions(argv) {
+	async sessions(argv) {
 		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'sessions', {
 			json: {type: 'boolean'},
@@ -163,7 +173,9 @@ const commands: Record<string, Command> = {
 		const filters = ['runbook', 'operator', 'since', 'outcome'].filter((name) => values[name] !== undefined);
 		if (archive === undefined && filters.length > 0)
 			throw new UsageError(`--${filters[0]} filters the team archive's sessions: add --archive`);
-		if (archive !== undefined)
+		if (archive !== undefined) {
+			const {archiveSessionsCommand} = await archiveCommands();
+			const {archiveUrlOf} = await archiveRead();
 			return archiveSessionsCommand({
 				...optional('archive', archiveUrlOf(archive)),
 				isJson: Boolean(values.json),
@@ -174,12 +186,14 @@ const commands: Record<string, Command> = {
 					...(values.since !== undefined ? {since: sinceDate(values.since as string)} : {}),
 				},
 			});
+		}
+		const {sessionsCommand} = await load(() => import('./commands/sessions.js'));
 		return sessionsCommand({
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
 			isJson: Boolean(values.json),
 		});
 	},
-	export(argv) {
+	async export(argv) {
 		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'export', {
 			format: {type: 'string'},
@@ -190,6 +204,7 @@ const commands: Record<string, Command> = {
 		if (positionals.length !== 1)
 			throw new UsageError('`runbook export` takes one SESSION; see `runbook export --help`');
 		if (values.format === undefined) throw new UsageError('`runbook export` needs --format md, html, json or cast');
+		const {exportCommand} = await load(() => import('./commands/export.js'));
 		return exportCommand({
 			session: positionals[0]!,
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
@@ -199,7 +214,7 @@ const commands: Record<string, Command> = {
 			...(archive !== undefined ? {archive} : {}),
 		});
 	},
-	replay(argv) {
+	async replay(argv) {
 		const {args, archive} = takeArchiveFlag(argv);
 		const {values, positionals} = parse(args, 'replay', {
 			speed: {type: 'string'},
@@ -210,6 +225,7 @@ const commands: Record<string, Command> = {
 		});
 		if (positionals.length !== 1)
 			throw new UsageError('`runbook replay` takes one SESSION; see `runbook replay --help`');
+		const {replayCommand} = await load(() => import('./commands/replay.js'));
 		return replayCommand({
 			session: positionals[0]!,
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
@@ -223,18 +239,22 @@ const commands: Record<string, Command> = {
 	async keys(args) {
 		const {values, positionals} = parse(args, 'keys', {use: {type: 'string'}});
 		if (positionals.length > 0) throw new UsageError('`runbook keys` takes no arguments');
+		const {keysCommand} = await load(() => import('./commands/keys.js'));
 		try {
 			return await keysCommand(optional('use', values.use));
 		} catch (error) {
 			if (error instanceof UsageError) throw error;
+			const {configDirOrUnknown} = await load(() => import('./commands/signing-identity.js'));
 			throw new UsageError(
 				`cannot set up the signing identity in ${configDirOrUnknown()}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
 			);
 		}
 	},
-	archive(argv) {
+	async archive(argv) {
 		const {args, archive} = takeArchiveFlag(argv);
 		const [action, ...rest] = args;
+		const {archiveDoctorCommand, archiveInitCommand, archivePushCommand} = await archiveCommands();
+		const {archiveUrlOf} = await archiveRead();
 		const url = archiveUrlOf(archive);
 		if (action === 'init' || action === 'doctor') {
 			if (rest.length > 0) throw new UsageError(`\`runbook archive ${action}\` takes no arguments but --archive URL`);
@@ -255,14 +275,16 @@ const commands: Record<string, Command> = {
 		}
 		throw new UsageError('`runbook archive` takes init, doctor or push; see `runbook archive --help`');
 	},
-	config(args) {
+	async config(args) {
 		const [action, key, value, ...rest] = args;
 		if (action !== 'set' || key === undefined || value === undefined || rest.length > 0)
 			throw new UsageError('usage: runbook config set archive postgres://… (an empty URL removes it)');
+		const {configSetCommand} = await archiveCommands();
 		return configSetCommand(key, value);
 	},
-	schema(args) {
+	async schema(args) {
 		if (args.length > 0) throw new UsageError('`runbook schema` takes no arguments');
+		const {schemaCommand} = await load(() => import('./commands/schema.js'));
 		return schemaCommand();
 	},
 };
