@@ -62,6 +62,8 @@ const screenPresenter: Presenter = {
 		const mount = () =>
 			render(<App session={session} logFile={logFile} {...(archiveBadge ? {archiveBadge} : {})} />, {
 				exitOnCtrlC: false,
+				// Only the lines that changed are rewritten: a clock's tick is one line, not the live area.
+				incrementalRendering: true,
 			});
 		let app = mount();
 		// An interactive step gets the terminal: Ink unmounts (raw mode restored), and mounts again after.
