@@ -1,6 +1,6 @@
 // The signed log: append throughput during an output burst (target >= 15k events/s; fsync per
 // event manages ~2,900/s here, measured below as the baseline), and `runbook verify` of a
-// 100k-event log of about 46 MB (target <= 1 s).
+// 100k-event log of about 57 MB (target <= 2x `sha256sum` of the same file in the same run).
 import {execFileSync, spawnSync} from 'node:child_process';
 import {createPrivateKey, sign} from 'node:crypto';
 import {closeSync, fsyncSync, openSync, statSync, writeSync} from 'node:fs';
@@ -133,5 +133,13 @@ export async function benchAudit() {
 			['runbook verify', median(times).toFixed(0)],
 		],
 	);
-	console.log(`  target <= 1 s: ${median(times) <= 1000 ? 'met' : 'NOT met'}`);
+	const ratio = median(times) / median(sha);
+	console.log(`  target <= 2x sha256sum: ${ratio <= 2 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x)`);
+	return {
+		appendPerS: median(rates),
+		fsyncBaselinePerS: baseline,
+		verifyMs: median(times),
+		sha256sumMs: median(sha),
+		ratio,
+	};
 }

@@ -81,7 +81,11 @@ export const median = (xs) => {
 	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** Every table printed in this process, for bench/results.json. */
+export const tables = [];
+
 export function report(title, rows) {
+	tables.push({title, rows: rows.map((row) => row.map(String))});
 	console.log(`\n${title}`);
 	const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
 	for (const row of rows) console.log('  ' + row.map((cell, i) => String(cell).padEnd(widths[i])).join('  '));
