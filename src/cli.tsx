@@ -13,14 +13,14 @@ import {version} from './version.js';
 
 type Command = (args: string[]) => number | Promise<number>;
 
-// Each command's module is imported when that command runs: `validate`, `verify` or `schema`
-// never load Ink and React, which are most of the start-up time of the bundle.
-const archiveCommands = () => load(() => import('./commands/archive.js'));
-const archiveRead = () => load(() => import('./commands/archive-read.js'));
+// A command's module is imported when it runs: `validate`, `verify` or `schema` never load Ink
+// and React, which are most of the start-up time of the bundle.
+const screenCommands = () => load(() => import('./commands/screen-commands.js'));
+const quietCommands = () => load(() => import('./commands/quiet-commands.js'));
 
 /**
- * Imports a command's module with \`fetch\` hidden: Ink's layout engine (yoga) checks
- * \`typeof fetch\` to load its inline wasm, and Node's fetch loads undici on first touch, ~40 ms
+ * Imports commands with `fetch` hidden: Ink's layout engine (yoga) checks
+ * `typeof fetch` to load its inline wasm, and Node's fetch loads undici on first touch, ~40 ms
  * of start-up. Hidden, yoga decodes the bytes directly; fetch is back before the command runs.
  */
 async function load<Module>(importer: () => Promise<Module>): Promise<Module> {
@@ -51,8 +51,7 @@ const commands: Record<string, Command> = {
 			throw new UsageError(
 				`\`runbook run\` takes one FILE${positionals.length > 1 ? `, not ${positionals.length}` : ''}; see \`runbook run --help\``,
 			);
-		const {runCommand} = await load(() => import('./commands/run.js'));
-		const {archiveUrlOf} = await archiveRead();
+		const {runCommand, archiveUrlOf} = await screenCommands();
 		return runCommand({
 			file: positionals[0]!,
 			vars: (values.var as string[] | undefined) ?? [],
@@ -80,8 +79,7 @@ const commands: Record<string, Command> = {
 			throw new UsageError(
 				`\`runbook resume\` takes at most one SESSION, not ${positionals.length}; see \`runbook resume --help\``,
 			);
-		const {resumeCommand} = await load(() => import('./commands/resume.js'));
-		const {archiveUrlOf} = await archiveRead();
+		const {resumeCommand, archiveUrlOf} = await screenCommands();
 		return resumeCommand({
 			...optional('session', positionals[0]),
 			vars: (values.var as string[] | undefined) ?? [],
@@ -101,7 +99,7 @@ const commands: Record<string, Command> = {
 		});
 		if (positionals.length > 1)
 			throw new UsageError(`\`runbook watch\` takes at most one SESSION, not ${positionals.length}`);
-		const {watchCommand} = await load(() => import('./commands/watch.js'));
+		const {watchCommand} = await screenCommands();
 		return watchCommand({
 			...optional('session', positionals[0]),
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
@@ -113,7 +111,7 @@ const commands: Record<string, Command> = {
 		const {values, positionals} = parse(args, 'import', {output: {type: 'string', short: 'o'}});
 		if (positionals.length !== 1)
 			throw new UsageError('`runbook import` takes one CHECKLIST.md; see `runbook import --help`');
-		const {importCommand} = await load(() => import('./commands/import.js'));
+		const {importCommand} = await quietCommands();
 		return importCommand({file: positionals[0]!, ...optional('output', values.output)});
 	},
 	async approve(argv) {
@@ -124,8 +122,7 @@ const commands: Record<string, Command> = {
 		});
 		if (positionals.length > 1)
 			throw new UsageError(`\`runbook approve\` takes at most one SESSION, not ${positionals.length}`);
-		const {approveCommand} = await load(() => import('./commands/approve.js'));
-		const {loadSigningIdentity} = await load(() => import('./commands/signing-identity.js'));
+		const {approveCommand, loadSigningIdentity} = await screenCommands();
 		return approveCommand({
 			...optional('session', positionals[0]),
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
@@ -136,7 +133,7 @@ const commands: Record<string, Command> = {
 	},
 	async validate(args) {
 		const {positionals} = parse(args, 'validate', {});
-		const {validateCommand} = await load(() => import('./commands/validate.js'));
+		const {validateCommand} = await quietCommands();
 		return validateCommand(positionals);
 	},
 	async verify(argv) {
@@ -149,7 +146,7 @@ const commands: Record<string, Command> = {
 		});
 		if (positionals.length !== 1)
 			throw new UsageError('`runbook verify` takes one SESSION; see `runbook verify --help`');
-		const {verifyCommand} = await load(() => import('./commands/verify.js'));
+		const {verifyCommand} = await quietCommands();
 		return verifyCommand({
 			session: positionals[0]!,
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
@@ -174,8 +171,7 @@ const commands: Record<string, Command> = {
 		if (archive === undefined && filters.length > 0)
 			throw new UsageError(`--${filters[0]} filters the team archive's sessions: add --archive`);
 		if (archive !== undefined) {
-			const {archiveSessionsCommand} = await archiveCommands();
-			const {archiveUrlOf} = await archiveRead();
+			const {archiveSessionsCommand, archiveUrlOf} = await quietCommands();
 			return archiveSessionsCommand({
 				...optional('archive', archiveUrlOf(archive)),
 				isJson: Boolean(values.json),
@@ -187,7 +183,7 @@ const commands: Record<string, Command> = {
 				},
 			});
 		}
-		const {sessionsCommand} = await load(() => import('./commands/sessions.js'));
+		const {sessionsCommand} = await quietCommands();
 		return sessionsCommand({
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
 			isJson: Boolean(values.json),
@@ -204,7 +200,7 @@ const commands: Record<string, Command> = {
 		if (positionals.length !== 1)
 			throw new UsageError('`runbook export` takes one SESSION; see `runbook export --help`');
 		if (values.format === undefined) throw new UsageError('`runbook export` needs --format md, html, json or cast');
-		const {exportCommand} = await load(() => import('./commands/export.js'));
+		const {exportCommand} = await quietCommands();
 		return exportCommand({
 			session: positionals[0]!,
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
@@ -225,7 +221,7 @@ const commands: Record<string, Command> = {
 		});
 		if (positionals.length !== 1)
 			throw new UsageError('`runbook replay` takes one SESSION; see `runbook replay --help`');
-		const {replayCommand} = await load(() => import('./commands/replay.js'));
+		const {replayCommand} = await screenCommands();
 		return replayCommand({
 			session: positionals[0]!,
 			sessions: sessionsDir(values['log-dir'] as string | undefined),
@@ -239,12 +235,12 @@ const commands: Record<string, Command> = {
 	async keys(args) {
 		const {values, positionals} = parse(args, 'keys', {use: {type: 'string'}});
 		if (positionals.length > 0) throw new UsageError('`runbook keys` takes no arguments');
-		const {keysCommand} = await load(() => import('./commands/keys.js'));
+		const {keysCommand} = await quietCommands();
 		try {
 			return await keysCommand(optional('use', values.use));
 		} catch (error) {
 			if (error instanceof UsageError) throw error;
-			const {configDirOrUnknown} = await load(() => import('./commands/signing-identity.js'));
+			const {configDirOrUnknown} = await quietCommands();
 			throw new UsageError(
 				`cannot set up the signing identity in ${configDirOrUnknown()}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
 			);
@@ -253,8 +249,7 @@ const commands: Record<string, Command> = {
 	async archive(argv) {
 		const {args, archive} = takeArchiveFlag(argv);
 		const [action, ...rest] = args;
-		const {archiveDoctorCommand, archiveInitCommand, archivePushCommand} = await archiveCommands();
-		const {archiveUrlOf} = await archiveRead();
+		const {archiveDoctorCommand, archiveInitCommand, archivePushCommand, archiveUrlOf} = await quietCommands();
 		const url = archiveUrlOf(archive);
 		if (action === 'init' || action === 'doctor') {
 			if (rest.length > 0) throw new UsageError(`\`runbook archive ${action}\` takes no arguments but --archive URL`);
@@ -279,12 +274,12 @@ const commands: Record<string, Command> = {
 		const [action, key, value, ...rest] = args;
 		if (action !== 'set' || key === undefined || value === undefined || rest.length > 0)
 			throw new UsageError('usage: runbook config set archive postgres://… (an empty URL removes it)');
-		const {configSetCommand} = await archiveCommands();
+		const {configSetCommand} = await quietCommands();
 		return configSetCommand(key, value);
 	},
 	async schema(args) {
 		if (args.length > 0) throw new UsageError('`runbook schema` takes no arguments');
-		const {schemaCommand} = await load(() => import('./commands/schema.js'));
+		const {schemaCommand} = await quietCommands();
 		return schemaCommand();
 	},
 };
