@@ -7,6 +7,7 @@ import {bin, report, tmp, writeRunbook} from './lib.mjs';
 
 const clockTicksPerSecond = 100;
 const windowMs = Number(process.env.RUNBOOK_BENCH_IDLE_MS ?? 20_000);
+const settleMs = 3000;
 
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid) {
@@ -46,6 +47,9 @@ async function idleShare(command, needle, marker) {
 	});
 	const pid = pidOf(needle);
 	if (pid === undefined) throw new Error(`no process for ${needle}`);
+	// The start-up's tail (the first frame's garbage, code compiled late) is not idling; over a
+	// 10-minute wait it is a few hundred ms in 600 s, so the window starts once it has settled.
+	await new Promise((r) => setTimeout(r, settleMs));
 	const before = cpuSeconds(pid);
 	const started = performance.now();
 	await new Promise((r) => setTimeout(r, windowMs));
@@ -82,11 +86,14 @@ export async function benchIdle() {
 	const confirm = await idleShare(`${bin} run ${confirmBook} --log-dir ${logDir}`, confirmBook, 'Enter run');
 	const wait = await idleShare(`${bin} run ${waitBook} --log-dir ${logDir}`, waitBook, 'left');
 	const pct = (x) => `${x.toFixed(2)}%`;
-	report(`Idle runner: own CPU time as a share of ${windowMs / 1000} s wall time (target ≤ 1%)`, [
-		['what', 'runner', 'baseline (sleep)', 'runner − baseline'],
-		['waiting at a confirmation', pct(confirm), pct(sleeping), pct(confirm - sleeping)],
-		['during a `wait: 10m` step', pct(wait), pct(sleeping), pct(wait - sleeping)],
-	]);
+	report(
+		`Idle runner: own CPU time as a share of ${windowMs / 1000} s wall time, from ${settleMs / 1000} s after the first frame (target ≤ 1%)`,
+		[
+			['what', 'runner', 'baseline (sleep)', 'runner − baseline'],
+			['waiting at a confirmation', pct(confirm), pct(sleeping), pct(confirm - sleeping)],
+			['during a `wait: 10m` step', pct(wait), pct(sleeping), pct(wait - sleeping)],
+		],
+	);
 	return {confirmPct: confirm, waitPct: wait, sleepPct: sleeping};
 }
 
