@@ -7,14 +7,9 @@ import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {didYouMean} from './core/runbook/shape.js';
 import {terminalText} from './core/text/sanitize.js';
 import {approveCommand} from './commands/approve.js';
-import {
-	archiveDoctorCommand,
-	archiveInitCommand,
-	archivePushCommand,
-	archiveSessionsCommand,
-	configSetCommand,
-} from './commands/archive.js';
-import {archiveUrlOf} from './commands/archive-read.js';
+import {archiveDoctorCommand, archiveInitCommand, archivePushCommand, configSetCommand} from './commands/archive.js';
+import {archiveSessionsCommand} from './commands/archive-sessions.js';
+import {archiveUrlOf} from './commands/archive-choice.js';
 import {exportCommand} from './commands/export.js';
 import {importCommand} from './commands/import.js';
 import {keysCommand} from './commands/keys.js';

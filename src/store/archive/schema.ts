@@ -49,6 +49,19 @@ CREATE TABLE IF NOT EXISTS runbook.signatures (
 	archived_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- What "verify SESSION --archive" found, recorded by whoever ran it (the trigger fills in who
+-- and when; a client cannot claim another's name). It covers the session's first "lines" lines.
+CREATE TABLE IF NOT EXISTS runbook.verdicts (
+	id bigserial PRIMARY KEY,
+	session_id text NOT NULL REFERENCES runbook.sessions,
+	lines bigint NOT NULL CHECK (lines >= 0),
+	verdict text NOT NULL CHECK (verdict IN ('VALID', 'INCOMPLETE', 'INVALID', 'UNTRUSTED')),
+	trust text NOT NULL CHECK (length(trust) <= 1000),
+	verified_by text NOT NULL DEFAULT current_user,
+	verified_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS verdicts_session ON runbook.verdicts (session_id, id);
+
 -- A second approver's signed answer, as the JSON they would have put in approvals/.
 CREATE TABLE IF NOT EXISTS runbook.approvals (
 	id bigserial PRIMARY KEY,
@@ -96,6 +109,13 @@ BEGIN
 	RETURN NULL;
 END $$;
 
+CREATE OR REPLACE FUNCTION runbook.stamp_verdict() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	NEW.verified_by := current_user;
+	NEW.verified_at := now();
+	RETURN NEW;
+END $$;
+
 CREATE OR REPLACE FUNCTION runbook.announce_approval() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	PERFORM pg_notify('${approvalsChannel}', NEW.session_id);
@@ -105,7 +125,7 @@ END $$;
 
 /** Each table refuses UPDATE, DELETE and TRUNCATE; events refuse a gap and note marks; approvals are announced. */
 function triggers(): string {
-	const appendOnly = ['sessions', 'events', 'marks', 'signatures', 'approvals'].map(
+	const appendOnly = ['sessions', 'events', 'marks', 'signatures', 'verdicts', 'approvals'].map(
 		(table) => `
 DROP TRIGGER IF EXISTS append_only ON runbook.${table};
 CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON runbook.${table}
@@ -119,6 +139,8 @@ DROP TRIGGER IF EXISTS no_gap ON runbook.events;
 DROP FUNCTION IF EXISTS runbook.refuse_gap();
 DROP TRIGGER IF EXISTS check_event ON runbook.events;
 CREATE TRIGGER check_event AFTER INSERT ON runbook.events FOR EACH ROW EXECUTE FUNCTION runbook.check_event();
+DROP TRIGGER IF EXISTS stamp ON runbook.verdicts;
+CREATE TRIGGER stamp BEFORE INSERT ON runbook.verdicts FOR EACH ROW EXECUTE FUNCTION runbook.stamp_verdict();
 DROP TRIGGER IF EXISTS announce ON runbook.approvals;
 CREATE TRIGGER announce AFTER INSERT ON runbook.approvals FOR EACH ROW EXECUTE FUNCTION runbook.announce_approval();
 `;
@@ -204,7 +226,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA runbook FROM PUBLIC, ${writerRole}, ${readerR
 GRANT USAGE ON SCHEMA runbook TO ${writerRole}, ${readerRole};
 GRANT SELECT ON ALL TABLES IN SCHEMA runbook TO ${readerRole};
 GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA runbook TO ${writerRole};
-GRANT USAGE ON SEQUENCE runbook.approvals_id_seq TO ${writerRole};
+GRANT USAGE ON SEQUENCE runbook.approvals_id_seq, runbook.verdicts_id_seq TO ${writerRole};
 REVOKE ALL ON FUNCTION runbook.append(text, bigint, bytea[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION runbook.append(text, bigint, bytea[]) TO ${writerRole};
 REVOKE ALL ON FUNCTION runbook.append_blob(text, bigint, bytea, int[]) FROM PUBLIC;
