@@ -1,8 +1,8 @@
-// The team archive in PostgreSQL, through node-postgres: connect, append a session's lines,
-// read them back, list sessions, hand in and collect approvals, and report what the connected
-// role may do. `pg` is loaded on first use, so a user without an archive never pays for it.
+// The team archive in PostgreSQL, through node-postgres (loaded on first use): connect, append
+// and read back a session's lines, hand in and collect approvals, say what the role may do.
 import type {Client, ClientConfig, Notification} from 'pg';
 import {CopyLinesQuery, copyFrames} from './copy-lines.js';
+import {loadPg} from './load-pg.js';
 import {approvalsChannel, eventsChannel, initSql, readerRole, writerRole} from './schema.js';
 
 /** A database that stops answering mid-batch frees the sender to retry after this long. */
@@ -35,7 +35,7 @@ export class Archive {
 
 	/** Connects to `url` (postgres://…); a failure says where, without the password. */
 	static async connect(url: string, options: ArchiveConnectOptions = {}): Promise<Archive> {
-		const {default: pg} = await import('pg');
+		const pg = await loadPg();
 		const config: ClientConfig = {
 			connectionString: url,
 			connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,

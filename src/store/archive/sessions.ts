@@ -1,7 +1,7 @@
 // `sessions --archive`: every operator's archived sessions, with how each ended and the newest
 // verdict someone recorded for it, in one query; and the recording of a verdict.
 import type {Verdict} from '../../core/audit/verify-report.js';
-import type {Archive} from './client.js';
+import {ArchiveError, type Archive} from './client.js';
 
 /** Filters of `sessions --archive`; each one given narrows the list. */
 export type ArchiveSessionFilter = {
@@ -80,13 +80,23 @@ export async function listArchivedSessions(
 		verified_by: string | null;
 		verified_at: Date | null;
 	};
-	const result = await archive.query<Row>(listSql, [
-		filter.runbook ?? null,
-		filter.operator ?? null,
-		filter.since ?? null,
-		filter.outcome ?? null,
-		filter.limit ?? 100_000,
-	]);
+	const result = await archive
+		.query<Row>(listSql, [
+			filter.runbook ?? null,
+			filter.operator ?? null,
+			filter.since ?? null,
+			filter.outcome ?? null,
+			filter.limit ?? 100_000,
+		])
+		.catch((error: unknown) => {
+			// 42P01: no such table; an archive made by an older runbook has no verdicts yet.
+			if (error instanceof ArchiveError && error.code === '42P01')
+				throw new ArchiveError(
+					`${error.message}: the archive's schema is older than this runbook; an administrator runs \`runbook archive init\` again (it keeps what is there)`,
+					error.code,
+				);
+			throw error;
+		});
 	return result.rows.map((row) => ({
 		session: row.session_id,
 		runbook: row.runbook,
