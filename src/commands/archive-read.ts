@@ -6,7 +6,10 @@ import {verdictExitCodes, verifyLog, type Trust, type VerifyReport} from '../cor
 import {ArchiveTail} from '../store/archive/tail.js';
 import {readSession, type SessionFiles} from '../store/session-files.js';
 import {ArchiveError, type Archive} from '../store/archive/client.js';
-import {connectArchive, requireArchive} from './archive.js';
+import {recordVerdict} from '../store/archive/sessions.js';
+import {archiveUrlOf, connectArchive, requireArchive} from './archive-choice.js';
+
+export {archiveUrlOf};
 import {UsageError} from './usage-error.js';
 
 /** How an archived session is named where a log file's path would be. */
@@ -42,11 +45,6 @@ export async function readSessionOrArchived(options: {
 	} finally {
 		await archive.close();
 	}
-}
-
-/** `--archive` given bare means the configured archive. */
-export function archiveUrlOf(flag: string | true | undefined): string | undefined {
-	return flag === true ? undefined : flag;
 }
 
 export type ArchivedVerify = {report: VerifyReport; file: string; archivedLines: number};
@@ -90,10 +88,12 @@ export async function verifyArchivedCommand(
 ): Promise<number> {
 	const archive = await connectArchive(await requireArchive(archiveUrlOf(options.archive)));
 	let result: ArchivedVerify;
+	let recorded: string;
 	try {
 		const local = readSession(options.session, options.sessions);
 		const session = local.ok ? localSessionId(local.files.log) : options.session;
 		result = await verifyWithArchive(archive, {...options, trust, expectedSession: session});
+		recorded = await recordIfAllowed(archive, session, result, trust);
 	} catch (error) {
 		if (error instanceof ArchiveError) throw new UsageError(error.message);
 		throw error;
@@ -101,12 +101,37 @@ export async function verifyArchivedCommand(
 		await archive.close();
 	}
 	const {report, file, archivedLines} = result;
-	if (options.isJson) process.stdout.write(`${JSON.stringify({file, archivedLines, ...report}, null, 2)}\n`);
+	if (options.isJson) process.stdout.write(`${JSON.stringify({file, archivedLines, recorded, ...report}, null, 2)}\n`);
 	else
 		process.stdout.write(
-			`${file} (the archive holds ${archivedLines} lines)\n${report.summary}\n${report.warnings.map((w) => `warning: ${w}\n`).join('')}`,
+			`${file} (the archive holds ${archivedLines} lines)\n${report.summary}\n${report.warnings.map((w) => `warning: ${w}\n`).join('')}${recorded}\n`,
 		);
 	return verdictExitCodes[report.verdict];
+}
+
+/**
+ * Records the verdict in the archive for `sessions --archive`, when the connected role may
+ * write there; says what was recorded, or why not. Nothing is recorded for a session the
+ * archive does not hold.
+ */
+async function recordIfAllowed(archive: Archive, session: string, result: ArchivedVerify, trust: Trust) {
+	if (result.archivedLines === 0) return 'not recorded: the archive holds none of this session';
+	const trusted =
+		'allowedSigners' in trust
+			? `allowed signers (${trust.allowedSigners.length} keys${trust.principal ? `, principal ${trust.principal}` : ''})`
+			: "the verifier's own keys";
+	try {
+		await recordVerdict(archive, session, {
+			verdict: result.report.verdict,
+			lines: result.archivedLines,
+			trust: trusted,
+		});
+		return `recorded in the archive: ${result.report.verdict} over ${result.archivedLines} lines, trusting ${trusted}`;
+	} catch (error) {
+		if (error instanceof ArchiveError && error.code === '42501')
+			return 'not recorded: this role may read the archive but not write to it';
+		throw error;
+	}
 }
 
 /** The id a local log stands for by where it lies (`…/ID/session.jsonl`). */

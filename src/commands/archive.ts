@@ -1,66 +1,14 @@
-// `runbook archive init|doctor|push`, `runbook config set archive URL`, and the archive's
-// side of `sessions --archive`: the team archive in PostgreSQL.
+// `runbook archive init|doctor|push` and `runbook config set archive URL`: the team archive in
+// PostgreSQL. (`sessions --archive` is archive-sessions.ts, kept light for its start-up.)
 import path from 'node:path';
 import {terminalText} from '../core/text/sanitize.js';
-import {ArchiveUrlError, chooseArchive, storeArchiveUrl, type ArchiveChoice} from '../store/archive/config.js';
-import {Archive, ArchiveError, redactUrl} from '../store/archive/client.js';
+import {ArchiveUrlError, storeArchiveUrl} from '../store/archive/config.js';
+import {Archive, redactUrl} from '../store/archive/client.js';
 import {ArchiveSender} from '../store/archive/sender.js';
-import {listArchivedSessions, type ArchiveSessionFilter} from '../store/archive/sessions.js';
 import {readerRole, writerRole} from '../store/archive/schema.js';
 import {listSessionIds, readSession} from '../store/session-files.js';
-import {sessionTable, type SessionRow} from './sessions.js';
+import {requireArchive, withArchive} from './archive-choice.js';
 import {UsageError} from './usage-error.js';
-
-/** The archive a command must have: `--archive`, RUNBOOK_ARCHIVE or the setting, else a usage error. */
-export async function requireArchive(flag: string | undefined, env = process.env): Promise<ArchiveChoice> {
-	let choice: ArchiveChoice | undefined;
-	try {
-		choice = await chooseArchive(flag, env);
-	} catch (error) {
-		if (error instanceof ArchiveUrlError) throw new UsageError(error.message);
-		throw error;
-	}
-	if (!choice)
-		throw new UsageError(
-			'no archive configured: give --archive postgres://…, set RUNBOOK_ARCHIVE, or run `runbook config set archive postgres://…`',
-		);
-	return choice;
-}
-
-/** The archive configured, if any (a malformed URL is a usage error); none is no error. */
-export async function requireArchiveIfAny(
-	flag: string | undefined,
-	env = process.env,
-): Promise<ArchiveChoice | undefined> {
-	try {
-		return await chooseArchive(flag, env);
-	} catch (error) {
-		if (error instanceof ArchiveUrlError) throw new UsageError(error.message);
-		throw error;
-	}
-}
-
-/** Connects, or a one-line reason (exit 2) when the archive cannot be reached. */
-export async function connectArchive(choice: ArchiveChoice): Promise<Archive> {
-	try {
-		return await Archive.connect(choice.url);
-	} catch (error) {
-		if (error instanceof ArchiveError) throw new UsageError(error.message);
-		throw error;
-	}
-}
-
-async function withArchive<T>(flag: string | undefined, body: (archive: Archive) => Promise<T>): Promise<T> {
-	const archive = await connectArchive(await requireArchive(flag));
-	try {
-		return await body(archive);
-	} catch (error) {
-		if (error instanceof ArchiveError) throw new UsageError(error.message);
-		throw error;
-	} finally {
-		await archive.close();
-	}
-}
 
 /** `runbook config set archive URL` (an empty URL removes it). */
 export async function configSetCommand(key: string, value: string): Promise<number> {
@@ -160,34 +108,5 @@ export async function archivePushCommand(options: {
 	return failures === 0 ? 0 : 1;
 }
 
-/** `runbook sessions --archive`: every operator's sessions, newest first. */
-export async function archiveSessionsCommand(options: {
-	archive?: string;
-	filter: ArchiveSessionFilter;
-	isJson: boolean;
-}): Promise<number> {
-	return withArchive(options.archive, async (archive) => {
-		const sessions = await listArchivedSessions(archive, options.filter);
-		if (options.isJson) {
-			process.stdout.write(`${JSON.stringify(sessions, null, 2)}\n`);
-			return 0;
-		}
-		if (sessions.length === 0) {
-			process.stdout.write('No archived sessions match.\n');
-			return 0;
-		}
-		const rows: SessionRow[] = sessions.map((s) => ({
-			id: s.session,
-			runbook: s.runbook,
-			operator: `${s.operator}@${s.host}`,
-			start: s.startedAt.toISOString(),
-			durationMs: Math.round((s.endedUs ?? 0) / 1000),
-			outcome: s.outcome,
-			// A full verdict needs every line: `verify SESSION --archive` gives it.
-			verdict: s.isSealed ? 'sealed' : 'not sealed',
-			log: '',
-		}));
-		process.stdout.write(sessionTable(rows));
-		return 0;
-	});
-}
+export {archiveSessionsCommand} from './archive-sessions.js';
+export {connectArchive, requireArchive, requireArchiveIfAny} from './archive-choice.js';

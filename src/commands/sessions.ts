@@ -4,19 +4,9 @@ import {verifyLog} from '../core/audit/verify.js';
 import {foldEvents} from '../core/run/reduce.js';
 import {listSessionIds, readSession} from '../store/session-files.js';
 import {ownPublicKeys} from '../store/identity.js';
-import {clock} from '../core/time.js';
-import {terminalText} from '../core/text/sanitize.js';
+import {sessionTable, type SessionRow} from './session-table.js';
 
-export type SessionRow = {
-	id: string;
-	runbook: string;
-	operator: string;
-	start: string;
-	durationMs: number;
-	outcome: string;
-	verdict: string;
-	log: string;
-};
+export {sessionTable, type SessionRow};
 
 export async function sessionRows(sessions: string): Promise<SessionRow[]> {
 	const ownKeys = await ownPublicKeys().catch(() => []);
@@ -66,25 +56,4 @@ export async function sessionsCommand(options: {sessions: string; isJson: boolea
 	}
 	process.stdout.write(sessionTable(rows));
 	return 0;
-}
-
-/** The rows as aligned columns, safe for a terminal. */
-export function sessionTable(rows: SessionRow[]): string {
-	const table = [
-		['SESSION', 'STARTED', 'DURATION', 'OUTCOME', 'VERDICT', 'OPERATOR', 'RUNBOOK'],
-		// Names and messages come from the logs: shown, never passed to the terminal.
-		...rows.map((r) =>
-			[
-				r.id,
-				r.start.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-				clock(r.durationMs * 1000),
-				r.outcome,
-				r.verdict,
-				r.operator,
-				r.runbook,
-			].map((cell) => terminalText(cell).replace(/\n/g, ' ')),
-		),
-	];
-	const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-	return `${table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')}\n`;
 }

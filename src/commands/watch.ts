@@ -3,6 +3,7 @@ import {terminalText} from '../core/text/sanitize.js';
 import {WatchSession} from '../session/watch.js';
 import {terminalPresenter} from '../ui/presenter.js';
 import {archivedLogName, openArchiveTail} from './archive-read.js';
+import {CheckedArchiveLines} from './archive-watch.js';
 import {UsageError} from './usage-error.js';
 import {describeLive, isLive, liveSessions, readLiveSession} from './live-sessions.js';
 import {requireTrusted, sessionTrust} from './session-trust.js';
@@ -17,7 +18,11 @@ export async function watchCommand(options: {
 }): Promise<number> {
 	if (options.archive !== undefined) {
 		if (options.session === undefined) throw new UsageError('`runbook watch --archive` needs a SESSION id');
-		const watch = new WatchSession(await openArchiveTail(options.archive, options.session));
+		// Trust is judged before the tail opens its screen, and every line after as it arrives.
+		const trust = await sessionTrust(options.allowedSigners);
+		const watch = new WatchSession(
+			await CheckedArchiveLines.open(await openArchiveTail(options.archive, options.session), trust),
+		);
 		await terminalPresenter().showWatch(watch, {logFile: archivedLogName(options.session)});
 		return watchProblem(watch);
 	}

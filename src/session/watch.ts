@@ -19,7 +19,7 @@ export type WatchSnapshot = {
 	/** How long after it was recorded the last event reached this screen, in ms. */
 	lagMs: number;
 	isSealed: boolean;
-	/** Why following stopped before the seal: a line that is not a log line. */
+	/** Why following stopped before the seal: a line that is not a log line, or one its source does not trust. */
 	problem?: string;
 };
 
@@ -92,7 +92,8 @@ export class WatchSession {
 
 	private take() {
 		const lines = this.tail.readLines();
-		if (lines.length === 0 || this.problem) return;
+		const broken = this.tail.broken;
+		if ((lines.length === 0 && !broken) || this.problem) return;
 		let last: RunEvent | undefined;
 		for (const line of lines) {
 			this.lineNumber++;
@@ -115,6 +116,7 @@ export class WatchSession {
 			this.state = reduceRun(this.state, last);
 			for (const listener of this.eventListeners) listener(last, this.state);
 		}
+		if (broken && !this.problem) this.problem = broken;
 		if (last && this.header && this.isCaughtUp)
 			this.lagMs = Math.max(0, this.wallNow() - (Date.parse(this.header.wall) + last.t / 1000));
 		for (const listener of this.listeners) listener();

@@ -98,6 +98,16 @@ describe('the archive schema', () => {
 		expect(await writer.lastSeq('s1')).toBe(3);
 	});
 
+	itWithPostgres('takes every byte value, long lines and a non-ASCII session id exactly as sent', async () => {
+		const session = 'sé2';
+		const everyByte = Buffer.from([...Array(256).keys()].filter((byte) => byte !== 0x0a));
+		const long = Buffer.alloc(300_000, 'output ');
+		const lines = [header(session), everyByte, long, line(3, 'three')];
+		expect(await writer.append(session, 0, lines)).toBe(3);
+		expect(await writer.append(session, 1, lines.slice(1))).toBe(3);
+		expect(await reader.allLines(session)).toEqual(lines);
+	});
+
 	itWithPostgres('lets the reader read and nothing more', async () => {
 		expect(await reader.lastSeq('s1')).toBe(3);
 		expect((await refusal(reader.append('s1', 4, [line(4, 'four')]))).code).toBe('42501');

@@ -4,13 +4,13 @@
 import {mkdtempSync, readFileSync, rmSync, truncateSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterAll, beforeAll, describe, expect} from 'vitest';
+import {afterAll, beforeAll, describe, expect, vi} from 'vitest';
 import {ed25519Blob} from '../../src/core/audit/ssh-wire.js';
 import type {RunEvent} from '../../src/core/run/events.js';
-import {verifyWithArchive} from '../../src/commands/archive-read.js';
+import {verifyArchivedCommand, verifyWithArchive} from '../../src/commands/archive-read.js';
 import {Archive} from '../../src/store/archive/client.js';
 import {ArchiveSender} from '../../src/store/archive/sender.js';
-import {listArchivedSessions} from '../../src/store/archive/sessions.js';
+import {listArchivedSessions, verdictCell} from '../../src/store/archive/sessions.js';
 import {itWithPostgres, TestCluster} from '../helpers/pg-cluster.js';
 import {identityKey, writeLog} from '../helpers/signed-log.js';
 
@@ -125,4 +125,55 @@ describe('sessions --archive', () => {
 		},
 		60_000,
 	);
+});
+
+describe('the verdict column of sessions --archive', () => {
+	const owner = () => new URL(cluster!.url).username;
+	itWithPostgres('shows the verdict verify --archive recorded, stamped with who ran it', async () => {
+		const before = (await listArchivedSessions(admin)).find((row) => row.session === session)!;
+		expect(verdictCell(before)).toBe('unverified: sealed');
+		const printed = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+		let output: string;
+		try {
+			expect(await verifyArchivedCommand({session, sessions, isJson: false, archive: cluster!.url}, trust)).toBe(0);
+			output = printed.mock.calls.map(([chunk]) => String(chunk)).join('');
+		} finally {
+			printed.mockRestore();
+		}
+		expect(output).toMatch(/recorded in the archive: VALID over \d+ lines, trusting the verifier's own keys/);
+		// A client cannot claim another's name or time: the archive stamps them.
+		await admin.query(
+			"INSERT INTO runbook.verdicts (session_id, lines, verdict, trust, verified_by, verified_at) VALUES ($1, 1, 'VALID', 'x', 'mallory', '2020-01-01')",
+			['s0'],
+		);
+		const rows = await listArchivedSessions(admin);
+		const after = rows.find((row) => row.session === session)!;
+		expect(after.verified).toMatchObject({verdict: 'VALID', lines: after.lines, verifiedBy: owner()});
+		expect(verdictCell(after)).toMatch(new RegExp(`^VALID \\(${owner()} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\)$`));
+		const forged = rows.find((row) => row.session === 's0')!;
+		expect(forged.verified?.verifiedBy).toBe(owner());
+		expect(forged.verified!.verifiedAt.getFullYear()).toBeGreaterThan(2020);
+	});
+
+	itWithPostgres('says a verdict no longer covers lines archived after it', () => {
+		const row = {
+			session: 'x',
+			runbook: 'r',
+			operator: 'o',
+			host: 'h',
+			startedAt: new Date(),
+			outcome: 'unfinished',
+			isSealed: false,
+			lines: 12,
+		};
+		const verified = {
+			verdict: 'VALID' as const,
+			lines: 10,
+			trust: 't',
+			verifiedBy: 'bob',
+			verifiedAt: new Date(Date.UTC(2026, 10, 30, 10, 2)),
+		};
+		expect(verdictCell({...row, verified})).toBe('unverified: 2 lines since VALID (bob 2026-11-30 10:02)');
+		expect(verdictCell(row)).toBe('unverified: running or cut');
+	});
 });

@@ -1,8 +1,12 @@
-// The team archive in PostgreSQL, through node-postgres: connect, append a session's lines,
-// read them back, list sessions, hand in and collect approvals, and report what the connected
-// role may do. `pg` is loaded on first use, so a user without an archive never pays for it.
+// The team archive in PostgreSQL, through node-postgres (loaded on first use): connect, append
+// and read back a session's lines, hand in and collect approvals, say what the role may do.
 import type {Client, ClientConfig, Notification} from 'pg';
+import {CopyLinesQuery, copyFrames} from './copy-lines.js';
+import {loadPg} from './load-pg.js';
 import {approvalsChannel, eventsChannel, initSql, readerRole, writerRole} from './schema.js';
+
+/** A database that stops answering mid-batch frees the sender to retry after this long. */
+const queryTimeoutMs = 60_000;
 
 export class ArchiveError extends Error {
 	/** PostgreSQL's SQLSTATE, when the server refused (42501: no privilege). */
@@ -31,13 +35,12 @@ export class Archive {
 
 	/** Connects to `url` (postgres://…); a failure says where, without the password. */
 	static async connect(url: string, options: ArchiveConnectOptions = {}): Promise<Archive> {
-		const {default: pg} = await import('pg');
+		const pg = await loadPg();
 		const config: ClientConfig = {
 			connectionString: url,
 			connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
 			application_name: 'runbook',
-			// A database that stops answering mid-batch frees the sender to retry.
-			query_timeout: 60_000,
+			query_timeout: queryTimeoutMs,
 		};
 		const client = new pg.Client(config);
 		const archive = new Archive(client);
@@ -80,13 +83,62 @@ export class Archive {
 	 * archived with the same bytes are a no-op; a changed line or a gap throws ArchiveError.
 	 */
 	async append(session: string, first: number, lines: Buffer[]): Promise<number> {
+		const chunk = Buffer.concat(lines.flatMap((line) => [line, newline]));
+		const lineEnds: number[] = [];
+		for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) lineEnds.push(at);
+		return this.appendChunk(session, first, chunk, lineEnds);
+	}
+
+	/**
+	 * The same, for `chunk` as it lies in session.jsonl (whole lines, each with its newline at
+	 * `lineEnds[i]`). Lines after the session's first batch go by binary COPY, straight from
+	 * `chunk`; a batch the archive already holds part of falls back to the function that compares
+	 * bytes, so a re-send stays a no-op and a changed line is still refused.
+	 */
+	async appendChunk(session: string, first: number, chunk: Buffer, lineEnds: number[]): Promise<number> {
+		const last = first + lineEnds.length - 1;
+		if (first === 0 && lineEnds.length > 1) {
+			// The header files the session (the function's work); the rest may go by COPY.
+			await this.appendChunk(session, 0, chunk, lineEnds.slice(0, 1));
+			return this.appendChunk(
+				session,
+				1,
+				chunk.subarray(lineEnds[0]! + 1),
+				lineEnds.slice(1).map((end) => end - lineEnds[0]! - 1),
+			);
+		}
+		if (first > 0) {
+			try {
+				await this.copyLines(session, first, chunk, lineEnds);
+				await this.query('SELECT pg_notify($1, $2)', [eventsChannel, `${session} ${last}`]);
+				return last;
+			} catch (error) {
+				// A line held already, or a gap: the function says which, with the line's number.
+				if (!(error instanceof ArchiveError) || !(error.code === '23505' || error.code === '23514')) throw error;
+			}
+		}
 		const result = await this.query<{last: string}>('SELECT runbook.append_blob($1, $2, $3, $4::int[]) AS last', [
 			session,
 			first,
-			Buffer.concat(lines.flatMap((line) => [line, newline])),
-			lines.map((line) => line.length),
+			chunk.subarray(0, lineEnds[lineEnds.length - 1]! + 1),
+			lineEnds.map((end, index) => end - (index === 0 ? 0 : lineEnds[index - 1]! + 1)),
 		]);
 		return Number(result.rows[0]!.last);
+	}
+
+	/** COPY the lines into runbook.events; the table's triggers refuse a gap and note ends and seals. */
+	private async copyLines(session: string, first: number, chunk: Buffer, lineEnds: number[]): Promise<void> {
+		const copy = new CopyLinesQuery(
+			'COPY runbook.events (session_id, seq, line) FROM STDIN (FORMAT binary)',
+			copyFrames(session, first, chunk, lineEnds),
+		);
+		try {
+			// node-postgres queues it like its own queries, and applies query_timeout to it.
+			this.client.query(copy as never);
+			await copy.done;
+		} catch (error) {
+			throw new ArchiveError(describe(error), (error as {code?: string}).code);
+		}
 	}
 
 	/** The last seq the archive holds for a session, or -1. */

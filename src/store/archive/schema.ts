@@ -49,6 +49,19 @@ CREATE TABLE IF NOT EXISTS runbook.signatures (
 	archived_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- What "verify SESSION --archive" found, recorded by whoever ran it (the trigger fills in who
+-- and when; a client cannot claim another's name). It covers the session's first "lines" lines.
+CREATE TABLE IF NOT EXISTS runbook.verdicts (
+	id bigserial PRIMARY KEY,
+	session_id text NOT NULL REFERENCES runbook.sessions,
+	lines bigint NOT NULL CHECK (lines >= 0),
+	verdict text NOT NULL CHECK (verdict IN ('VALID', 'INCOMPLETE', 'INVALID', 'UNTRUSTED')),
+	trust text NOT NULL CHECK (length(trust) <= 1000),
+	verified_by text NOT NULL DEFAULT current_user,
+	verified_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS verdicts_session ON runbook.verdicts (session_id, id);
+
 -- A second approver's signed answer, as the JSON they would have put in approvals/.
 CREATE TABLE IF NOT EXISTS runbook.approvals (
 	id bigserial PRIMARY KEY,
@@ -67,7 +80,14 @@ BEGIN
 		USING ERRCODE = 'integrity_constraint_violation';
 END $$;
 
-CREATE OR REPLACE FUNCTION runbook.refuse_gap() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Every line, however it is inserted (the append function, COPY, a plain INSERT): no gap, and an
+-- end or a seal is noted. Run after the statement's rows are in, so a COPY keeps its bulk insert.
+-- The type is in a line's first bytes ({"seq":…,"t":…,"type":…): only those are looked at.
+CREATE OR REPLACE FUNCTION runbook.check_event() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	v_head bytea;
+	v_kind text;
+	v_json jsonb;
 BEGIN
 	IF NEW.seq > 0 AND NOT EXISTS (
 		SELECT 1 FROM runbook.events WHERE session_id = NEW.session_id AND seq = NEW.seq - 1
@@ -75,6 +95,24 @@ BEGIN
 		RAISE EXCEPTION 'runbook archive: session % line % would leave a gap: line % is not archived',
 			NEW.session_id, NEW.seq, NEW.seq - 1 USING ERRCODE = 'check_violation';
 	END IF;
+	v_head := substring(NEW.line FROM 1 FOR 96);
+	IF position('"type":"session-ended"'::bytea IN v_head) > 0 THEN
+		v_kind := 'ended';
+	ELSIF position('"type":"seal"'::bytea IN v_head) > 0 THEN
+		v_kind := 'sealed';
+	ELSE
+		RETURN NULL;
+	END IF;
+	v_json := convert_from(NEW.line, 'UTF8')::jsonb;
+	INSERT INTO runbook.marks (session_id, seq, kind, status, t_us)
+		VALUES (NEW.session_id, NEW.seq, v_kind, v_json->>'status', (v_json->>'t')::bigint);
+	RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION runbook.stamp_verdict() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	NEW.verified_by := current_user;
+	NEW.verified_at := now();
 	RETURN NEW;
 END $$;
 
@@ -85,9 +123,9 @@ BEGIN
 END $$;
 `;
 
-/** Each table refuses UPDATE, DELETE and TRUNCATE; events refuse a gap; approvals are announced. */
+/** Each table refuses UPDATE, DELETE and TRUNCATE; events refuse a gap and note marks; approvals are announced. */
 function triggers(): string {
-	const appendOnly = ['sessions', 'events', 'marks', 'signatures', 'approvals'].map(
+	const appendOnly = ['sessions', 'events', 'marks', 'signatures', 'verdicts', 'approvals'].map(
 		(table) => `
 DROP TRIGGER IF EXISTS append_only ON runbook.${table};
 CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON runbook.${table}
@@ -98,7 +136,11 @@ CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON runbook.${table}
 	);
 	return `${appendOnly.join('\n')}
 DROP TRIGGER IF EXISTS no_gap ON runbook.events;
-CREATE TRIGGER no_gap BEFORE INSERT ON runbook.events FOR EACH ROW EXECUTE FUNCTION runbook.refuse_gap();
+DROP FUNCTION IF EXISTS runbook.refuse_gap();
+DROP TRIGGER IF EXISTS check_event ON runbook.events;
+CREATE TRIGGER check_event AFTER INSERT ON runbook.events FOR EACH ROW EXECUTE FUNCTION runbook.check_event();
+DROP TRIGGER IF EXISTS stamp ON runbook.verdicts;
+CREATE TRIGGER stamp BEFORE INSERT ON runbook.verdicts FOR EACH ROW EXECUTE FUNCTION runbook.stamp_verdict();
 DROP TRIGGER IF EXISTS announce ON runbook.approvals;
 CREATE TRIGGER announce AFTER INSERT ON runbook.approvals FOR EACH ROW EXECUTE FUNCTION runbook.announce_approval();
 `;
@@ -107,7 +149,7 @@ CREATE TRIGGER announce AFTER INSERT ON runbook.approvals FOR EACH ROW EXECUTE F
 /**
  * Appends lines `first`… of a session. Lines the archive already holds must be byte-identical
  * (a re-send is a no-op); a changed one, or a batch that would leave a gap, is refused. The
- * header (line 0) also files the session; an end or a seal is noted. Runs as the caller.
+ * header (line 0) also files the session; the events trigger notes an end or a seal. Runs as the caller.
  */
 const appendFunction = `
 CREATE OR REPLACE FUNCTION runbook.append(p_session text, p_first bigint, p_lines bytea[]) RETURNS bigint
@@ -142,16 +184,6 @@ BEGIN
 	INSERT INTO runbook.events (session_id, seq, line)
 		SELECT p_session, p_first + l.n - 1, l.line FROM unnest(p_lines) WITH ORDINALITY AS l(line, n)
 		WHERE p_first + l.n - 1 > v_last ORDER BY l.n;
-	INSERT INTO runbook.marks (session_id, seq, kind, status, t_us)
-		SELECT p_session, found.seq, found.kind, parsed.j->>'status', (parsed.j->>'t')::bigint
-		FROM (
-			SELECT p_first + l.n - 1 AS seq, l.line,
-				CASE WHEN position('"type":"seal"'::bytea IN l.line) > 0 THEN 'sealed' ELSE 'ended' END AS kind
-			FROM unnest(p_lines) WITH ORDINALITY AS l(line, n)
-			WHERE p_first + l.n - 1 > v_last AND (position('"type":"session-ended"'::bytea IN l.line) > 0
-				OR position('"type":"seal"'::bytea IN l.line) > 0)
-		) found
-		CROSS JOIN LATERAL (SELECT convert_from(found.line, 'UTF8')::jsonb AS j) parsed;
 	v_last := greatest(v_last, p_first + cardinality(p_lines) - 1);
 	PERFORM pg_notify('${eventsChannel}', p_session || ' ' || v_last);
 	RETURN v_last;
@@ -194,7 +226,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA runbook FROM PUBLIC, ${writerRole}, ${readerR
 GRANT USAGE ON SCHEMA runbook TO ${writerRole}, ${readerRole};
 GRANT SELECT ON ALL TABLES IN SCHEMA runbook TO ${readerRole};
 GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA runbook TO ${writerRole};
-GRANT USAGE ON SEQUENCE runbook.approvals_id_seq TO ${writerRole};
+GRANT USAGE ON SEQUENCE runbook.approvals_id_seq, runbook.verdicts_id_seq TO ${writerRole};
 REVOKE ALL ON FUNCTION runbook.append(text, bigint, bytea[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION runbook.append(text, bigint, bytea[]) TO ${writerRole};
 REVOKE ALL ON FUNCTION runbook.append_blob(text, bigint, bytea, int[]) FROM PUBLIC;

@@ -43,6 +43,7 @@ export type SenderOptions = {
 export class ArchiveSender {
 	private archive: Archive | undefined;
 	private file: FileHandle | undefined;
+	private readBuffer: Buffer | undefined;
 	private marker: ArchiveMarker;
 	private written: number;
 	private problem: string | undefined;
@@ -128,6 +129,8 @@ export class ArchiveSender {
 				this.problem = (error as Error).message;
 				this.isRefused = isRefusal(error);
 				await this.disconnect();
+				// The broken connection may still hold writes that point into it.
+				this.readBuffer = undefined;
 				this.report();
 				if (this.isRefused) for (const done of [...this.drains]) done();
 				else await this.sleep(retryMs);
@@ -163,11 +166,14 @@ export class ArchiveSender {
 
 	/** Sends the next whole lines of the log; false when there were none. */
 	private async sendBatch(): Promise<boolean> {
-		const {lines, bytes} = await this.readLines(this.marker.offset, this.options.batchBytes ?? 4 * 1024 * 1024);
-		if (lines.length === 0) return false;
+		const {chunk, lineEnds, bytes} = await this.readLines(
+			this.marker.offset,
+			this.options.batchBytes ?? 4 * 1024 * 1024,
+		);
+		if (lineEnds.length === 0) return false;
 		const first = this.marker.archived + 1;
-		const last = await this.archive!.append(this.options.session, first, lines);
-		this.marker = {...this.marker, archived: first + lines.length - 1, offset: this.marker.offset + bytes};
+		const last = await this.archive!.appendChunk(this.options.session, first, chunk, lineEnds);
+		this.marker = {...this.marker, archived: first + lineEnds.length - 1, offset: this.marker.offset + bytes};
 		if (last > this.written) this.written = last;
 		await this.saveMarker();
 		this.report();
@@ -192,36 +198,38 @@ export class ArchiveSender {
 	private async seekTo(seq: number): Promise<void> {
 		if (seq < this.marker.archived) this.marker = {...this.marker, archived: -1, offset: 0};
 		while (this.marker.archived < seq) {
-			const {lines, bytes} = await this.readLines(this.marker.offset, 4 * 1024 * 1024, seq - this.marker.archived);
+			const {lineEnds, bytes} = await this.readLines(this.marker.offset, 4 * 1024 * 1024, seq - this.marker.archived);
 			// The archive holds lines this file does not: only verify can say what that means.
-			if (lines.length === 0) break;
-			this.marker = {...this.marker, archived: this.marker.archived + lines.length, offset: this.marker.offset + bytes};
+			if (lineEnds.length === 0) break;
+			this.marker = {
+				...this.marker,
+				archived: this.marker.archived + lineEnds.length,
+				offset: this.marker.offset + bytes,
+			};
 		}
 		await this.saveMarker();
 	}
 
-	/** Whole lines from `offset`, up to about `maxBytes` (a longer single line is read whole). */
+	/**
+	 * Whole lines from `offset`, up to about `maxBytes` (a longer single line is read whole), as
+	 * the bytes read and where each line's newline is. The read buffer is kept for the next batch:
+	 * a batch is sent and acknowledged before the next read.
+	 */
 	private async readLines(offset: number, maxBytes: number, maxLines = Infinity) {
 		this.file ??= await open(this.logFile, 'r');
 		let size = maxBytes;
 		for (;;) {
-			const buffer = Buffer.allocUnsafe(size);
-			const {bytesRead} = await this.file.read(buffer, 0, size, offset);
-			const read = buffer.subarray(0, bytesRead);
-			const end = bytesRead === 0 ? -1 : read.lastIndexOf(0x0a);
-			if (end === -1) {
-				if (bytesRead < size) return {lines: [] as Buffer[], bytes: 0};
+			if (!this.readBuffer || this.readBuffer.length < size) this.readBuffer = Buffer.allocUnsafe(size);
+			const {bytesRead} = await this.file.read(this.readBuffer, 0, size, offset);
+			const chunk = this.readBuffer.subarray(0, bytesRead);
+			const lineEnds: number[] = [];
+			for (let at = chunk.indexOf(0x0a); at !== -1 && lineEnds.length < maxLines; at = chunk.indexOf(0x0a, at + 1))
+				lineEnds.push(at);
+			if (lineEnds.length === 0 && bytesRead === size) {
 				size *= 2;
 				continue;
 			}
-			const lines: Buffer[] = [];
-			let start = 0;
-			for (let at = read.indexOf(0x0a); at !== -1 && lines.length < maxLines;) {
-				lines.push(Buffer.from(read.subarray(start, at)));
-				start = at + 1;
-				at = read.indexOf(0x0a, start);
-			}
-			return {lines, bytes: start};
+			return {chunk, lineEnds, bytes: lineEnds.length === 0 ? 0 : lineEnds[lineEnds.length - 1]! + 1};
 		}
 	}
 

@@ -6,6 +6,8 @@ import {Archive} from './client.js';
 /** What WatchSession reads lines from: a local log's tail, or this. */
 export type LineSource = {
 	readLines(): string[];
+	/** Why no line after those read can be trusted (the follower stops there and says it). */
+	readonly broken?: string | undefined;
 	follow(onGrow: () => void, pollMs?: number): void;
 	close(): void;
 };
@@ -35,6 +37,11 @@ export class ArchiveTail implements LineSource {
 		});
 		await tail.fetch();
 		return tail;
+	}
+
+	/** Reads what the archive holds now, without waiting for an announcement. */
+	async fetchNow(): Promise<void> {
+		await this.fetch();
 	}
 
 	/** The lines that arrived since the last call. */

@@ -1,0 +1,119 @@
+// `watch --archive` judges what it follows as a local watch does: a session the archive does not
+// hold is said at once (exit 2), a stranger's session is refused, and a line that does not chain
+// to the one before it stops the following, with why.
+import {mkdtempSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {describe, expect} from 'vitest';
+import {CheckedArchiveLines} from '../../src/commands/archive-watch.js';
+import {UsageError} from '../../src/commands/usage-error.js';
+import {logFormat} from '../../src/core/audit/entry.js';
+import {ed25519Blob, fingerprint, formatPublicKey} from '../../src/core/audit/ssh-wire.js';
+import {WatchSession} from '../../src/session/watch.js';
+import {Archive} from '../../src/store/archive/client.js';
+import {ArchiveSender} from '../../src/store/archive/sender.js';
+import {ArchiveTail} from '../../src/store/archive/tail.js';
+import {SessionLog} from '../../src/store/session-log.js';
+import {archiveClusterPerFile, itWithPostgres} from '../helpers/pg-cluster.js';
+import {identityKey, keyFromSeed, localSigner, sessionSeedKey} from '../helpers/signed-log.js';
+
+const fixture = archiveClusterPerFile();
+const yours = {ownKeys: [ed25519Blob(identityKey)], allowedSigners: []};
+const strangers = {ownKeys: [ed25519Blob(keyFromSeed(11))], allowedSigners: []};
+
+/** A session by `identityKey`, archived up to its last line; the log stays open for more. */
+async function archivedSession(session: string) {
+	const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'runbook-operator-')), session);
+	const signer = localSigner(identityKey);
+	const log = await SessionLog.create(
+		dir,
+		{
+			format: logFormat,
+			session,
+			tool: {name: 'runbook', version: '0.1.0'},
+			wall: new Date().toISOString(),
+			runbook: {path: '/srv/runbooks/billing.yaml', sha256: '0'.repeat(64)},
+			operator: {user: 'alice', host: 'deploy-1'},
+			identity: {key: formatPublicKey(signer.publicKey), fingerprint: fingerprint(signer.publicKey), source: 'local'},
+			skey: formatPublicKey(ed25519Blob(sessionSeedKey)),
+			term: {cols: 80, rows: 24},
+			pid: 4242,
+		},
+		{sessionKey: sessionSeedKey, identity: signer},
+	);
+	log.append({type: 'step-started', t: 1, step: 'migrate'});
+	const sender = new ArchiveSender({url: fixture.cluster!.url, dir, session, batchMs: 5}).start();
+	log.onWrite((seq) => sender.poke(seq));
+	expect(await sender.drain(10_000)).toBe(true);
+	return {log, sender};
+}
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+	const error = await promise.then(
+		() => undefined,
+		(caught: unknown) => caught,
+	);
+	expect(error).toBeInstanceOf(UsageError);
+	return (error as Error).message;
+}
+
+describe('watch --archive judges what it follows', () => {
+	itWithPostgres('says at once that the archive holds no such session', async () => {
+		const tail = await ArchiveTail.open(fixture.cluster!.url, 'no-such-session');
+		expect(await refusal(CheckedArchiveLines.open(tail, yours))).toMatch(
+			/^the archive holds no session `no-such-session`/,
+		);
+	});
+
+	itWithPostgres(
+		'refuses a session whose runner is neither you nor an allowed signer, as local watch does',
+		async () => {
+			const {log, sender} = await archivedSession('s-stranger');
+			await sender.close();
+			log.close();
+			const tail = await ArchiveTail.open(fixture.cluster!.url, 's-stranger');
+			expect(await refusal(CheckedArchiveLines.open(tail, strangers))).toMatch(
+				/^session s-stranger is signed by key SHA256:\S+, claimed to be alice@deploy-1 \(claimed\), which is neither your own identity nor in the allowed signers/,
+			);
+		},
+	);
+
+	itWithPostgres('follows a trusted session to its seal, its chain checked line by line', async () => {
+		const {log, sender} = await archivedSession('s-trusted');
+		const watch = new WatchSession(
+			await CheckedArchiveLines.open(await ArchiveTail.open(fixture.cluster!.url, 's-trusted'), yours),
+		);
+		watch.start();
+		log.append({type: 'output-recorded', t: 2, step: 'migrate', stream: 'out', text: 'done\n'});
+		await log.seal(3);
+		log.close();
+		await watch.ended;
+		watch.stop();
+		await sender.close();
+		expect(watch.snapshot()).toMatchObject({isSealed: true});
+		expect(watch.snapshot().problem).toBeUndefined();
+	});
+
+	itWithPostgres('stops at a line that does not follow from the one before it', async () => {
+		const {log, sender} = await archivedSession('s-forged');
+		await sender.close();
+		log.close();
+		const archive = await Archive.connect(fixture.cluster!.url);
+		const next = (await archive.lastSeq('s-forged')) + 1;
+		const forged = `{"seq":${next},"t":5,"type":"output-recorded","prev":"${'0'.repeat(64)}","step":"migrate","stream":"out","text":"rm -rf /\\n"}`;
+		await archive.append('s-forged', next, [Buffer.from(forged)]);
+		await archive.close();
+		const watch = new WatchSession(
+			await CheckedArchiveLines.open(await ArchiveTail.open(fixture.cluster!.url, 's-forged'), yours),
+		);
+		const shown: string[] = [];
+		watch.onEvent((event) => shown.push(JSON.stringify(event)));
+		watch.start();
+		watch.stop();
+		expect(shown.join('')).toContain('step-started');
+		expect(shown.join('')).not.toContain('rm -rf');
+		expect(watch.snapshot().problem).toBe(
+			`line ${next} of the archived session does not follow from line ${next - 1}; stopped following (\`runbook verify SESSION --archive\` says more)`,
+		);
+	});
+});
