@@ -5,7 +5,7 @@ import {terminalText} from '../core/text/sanitize.js';
 import {ArchiveUrlError, chooseArchive, storeArchiveUrl, type ArchiveChoice} from '../store/archive/config.js';
 import {Archive, ArchiveError, redactUrl} from '../store/archive/client.js';
 import {ArchiveSender} from '../store/archive/sender.js';
-import {listArchivedSessions, type ArchiveSessionFilter} from '../store/archive/sessions.js';
+import {listArchivedSessions, type ArchivedSession, type ArchiveSessionFilter} from '../store/archive/sessions.js';
 import {readerRole, writerRole} from '../store/archive/schema.js';
 import {listSessionIds, readSession} from '../store/session-files.js';
 import {sessionTable, type SessionRow} from './sessions.js';
@@ -176,18 +176,26 @@ export async function archiveSessionsCommand(options: {
 			process.stdout.write('No archived sessions match.\n');
 			return 0;
 		}
-		const rows: SessionRow[] = sessions.map((s) => ({
-			id: s.session,
-			runbook: s.runbook,
-			operator: `${s.operator}@${s.host}`,
-			start: s.startedAt.toISOString(),
-			durationMs: Math.round((s.endedUs ?? 0) / 1000),
-			outcome: s.outcome,
-			// A full verdict needs every line: `verify SESSION --archive` gives it.
-			verdict: s.isSealed ? 'sealed' : 'not sealed',
-			log: '',
-		}));
-		process.stdout.write(sessionTable(rows));
+		process.stdout.write(sessionTable(sessions.map(archivedSessionRow)));
 		return 0;
 	});
+}
+
+/** The archive's sessions as `runbook sessions` rows, newest first: one query, no line read. */
+export async function archivedSessionRows(flag: string | undefined): Promise<SessionRow[]> {
+	return withArchive(flag, async (archive) => (await listArchivedSessions(archive)).map(archivedSessionRow));
+}
+
+function archivedSessionRow(archived: ArchivedSession): SessionRow {
+	return {
+		id: archived.session,
+		runbook: archived.runbook,
+		operator: `${archived.operator}@${archived.host}`,
+		start: archived.startedAt.toISOString(),
+		durationMs: Math.round((archived.endedUs ?? 0) / 1000),
+		outcome: archived.outcome,
+		// A full verdict needs every line: `verify SESSION --archive` gives it.
+		verdict: archived.isSealed ? 'sealed' : 'not sealed',
+		log: '',
+	};
 }

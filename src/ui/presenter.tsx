@@ -12,6 +12,7 @@ import type {ScreenControl} from '../session/effects.js';
 import {App, type AppSession} from './App.js';
 import {PlainPrinter} from './plain.js';
 import {ReplayApp} from './ReplayApp.js';
+import {TerminalSessionPicker, type PickableSession} from './SessionPicker.js';
 import {isColourRefused, isInteractiveTerminal} from './terminal.js';
 import {WatchApp} from './WatchApp.js';
 
@@ -48,6 +49,8 @@ export type Presenter = {
 	showWatch(watch: WatchSession, options: {logFile: string; idleNote?: string}): Promise<void>;
 	/** Plays recorded events on the screen, or prints them all at once without one. */
 	showReplay(replay: ReplayShow): Promise<void>;
+	/** The id of the session the operator picks from `sessions`; undefined when they cancel. Screen only. */
+	pickSession(sessions: readonly PickableSession[], options: {title: string}): Promise<string | undefined>;
 };
 
 /** The presenter for this process's terminal; `NO_COLOR` turns colour off before anything is drawn. */
@@ -96,6 +99,28 @@ const screenPresenter: Presenter = {
 		await replay.done;
 		await app.waitUntilExit();
 	},
+	async pickSession(sessions, {title}) {
+		let picked: string | undefined;
+		// The list goes before the app does, so what the command shows next starts on a clean screen.
+		const close = () => {
+			app.clear();
+			app.unmount();
+		};
+		const app = render(
+			<TerminalSessionPicker
+				sessions={sessions}
+				title={title}
+				onChoose={(id) => {
+					picked = id;
+					close();
+				}}
+				onCancel={close}
+			/>,
+			{exitOnCtrlC: false},
+		);
+		await app.waitUntilExit();
+		return picked;
+	},
 };
 
 const plainPresenter: Presenter = {
@@ -123,6 +148,10 @@ const plainPresenter: Presenter = {
 			state = reduceRun(state, event);
 			print(event, state);
 		}
+	},
+	pickSession() {
+		// Commands ask for a picker only where there is a screen; without one they say what to give.
+		return Promise.reject(new Error('no terminal to show the session picker on'));
 	},
 };
 
