@@ -28,49 +28,52 @@ export type PickableSession = {
 const chromeRows = 3;
 /** The selection marker ink-select-input draws before each row, and its margin. */
 const markerColumns = 2;
-const startColumns = 'YYYY-MM-DD HH:MMZ'.length;
-/** The verdict without its reason (`INVALID (line 7: …)` is INVALID): `verify` gives the rest. */
-const verdictWord = (verdict: string) => verdict.replace(/ \(.*$/s, '');
 const operatorMaxColumns = 16;
 
-/** `2026-11-30T09:12:03.123Z` as `2026-11-30 09:12Z`. */
-const shownStart = (wall: string) => wall.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z');
+/** The verdict without its reason (`INVALID (line 7: …)` is INVALID): `verify` gives the rest. */
+const verdictWord = (verdict: string) => verdict.replace(/ \(.*$/s, '');
 
-/** The heading and one line a session, in columns that fit `cols`; text shown safe for a terminal. */
+/** `2026-11-30T09:12:03.123Z` as `2026-11-30 09:12:03Z`, or `11-30 09:12:03` where room is short. */
+const shownStart = (wall: string, isNarrow: boolean) =>
+	isNarrow ? wall.slice(5, 19).replace('T', ' ') : wall.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+
+/**
+ * The heading and one line a session, in columns that fit `cols`, in the order of `runbook
+ * sessions`: the runbook's name last, with the room that is left. Text shown safe for a terminal.
+ */
 export function pickerLines(sessions: readonly PickableSession[], cols: number): {heading: string; rows: string[]} {
 	const widest = (cells: string[], heading: string, max = Infinity) =>
 		Math.min(max, Math.max(columns(heading), ...cells.map((cell) => columns(fit(cell, max)))));
-	const outcomeWidth = widest(
-		sessions.map((s) => s.outcome),
-		'OUTCOME',
-	);
-	const verdictWidth = widest(
-		sessions.map((s) => verdictWord(s.verdict)),
-		'VERDICT',
-	);
-	const operatorWidth = widest(
-		sessions.map((s) => s.operator),
-		'OPERATOR',
-		operatorMaxColumns,
-	);
-	// Narrow terminals close the gaps to one column, so the runbook's name keeps some room.
-	const gap = cols < 70 ? ' ' : '  ';
-	const runbookWidth = Math.max(
-		8,
-		cols - markerColumns - startColumns - operatorWidth - outcomeWidth - verdictWidth - 4 * gap.length,
-	);
-	const line = (cells: [string, string, string, string, string]) => {
-		const widths = [startColumns, runbookWidth, operatorWidth, outcomeWidth, verdictWidth];
-		const text = cells
-			.map((cell, index) =>
-				index === cells.length - 1 ? fit(cell, widths[index]!) : pad(fit(cell, widths[index]!), widths[index]!),
-			)
-			.join(gap);
-		return fit(text, cols - markerColumns);
-	};
+	// Narrow terminals close the gaps to one column and leave out the year, so the runbook's name
+	// keeps some room.
+	const isNarrow = cols < 70;
+	const gap = isNarrow ? ' ' : '  ';
+	const widths = [
+		columns(shownStart(new Date(0).toISOString(), isNarrow)),
+		widest(
+			sessions.map((s) => s.outcome),
+			'OUTCOME',
+		),
+		widest(
+			sessions.map((s) => verdictWord(s.verdict)),
+			'VERDICT',
+		),
+		widest(
+			sessions.map((s) => s.operator),
+			'OPERATOR',
+			operatorMaxColumns,
+		),
+	];
+	const line = (cells: string[], runbook: string) =>
+		fit(
+			[...cells.map((cell, index) => pad(fit(cell, widths[index]!), widths[index]!)), runbook].join(gap),
+			cols - markerColumns,
+		);
 	return {
-		heading: line(['STARTED', 'RUNBOOK', 'OPERATOR', 'OUTCOME', 'VERDICT']),
-		rows: sessions.map((s) => line([shownStart(s.start), s.runbook, s.operator, s.outcome, verdictWord(s.verdict)])),
+		heading: line(['STARTED', 'OUTCOME', 'VERDICT', 'OPERATOR'], 'RUNBOOK'),
+		rows: sessions.map((s) =>
+			line([shownStart(s.start, isNarrow), s.outcome, verdictWord(s.verdict), s.operator], s.runbook),
+		),
 	};
 }
 
