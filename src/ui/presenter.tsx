@@ -10,6 +10,7 @@ import {ReplaySession} from '../session/replay.js';
 import type {WatchSession} from '../session/watch.js';
 import type {ScreenControl} from '../session/effects.js';
 import {App, type AppSession} from './App.js';
+import {LineQuestion} from './components/LineQuestion.js';
 import {PlainPrinter} from './plain.js';
 import {ReplayApp} from './ReplayApp.js';
 import {TerminalSessionPicker, type PickableSession} from './SessionPicker.js';
@@ -162,4 +163,21 @@ function plainLines(): (event: RunEvent, state: RunState) => void {
 		const lines = printer.lines(event, state);
 		if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
 	};
+}
+
+/** One line typed in the terminal's line editor before any screen: the answer, trimmed ('' at Ctrl-C). */
+export async function askLineOnScreen(question: string): Promise<string> {
+	let answer = '';
+	const app = render(
+		<LineQuestion
+			question={question}
+			onAnswer={(line) => {
+				answer = line;
+				app.unmount();
+			}}
+		/>,
+		{exitOnCtrlC: false},
+	);
+	await app.waitUntilExit();
+	return answer;
 }
