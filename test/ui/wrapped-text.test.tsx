@@ -65,3 +65,30 @@ describe('the header measures in screen columns', () => {
 		expect(titleLine).toBe(`Billing deploy · target…  ${badge} · total 00:00`);
 	});
 });
+
+describe('rows with wide text stay within the width', () => {
+	const wide = loadRunbook(
+		`version: 1\nname: 发布\nphases:\n  - id: deploy\n    steps:\n      - id: owner\n        ask: { var: owner, prompt: "负责人姓名（必填，写全名）" }\n      - id: broken\n        run: exit 3\n      - id: after\n        run: echo done\n        confirm: true\n`,
+	);
+
+	it('a skipped step whose reason is CJK shows the reason whole where it fits', () => {
+		const sim = simulate(wide, {
+			answers: [
+				{kind: 'answer', value: 'grace'},
+				{kind: 'skip', reason: '维护窗口改期'},
+			],
+			results: {broken: [{code: 3}]},
+			stopAtDecision: 2,
+		});
+		const text = frame(sim, {cols: 60});
+		expect(text).toMatch(/↷ broken +skipped: 维护窗口改期\n/);
+		expect(widest(text)).toBeLessThanOrEqual(60);
+	});
+
+	it('a text field with a CJK prompt and CJK typed in it', () => {
+		const sim = simulate(wide, {stopAtDecision: 0});
+		const text = frame(sim, {cols: 60, input: {mode: 'text', text: '张三丰张三丰张三丰张三丰张三丰张三丰', cursor: 3}});
+		expect(text).toContain('张三丰');
+		expect(widest(text)).toBeLessThanOrEqual(60);
+	});
+});
