@@ -9,7 +9,8 @@ import {closedAfterEachTest} from '../helpers/tmux.js';
 
 const logDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-picker-'));
 const recorded = [1, 2].map(() =>
-	runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir], {env: {CI: 'true'}}),
+	// Other test files run the same fixture at the same time: concurrent runs of one file.
+	runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--concurrent', '--log-dir', logDir], {env: {CI: 'true'}}),
 );
 const [olderId, newestId] = readdirSync(logDir).sort();
 const openTui = closedAfterEachTest();
