@@ -1,12 +1,14 @@
 // argv -> the subcommands, and the exit policy: the only file that sets the exit code.
 // Exit codes: 0 success; 1 the run failed or was aborted; 2 bad usage or bad input
-// (or a run that needs an operator where there is none); 70 a bug in runbook.
+// (or a run that needs an operator where there is none); 70 a bug in runbook; 130 the session
+// picker cancelled (Esc, q or Ctrl-C: nothing chosen, nothing done, as fzf exits).
 // Over 300 lines: one small argv table per subcommand (twenty of them, with the archive's); each
 // handler is a few lines and does nothing but parse and call its command.
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {didYouMean} from './core/runbook/shape.js';
 import {terminalText} from './core/text/sanitize.js';
 import {UsageError} from './commands/usage-error.js';
+import {isInteractiveTerminal} from './ui/terminal.js';
 import {sessionsDir} from './store/sessions-dir.js';
 import {help} from './help.js';
 import {version} from './version.js';
@@ -31,6 +33,26 @@ async function load<Module>(importer: () => Promise<Module>): Promise<Module> {
 	} finally {
 		if (fetchProperty) Object.defineProperty(globalThis, 'fetch', fetchProperty);
 	}
+}
+
+/** The operator left the session picker without choosing. */
+const pickerCancelledExit = 130;
+
+/**
+ * SESSION as given; else, in a terminal, the one picked from a list (the screen loaded only then);
+ * undefined when the operator cancels. Without a terminal, a usage error that says SESSION is needed.
+ */
+async function sessionOrPick(
+	command: string,
+	given: string | undefined,
+	sessions: string,
+	archive: string | true | undefined,
+): Promise<string | undefined> {
+	if (given !== undefined) return given;
+	if (!isInteractiveTerminal())
+		throw new UsageError(`\`runbook ${command}\` takes one SESSION; see \`runbook ${command} --help\``);
+	const {sessionOrPicked} = await load(() => import('./commands/pick-session.js'));
+	return sessionOrPicked({command, sessions, archive});
 }
 
 /** Each command's options, checked strictly, and the call of its function in commands/. */
@@ -99,10 +121,17 @@ const commands: Record<string, Command> = {
 		});
 		if (positionals.length > 1)
 			throw new UsageError(`\`runbook watch\` takes at most one SESSION, not ${positionals.length}`);
+		const sessions = sessionsDir(values['log-dir'] as string | undefined);
+		let session = positionals[0];
+		// Without a terminal, watch without SESSION lists the live sessions instead (watchCommand).
+		if (session === undefined && isInteractiveTerminal()) {
+			session = await sessionOrPick('watch', undefined, sessions, archive);
+			if (session === undefined) return pickerCancelledExit;
+		}
 		const {watchCommand} = await screenCommands();
 		return watchCommand({
-			...optional('session', positionals[0]),
-			sessions: sessionsDir(values['log-dir'] as string | undefined),
+			...optional('session', session),
+			sessions,
 			...(archive !== undefined ? {archive} : {}),
 			...optional('allowedSigners', values['allowed-signers']),
 		});
@@ -144,12 +173,14 @@ const commands: Record<string, Command> = {
 			json: {type: 'boolean'},
 			'log-dir': {type: 'string'},
 		});
-		if (positionals.length !== 1)
-			throw new UsageError('`runbook verify` takes one SESSION; see `runbook verify --help`');
+		if (positionals.length > 1) throw new UsageError('`runbook verify` takes one SESSION; see `runbook verify --help`');
+		const sessions = sessionsDir(values['log-dir'] as string | undefined);
+		const session = await sessionOrPick('verify', positionals[0], sessions, archive);
+		if (session === undefined) return pickerCancelledExit;
 		const {verifyCommand} = await quietCommands();
 		return verifyCommand({
-			session: positionals[0]!,
-			sessions: sessionsDir(values['log-dir'] as string | undefined),
+			session,
+			sessions,
 			isJson: Boolean(values.json),
 			...optional('allowedSigners', values['allowed-signers']),
 			...optional('principal', values.principal),
@@ -197,13 +228,15 @@ const commands: Record<string, Command> = {
 			force: {type: 'boolean'},
 			'log-dir': {type: 'string'},
 		});
-		if (positionals.length !== 1)
-			throw new UsageError('`runbook export` takes one SESSION; see `runbook export --help`');
+		if (positionals.length > 1) throw new UsageError('`runbook export` takes one SESSION; see `runbook export --help`');
 		if (values.format === undefined) throw new UsageError('`runbook export` needs --format md, html, json or cast');
+		const sessions = sessionsDir(values['log-dir'] as string | undefined);
+		const session = await sessionOrPick('export', positionals[0], sessions, archive);
+		if (session === undefined) return pickerCancelledExit;
 		const {exportCommand} = await quietCommands();
 		return exportCommand({
-			session: positionals[0]!,
-			sessions: sessionsDir(values['log-dir'] as string | undefined),
+			session,
+			sessions,
 			format: values.format as string,
 			...optional('output', values.output),
 			isForced: Boolean(values.force),
@@ -219,15 +252,19 @@ const commands: Record<string, Command> = {
 			force: {type: 'boolean'},
 			'log-dir': {type: 'string'},
 		});
-		if (positionals.length !== 1)
-			throw new UsageError('`runbook replay` takes one SESSION; see `runbook replay --help`');
+		if (positionals.length > 1) throw new UsageError('`runbook replay` takes one SESSION; see `runbook replay --help`');
+		const speed = positiveNumber('speed', values.speed, 1);
+		const idleLimitUs = positiveNumber('idle-limit', values['idle-limit'], 2) * 1_000_000;
+		const sessions = sessionsDir(values['log-dir'] as string | undefined);
+		const session = await sessionOrPick('replay', positionals[0], sessions, archive);
+		if (session === undefined) return pickerCancelledExit;
 		const {replayCommand} = await screenCommands();
 		return replayCommand({
-			session: positionals[0]!,
-			sessions: sessionsDir(values['log-dir'] as string | undefined),
+			session,
+			sessions,
 			isForced: Boolean(values.force),
-			speed: positiveNumber('speed', values.speed, 1),
-			idleLimitUs: positiveNumber('idle-limit', values['idle-limit'], 2) * 1_000_000,
+			speed,
+			idleLimitUs,
 			...optional('startAt', values['start-at']),
 			...(archive !== undefined ? {archive} : {}),
 		});

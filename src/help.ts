@@ -10,11 +10,11 @@ Usage:
   runbook resume [SESSION] [--var k=v]... [--var-file FILE] [--strict] [--yes] [--allowed-signers F] [--log-dir DIR]
   runbook watch [SESSION] [--allowed-signers F] [--log-dir DIR]
   runbook approve [SESSION] [--allowed-signers F] [--log-dir DIR]
-  runbook verify SESSION [--allowed-signers F] [--principal P] [--json]
+  runbook verify [SESSION] [--allowed-signers F] [--principal P] [--json]
   runbook keys [--use FINGERPRINT]
   runbook sessions [--json] [--log-dir DIR]
-  runbook export SESSION --format md|html|json|cast [-o FILE] [--force] [--log-dir DIR]
-  runbook replay SESSION [--speed N] [--idle-limit S] [--start-at STEP] [--force]
+  runbook export [SESSION] --format md|html|json|cast [-o FILE] [--force] [--log-dir DIR]
+  runbook replay [SESSION] [--speed N] [--idle-limit S] [--start-at STEP] [--force]
   runbook validate FILE...
   runbook import CHECKLIST.md [-o FILE]
   runbook schema
@@ -25,6 +25,8 @@ Usage:
 Exit codes: 0 success; 1 the run failed or was aborted; 2 bad usage or input, or a
 run without a terminal that reached a decision only a person may make.
 SESSION: an id, a unique prefix of one, latest (the newest), a directory or a session.jsonl.
+Left out in a terminal, watch, verify, replay and export list the sessions to pick one
+(Enter); Esc or q picks none and exits 130.
 verify: 0 VALID, 1 INVALID, 3 INCOMPLETE, 4 UNTRUSTED.
 Team archive: with one configured (--archive URL, RUNBOOK_ARCHIVE, or \`config set archive\`),
 run and resume stream every line to it; watch, approve, verify, sessions, replay and export
@@ -84,7 +86,8 @@ INVALID, or a changed runbook refused), with the reason.`,
 Follows a live session read-only, with the operator's screens: a LIVE badge, how far it lags
 behind the writer, and "session ended" at the seal. Joined late, it catches up from the start
 of the log. It only reads the log: it makes no decisions and never writes to the session.
-Without SESSION, lists the live sessions you can read. q quits.
+Without SESSION: in a terminal, a list of the sessions to pick one from; else the live
+sessions you can read. q quits.
 Exit 0; 1 when the log breaks off in a line that is not a log line (\`runbook verify\` says more).`,
 	approve: `Usage: runbook approve [SESSION] [--allowed-signers F] [--log-dir DIR]
 
@@ -110,11 +113,12 @@ Writes to stdout, or to FILE (never over an existing one); what it did, and each
 
 Checks runbooks without running them. Prints every problem as file:line:col: message.
 Exit 0 when all are valid, 2 otherwise.`,
-	verify: `Usage: runbook verify SESSION [--allowed-signers F] [--principal P] [--json] [--log-dir DIR]
+	verify: `Usage: runbook verify [SESSION] [--allowed-signers F] [--principal P] [--json] [--log-dir DIR]
 
 Checks a session log: every line canonical and hash-chained, the header attested and the
 checkpoints and seal signed, session.jsonl.sig over the whole file, and who signed it.
-SESSION is a session id, a unique prefix of one, latest, its directory, or its session.jsonl.
+SESSION is a session id, a unique prefix of one, latest, its directory, or its session.jsonl;
+left out in a terminal, it is picked from a list (Esc or q picks none: exit 130).
 Without --allowed-signers, your own identity (runbook keys) is trusted, and the verdict says so.
 
 Verdicts and exit codes:
@@ -141,7 +145,7 @@ Lists recorded sessions, newest first: when each started, how long it took, how 
 its verify verdict (your own identity trusted), the operator and the runbook.
 With --archive: every operator's archived sessions, with host, and sealed or not (\`verify SESSION
 --archive\` gives the verdict).`,
-	export: `Usage: runbook export SESSION --format md|html|json|cast [-o FILE] [--force] [--log-dir DIR]
+	export: `Usage: runbook export [SESSION] --format md|html|json|cast [-o FILE] [--force] [--log-dir DIR]
 
 Post-mortem documents from a session log, each carrying the verify verdict. An INVALID log is
 refused (exit 1) unless --force. Approvers are named as claimed unless allowed signers confirm them.
@@ -153,7 +157,7 @@ refused (exit 1) unless --force. Approvers are named as claimed unless allowed s
   json  the folded state and the events, for other tools
   cast  asciicast v2 with a marker per phase and step (asciinema play / asciinema cat); the
         verdict is a header field and the first marker`,
-	replay: `Usage: runbook replay SESSION [--speed N] [--idle-limit S] [--start-at STEP] [--force] [--log-dir DIR]
+	replay: `Usage: runbook replay [SESSION] [--speed N] [--idle-limit S] [--start-at STEP] [--force] [--log-dir DIR]
 
 Replays a recorded session with the live run's screens, driven by its events. Never runs
 anything. The log is verified first: an INVALID log is refused unless --force (then a red

@@ -1,6 +1,11 @@
 // `runbook sessions --archive`: every operator's sessions, newest first, in one query. Its
 // imports are few on purpose: the command's time is mostly start-up (see bench/archive.mjs).
-import {listArchivedSessions, verdictCell, type ArchiveSessionFilter} from '../store/archive/sessions.js';
+import {
+	listArchivedSessions,
+	verdictCell,
+	type ArchivedSession,
+	type ArchiveSessionFilter,
+} from '../store/archive/sessions.js';
 import {withArchive} from './archive-choice.js';
 import {sessionTable, type SessionRow} from './session-table.js';
 
@@ -20,17 +25,25 @@ export async function archiveSessionsCommand(options: {
 			process.stdout.write('No archived sessions match.\n');
 			return 0;
 		}
-		const rows: SessionRow[] = sessions.map((s) => ({
-			id: s.session,
-			runbook: s.runbook,
-			operator: `${s.operator}@${s.host}`,
-			start: s.startedAt.toISOString(),
-			durationMs: Math.round((s.endedUs ?? 0) / 1000),
-			outcome: s.outcome,
-			verdict: verdictCell(s),
-			log: '',
-		}));
-		process.stdout.write(sessionTable(rows));
+		process.stdout.write(sessionTable(sessions.map(archivedSessionRow)));
 		return 0;
 	});
+}
+
+/** The archive's sessions as `runbook sessions` rows, newest first: one query, no line read. */
+export async function archivedSessionRows(flag: string | undefined): Promise<SessionRow[]> {
+	return withArchive(flag, async (archive) => (await listArchivedSessions(archive)).map(archivedSessionRow));
+}
+
+function archivedSessionRow(archived: ArchivedSession): SessionRow {
+	return {
+		id: archived.session,
+		runbook: archived.runbook,
+		operator: `${archived.operator}@${archived.host}`,
+		start: archived.startedAt.toISOString(),
+		durationMs: Math.round((archived.endedUs ?? 0) / 1000),
+		outcome: archived.outcome,
+		verdict: verdictCell(archived),
+		log: '',
+	};
 }

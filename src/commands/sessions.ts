@@ -5,6 +5,7 @@ import {foldEvents} from '../core/run/reduce.js';
 import {listSessionIds, readSession} from '../store/session-files.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {sessionTable, type SessionRow} from './session-table.js';
+import {isRunnerRunning} from '../session/runner-liveness.js';
 
 export {sessionTable, type SessionRow};
 
@@ -24,7 +25,8 @@ export async function sessionRows(sessions: string): Promise<SessionRow[]> {
 				operator: log.header.operator.user,
 				start: log.header.wall,
 				durationMs: Math.round((state.ended?.t ?? state.lastT) / 1000),
-				outcome: state.ended?.status ?? 'interrupted',
+				// Not ended: still being run, or its runner stopped (`resume` goes on with it).
+				outcome: state.ended?.status ?? (!log.isSealed && isRunnerRunning(log) ? 'running' : 'interrupted'),
 				verdict: report.verdict,
 				log: read.files.log,
 			});

@@ -6,6 +6,7 @@ import type {RunState} from '../core/run/state.js';
 import type {Step} from '../core/runbook/model.js';
 import {currentStep, pollClock, shownCommandOf, upcomingSteps} from '../core/run/select.js';
 import {wrap} from './format.js';
+import {noteRows} from './components/StepPanel.js';
 import {commandRowsOf, commandWindow, type CommandWindow} from './command-view.js';
 import type {InputState} from './input-state.js';
 import type {KeyAction} from './keys.js';
@@ -57,7 +58,7 @@ export function liveLayout({
 		(banner ? 1 : 0) +
 		(footer ? 1 : 0) +
 		2 +
-		(step ? 1 + (step.note ? 1 : 0) + (pollClock(state, step) ? 1 : 0) + 1 : 0) +
+		(step ? 1 + (step.note ? noteRows(step.note, width).length : 0) + (pollClock(state, step) ? 1 : 0) + 1 : 0) +
 		(upcoming.length > 0 ? 1 : 0) +
 		shownModel.lines.reduce((sum, line) => sum + wrap(line.text, width, '    ').length, 0) +
 		(shownModel.entry ? 1 : 0) +

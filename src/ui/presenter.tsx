@@ -10,8 +10,10 @@ import {ReplaySession} from '../session/replay.js';
 import type {WatchSession} from '../session/watch.js';
 import type {ScreenControl} from '../session/effects.js';
 import {App, type AppSession} from './App.js';
+import {LineQuestion} from './components/LineQuestion.js';
 import {PlainPrinter} from './plain.js';
 import {ReplayApp} from './ReplayApp.js';
+import {TerminalSessionPicker, type PickableSession} from './SessionPicker.js';
 import {isColourRefused, isInteractiveTerminal} from './terminal.js';
 import {WatchApp} from './WatchApp.js';
 
@@ -48,6 +50,8 @@ export type Presenter = {
 	showWatch(watch: WatchSession, options: {logFile: string; idleNote?: string}): Promise<void>;
 	/** Plays recorded events on the screen, or prints them all at once without one. */
 	showReplay(replay: ReplayShow): Promise<void>;
+	/** The id of the session the operator picks from `sessions`; undefined when they cancel. Screen only. */
+	pickSession(sessions: readonly PickableSession[], options: {title: string}): Promise<string | undefined>;
 };
 
 /** The presenter for this process's terminal; `NO_COLOR` turns colour off before anything is drawn. */
@@ -96,6 +100,28 @@ const screenPresenter: Presenter = {
 		await replay.done;
 		await app.waitUntilExit();
 	},
+	async pickSession(sessions, {title}) {
+		let picked: string | undefined;
+		// The list goes before the app does, so what the command shows next starts on a clean screen.
+		const close = () => {
+			app.clear();
+			app.unmount();
+		};
+		const app = render(
+			<TerminalSessionPicker
+				sessions={sessions}
+				title={title}
+				onChoose={(id) => {
+					picked = id;
+					close();
+				}}
+				onCancel={close}
+			/>,
+			{exitOnCtrlC: false},
+		);
+		await app.waitUntilExit();
+		return picked;
+	},
 };
 
 const plainPresenter: Presenter = {
@@ -124,6 +150,10 @@ const plainPresenter: Presenter = {
 			print(event, state);
 		}
 	},
+	pickSession() {
+		// Commands ask for a picker only where there is a screen; without one they say what to give.
+		return Promise.reject(new Error('no terminal to show the session picker on'));
+	},
 };
 
 /** The plain-printer loop: each event's lines written as they come, nothing for events without any. */
@@ -133,4 +163,21 @@ function plainLines(): (event: RunEvent, state: RunState) => void {
 		const lines = printer.lines(event, state);
 		if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
 	};
+}
+
+/** One line typed in the terminal's line editor before any screen: the answer, trimmed ('' at Ctrl-C). */
+export async function askLineOnScreen(question: string): Promise<string> {
+	let answer = '';
+	const app = render(
+		<LineQuestion
+			question={question}
+			onAnswer={(line) => {
+				answer = line;
+				app.unmount();
+			}}
+		/>,
+		{exitOnCtrlC: false},
+	);
+	await app.waitUntilExit();
+	return answer;
 }

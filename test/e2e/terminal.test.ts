@@ -72,13 +72,15 @@ describe('SESSION by `latest` or a unique prefix, for every command that takes o
 		}
 	});
 
-	it('resume and approve find the session by `latest`, and say why they will not act on it', () => {
-		expect(runCli(['resume', ...sessionArgs('latest')]).stderr).toBe(
-			`runbook: session ${newestId} is sealed: it ended and nothing more can be recorded in it\n`,
-		);
-		expect(runCli(['approve', ...sessionArgs('latest')]).stderr).toBe(
-			`runbook: session ${newestId} has ended; there is nothing to approve\n`,
-		);
+	it('resume and approve find the session by `latest` and by a prefix, and say why they will not act on it', () => {
+		for (const name of ['latest', newestId!.slice(0, newestId!.length - 3)]) {
+			expect(runCli(['resume', ...sessionArgs(name)]).stderr).toBe(
+				`runbook: session ${newestId} is sealed: it ended and nothing more can be recorded in it\n`,
+			);
+			expect(runCli(['approve', ...sessionArgs(name)]).stderr).toBe(
+				`runbook: session ${newestId} has ended; there is nothing to approve\n`,
+			);
+		}
 	});
 
 	it('a prefix that fits both sessions is bad usage, listing them', () => {

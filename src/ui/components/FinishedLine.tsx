@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {FinishedItem} from '../../core/run/select.js';
 import {describeExit} from '../../core/run/judge.js';
-import {clock, duration, fit, pad} from '../format.js';
+import {clock, columns, duration, fit, pad, wrap} from '../format.js';
 import {theme} from '../theme.js';
 import type {Takeover} from '../../core/run/state.js';
 import {terminalOutput} from '../../core/text/sanitize.js';
@@ -12,9 +12,8 @@ import {endedEarlyText, stepTiming, waitedText} from '../../core/run/step-timing
 export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
 	if (item.kind === 'note') {
 		return (
-			<Text color={theme.accent} wrap="truncate">
-				{fit(`✎ ${clock(item.t)} ${item.by}: ${item.text}`, cols)}
-			</Text>
+			// A note is for reading: wrapped, never cut.
+			<Text color={theme.accent}>{wrap(`✎ ${clock(item.t)} ${item.by}: ${item.text}`, cols, '  ').join('\n')}</Text>
 		);
 	}
 	if (item.kind === 'approval') {
@@ -94,7 +93,7 @@ export function FinishedLine({item, cols}: {item: FinishedItem; cols: number}) {
 					? ['↷', theme.muted, `skipped: ${st.skipReason ?? ''}`]
 					: ['✗', theme.failed, `failed: ${st.failure?.detail ?? ''}${waited ? ` (${waited})` : ''}`];
 	const name = step.name === step.id ? step.id : `${step.id}  ${step.name}`;
-	const width = Math.max(10, cols - detail.length - 5);
+	const width = Math.max(10, cols - columns(detail) - 5);
 	return (
 		<Box width={cols}>
 			<Text color={tone}>{mark} </Text>

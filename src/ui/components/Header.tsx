@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {RunState} from '../../core/run/state.js';
 import {currentPhase, phaseClock, phasePlan, totalElapsed, windowBadge} from '../../core/run/select.js';
-import {clock, fit} from '../format.js';
+import {clock, columns, fit} from '../format.js';
 import {theme} from '../theme.js';
 
 const toneColor = {ok: theme.ok, near: theme.waiting, over: theme.failed} as const;
@@ -27,7 +27,7 @@ export function Header({state, now, cols, archive}: {state: RunState; now: numbe
 		<Box flexDirection="column">
 			<Box justifyContent="space-between" width={cols}>
 				<Text bold wrap="truncate">
-					{fit(title, cols - total.length - 2)}
+					{fit(title, cols - columns(total) - 2)}
 				</Text>
 				<Text
 					color={badge && badge.tone !== 'ok' ? toneColor[badge.tone] : theme.muted}
@@ -38,7 +38,7 @@ export function Header({state, now, cols, archive}: {state: RunState; now: numbe
 			</Box>
 			<Box justifyContent="space-between" width={cols}>
 				<Text color={state.rollback ? theme.danger : theme.accent} wrap="truncate">
-					{fit(phaseLabel, cols - timebox.length - 2)}
+					{fit(phaseLabel, cols - columns(timebox) - 2)}
 				</Text>
 				{pc ? (
 					<Text color={toneColor[pc.tone]} bold={pc.tone !== 'ok'}>

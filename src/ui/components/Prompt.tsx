@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {PromptModel} from '../prompt-model.js';
 import {keyHints} from '../keys.js';
-import {fit, wrap} from '../format.js';
+import {columns, fit, wrap} from '../format.js';
 import {fieldParts} from '../line-editor.js';
 import {theme} from '../theme.js';
 
@@ -23,9 +23,9 @@ export function Prompt({model, problem, cols}: {model: PromptModel; problem?: st
 			{entry ? (
 				<Text wrap="truncate">
 					<Text bold>{fit(entry.label, cols - 4)} </Text>
-					{fit(field!.before, cols - entry.label.length - 3)}
+					{fit(field!.before, cols - columns(entry.label) - 3)}
 					<Text inverse>{field!.under}</Text>
-					{fit(field!.after, Math.max(0, cols - entry.label.length - 3 - [...field!.before].length))}
+					{fit(field!.after, Math.max(0, cols - columns(entry.label) - 3 - columns(field!.before)))}
 				</Text>
 			) : null}
 			{problem ? (

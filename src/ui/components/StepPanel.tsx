@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import type {Step} from '../../core/runbook/model.js';
 import type {RunState} from '../../core/run/state.js';
 import {pollClock} from '../../core/run/select.js';
-import {clock, fit, pad} from '../format.js';
+import {clock, fit, pad, wrap} from '../format.js';
 import type {CommandWindow} from '../command-view.js';
 import {theme} from '../theme.js';
 import {terminalOutput} from '../../core/text/sanitize.js';
@@ -57,11 +57,7 @@ export function StepPanel({
 				</Text>
 				<Text color={theme.muted}>{status}</Text>
 			</Box>
-			{step.note ? (
-				<Text color={theme.muted} wrap="truncate">
-					{fit(`  ${step.note}`, cols)}
-				</Text>
-			) : null}
+			{step.note ? <Text color={theme.muted}>{noteRows(step.note, cols).join('\n')}</Text> : null}
 			{pollLine ? <Text color={theme.waiting}>{fit(pollLine, cols)}</Text> : null}
 			{command?.rows.map((row, i) => (
 				<Text key={`c${i}`} color={theme.accent} wrap="truncate">
@@ -92,4 +88,9 @@ export function StepPanel({
 			) : null}
 		</Box>
 	);
+}
+
+/** The step's note as it is drawn: wrapped, never cut, since the operator must read it. */
+export function noteRows(note: string, cols: number): string[] {
+	return wrap(`  ${note}`, cols, '  ');
 }

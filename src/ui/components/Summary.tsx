@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {RunState} from '../../core/run/state.js';
 import {runSummary} from '../../core/run/select.js';
-import {clock, fit} from '../format.js';
+import {clock, fit, wrap} from '../format.js';
 import {theme} from '../theme.js';
 
 const headings = {
@@ -31,17 +31,12 @@ export function Summary({state, cols, logFile}: {state: RunState; cols: number; 
 			<Text color={tone} bold wrap="truncate">
 				{fit(`${headings[summary.status]} in ${clock(summary.totalUs)} · ${counts}`, cols)}
 			</Text>
-			{summary.reason ? <Text wrap="truncate">{fit(`  ${summary.reason}`, cols)}</Text> : null}
+			{/* What the operator must read is wrapped, never cut: the reason, who signed off, where the log is. */}
+			{summary.reason ? <Text>{wrap(`  ${summary.reason}`, cols, '    ').join('\n')}</Text> : null}
 			{state.signoffs.map((s) => (
-				<Text key={s.role} wrap="truncate">
-					{fit(`  signed off: ${s.role} — ${s.name}`, cols)}
-				</Text>
+				<Text key={s.role}>{wrap(`  signed off: ${s.role} — ${s.name}`, cols, '    ').join('\n')}</Text>
 			))}
-			{logFile ? (
-				<Text color={theme.muted} wrap="truncate">
-					{fit(`  log: ${logFile}`, cols)}
-				</Text>
-			) : null}
+			{logFile ? <Text color={theme.muted}>{wrap(`  log: ${logFile}`, cols, '    ').join('\n')}</Text> : null}
 		</Box>
 	);
 }
