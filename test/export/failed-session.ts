@@ -50,6 +50,14 @@ export const migrationStdout = Array.from(
 	(_, i) => `  Applying billing.${String(i + 1).padStart(4, '0')}_invoice_change... OK`,
 ).join('\n');
 
+/** What the backup printed before it failed: collapsed in the document, since its step was skipped. */
+export const backupLineCount = 300;
+
+const backupStdout = Array.from(
+	{length: backupLineCount},
+	(_, i) => `pg_dump: dumping contents of table "public.ledger_${String(i + 1).padStart(4, '0')}"`,
+).join('\n');
+
 export const migrationStderr = [
 	'Traceback (most recent call last):',
 	'django.db.utils.OperationalError: lock timeout on table "invoices" <after 30s>',
@@ -66,7 +74,7 @@ export function failedSession(): RunEvent[] {
 			{kind: 'abort', reason: 'lock timeout on invoices; rescheduled to Thursday'},
 		],
 		results: {
-			backup: [{code: 1, err: 'pg_dump: error: connection refused\n'}],
+			backup: [{code: 1, out: `${backupStdout}\n`, err: 'pg_dump: error: connection refused\n'}],
 			migrate: [{code: 1, out: `${migrationStdout}\n`, err: `${migrationStderr}\n`}],
 		},
 		tickUs: 7_000_000,
