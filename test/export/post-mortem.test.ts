@@ -25,7 +25,7 @@ const header: LogHeader = {
 const events = failedSession();
 
 /** The same session with each output chunk cut in two mid-line, as a runner's batching may record it. */
-const choppedEvents: RunEvent[] = events.flatMap((event) =>
+const choppedEvents: RunEvent[] = events.flatMap((event): RunEvent[] =>
 	event.type === 'output-recorded'
 		? [
 				{...event, text: event.text.slice(0, 1001)},
