@@ -79,13 +79,10 @@ function readLog(
 	}
 }
 
-function documentChunks(
-	format: string,
-	header: LogHeader,
-	events: Iterable<RunEvent>,
-	verdict: string,
-): Iterable<string> {
-	return format === 'html' ? exportHtmlChunks(header, events, verdict) : [exportMarkdown(header, events, verdict)];
+/** Made as they are asked for: reading the events may fail part-way (see firstPieceChecked). */
+function* documentChunks(format: string, header: LogHeader, events: Iterable<RunEvent>, verdict: string) {
+	if (format === 'html') yield* exportHtmlChunks(header, events, verdict);
+	else yield exportMarkdown(header, events, verdict);
 }
 
 function otherDocument(format: string, header: LogHeader, events: RunEvent[], report: VerifyReport): string {
