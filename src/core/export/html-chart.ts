@@ -3,7 +3,8 @@
 // coloured by outcome, and a mark for each deviation. Pure.
 import type {RunState, StepStatus} from '../run/state.js';
 import {allSteps} from '../runbook/model.js';
-import {clock} from '../time.js';
+import {clock, duration} from '../time.js';
+import {stepTiming} from '../run/step-timing.js';
 import {htmlText as esc} from '../text/sanitize.js';
 import type {Deviation} from './post-mortem.js';
 
@@ -60,9 +61,10 @@ export function timelineChart(state: RunState, deviations: Deviation[], wallAt: 
 		const st = state.steps[step.id];
 		if (!st || st.startedAt === undefined) continue;
 		const end = st.endedAt ?? endUs;
+		const tookUs = stepTiming(st).durationUs;
 		rows.push(label(step.id, step.name, st.status === 'failed' ? ' class="chart-failed"' : ''));
 		rows.push(
-			`<rect x="${x(st.startedAt)}" y="${y + 4}" width="${Math.max(3, Number(x(end)) - Number(x(st.startedAt))).toFixed(1)}" height="10" fill="${statusColours[st.status]}"><title>${esc(step.name)}: ${st.status}, ${clock(end - st.startedAt)}</title></rect>`,
+			`<rect x="${x(st.startedAt)}" y="${y + 4}" width="${Math.max(3, Number(x(end)) - Number(x(st.startedAt))).toFixed(1)}" height="10" fill="${statusColours[st.status]}"><title>${esc(step.name)}: ${st.status}${tookUs !== undefined ? `, took ${duration(tookUs / 1000)}` : ''}</title></rect>`,
 		);
 		y += rowHeight;
 	}

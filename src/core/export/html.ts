@@ -6,7 +6,8 @@ import type {LogHeader} from '../audit/entry.js';
 import type {RunEvent} from '../run/events.js';
 import type {StepState} from '../run/state.js';
 import {allSteps, type Step} from '../runbook/model.js';
-import {clock} from '../time.js';
+import {clock, duration} from '../time.js';
+import {endedEarlyText, stepTiming} from '../run/step-timing.js';
 import {htmlText as esc, terminalOutput} from '../text/sanitize.js';
 import {statusColours, timelineChart} from './html-chart.js';
 import {postMortemCss} from './html-style.js';
@@ -131,11 +132,14 @@ function phasesHtml({state}: PostMortem): string {
 	return `<h2>Phases</h2>\n${table(['Phase', 'Planned', 'Actual', ''], rows)}\n`;
 }
 
-export type StepRow = {step: Step; st: StepState; endUs: number};
+export type StepRow = {step: Step; st: StepState};
+
+/** A time from the core's step timing (../run/step-timing.ts), or a dash for none. */
+const durationCell = (us: number | undefined) => (us === undefined || us === 0 ? '—' : duration(us / 1000));
 
 /**
  * The columns of the steps table, in order: a column is a heading and how to fill a cell, so
- * another (a command's own time, the time waited for people) is one more entry.
+ * another is one more entry. Times come from the core's step timing, as on screen.
  */
 export const stepColumns: Array<{heading: string; cell: (row: StepRow) => string}> = [
 	{
@@ -145,22 +149,23 @@ export const stepColumns: Array<{heading: string; cell: (row: StepRow) => string
 	{heading: 'Kind', cell: ({step}) => step.kind},
 	{
 		heading: 'Outcome',
-		cell: ({st}) => (st.status === 'failed' ? `<strong class="deviation">failed</strong>` : st.status),
+		cell: ({step, st}) => {
+			const early = endedEarlyText(step, st);
+			if (early) return `<strong class="deviation">Deviation:</strong> ${esc(early)}`;
+			return st.status === 'failed' ? `<strong class="deviation">failed</strong>` : st.status;
+		},
 	},
 	{heading: 'Started', cell: ({st}) => (st.startedAt === undefined ? '' : `+${clock(st.startedAt)}`)},
-	// As the finished-step line on screen measures it: from the step's latest start to its end.
-	{
-		heading: 'Duration',
-		cell: ({st, endUs}) => (st.startedAt === undefined ? '' : clock((st.endedAt ?? endUs) - st.startedAt)),
-	},
+	{heading: 'Duration (its command)', cell: ({st}) => durationCell(stepTiming(st).durationUs)},
+	{heading: 'Waited for confirmation', cell: ({st}) => durationCell(stepTiming(st).confirmationWaitUs)},
+	{heading: 'Waited for approval', cell: ({st}) => durationCell(stepTiming(st).approvalWaitUs)},
 	{heading: 'Commands', cell: ({st}) => (st.attempts > 0 ? String(st.attempts) : '')},
 ];
 
 function stepsHtml({state}: PostMortem): string {
 	if (!state.runbook) return '';
-	const endUs = state.ended?.t ?? state.lastT;
 	const rows = allSteps(state.runbook)
-		.map((step) => ({step, st: state.steps[step.id], endUs}))
+		.map((step) => ({step, st: state.steps[step.id]}))
 		.filter((r): r is StepRow => r.st !== undefined && r.st.startedAt !== undefined)
 		.map((r) => stepColumns.map((column) => column.cell(r)));
 	return `<h2>Steps</h2>\n${table(
