@@ -1,6 +1,7 @@
 // Bundles the CLI into one file: importing Ink unbundled costs ~7x `node -e 0` at start-up,
 // a bundle about 3x (../shared/research/feasibility.md, section 2).
 import {build} from 'esbuild';
+import {chmodSync, rmSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -19,27 +20,45 @@ const inkWithoutDevtools = {
 		);
 	},
 };
-await build({
+// Chunk names carry a hash: an old build's would linger, and be packed, if not cleared first.
+rmSync(new URL('../dist', import.meta.url), {recursive: true, force: true});
+
+/** What both builds share: the CLI from src/cli.tsx, for Node 20, minified. */
+const shared = {
 	absWorkingDir: root,
+	bundle: true,
+	platform: 'node',
+	format: 'esm',
+	target: 'node20',
+	minify: true,
+	legalComments: 'none',
+	logLevel: 'warning',
+	plugins: [inkWithoutDevtools],
+	define: {'process.env.NODE_ENV': '"production"'},
+	banner: {
+		js: "import {createRequire as __rbRequire} from 'node:module'; const require = __rbRequire(import.meta.url);",
+	},
+};
+await build({
+	...shared,
 	entryPoints: {runbook: 'src/cli.tsx'},
 	outdir: 'dist',
 	outExtension: {'.js': '.mjs'},
 	// What is imported only on demand (conf, for one setting) goes in its own chunk, never parsed at start.
 	splitting: true,
 	chunkNames: 'chunks/[name]-[hash]',
-	bundle: true,
-	platform: 'node',
-	format: 'esm',
-	target: 'node20',
-	minify: true,
 	sourcemap: 'linked',
-	legalComments: 'none',
-	logLevel: 'warning',
-	plugins: [inkWithoutDevtools],
 	// A native addon: loaded from node_modules, where npm built it, and only when an interactive step runs.
 	external: ['node-pty'],
-	define: {'process.env.NODE_ENV': '"production"'},
-	banner: {
-		js: "import {createRequire as __rbRequire} from 'node:module'; const require = __rbRequire(import.meta.url);",
-	},
 });
+// For a jump box with nothing but node: one file, every pure-JS dependency inside it (conf and
+// pg too, loaded on first use). node-pty, a native addon, stays out: an interactive step says it
+// is missing, and where one is installed beside the file (node_modules/node-pty) it is used.
+await build({
+	...shared,
+	entryPoints: ['src/cli.tsx'],
+	outfile: 'dist/runbook-standalone.mjs',
+	external: ['node-pty'],
+	banner: {js: `#!/usr/bin/env node\n${shared.banner.js}`},
+});
+chmodSync(new URL('../dist/runbook-standalone.mjs', import.meta.url), 0o755);

@@ -1,15 +1,19 @@
-// `runbook export`: post-mortem documents from a session log (md, json, cast). Each carries the
-// verify verdict; an INVALID log is exported only with --force.
+// `runbook export`: post-mortem documents from a session log (md, html, json, cast). Each carries
+// the verify verdict; an INVALID log is exported only with --force. The HTML page, with all of
+// every command's output, is written as it is made, from events read one line at a time.
 import path from 'node:path';
-import {writeOutputFile} from '../store/output-file.js';
+import {batchedText, writeOutputChunks} from '../store/output-file.js';
+import type {LogHeader} from '../core/audit/entry.js';
+import {streamLogEvents} from '../core/audit/log-events.js';
 import {readLogEvents} from '../core/audit/read-log.js';
-import {verifyLog} from '../core/audit/verify.js';
-import {withApproverNames} from '../core/export/approvers.js';
+import {verifyLog, type VerifyReport} from '../core/audit/verify.js';
+import {withApproverNames, withApproverNamesStreamed} from '../core/export/approvers.js';
 import {exportCast} from '../core/export/cast.js';
 import {exportMarkdown} from '../core/export/markdown.js';
-import {exportHtml} from '../core/export/html.js';
-import {foldEvents} from '../core/run/reduce.js';
+import {exportHtmlChunks} from '../core/export/html.js';
 import type {RunEvent} from '../core/run/events.js';
+import type {SessionFiles} from '../store/session-files.js';
+import {foldEvents} from '../core/run/reduce.js';
 import {stepTimingsMs} from '../core/run/step-timing.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {isSessionIdShaped} from '../store/sessions-dir.js';
@@ -31,12 +35,7 @@ export async function exportCommand(options: {
 		throw new UsageError(`--format ${options.format}: expected one of ${exportFormats.join(', ')}`);
 	const read = await readSessionOrArchived({...options, archive: options.archive});
 	if (!read.ok) throw new UsageError(read.problem);
-	let log: ReturnType<typeof readLogEvents>;
-	try {
-		log = readLogEvents(read.files.bytes);
-	} catch (error) {
-		throw new UsageError(`${read.files.log}: ${(error as Error).message}`);
-	}
+	const {log, stream} = readLog(read.files, options.format);
 	const report = verifyLog(
 		read.files.bytes,
 		read.files.sig,
@@ -49,27 +48,68 @@ export async function exportCommand(options: {
 		);
 		return 1;
 	}
-	const events = withApproverNames(log.events, report.approvers);
-	const text =
-		options.format === 'md'
-			? exportMarkdown(log.header, events, report.summary)
-			: options.format === 'html'
-				? exportHtml(log.header, events, report.summary)
-				: options.format === 'cast'
-					? exportCast(log.header, events, report.summary)
-					: jsonExport(log.header, report, events);
+	const chunks = stream
+		? documentChunks(
+				options.format,
+				stream.header,
+				withApproverNamesStreamed(stream.events, report.approvers),
+				report.summary,
+			)
+		: [otherDocument(options.format, log!.header, withApproverNames(log!.events, report.approvers), report)];
+	const pieces = firstPieceChecked(chunks, read.files.log);
 	if (options.output) {
-		const written = writeOutputFile(options.output, text);
+		const written = writeOutputChunks(options.output, pieces);
 		if (!written.ok) throw new UsageError(`-o ${options.output}: ${written.problem}`);
-	} else process.stdout.write(text);
+	} else for (const batch of batchedText(pieces)) process.stdout.write(batch);
 	if (report.verdict === 'INVALID') process.stderr.write(`runbook: warning: ${report.summary}\n`);
 	return 0;
+}
+
+/** The log's events: read as a stream for the documents that show all output (md, html), whole for the others. */
+function readLog(
+	files: SessionFiles,
+	format: string,
+): {log?: ReturnType<typeof readLogEvents>; stream?: ReturnType<typeof streamLogEvents>} {
+	try {
+		return format === 'md' || format === 'html'
+			? {stream: streamLogEvents(files.bytes)}
+			: {log: readLogEvents(files.bytes)};
+	} catch (error) {
+		throw new UsageError(`${files.log}: ${(error as Error).message}`);
+	}
+}
+
+/** Made as they are asked for: reading the events may fail part-way (see firstPieceChecked). */
+function* documentChunks(format: string, header: LogHeader, events: Iterable<RunEvent>, verdict: string) {
+	if (format === 'html') yield* exportHtmlChunks(header, events, verdict);
+	else yield exportMarkdown(header, events, verdict);
+}
+
+function otherDocument(format: string, header: LogHeader, events: RunEvent[], report: VerifyReport): string {
+	return format === 'cast' ? exportCast(header, events, report.summary) : jsonExport(header, report, events);
 }
 
 /** The JSON export: the header, the verdict, the folded state, each step's timing (its own time and its waits apart), the events. */
 function jsonExport(header: unknown, verdict: unknown, events: RunEvent[]): string {
 	const state = foldEvents(events);
 	return `${JSON.stringify({header, verdict, state, stepTimings: stepTimingsMs(state.steps), events}, null, 2)}\n`;
+}
+
+/**
+ * The document's pieces, the first made before anything is written: a log that turns out not to
+ * be one part-way (its events are read as they are written out) is a one-line reason, not half a file.
+ */
+function* firstPieceChecked(chunks: Iterable<string>, logName: string): Generator<string> {
+	const iterator = chunks[Symbol.iterator]();
+	let first: IteratorResult<string>;
+	try {
+		first = iterator.next();
+	} catch (error) {
+		throw new UsageError(`${logName}: ${(error as Error).message}`);
+	}
+	if (first.done) return;
+	yield first.value;
+	for (let next = iterator.next(); !next.done; next = iterator.next()) yield next.value;
 }
 
 /** The session a log stands for by where it lies: `…/ID/session.jsonl`; none for a log under another name, or in a directory not named like an id. */

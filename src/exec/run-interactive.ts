@@ -31,6 +31,13 @@ export type InteractiveCommand = {
 	cancel: () => void;
 };
 
+/**
+ * node-pty is a native addon, an optional dependency built from source at install: a machine
+ * without a compiler, and the standalone file, run everything but interactive steps.
+ */
+export const ptyMissing =
+	'interactive steps need node-pty, which is not installed here (it is built from source when runbook is installed with npm, which needs python3, make and a C++ compiler; the standalone file has none unless `npm install node-pty@1.1.0` is run beside it)';
+
 // > 80 lines: the pty's start, resize, input and exit handlers share its lifetime and close over it.
 /** Starts the command in a pty sized to the terminal, passing keystrokes through until it exits. */
 export function runInteractive(options: InteractiveOptions): InteractiveCommand {
@@ -56,7 +63,10 @@ export function runInteractive(options: InteractiveOptions): InteractiveCommand 
 		});
 	} catch (error) {
 		rmSync(dir, {recursive: true, force: true});
-		const message = `could not start a pseudo-terminal: ${(error as Error).message}`;
+		const message =
+			(error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND'
+				? ptyMissing
+				: `could not start a pseudo-terminal: ${(error as Error).message}`;
 		return {
 			pid: undefined,
 			cancel: () => {},

@@ -1,5 +1,5 @@
 // Files a command writes for the operator (`export -o`, `import -o`), with a one-line reason when it cannot.
-import {writeFileSync} from 'node:fs';
+import {closeSync, openSync, writeFileSync, writeSync} from 'node:fs';
 
 type Written = {ok: true} | {ok: false; problem: string};
 
@@ -9,14 +9,48 @@ export function writeOutputFile(file: string, text: string, options: {isNew?: bo
 		writeFileSync(file, text, {flag: options.isNew ? 'wx' : 'w'});
 		return {ok: true};
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'EEXIST')
-			return {
-				ok: false,
-				problem: 'the file exists; runbook will not overwrite it (choose another name, or remove it first)',
-			};
-		if (code === 'ENOENT') return {ok: false, problem: 'its folder does not exist'};
-		if (code === 'EACCES') return {ok: false, problem: 'permission denied'};
-		return {ok: false, problem: code ?? (error as Error).message};
+		return {ok: false, problem: problemOf(error)};
 	}
+}
+
+/** A document written as it is made: pieces are gathered into writes of about `batchChars`. */
+export function writeOutputChunks(file: string, chunks: Iterable<string>): Written {
+	let fd: number;
+	try {
+		fd = openSync(file, 'w');
+	} catch (error) {
+		return {ok: false, problem: problemOf(error)};
+	}
+	try {
+		for (const batch of batchedText(chunks)) writeSync(fd, batch);
+		return {ok: true};
+	} catch (error) {
+		return {ok: false, problem: problemOf(error)};
+	} finally {
+		closeSync(fd);
+	}
+}
+
+/** Small pieces of text joined into pieces of at least `batchChars` (the last may be shorter): fewer writes. */
+export function* batchedText(chunks: Iterable<string>, batchChars = 1 << 16): Generator<string> {
+	let pending: string[] = [];
+	let pendingChars = 0;
+	for (const chunk of chunks) {
+		pending.push(chunk);
+		pendingChars += chunk.length;
+		if (pendingChars < batchChars) continue;
+		yield pending.join('');
+		pending = [];
+		pendingChars = 0;
+	}
+	if (pendingChars > 0) yield pending.join('');
+}
+
+function problemOf(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'EEXIST')
+		return 'the file exists; runbook will not overwrite it (choose another name, or remove it first)';
+	if (code === 'ENOENT') return 'its folder does not exist';
+	if (code === 'EACCES') return 'permission denied';
+	return code ?? (error as Error).message;
 }

@@ -1,38 +1,16 @@
 import {spawnSync} from 'node:child_process';
-import {inflateSync} from 'node:zlib';
 import {cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {runCli} from '../helpers/cli.js';
 import {skipUnless} from '../helpers/skip.js';
+import {chromiumFlags, distinctPixelBytes, hasChromium} from '../helpers/chromium.js';
 
 const logDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-export-'));
 const run = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir], {env: {CI: 'true'}});
 const [id] = readdirSync(logDir);
 const hasAsciinema = spawnSync('asciinema', ['--version']).status === 0;
-const hasChromium = spawnSync('chromium', ['--version']).status === 0;
-const chromiumFlags = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
-
-/** Distinct pixel bytes in a PNG's image data: a blank page has one or two. */
-function distinctPixelBytes(png: Buffer): number {
-	const chunks: Buffer[] = [];
-	for (let at = 8; at < png.length;) {
-		const length = png.readUInt32BE(at);
-		if (png.toString('latin1', at + 4, at + 8) === 'IDAT') chunks.push(png.subarray(at + 8, at + 8 + length));
-		at += 12 + length;
-	}
-	return new Set(inflateSync(Buffer.concat(chunks))).size;
-}
 
 describe('the post-mortem: sessions and export', () => {
 	it('`runbook sessions` lists the session with its outcome and verdict', () => {

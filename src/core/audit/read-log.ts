@@ -19,15 +19,7 @@ export function readLogEvents(bytes: Uint8Array): ReadLog {
 	const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 	const complete = text.slice(0, text.lastIndexOf('\n') + 1);
 	const lines = complete.split('\n').filter((line) => line !== '');
-	if (lines.length === 0) throw new Error('not a session log: no complete header line');
-	let header: LogHeader;
-	try {
-		header = JSON.parse(lines[0]!) as LogHeader;
-	} catch {
-		throw new Error('not a session log: the first line is not JSON');
-	}
-	if ((header as {type?: string}).type !== 'header')
-		throw new Error('not a session log: the first line is not a header');
+	const header = readLogHeader(lines[0] ?? '');
 	const events: RunEvent[] = [];
 	let isSealed = false;
 	let runnerPid = header.pid;
@@ -61,8 +53,22 @@ export function readLogEvents(bytes: Uint8Array): ReadLog {
 	};
 }
 
+/** The header line, or a plain Error with a one-line reason when it is not one. */
+export function readLogHeader(line: string): LogHeader {
+	if (line === '') throw new Error('not a session log: no complete header line');
+	let header: LogHeader;
+	try {
+		header = JSON.parse(line) as LogHeader;
+	} catch {
+		throw new Error('not a session log: the first line is not JSON');
+	}
+	if ((header as {type?: string}).type !== 'header')
+		throw new Error('not a session log: the first line is not a header');
+	return header;
+}
+
 /** Enough of a runbook that replaying it cannot fail on a missing part: an object with a list of phases. */
-function isRunbookShaped(value: unknown): boolean {
+export function isRunbookShaped(value: unknown): boolean {
 	if (typeof value !== 'object' || value === null) return false;
 	const {phases, rollback} = value as {phases?: unknown; rollback?: unknown};
 	return Array.isArray(phases) && (rollback === undefined || Array.isArray(rollback));
