@@ -12,7 +12,7 @@ import {useTerminalSize} from './use-terminal-size.js';
 import type {StepOutputReader} from '../core/output/pages.js';
 import {useStepPager} from './pager/use-step-pager.js';
 import {Pager} from './pager/Pager.js';
-import {selectionLine} from './pager/selection.js';
+import {runPagerBadge, selectionLine} from './pager/selection.js';
 
 export type AppSession = Omit<SessionControl, 'snapshot'> & {
 	snapshot(): SessionSnapshot;
@@ -67,9 +67,10 @@ export function App({
 	});
 	const input = useOperatorInput(session, snapshot.state, snapshot.decision, now, () => scroll.current, {
 		viewKey: steps.viewKey,
-		isPaused: steps.pager !== undefined,
+		takesKey: steps.pagerInput,
 	});
 	const selection = selectionLine(snapshot.state, steps.selected);
+	const badge = steps.pager ? runPagerBadge(steps.pager, snapshot.state.running?.step) : undefined;
 	const command = liveLayout({
 		state: snapshot.state,
 		input,
@@ -101,13 +102,7 @@ export function App({
 								state={steps.pager}
 								cols={size.cols}
 								rows={size.rows}
-								{...(steps.pager.step === snapshot.state.running?.step
-									? {
-											badge: steps.pager.isFollowing
-												? {text: '● following', tone: 'running' as const}
-												: {text: '⏸ paused · G follows', tone: 'waiting' as const},
-										}
-									: {})}
+								{...(badge ? {badge} : {})}
 								{...(snapshot.decision ? {notice: 'the run waits for you · q'} : {})}
 							/>
 						),

@@ -10,22 +10,12 @@ import {idleInput} from './input-state.js';
 import {actionFor, keyHints, type KeyAction} from './keys.js';
 import type {StepOutputReader} from '../core/output/pages.js';
 import {useStepPager} from './pager/use-step-pager.js';
-import {Pager, type PagerBadge} from './pager/Pager.js';
-import {selectionLine} from './pager/selection.js';
-import type {PagerState} from './pager/pager-model.js';
-
-const watchKeys: KeyAction[] = ['select-step', 'open-output', 'quit'];
-
-/** Whether the pager follows the live output, or the partner is reading something else. */
-function watchPagerBadge(pager: PagerState, runningStep: string | undefined): PagerBadge {
-	if (pager.step === runningStep && pager.isFollowing) return {text: '● LIVE', tone: 'running'};
-	return {
-		text: pager.step === runningStep ? 'scrolled away from live · G follows' : 'not live · q back to live',
-		tone: 'waiting',
-	};
-}
+import {Pager} from './pager/Pager.js';
+import {selectionLine, watchPagerBadge} from './pager/selection.js';
 import {isDetached} from '../core/run/select.js';
 import {duration} from '../core/time.js';
+
+const watchKeys: KeyAction[] = ['select-step', 'open-output', 'quit'];
 
 // One component: its keys, banner and pager share the snapshot; > 80 lines for that.
 export function WatchApp({
@@ -60,13 +50,14 @@ export function WatchApp({
 	});
 	useInput(
 		(input, key) => {
+			if (steps.pagerInput(input, key)) return;
 			const action = actionFor(input, key, outputReader ? watchKeys : ['quit']);
 			if (action === 'quit') {
 				watch.stop();
 				exit();
 			} else if (action) steps.viewKey(action, {input, key});
 		},
-		{isActive: isRawModeSupported === true && steps.pager === undefined},
+		{isActive: isRawModeSupported === true},
 	);
 	const selection = selectionLine(snapshot.state, steps.selected);
 	const isAway = selection !== undefined && !snapshot.isSealed;

@@ -2,7 +2,7 @@
 // shows. Keys are read one at a time even when several come in one read, and each against the
 // session as it is at that moment (not as the last frame drew it): a menu key that opens a field
 // sends the rest of the read, and every key after it, into that field.
-import {useInput, useStdin} from 'ink';
+import {useInput, useStdin, type Key} from 'ink';
 import {useRef, useState} from 'react';
 import type {Intent} from '../core/run/intents.js';
 import type {Decision} from '../core/run/next.js';
@@ -55,7 +55,7 @@ export function useOperatorInput(
 	decision: Decision | undefined,
 	now: number,
 	commandScroll: () => CommandScroll = () => ({maxTop: 0, pageRows: 1}),
-	view: {viewKey?: ViewKey; isPaused?: boolean} = {},
+	view: {viewKey?: ViewKey; takesKey?: (chars: string, key: Key) => boolean} = {},
 ): InputState {
 	const {isRawModeSupported} = useStdin();
 	const [owned, setOwned] = useState<Owned>({key: '', input: idleInput});
@@ -64,6 +64,8 @@ export function useOperatorInput(
 	ref.current.now = now;
 	useInput(
 		(chars, key) => {
+			// While the pager is open its keys are its own.
+			if (view.takesKey?.(chars, key)) return;
 			const reader: Reader = {
 				session,
 				now: ref.current.now,
@@ -77,8 +79,7 @@ export function useOperatorInput(
 			};
 			for (const stroke of keystrokesOf(chars, key)) if (readKey(reader, stroke) === 'stop') break;
 		},
-		// While the pager is open its keys are its own.
-		{isActive: isRawModeSupported === true && !view.isPaused},
+		{isActive: isRawModeSupported === true},
 	);
 	return inputOf(owned, decision, state);
 }

@@ -19,18 +19,17 @@ export function useReplayPager(
 	state: RunState,
 	size: {cols: number; rows: number},
 ): {
-	/** Keys the replay passes on: true when they were the pager's. */
+	/** Every key the replay reads, first: true when it was the pager's (while open, all are). */
 	viewKey(action: KeyAction | undefined, stroke: Keystroke): boolean;
-	/** While open, every key is the pager's. */
-	isOpen: boolean;
 	/** RunScreen props: the selection line and the pager. */
 	screen: {selection?: string; pager?: ReactNode};
 } {
 	const steps = useStepPager({...(reader ? {reader} : {}), state, ...size, withRunning: false});
 	const selection = selectionLine(state, steps.selected);
 	return {
-		viewKey: (action, stroke) => (action && replayPagerKeys.includes(action) ? steps.viewKey(action, stroke) : false),
-		isOpen: steps.pager !== undefined,
+		viewKey: (action, stroke) =>
+			steps.pagerInput(stroke.input, stroke.key) ||
+			(action !== undefined && replayPagerKeys.includes(action) && steps.viewKey(action, stroke)),
 		screen: {
 			...(selection ? {selection} : {}),
 			...(steps.pager && reader
