@@ -11,19 +11,17 @@ import {keystrokesOf, type Keystroke} from '../keystrokes.js';
 import {pagerGeometry} from './Pager.js';
 import {openPager, pagerKey, type PagerState} from './pager-model.js';
 
-/**
- * Steps that ran, in the order they finished, then the current one once it has started (a failed
- * step at its menu too); a running one only `withRunning`.
- */
-export function selectableSteps(state: RunState, withRunning: boolean): string[] {
+/** Steps that ran and finished, in the order they finished; the step on screen is the live view, not among them. */
+export function selectableSteps(state: RunState): string[] {
 	const finished = finishedItems(state).flatMap((item) => (item.kind === 'step' ? [item.step.id] : []));
+	return finished.filter((id) => id !== state.current || state.steps[id]?.endedAt !== undefined);
+}
+
+/** The step on screen, when its output can be read: started, and (in replay) not still running. */
+function liveStepOf(state: RunState, withRunning: boolean): string | undefined {
 	const current = state.current;
-	const isShown =
-		current !== undefined &&
-		!finished.includes(current) &&
-		state.steps[current]?.startedAt !== undefined &&
-		(withRunning || state.running?.step !== current);
-	return isShown ? [...finished, current] : finished;
+	if (current === undefined || state.steps[current]?.startedAt === undefined) return undefined;
+	return withRunning || state.running?.step !== current ? current : undefined;
 }
 
 export type StepPager = {
@@ -58,7 +56,7 @@ export function useStepPager({
 	// Keys are read against the latest state, even several in one read.
 	const ref = useRef({pager, selected});
 	ref.current = {pager, selected};
-	const steps = selectableSteps(state, withRunning);
+	const steps = selectableSteps(state);
 	const shownSelection = selected !== undefined && steps.includes(selected) ? selected : undefined;
 	const pagerInput = (input: string, key: Key): boolean => {
 		if (!reader || !ref.current.pager) return false;
@@ -76,9 +74,7 @@ export function useStepPager({
 		const current =
 			ref.current.selected !== undefined && steps.includes(ref.current.selected) ? ref.current.selected : undefined;
 		if (action === 'select-step') {
-			// From the live view, ↑ goes to the step before the one on screen (that one is the live view).
-			const isCurrentListed = state.current !== undefined && steps.at(-1) === state.current;
-			const at = current === undefined ? steps.length - (isCurrentListed ? 1 : 0) : steps.indexOf(current);
+			const at = current === undefined ? steps.length : steps.indexOf(current);
 			const to = stroke.key.upArrow ? Math.max(0, at - 1) : at + 1;
 			// Past the last step is the live view again.
 			const next = to >= steps.length ? undefined : steps[to];
@@ -87,8 +83,10 @@ export function useStepPager({
 			return steps.length > 0;
 		}
 		if (action === 'open-output') {
-			// Without a selection: the latest step with output (the one on screen when it has any).
-			const step = current ?? [...steps].reverse().find((id) => reader.hasOutput(id)) ?? steps.at(-1);
+			// Without a selection: the step on screen when it has output (or runs), else the latest that has.
+			const live = liveStepOf(state, withRunning);
+			const liveWithOutput = live && (state.running?.step === live || reader.hasOutput(live)) ? live : undefined;
+			const step = current ?? liveWithOutput ?? [...steps].reverse().find((id) => reader.hasOutput(id)) ?? steps.at(-1);
 			if (step === undefined) return false;
 			ref.current.pager = openPager(step);
 			setPager(ref.current.pager);
