@@ -4,14 +4,9 @@ import {fit, pad} from '../format.js';
 import {fieldParts} from '../line-editor.js';
 import {fittedHints} from '../keys.js';
 import {theme, type Tone} from '../theme.js';
-import {pagerKeys, pageRowsAt, shownTop, type PagerRow, type PagerState} from './pager-model.js';
+import {pagerGeometry, pagerKeys, pageRowsAt, shownTop, type PagerRow, type PagerState} from './pager-model.js';
 
 export type PagerBadge = {text: string; tone: Tone};
-
-/** The pager's rows of output: the window less its title and hint lines, and one spare row. */
-export function pagerGeometry(cols: number, rows: number): {pageRows: number; width: number} {
-	return {pageRows: Math.max(3, rows - 3), width: Math.max(10, cols - 2)};
-}
 
 /**
  * A step's output, a page at a time: a title with where the page is, the rows (stderr's marked

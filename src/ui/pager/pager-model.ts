@@ -33,6 +33,11 @@ export type PagerRow = {text: string; isErr: boolean; isMatch: boolean};
 /** Longer lines are cut for the screen (the search still reads them whole). */
 const maxShownChars = 20_000;
 
+/** The pager's rows of output: the window less its title and hint lines, and one spare row. */
+export function pagerGeometry(cols: number, rows: number): {pageRows: number; width: number} {
+	return {pageRows: Math.max(3, rows - 3), width: Math.max(10, cols - 2)};
+}
+
 /** The pager on a step, at its last page. */
 export function openPager(step: string): PagerState {
 	return {step, top: 0, isFollowing: true};

@@ -8,8 +8,7 @@ import {finishedItems} from '../../core/run/select.js';
 import type {RunState} from '../../core/run/state.js';
 import type {KeyAction} from '../keys.js';
 import {keystrokesOf, type Keystroke} from '../keystrokes.js';
-import {pagerGeometry} from './Pager.js';
-import {openPager, pagerKey, type PagerState} from './pager-model.js';
+import {openPager, pagerGeometry, pagerKey, type PagerState} from './pager-model.js';
 
 /** Steps that ran and finished, in the order they finished; the step on screen is the live view, not among them. */
 export function selectableSteps(state: RunState): string[] {
