@@ -16,6 +16,9 @@ import {Pager} from '../../src/ui/pager/Pager.js';
 import {openPager, pagerGeometry, pagerKey, type PagerState} from '../../src/ui/pager/pager-model.js';
 import {runPagerBadge, watchPagerBadge} from '../../src/ui/pager/selection.js';
 import {ReplayApp} from '../../src/ui/ReplayApp.js';
+import {RunScreen} from '../../src/ui/screens/RunScreen.js';
+import {idleInput} from '../../src/ui/input-state.js';
+import {Text} from 'ink';
 import {loadRunbook, simulate, tourYaml, type Script} from '../helpers/scenarios.js';
 
 const tour = loadRunbook(tourYaml);
@@ -152,5 +155,26 @@ describe('the output pager', () => {
 		await expect(frame).toMatchFileSnapshot('../../snapshots/pager/replay.100.txt');
 		view.stdin.write('q');
 		await waitFor('REPLAY');
+	});
+
+	it('gives way to the summary when the run ends while it is open, so the last frame says how it ended', () => {
+		const ended = simulate(tour, {
+			answers: [...toMigrate!, {kind: 'rollback', reason: 'lock timeout on invoices'}],
+			results: {migrate: [{code: 1}]},
+		});
+		expect(ended.state.ended).toBeDefined();
+		const screen = renderToString(
+			<RunScreen
+				state={ended.state}
+				input={idleInput}
+				now={ended.now}
+				cols={80}
+				rows={24}
+				pager={<Text>output of migrate</Text>}
+			/>,
+			{columns: 80},
+		);
+		expect(screen).not.toContain('output of migrate');
+		expect(screen).toContain('Rolled back');
 	});
 });

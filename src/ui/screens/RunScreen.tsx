@@ -31,7 +31,7 @@ export type RunScreenProps = {
 	footer?: string;
 	/** The step picked with ↑↓, described in a line above the prompt. */
 	selection?: string;
-	/** Drawn instead of the live area (the output pager); the lines above stay. */
+	/** Drawn instead of the live area (the output pager) until the run ends; the lines above stay. */
 	pager?: ReactNode;
 };
 
@@ -69,7 +69,8 @@ export function RunScreen({
 			{fit(footer, width)}
 		</Text>
 	) : null;
-	if (pager) {
+	// At the end the summary shows, pager or not: it is the last frame left on the terminal.
+	if (pager && !state.ended) {
 		return (
 			<>
 				{done}
