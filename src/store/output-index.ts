@@ -17,6 +17,8 @@ type StepRecords = {placer: LinePlacer; spans: RecordSpan[]; offsets: number[]; 
 
 const firstChunkBytes = 4 * 1024 * 1024;
 const typeMark = Buffer.from('"type":"output-recorded"');
+const commandMark = Buffer.from('"type":"command-started"');
+const stepPattern = /"step":"([A-Za-z0-9_.-]+)"/;
 // The log writes its fields in one order (seq, t, type, prev, then the event's), so a record's
 // step and stream are found without parsing its text.
 const fieldsPattern = /"step":"([A-Za-z0-9_.-]+)","stream":"(out|err|tty)","text":"/;
@@ -128,6 +130,11 @@ export class LogOutputIndex implements StepOutputReader {
 	/** Notes one log line, if it is an output record: its step, stream, and the lines its text holds. */
 	private noteLine(line: Buffer, offset: number): void {
 		const head = line.subarray(0, 160);
+		if (head.indexOf(commandMark) !== -1) {
+			const step = stepPattern.exec(line.subarray(0, 512).toString('latin1'))?.[1];
+			if (step !== undefined) this.steps.get(step)?.placer.endLine();
+			return;
+		}
 		if (head.indexOf(typeMark) === -1) return;
 		const fields = fieldsPattern.exec(line.subarray(0, 512).toString('latin1'));
 		const placed = fields

@@ -88,4 +88,16 @@ describe('LogOutputIndex', () => {
 		expect(index.lines('s', 0, 10).map((l) => l.text)).toEqual(['one', 'two', 'three']);
 		index.close();
 	});
+
+	it("starts a retry's output on a line of its own, after an attempt that ended mid-line", () => {
+		const file = logWith([{step: 's', stream: 'out', text: 'connecting... '}]);
+		appendFileSync(
+			file,
+			`${encodeEvent(2, 'ab'.repeat(32), {type: 'command-started', t: 9, step: 's', attempt: 2, command: 'x', cwd: '/'})}\n`,
+		);
+		appendLog(file, [{step: 's', stream: 'out', text: 'connected\n'}], 3);
+		const index = new LogOutputIndex(file);
+		expect(index.lines('s', 0, 10).map((l) => l.text)).toEqual(['connecting... ', 'connected']);
+		index.close();
+	});
 });

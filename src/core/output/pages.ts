@@ -36,6 +36,12 @@ export class LinePlacer {
 		return span;
 	}
 
+	/** A new command of the step starts (a retry, a poll's next try): its output starts a line of its own. */
+	endLine(): void {
+		if (this.isLineOpen) this.breaks++;
+		this.isLineOpen = false;
+	}
+
 	/** Lines so far: every ended line, and the open one. */
 	lineCount(): number {
 		return this.breaks + (this.isLineOpen ? 1 : 0);
