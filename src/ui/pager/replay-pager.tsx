@@ -19,7 +19,9 @@ export function useReplayPager(
 	state: RunState,
 	size: {cols: number; rows: number},
 ): {
-	/** Every key the replay reads, first: true when it was the pager's (while open, all are). */
+	/** Every key the replay reads, first: while the pager is open, all are its (true). */
+	takesKey(input: string, key: Key): boolean;
+	/** `↑↓` and `o` at the player: true when they picked a step or opened the pager. */
 	viewKey(action: KeyAction | undefined, stroke: Keystroke): boolean;
 	/** RunScreen props: the selection line and the pager. */
 	screen: {selection?: string; pager?: ReactNode};
@@ -27,9 +29,9 @@ export function useReplayPager(
 	const steps = useStepPager({...(reader ? {reader} : {}), state, ...size, withRunning: false});
 	const selection = selectionLine(state, steps.selected);
 	return {
+		takesKey: steps.pagerInput,
 		viewKey: (action, stroke) =>
-			steps.pagerInput(stroke.input, stroke.key) ||
-			(action !== undefined && replayPagerKeys.includes(action) && steps.viewKey(action, stroke)),
+			action !== undefined && replayPagerKeys.includes(action) && steps.viewKey(action, stroke),
 		screen: {
 			...(selection ? {selection} : {}),
 			...(steps.pager && reader
