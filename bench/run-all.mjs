@@ -16,6 +16,7 @@ import {benchWatch} from './watch.mjs';
 import {benchIdle} from './idle.mjs';
 import {benchArchive} from './archive.mjs';
 import {benchScale} from './scale.mjs';
+import {benchPager} from './pager.mjs';
 import {root, tables} from './lib.mjs';
 
 const sections = {
@@ -29,6 +30,7 @@ const sections = {
 	watch: benchWatch,
 	idle: benchIdle,
 	archive: benchArchive,
+	pager: benchPager,
 };
 const resultsFile = path.join(root, 'bench', 'results.json');
 

@@ -6,6 +6,7 @@ import type {LiveSession} from '../session/live.js';
 import type {SessionLog} from '../store/session-log.js';
 import type {Presenter} from '../ui/presenter.js';
 import type {ArchiveStream} from './archive-stream.js';
+import {openOutputIndex} from '../store/output-index.js';
 
 /** Shows the session, calling `begin` once the screen is up; the exit code of how it ended. */
 export async function driveSession(
@@ -32,10 +33,12 @@ export async function driveSession(
 		if (error.code === 'EIO') hangUp('the terminal closed', 129);
 		if (error.code === 'EPIPE') hangUp('the reader of the output went away', 141);
 	});
+	const outputReader = presenter.isInteractive ? openOutputIndex(log.file) : undefined;
 	try {
 		const final = await presenter.showLive(session, {
 			logFile: log.file,
 			begin,
+			...(outputReader ? {outputReader} : {}),
 			...(archive ? {archiveBadge: archive.badge} : {}),
 		});
 		await sealLog(log, final, session.logFailure);
@@ -43,6 +46,7 @@ export async function driveSession(
 		if (!presenter.isInteractive) process.stdout.write(`log: ${log.file}\n`);
 		return exitCodeFor(final.ended?.status);
 	} finally {
+		outputReader?.close();
 		log.close();
 	}
 }

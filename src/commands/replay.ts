@@ -8,6 +8,7 @@ import {terminalPresenter} from '../ui/presenter.js';
 import {readSessionOrArchived} from './archive-read.js';
 import {UsageError} from './usage-error.js';
 import {sessionIdOf} from './export.js';
+import {openOutputIndex} from '../store/output-index.js';
 
 /** A log that does not verify, replayed without --force. */
 export class ReplayRefused extends Error {}
@@ -79,11 +80,14 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
 	const {startAt} = options;
 	if (startAt !== undefined && !prepared.events.some((e) => e.type === 'step-started' && e.step === startAt))
 		throw new UsageError(`--start-at: the session never started a step \`${startAt}\``);
+	const outputReader = openOutputIndex(prepared.logFile);
 	await terminalPresenter().showReplay({
 		...prepared,
+		...(outputReader ? {outputReader} : {}),
 		speed: options.speed,
 		idleLimitUs: options.idleLimitUs,
 		...(startAt !== undefined ? {startAt} : {}),
 	});
+	outputReader?.close();
 	return 0;
 }

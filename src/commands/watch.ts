@@ -5,6 +5,7 @@ import {terminalPresenter} from '../ui/presenter.js';
 import {archivedLogName, openArchiveTail} from './archive-read.js';
 import {CheckedArchiveLines} from './archive-watch.js';
 import {UsageError} from './usage-error.js';
+import {openOutputIndex} from '../store/output-index.js';
 import {describeLive, isLive, liveSessions, readLiveSession} from './live-sessions.js';
 import {requireTrusted, sessionTrust} from './session-trust.js';
 
@@ -40,12 +41,15 @@ export async function watchCommand(options: {
 	requireTrusted(info.read, info.files, await sessionTrust(options.allowedSigners));
 	const watch = new WatchSession(info.log);
 	const isWritten = isLive(info) || info.read.isSealed;
+	const outputReader = openOutputIndex(info.log);
 	await terminalPresenter().showWatch(watch, {
 		logFile: info.log,
+		...(outputReader ? {outputReader} : {}),
 		...(isWritten
 			? {}
 			: {idleNote: `the runner of ${info.id} is not running; \`runbook resume ${info.id}\` goes on with it`}),
 	});
+	outputReader?.close();
 	return watchProblem(watch);
 }
 

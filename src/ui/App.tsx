@@ -9,6 +9,10 @@ import {liveLayout} from './live-layout.js';
 import {useNow} from './use-now.js';
 import {nextClockChangeUs} from './screen-clock.js';
 import {useTerminalSize} from './use-terminal-size.js';
+import type {StepOutputReader} from '../core/output/pages.js';
+import {useStepPager} from './pager/use-step-pager.js';
+import {Pager} from './pager/Pager.js';
+import {runPagerBadge, selectionLine} from './pager/selection.js';
 
 export type AppSession = Omit<SessionControl, 'snapshot'> & {
 	snapshot(): SessionSnapshot;
@@ -21,10 +25,13 @@ export function App({
 	session,
 	logFile,
 	archiveBadge,
+	outputReader,
 }: {
 	session: AppSession;
 	logFile?: string;
 	archiveBadge?: () => string;
+	/** Every step's recorded output, for the pager. */
+	outputReader?: StepOutputReader;
 }) {
 	// One state for both, so a change is one render (Ink renders each update synchronously).
 	const [{snapshot, now}, setView] = useState(() => ({snapshot: session.snapshot(), now: session.now()}));
@@ -51,7 +58,19 @@ export function App({
 	useNow(nextClockChangeUs(snapshot.state, snapshot.decision, now), () => session.now(), setNow);
 	// The key handler scrolls the command as far as the last frame's layout lets it.
 	const scroll = useRef<CommandScroll>({maxTop: 0, pageRows: 1});
-	const input = useOperatorInput(session, snapshot.state, snapshot.decision, now, () => scroll.current);
+	const steps = useStepPager({
+		...(outputReader ? {reader: outputReader} : {}),
+		state: snapshot.state,
+		cols: size.cols,
+		rows: size.rows,
+		withRunning: true,
+	});
+	const input = useOperatorInput(session, snapshot.state, snapshot.decision, now, () => scroll.current, {
+		viewKey: steps.viewKey,
+		takesKey: steps.pagerInput,
+	});
+	const selection = selectionLine(snapshot.state, steps.selected);
+	const badge = steps.pager ? runPagerBadge(steps.pager, snapshot.state.running?.step) : undefined;
 	const command = liveLayout({
 		state: snapshot.state,
 		input,
@@ -60,6 +79,7 @@ export function App({
 		rows: size.rows,
 		...(snapshot.decision ? {decision: snapshot.decision} : {}),
 		...(snapshot.problem ? {problem: snapshot.problem} : {}),
+		...(selection ? {selection} : {}),
 	}).command;
 	scroll.current = {maxTop: command?.maxTop ?? 0, pageRows: Math.max(1, (command?.rows.length ?? 2) - 1)};
 	return (
@@ -73,6 +93,21 @@ export function App({
 			{...(snapshot.problem ? {problem: snapshot.problem} : {})}
 			{...(logFile ? {logFile} : {})}
 			{...(archiveBadge ? {archive: archiveBadge()} : {})}
+			{...(selection ? {selection} : {})}
+			{...(steps.pager && outputReader
+				? {
+						pager: (
+							<Pager
+								reader={outputReader}
+								state={steps.pager}
+								cols={size.cols}
+								rows={size.rows}
+								{...(badge ? {badge} : {})}
+								{...(snapshot.decision ? {notice: 'the run waits for you · q'} : {})}
+							/>
+						),
+					}
+				: {})}
 		/>
 	);
 }

@@ -9,6 +9,8 @@ import {actionFor, type KeyAction} from './keys.js';
 import {clock} from './format.js';
 import {listKeys, playerFooter, playerKeys, useReplayPlayer} from './use-replay-player.js';
 import {playerPanelRows, ReplayPlayerPanel} from './components/ReplayPlayerPanel.js';
+import type {StepOutputReader} from '../core/output/pages.js';
+import {replayPagerKeys, useReplayPager} from './pager/replay-pager.js';
 
 const replayKeys: KeyAction[] = [
 	...playerKeys,
@@ -21,6 +23,7 @@ const replayKeys: KeyAction[] = [
 	'prev-phase',
 	'faster',
 	'slower',
+	...replayPagerKeys,
 	'help',
 	'quit',
 ];
@@ -33,10 +36,12 @@ export function ReplayApp({
 	replay,
 	banner,
 	logFile,
+	outputReader,
 }: {
 	replay: ReplaySession;
 	banner?: {text: string; tone: 'danger' | 'waiting'};
 	logFile?: string;
+	outputReader?: StepOutputReader;
 }) {
 	const [snapshot, setSnapshot] = useState(() => replay.snapshot());
 	const {stdout} = useStdout();
@@ -46,6 +51,7 @@ export function ReplayApp({
 	const epoch = useRef(snapshot.epoch);
 	const [isHelpShown, setHelpShown] = useState(false);
 	const player = useReplayPlayer(replay);
+	const pager = useReplayPager(outputReader, snapshot.state, size);
 	useEffect(
 		() =>
 			replay.subscribe(() => {
@@ -59,8 +65,10 @@ export function ReplayApp({
 	);
 	useInput(
 		(input, key) => {
+			if (pager.takesKey(input, key)) return;
 			if (player.handle(input, key)) return setHelpShown(false);
 			const action = actionFor(input, key, replayKeys);
+			if (pager.viewKey(action, {input, key})) return;
 			// The overlay closes on the next key, which also does what it does.
 			setHelpShown(action === 'help' && !isHelpShown);
 			switch (action) {
@@ -116,6 +124,7 @@ export function ReplayApp({
 				{...(snapshot.decision ? {decision: snapshot.decision} : {})}
 				{...(banner ? {banner} : {})}
 				{...(logFile ? {logFile} : {})}
+				{...pager.screen}
 			/>
 			<ReplayPlayerPanel mode={player.mode} targets={replay.targets} cols={hintCols} rows={size.rows} />
 		</>

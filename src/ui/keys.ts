@@ -28,6 +28,14 @@ export type KeyAction =
 	| 'slower'
 	| 'quit'
 	| 'scroll'
+	| 'select-step'
+	| 'open-output'
+	| 'pager-search'
+	| 'next-match'
+	| 'top'
+	| 'bottom'
+	| 'scroll-output'
+	| 'close-pager'
 	| 'help'
 	| ReplayPlayerAction;
 
@@ -78,6 +86,24 @@ const bindings: Binding[] = [
 		hint: 'scroll the command',
 		matches: (_, key) => key.upArrow || key.downArrow || key.pageUp || key.pageDown,
 	},
+	{
+		action: 'select-step',
+		label: '↑↓',
+		hint: 'select a step',
+		matches: (_, key) => key.upArrow || key.downArrow,
+	},
+	{action: 'open-output', label: 'o', hint: "the step's output", matches: (input) => input === 'o'},
+	{action: 'pager-search', label: '/', hint: 'search', matches: (input) => input === '/'},
+	{action: 'next-match', label: 'n', hint: 'next match', matches: (input) => input === 'n'},
+	{action: 'top', label: 'g', hint: 'top', matches: (input, key) => input === 'g' || key.home},
+	{action: 'bottom', label: 'G', hint: 'bottom', matches: (input, key) => input === 'G' || key.end},
+	{
+		action: 'scroll-output',
+		label: '↑↓ PgUp PgDn',
+		hint: 'scroll',
+		matches: (_, key) => key.upArrow || key.downArrow || key.pageUp || key.pageDown,
+	},
+	{action: 'close-pager', label: 'q', hint: 'back', matches: (input, key) => input === 'q' || key.escape},
 	{action: 'help', label: '?', hint: 'keys', matches: (input) => input === '?'},
 	{action: 'seek-back', label: '←', hint: 'back 10s', matches: (_, key) => key.leftArrow},
 	{action: 'seek-forward', label: '→', hint: 'on 10s', matches: (_, key) => key.rightArrow},

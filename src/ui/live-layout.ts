@@ -26,6 +26,8 @@ export type LayoutInput = {
 	logFile?: string;
 	banner?: unknown;
 	footer?: string;
+	/** The line about the step picked with ↑↓. */
+	selection?: string;
 };
 
 export type LiveLayout = {
@@ -48,6 +50,7 @@ export function liveLayout({
 	logFile,
 	banner,
 	footer,
+	selection,
 }: LayoutInput): LiveLayout {
 	const width = Math.max(20, Math.min(cols, maxLayoutCols));
 	const step = currentStep(state);
@@ -57,6 +60,7 @@ export function liveLayout({
 	const fixedRows =
 		(banner ? 1 : 0) +
 		(footer ? 1 : 0) +
+		(selection ? 1 : 0) +
 		2 +
 		(step ? 1 + (step.note ? noteRows(step.note, width).length : 0) + (pollClock(state, step) ? 1 : 0) + 1 : 0) +
 		(upcoming.length > 0 ? 1 : 0) +

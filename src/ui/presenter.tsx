@@ -16,6 +16,7 @@ import {ReplayApp} from './ReplayApp.js';
 import {TerminalSessionPicker, type PickableSession} from './SessionPicker.js';
 import {isColourRefused, isInteractiveTerminal} from './terminal.js';
 import {WatchApp} from './WatchApp.js';
+import type {StepOutputReader} from '../core/output/pages.js';
 
 /** A live session as the presenter needs it: the screen's view, plus its events and its end. */
 export type PresentedSession = AppSession & {
@@ -32,6 +33,8 @@ export type ReplayShow = {
 	speed: number;
 	idleLimitUs: number;
 	startAt?: string;
+	/** The log's output records, for the pager. */
+	outputReader?: StepOutputReader;
 };
 
 export type Presenter = {
@@ -41,13 +44,22 @@ export type Presenter = {
 	/** `archiveBadge`: the team archive's state for the header, when the session streams to one. */
 	showLive(
 		session: PresentedSession,
-		options: {logFile: string; begin: () => void; archiveBadge?: () => string},
+		options: {
+			logFile: string;
+			begin: () => void;
+			archiveBadge?: () => string;
+			/** The log's output records, for the pager. */
+			outputReader?: StepOutputReader;
+		},
 	): Promise<RunState>;
 	/**
 	 * Follows a log until its seal, a broken line, or `q`. `idleNote` is for a log nobody writes
 	 * any more: plain lines then stop after catching up and print it, instead of waiting.
 	 */
-	showWatch(watch: WatchSession, options: {logFile: string; idleNote?: string}): Promise<void>;
+	showWatch(
+		watch: WatchSession,
+		options: {logFile: string; idleNote?: string; outputReader?: StepOutputReader},
+	): Promise<void>;
 	/** Plays recorded events on the screen, or prints them all at once without one. */
 	showReplay(replay: ReplayShow): Promise<void>;
 	/** The id of the session the operator picks from `sessions`; undefined when they cancel. Screen only. */
@@ -62,13 +74,19 @@ export function terminalPresenter(isInteractive = isInteractiveTerminal()): Pres
 
 const screenPresenter: Presenter = {
 	isInteractive: true,
-	async showLive(session, {logFile, begin, archiveBadge}) {
+	async showLive(session, {logFile, begin, archiveBadge, outputReader}) {
 		const mount = () =>
-			render(<App session={session} logFile={logFile} {...(archiveBadge ? {archiveBadge} : {})} />, {
-				exitOnCtrlC: false,
-				// Only the lines that changed are rewritten: a clock's tick is one line, not the live area.
-				incrementalRendering: true,
-			});
+			render(
+				<App
+					session={session}
+					logFile={logFile}
+					{...(archiveBadge ? {archiveBadge} : {})}
+					{...(outputReader ? {outputReader} : {})}
+				/>,
+				// Not Ink's incrementalRendering: with a frame as tall as the terminal (the pager), its
+				// line-by-line rewrite drifts one row down each frame and leaves a stale title on top.
+				{exitOnCtrlC: false},
+			);
 		let app = mount();
 		// An interactive step gets the terminal: Ink unmounts (raw mode restored), and mounts again after.
 		session.useScreen?.({
@@ -85,17 +103,23 @@ const screenPresenter: Presenter = {
 		await app.waitUntilExit();
 		return final;
 	},
-	async showWatch(watch, {logFile}) {
-		const app = render(<WatchApp watch={watch} logFile={logFile} />);
+	async showWatch(watch, {logFile, outputReader}) {
+		const app = render(<WatchApp watch={watch} logFile={logFile} {...(outputReader ? {outputReader} : {})} />);
 		watch.start();
 		await app.waitUntilExit();
 		watch.stop();
 	},
-	async showReplay({events, logFile, banner, speed, idleLimitUs, startAt}) {
+	async showReplay({events, logFile, banner, speed, idleLimitUs, startAt, outputReader}) {
 		const replay = new ReplaySession(events, {speed, idleLimitUs, ...(startAt !== undefined ? {startAt} : {})});
-		const app = render(<ReplayApp replay={replay} logFile={logFile} {...(banner ? {banner} : {})} />, {
-			exitOnCtrlC: false,
-		});
+		const app = render(
+			<ReplayApp
+				replay={replay}
+				logFile={logFile}
+				{...(banner ? {banner} : {})}
+				{...(outputReader ? {outputReader} : {})}
+			/>,
+			{exitOnCtrlC: false},
+		);
 		replay.start();
 		await replay.done;
 		await app.waitUntilExit();

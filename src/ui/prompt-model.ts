@@ -64,6 +64,9 @@ export function promptModel(
 		quietActions: [
 			...(['cancel', 'note'] as const).filter((a) => !model.actions.includes(a)),
 			...(hasCommandToRead(decision) && !model.actions.includes('scroll') ? (['scroll'] as const) : []),
+			// At a confirmation ↑↓ scroll the command; at unmet preconditions `o` overrides.
+			...(hasCommandToRead(decision) ? [] : (['select-step'] as const)),
+			...(model.actions.includes('override') ? [] : (['open-output'] as const)),
 		],
 		hints: {cancel: state.running ? 'cancel the running step' : 'abort the run (asks why)', ...model.hints},
 	};

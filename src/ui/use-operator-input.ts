@@ -2,12 +2,12 @@
 // shows. Keys are read one at a time even when several come in one read, and each against the
 // session as it is at that moment (not as the last frame drew it): a menu key that opens a field
 // sends the rest of the read, and every key after it, into that field.
-import {useInput, useStdin} from 'ink';
+import {useInput, useStdin, type Key} from 'ink';
 import {useRef, useState} from 'react';
 import type {Intent} from '../core/run/intents.js';
 import type {Decision} from '../core/run/next.js';
 import type {RunState} from '../core/run/state.js';
-import {actionFor} from './keys.js';
+import {actionFor, type KeyAction} from './keys.js';
 import {idleInput, type InputState, type ReasonFor} from './input-state.js';
 import {hasCommandToRead, initialInput, isTextDecision, promptModel} from './prompt-model.js';
 import {editKeyOf, keystrokesOf, type Keystroke} from './keystrokes.js';
@@ -40,7 +40,11 @@ type Reader = {
 	owned: () => Owned;
 	setOwned: (owned: Owned) => void;
 	commandScroll: () => CommandScroll;
+	viewKey?: ViewKey;
 };
+
+/** Keys that change what the screen shows, not the session (step selection, the output pager). */
+export type ViewKey = (action: KeyAction, stroke: Keystroke) => boolean;
 
 /** How far the command on screen can scroll, and how many rows a page is; from the last frame's layout. */
 export type CommandScroll = {maxTop: number; pageRows: number};
@@ -51,6 +55,7 @@ export function useOperatorInput(
 	decision: Decision | undefined,
 	now: number,
 	commandScroll: () => CommandScroll = () => ({maxTop: 0, pageRows: 1}),
+	view: {viewKey?: ViewKey; takesKey?: (chars: string, key: Key) => boolean} = {},
 ): InputState {
 	const {isRawModeSupported} = useStdin();
 	const [owned, setOwned] = useState<Owned>({key: '', input: idleInput});
@@ -59,11 +64,14 @@ export function useOperatorInput(
 	ref.current.now = now;
 	useInput(
 		(chars, key) => {
+			// While the pager is open its keys are its own.
+			if (view.takesKey?.(chars, key)) return;
 			const reader: Reader = {
 				session,
 				now: ref.current.now,
 				owned: () => ref.current.owned,
 				commandScroll,
+				...(view.viewKey ? {viewKey: view.viewKey} : {}),
 				setOwned: (next) => {
 					ref.current.owned = next;
 					setOwned(next);
@@ -178,6 +186,11 @@ function readMenuKey(
 		case 'scroll':
 			update(scrolled(reader, stroke, current));
 			return 'more';
+		case 'select-step':
+		case 'open-output':
+			update(idleInput);
+			reader.viewKey?.(action, stroke);
+			return 'stop';
 		default:
 			update(idleInput);
 			return 'stop';

@@ -1,4 +1,5 @@
 import {Box, Static, Text} from 'ink';
+import type {ReactNode} from 'react';
 import type {Decision} from '../../core/run/next.js';
 import type {RunState} from '../../core/run/state.js';
 import {finishedItems} from '../../core/run/select.js';
@@ -28,6 +29,10 @@ export type RunScreenProps = {
 	banner?: {text: string; tone: 'danger' | 'waiting' | 'accent'};
 	/** Replaces the prompt's key hints (a replay's own keys and position). */
 	footer?: string;
+	/** The step picked with ↑↓, described in a line above the prompt. */
+	selection?: string;
+	/** Drawn instead of the live area (the output pager) until the run ends; the lines above stay. */
+	pager?: ReactNode;
 };
 
 /**
@@ -46,6 +51,8 @@ export function RunScreen({
 	banner,
 	footer,
 	archive,
+	selection,
+	pager,
 }: RunScreenProps) {
 	// Names and times stay within 120 columns, so they read as one line; output uses the whole window.
 	const width = Math.max(20, Math.min(cols, maxLayoutCols));
@@ -62,6 +69,15 @@ export function RunScreen({
 			{fit(footer, width)}
 		</Text>
 	) : null;
+	// At the end the summary shows, pager or not: it is the last frame left on the terminal.
+	if (pager && !state.ended) {
+		return (
+			<>
+				{done}
+				{pager}
+			</>
+		);
+	}
 	if (state.ended) {
 		return (
 			<>
@@ -83,6 +99,7 @@ export function RunScreen({
 		...(logFile ? {logFile} : {}),
 		...(banner ? {banner} : {}),
 		...(footer ? {footer} : {}),
+		...(selection ? {selection} : {}),
 	});
 	return (
 		<>
@@ -104,6 +121,11 @@ export function RunScreen({
 				{upcoming.length > 0 ? (
 					<Text color={theme.muted} wrap="truncate">
 						{fit(`  next: ${upcoming.map((s) => s.id).join(' · ')}`, width)}
+					</Text>
+				) : null}
+				{selection ? (
+					<Text color={theme.accent} wrap="truncate">
+						{fit(selection, width)}
 					</Text>
 				) : null}
 				<Prompt model={model} cols={width} {...(problem ? {problem} : {})} />
