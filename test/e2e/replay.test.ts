@@ -74,7 +74,8 @@ describe('replay', () => {
 		const logDir = path.join(dir, 'sessions');
 		const strangerConfig = tmp('replay-stranger');
 		const stranger = {XDG_CONFIG_HOME: strangerConfig, CI: 'true'};
-		expect(runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir], {env: stranger}).code).toBe(0);
+		const ran = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir], {env: stranger});
+		expect(ran.code, ran.stderr).toBe(0);
 		const [id] = readdirSync(logDir);
 		const file = path.join(logDir, id!, 'session.jsonl');
 		const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
