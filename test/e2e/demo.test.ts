@@ -131,7 +131,7 @@ describe('the demo in a real terminal, typed as an operator would', () => {
 describe('without a terminal: one plain line per event', () => {
 	it('piped with --yes, a runbook without human-only steps completes', () => {
 		const logDir = tmp();
-		const {code, stdout} = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir]);
+		const {code, stdout} = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--concurrent', '--log-dir', logDir]);
 		expect(code).toBe(0);
 		expect(stdout).toMatch(/\[00:00\] -> say/);
 		expect(stdout).toMatch(/confirmed by .* \(pre-approved\)/);
@@ -144,7 +144,9 @@ describe('without a terminal: one plain line per event', () => {
 
 	it('with CI set and no --yes, a confirmation stops the run with how to pre-approve, exit 2', () => {
 		const logDir = tmp();
-		const {code, stdout} = runCli(['run', 'test/fixtures/plain.yaml', '--log-dir', logDir], {env: {CI: 'true'}});
+		const {code, stdout} = runCli(['run', 'test/fixtures/plain.yaml', '--concurrent', '--log-dir', logDir], {
+			env: {CI: 'true'},
+		});
 		expect(code).toBe(2);
 		expect(stdout).toContain(
 			'needs-operator: step `say` needs a confirmation; run with --yes to approve plain confirmations in advance',
@@ -154,7 +156,7 @@ describe('without a terminal: one plain line per event', () => {
 
 	it('the demo with CI set and --yes runs until the first manual check, then says so', () => {
 		const {code, stdout} = runCli(
-			['run', 'runbooks/demo.yaml', '--yes', '--log-dir', tmp(), '--var', `workdir=${tmp()}`],
+			['run', 'runbooks/demo.yaml', '--yes', '--concurrent', '--log-dir', tmp(), '--var', `workdir=${tmp()}`],
 			{env: {CI: 'true'}},
 		);
 		expect(code).toBe(2);

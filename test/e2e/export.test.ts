@@ -8,7 +8,9 @@ import {skipUnless} from '../helpers/skip.js';
 import {chromiumFlags, distinctPixelBytes, hasChromium} from '../helpers/chromium.js';
 
 const logDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-export-'));
-const run = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir], {env: {CI: 'true'}});
+const run = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--concurrent', '--log-dir', logDir], {
+	env: {CI: 'true'},
+});
 const [id] = readdirSync(logDir);
 const hasAsciinema = spawnSync('asciinema', ['--version']).status === 0;
 

@@ -53,7 +53,10 @@ describe('replay', () => {
 	it('an altered log is refused without --force, and shown under a red banner with it; without a terminal, plain lines', async () => {
 		const dir = tmp('replay-invalid');
 		const logDir = path.join(dir, 'sessions');
-		expect(runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir], {env: {CI: 'true'}}).code).toBe(0);
+		expect(
+			runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--concurrent', '--log-dir', logDir], {env: {CI: 'true'}})
+				.code,
+		).toBe(0);
 		const [id] = readdirSync(logDir);
 		const file = path.join(logDir, id!, 'session.jsonl');
 		writeFileSync(file, readFileSync(file, 'utf8').replaceAll('hello from the runbook', 'HELLO from the runbook'));
@@ -74,7 +77,9 @@ describe('replay', () => {
 		const logDir = path.join(dir, 'sessions');
 		const strangerConfig = tmp('replay-stranger');
 		const stranger = {XDG_CONFIG_HOME: strangerConfig, CI: 'true'};
-		const ran = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir], {env: stranger});
+		const ran = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--concurrent', '--log-dir', logDir], {
+			env: stranger,
+		});
 		expect(ran.code, ran.stderr).toBe(0);
 		const [id] = readdirSync(logDir);
 		const file = path.join(logDir, id!, 'session.jsonl');

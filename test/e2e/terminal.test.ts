@@ -9,8 +9,12 @@ import {binRunbook, isolatedEnv, repoRoot, runCli} from '../helpers/cli.js';
 import {closedAfterEachTest} from '../helpers/tmux.js';
 
 const logDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-terminal-'));
-const first = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir], {env: {CI: 'true'}});
-const second = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--log-dir', logDir], {env: {CI: '1'}});
+const first = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--concurrent', '--log-dir', logDir], {
+	env: {CI: 'true'},
+});
+const second = runCli(['run', 'test/fixtures/plain.yaml', '--yes', '--concurrent', '--log-dir', logDir], {
+	env: {CI: '1'},
+});
 const [olderId, newestId] = readdirSync(logDir).sort();
 const openTui = closedAfterEachTest();
 
