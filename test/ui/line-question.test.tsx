@@ -3,7 +3,7 @@
 // read are each read.
 import {render} from 'ink-testing-library';
 import {stripVTControlCharacters} from 'node:util';
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {LineQuestion} from '../../src/ui/components/LineQuestion.js';
 
 const keys = {
@@ -21,7 +21,7 @@ function ask() {
 	const answers: string[] = [];
 	const app = render(<LineQuestion question="Type `approve`: " onAnswer={(answer) => answers.push(answer)} />);
 	const screen = () => stripVTControlCharacters(app.lastFrame() ?? '');
-	/** One macrotask: the key has been read and the frame drawn (and, first, useInput subscribed). */
+	/** One macrotask, so useInput has subscribed before the first key; each check then waits for its frame. */
 	const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 	const press = async (...typed: string[]) => {
 		for (const key of typed) app.stdin.write(key);
@@ -37,11 +37,11 @@ describe('a line asked before any screen', () => {
 		await question.press('aprove');
 		await question.press(keys.left, keys.left, keys.left, keys.left);
 		await question.press('p');
-		expect(question.screen()).toBe('Type `approve`: approve');
+		await vi.waitFor(() => expect(question.screen()).toBe('Type `approve`: approve'));
 		await question.press(keys.right, keys.right, 'X');
-		expect(question.screen()).toBe('Type `approve`: approXve');
+		await vi.waitFor(() => expect(question.screen()).toBe('Type `approve`: approXve'));
 		await question.press(keys.backspace, keys.enter);
-		expect(question.answers).toEqual(['approve']);
+		await vi.waitFor(() => expect(question.answers).toEqual(['approve']));
 		question.app.unmount();
 	});
 
@@ -50,10 +50,10 @@ describe('a line asked before any screen', () => {
 		await question.settle();
 		await question.press('proveXYZ');
 		await question.press(`${keys.backspace}${keys.backspace}${keys.backspace}`);
-		expect(question.screen()).toBe('Type `approve`: prove');
+		await vi.waitFor(() => expect(question.screen()).toBe('Type `approve`: prove'));
 		await question.press(keys.home, 'ap', keys.end, '!', keys.backspace);
 		await question.press(keys.enter);
-		expect(question.answers).toEqual(['approve']);
+		await vi.waitFor(() => expect(question.answers).toEqual(['approve']));
 		question.app.unmount();
 	});
 
@@ -61,9 +61,9 @@ describe('a line asked before any screen', () => {
 		const question = ask();
 		await question.settle();
 		await question.press('run recorded', keys.ctrlW);
-		expect(question.screen()).toBe('Type `approve`: run');
+		await vi.waitFor(() => expect(question.screen()).toBe('Type `approve`: run'));
 		await question.press(keys.ctrlC);
-		expect(question.answers).toEqual(['']);
+		await vi.waitFor(() => expect(question.answers).toEqual(['']));
 		question.app.unmount();
 	});
 });
