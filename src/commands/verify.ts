@@ -1,6 +1,7 @@
 // `runbook verify`: checks a session log and exits with its verdict.
-import {verdictExitCodes, verifyLog, type Trust} from '../core/audit/verify.js';
-import {readSession} from '../store/session-files.js';
+import {verdictExitCodes, verifyLog, type Trust, type VerifyReport} from '../core/audit/verify.js';
+import {readSession, streamSession} from '../store/session-files.js';
+import {StreamingVerifier} from '../core/audit/verify-stream.js';
 import {readAllowedSigners} from './allowed-signers-file.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {UsageError} from './usage-error.js';
@@ -33,13 +34,25 @@ export async function verifyCommand(options: {
 		}
 	}
 	if (options.archive !== undefined) return verifyArchivedCommand({...options, archive: options.archive}, trust);
-	const read = readSession(options.session, options.sessions);
+	const {log, report} = verifySessionLog(options.session, options.sessions, trust);
+	if (options.isJson) process.stdout.write(`${JSON.stringify({file: log, ...report}, null, 2)}\n`);
+	else process.stdout.write(`${log}\n${report.summary}\n${report.warnings.map((w) => `warning: ${w}\n`).join('')}`);
+	return verdictExitCodes[report.verdict];
+}
+
+/**
+ * Streams the log through the checks, which vouch for a sealed log with nothing wrong; any other
+ * log is read whole and verified again, for the report that says what and where.
+ */
+function verifySessionLog(session: string, sessions: string, trust: Trust): {log: string; report: VerifyReport} {
+	const streaming = new StreamingVerifier();
+	const streamed = streamSession(session, sessions, (chunk) => streaming.push(chunk));
+	if (streamed.ok) {
+		const report = streaming.finish(streamed.sig, trust, sessionIdOf(streamed.log));
+		if (report) return {log: streamed.log, report};
+	}
+	const read = readSession(session, sessions);
 	if (!read.ok) throw new UsageError(read.problem);
 	const report = verifyLog(read.files.bytes, read.files.sig, trust, {expectedSession: sessionIdOf(read.files.log)});
-	if (options.isJson) process.stdout.write(`${JSON.stringify({file: read.files.log, ...report}, null, 2)}\n`);
-	else
-		process.stdout.write(
-			`${read.files.log}\n${report.summary}\n${report.warnings.map((w) => `warning: ${w}\n`).join('')}`,
-		);
-	return verdictExitCodes[report.verdict];
+	return {log: read.files.log, report};
 }

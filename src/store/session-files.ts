@@ -1,5 +1,5 @@
 // Reading a recorded session, named as session-names.ts allows.
-import {existsSync, readFileSync} from 'node:fs';
+import {closeSync, existsSync, openSync, readFileSync, readSync} from 'node:fs';
 import {resolveSessionLog} from './session-names.js';
 
 export {listSessionIds, sessionsDirProblem} from './session-names.js';
@@ -18,6 +18,39 @@ export function readSession(
 		const bytes = readFileSync(log);
 		const sigFile = `${log}.sig`;
 		return {ok: true, files: {log, bytes, ...(existsSync(sigFile) ? {sig: readFileSync(sigFile, 'utf8')} : {})}};
+	} catch (error) {
+		return {
+			ok: false,
+			problem: `cannot read ${log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+		};
+	}
+}
+
+/** Bytes per read of a streamed log: small enough to stay in cache, and reused (fresh memory is slow to touch). */
+const streamChunkBytes = 1 << 20;
+
+/**
+ * Passes the log named by `arg` through `onChunk` (a buffer that is reused: copy what you keep),
+ * with its `.sig` beside it; a one-line reason when it cannot be read.
+ */
+export function streamSession(
+	arg: string,
+	sessions: string,
+	onChunk: (chunk: Buffer) => void,
+): {ok: true; log: string; sig?: string} | {ok: false; problem: string} {
+	const named = resolveSessionLog(arg, sessions);
+	if (!named.ok) return named;
+	const {log} = named;
+	try {
+		const fd = openSync(log, 'r');
+		try {
+			const buffer = Buffer.allocUnsafe(streamChunkBytes);
+			for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) onChunk(buffer.subarray(0, read));
+		} finally {
+			closeSync(fd);
+		}
+		const sigFile = `${log}.sig`;
+		return {ok: true, log, ...(existsSync(sigFile) ? {sig: readFileSync(sigFile, 'utf8')} : {})};
 	} catch (error) {
 		return {
 			ok: false,

@@ -1,7 +1,8 @@
 // The auditor against a hostile group member: a sealed log cut short or added to, a planted log
 // signed by a stranger, another session's files swapped in. Each verdict is what `verify` exits with.
 import {describe, expect, it} from 'vitest';
-import {verifyLog, type Trust} from '../../src/core/audit/verify.js';
+import {type Trust} from '../../src/core/audit/verify.js';
+import {verifyLog} from '../helpers/verify-both-ways.js';
 import {ed25519Blob, fingerprint} from '../../src/core/audit/ssh-wire.js';
 import type {RunEvent} from '../../src/core/run/events.js';
 import {identityKey, keyFromSeed, writeLog} from '../helpers/signed-log.js';

@@ -1,6 +1,7 @@
 import {readFileSync, writeFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {verifyLog, type Trust} from '../../src/core/audit/verify.js';
+import {type Trust} from '../../src/core/audit/verify.js';
+import {verifyLog} from '../helpers/verify-both-ways.js';
 import {ed25519Blob} from '../../src/core/audit/ssh-wire.js';
 import {encodeEvent, hashLine} from '../../src/core/audit/entry.js';
 import {identityKey, keyFromSeed, writeLog} from '../helpers/signed-log.js';

@@ -23,7 +23,10 @@ export type RecordedAnswer = {
 
 /** What the lines read so far establish. */
 export type ChainState = {
+	/** The log's bytes; when it is streamed, only its header line (the rest passed through). */
 	data: Buffer;
+	/** The whole file's SHA-512, when it was streamed rather than held in `data`. */
+	wholeSha512?: Buffer;
 	header?: LogHeader;
 	identityKey?: Buffer;
 	/** Whoever signs from here on: the header's identity, or the last runner that took over. */

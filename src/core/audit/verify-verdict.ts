@@ -1,6 +1,6 @@
 // The verdict builder of `verify`: from what the lines established (a ChainState), the seal and
 // the whole-file signature, and whom the auditor trusts, to one verdict and its one line. Pure.
-import {checkKeySignature, parseSshsig, sshsigSignedData} from './sshsig.js';
+import {checkKeySignature, parseSshsig, sshsigSignedData, sshsigSignedDigest} from './sshsig.js';
 import {signatureNamespace} from './signer.js';
 import type {ChainState} from './verify-records.js';
 import {invalidReport, type Problem, type Trust, type VerifyReport} from './verify-report.js';
@@ -52,7 +52,7 @@ export function buildVerdict(
 	if (isSealed) {
 		if (sigText === undefined) warnings.push('session.jsonl.sig is missing; `ssh-keygen -Y verify` needs it');
 		else {
-			const whole = verifySshsigWhole(data, sigText, chain.currentIdentity!);
+			const whole = verifySshsigWhole(chain, sigText, chain.currentIdentity!);
 			if (whole) {
 				const reason = `session.jsonl.sig: ${whole}`;
 				const problem = {line: lines, offset: data.length, reason};
@@ -116,7 +116,7 @@ function sealedCutProblem(
 			reason: `bytes after the seal (${data.length - tornAt} of them, with no newline)`,
 		};
 	if (sigText === undefined || isSealed) return undefined;
-	const whole = chain.currentIdentity ? verifySshsigWhole(data, sigText, chain.currentIdentity) : undefined;
+	const whole = chain.currentIdentity ? verifySshsigWhole(chain, sigText, chain.currentIdentity) : undefined;
 	return {
 		line: lines,
 		offset: tornAt ?? data.length,
@@ -152,13 +152,16 @@ function unattestedVerdict(chain: ChainState, tornAt: number | undefined): Verif
 	return invalidReport(chain, {line: 1, offset: tornAt ?? data.length, reason: 'no attestation: the log is unsigned'});
 }
 
-/** The whole-file SSHSIG: by the header's identity, over exactly these bytes. */
-function verifySshsigWhole(data: Buffer, sigText: string, identityKey: Buffer): string | undefined {
+/** The whole-file SSHSIG: by the header's identity, over exactly these bytes (or their SHA-512, when streamed). */
+function verifySshsigWhole(chain: ChainState, sigText: string, identityKey: Buffer): string | undefined {
 	try {
 		const parsed = parseSshsig(sigText);
 		if (parsed.namespace !== signatureNamespace) return `signed for namespace \`${parsed.namespace}\``;
 		if (!parsed.publicKey.equals(identityKey)) return "signed by another key than the log's identity";
-		return checkKeySignature(parsed.publicKey, sshsigSignedData(signatureNamespace, data), parsed.signature)
+		const signed = chain.wholeSha512
+			? sshsigSignedDigest(signatureNamespace, chain.wholeSha512)
+			: sshsigSignedData(signatureNamespace, chain.data);
+		return checkKeySignature(parsed.publicKey, signed, parsed.signature)
 			? undefined
 			: 'does not match the file (the file was changed after it was sealed)';
 	} catch (error) {

@@ -26,7 +26,13 @@ export function verifyLog(
 	trust: Trust,
 	options: {expectedSession?: string} = {},
 ): VerifyReport {
-	const report = verifyBytes(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), sigText, trust, options);
+	return withSession(
+		verifyBytes(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), sigText, trust, options),
+	);
+}
+
+/** The report's one line names the session, when the log says which. */
+export function withSession(report: VerifyReport): VerifyReport {
 	return report.session === undefined ? report : {...report, summary: `${report.summary} · session ${report.session}`};
 }
 
@@ -57,7 +63,7 @@ function verifyBytes(
 }
 
 /** Why the next line is bad, with where; undefined when it is good (and now part of the chain). */
-function lineProblem(
+export function lineProblem(
 	chain: ChainState,
 	line: NonNullable<ReturnType<LineReader['next']>>,
 ): {line: number; offset: number; reason: string} | undefined {
