@@ -58,6 +58,9 @@ describe('a confirmation shows the whole command, scrolling when it does not fit
 	});
 });
 
+/** How long a check waits for the keys before it to be read: long enough for a loaded machine. */
+const frameWait = {timeout: 5000};
+
 describe('scrolling the command by keyboard at a typed confirmation', () => {
 	it('↓ and PgDn reach the end of the command, ↑ comes back, and the typed text is kept', async () => {
 		const session = new LiveSession({
@@ -73,18 +76,18 @@ describe('scrolling the command by keyboard at a typed confirmation', () => {
 		const app = render(<App session={session} />);
 		session.start();
 		const screen = () => stripVTControlCharacters(app.lastFrame() ?? '');
-		await expect.poll(screen).toContain('Type `production`');
+		await expect.poll(screen, frameWait).toContain('Type `production`');
 		await new Promise((r) => setTimeout(r, 10));
 		app.stdin.write('prod');
-		await expect.poll(screen).toContain('> prod');
+		await expect.poll(screen, frameWait).toContain('> prod');
 		expect(screen()).toContain('invoices_1 ADD');
 		expect(screen()).not.toContain('invoices_12 ADD');
 		app.stdin.write('\u001B[6~'); // PgDn
 		for (let i = 0; i < 30; i++) app.stdin.write('\u001B[B');
-		await expect.poll(screen).toContain('the end');
+		await expect.poll(screen, frameWait).toContain('the end');
 		expect(screen()).toContain('invoices_12 ADD');
 		app.stdin.write('\u001B[A');
-		await expect.poll(screen).toContain('more below');
+		await expect.poll(screen, frameWait).toContain('more below');
 		expect(screen()).toContain('> prod');
 		app.unmount();
 	});

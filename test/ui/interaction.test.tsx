@@ -9,6 +9,8 @@ import {loadRunbook, testSpoolDir} from '../helpers/scenarios.js';
 import {FakeClock} from '../helpers/fake-clock.js';
 
 const keys = {enter: '\r', escape: '\u001B', ctrlC: '\u0003', backspace: '\u007F'};
+/** How long a check waits for the keys before it to be read: long enough for a loaded machine. */
+const frameWait = {timeout: 5000};
 
 const runbook = loadRunbook(`
 version: 1
@@ -104,7 +106,7 @@ describe('keys become intents only when they fit the decision', () => {
 		t.app.stdin.write(keys.enter);
 		const final = await t.session.ended;
 		expect(final.ended?.status).toBe('completed');
-		await expect.poll(() => t.wasDrawn('✓ Completed')).toBe(true);
+		await expect.poll(() => t.wasDrawn('✓ Completed'), frameWait).toBe(true);
 		const decided = t.events.filter((e) =>
 			['check-answered', 'input-given', 'wait-ended', 'step-confirmed', 'signoff-given'].includes(e.type),
 		);
@@ -138,7 +140,7 @@ describe('keys become intents only when they fit the decision', () => {
 			by: 'alice',
 			reason: 'window closed',
 		});
-		await expect.poll(() => t.wasDrawn('✗ Aborted')).toBe(true);
+		await expect.poll(() => t.wasDrawn('✗ Aborted'), frameWait).toBe(true);
 		t.app.unmount();
 	});
 

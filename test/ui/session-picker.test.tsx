@@ -3,7 +3,7 @@
 import {render} from 'ink-testing-library';
 import {stripVTControlCharacters} from 'node:util';
 import stringWidth from 'string-width';
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {SessionPicker, type PickableSession} from '../../src/ui/SessionPicker.js';
 
 const sessions: PickableSession[] = [
@@ -43,6 +43,8 @@ const sessions: PickableSession[] = [
 ];
 
 const keys = {down: '\u001B[B', up: '\u001B[A', enter: '\r', escape: '\u001B'};
+/** How long a check waits for the keys before it to be read: long enough for a loaded machine. */
+const frameWait = {timeout: 5000};
 
 function showPicker(cols: number, rows: number) {
 	const chosen: string[] = [];
@@ -62,7 +64,7 @@ function showPicker(cols: number, rows: number) {
 			.split('\n')
 			.map((line) => line.trimEnd())
 			.join('\n')}\n`;
-	/** One macrotask, so useInput has seen the last key (and subscribed before the first). */
+	/** One macrotask, so useInput has subscribed before the first key; each check then waits for its frame. */
 	const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 	const press = async (key: string) => {
 		app.stdin.write(key);
@@ -98,7 +100,10 @@ describe('the session picker', () => {
 		await picker.press(keys.down);
 		await picker.press(keys.down);
 		await picker.press(keys.enter);
-		expect(picker.chosen).toEqual(['20261130T091203Z-c0ffee', '20261128T080000Z-3fa9c2']);
+		await vi.waitFor(
+			() => expect(picker.chosen).toEqual(['20261130T091203Z-c0ffee', '20261128T080000Z-3fa9c2']),
+			frameWait,
+		);
 		picker.app.unmount();
 	});
 
@@ -106,10 +111,10 @@ describe('the session picker', () => {
 		const picker = showPicker(80, 8);
 		await picker.settle();
 		for (let press = 0; press < 6; press++) await picker.press(keys.down);
+		await vi.waitFor(() => expect(picker.screen()).toContain('7/9 ·'), frameWait);
 		expect(picker.screen()).toContain('Old deploy 2');
-		expect(picker.screen()).toContain('7/9 ·');
 		await picker.press(keys.enter);
-		expect(picker.chosen).toEqual(['20261122T080000Z-000002']);
+		await vi.waitFor(() => expect(picker.chosen).toEqual(['20261122T080000Z-000002']), frameWait);
 		picker.app.unmount();
 	});
 
@@ -118,7 +123,7 @@ describe('the session picker', () => {
 		await picker.settle();
 		await picker.press(keys.escape);
 		await picker.press('q');
-		expect(picker.cancels()).toBe(2);
+		await vi.waitFor(() => expect(picker.cancels()).toBe(2), frameWait);
 		expect(picker.chosen).toEqual([]);
 		picker.app.unmount();
 	});
