@@ -68,10 +68,15 @@ function latencies(command, file, count, startT) {
 				resolve(seenMs);
 			}
 		});
+		// A follower that ends before it has shown every event (watch refusing the session, say)
+		// would leave this waiting for ever: give back what was seen, and say so.
+		child.on('exit', () => {
+			if (seenMs.length < count) resolve(seenMs);
+		});
 		let n = 0;
 		// Let the follower start and catch up first, then append one event every 30 ms.
 		setTimeout(function next() {
-			if (n === count) return;
+			if (n === count || child.exitCode !== null) return;
 			appendedAt.set(n, performance.now());
 			appendFileSync(
 				file,
@@ -116,6 +121,8 @@ export async function benchWatch(count = 100) {
 	writeFileSync(file, `${JSON.stringify(header)}\n${JSON.stringify(start)}\n`);
 	const env = `XDG_CONFIG_HOME=${tmp('cfg')} SSH_AUTH_SOCK=`;
 	const ours = await latencies(`${env} node ${bin} watch ${sessionDir}`, file, count, 10);
+	if (ours.length < count)
+		console.log(`  runbook watch showed ${ours.length} of ${count} events before it ended (see its message above)`);
 	const tail = await latencies(`tail -n 0 -F ${file}`, file, count, 10);
 	writer.kill();
 
@@ -148,7 +155,7 @@ export async function benchWatch(count = 100) {
 	report(`runbook watch (${count} events appended 30 ms apart; medians)`, [
 		['what', 'ms'],
 		['tail -F shows an appended line (baseline)', median(tail).toFixed(1)],
-		['runbook watch shows an appended event', median(ours).toFixed(1)],
+		['runbook watch shows an appended event', ours.length === count ? median(ours).toFixed(1) : 'not measured'],
 		[`node printing a line (baseline)`, median(nodes).toFixed(0)],
 		[
 			`joining a session with ${(statSync(log).size / 1e6).toFixed(0)} MB of output, to its last frame`,
@@ -156,6 +163,6 @@ export async function benchWatch(count = 100) {
 		],
 	]);
 	console.log(
-		`  target <= 200 ms a event: ${median(ours) <= 200 ? 'met' : 'NOT met'}; join <= 1 s: ${median(joins) <= 1000 ? 'met' : 'NOT met'}`,
+		`  target <= 200 ms a event: ${ours.length === count && median(ours) <= 200 ? 'met' : 'NOT met'}; join <= 1 s: ${median(joins) <= 1000 ? 'met' : 'NOT met'}`,
 	);
 }
