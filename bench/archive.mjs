@@ -117,6 +117,8 @@ async function watchLag(dir, url) {
 		const runner = spawn('node', [bin, 'run', file, '--yes', '--log-dir', sessions, '--archive', url], {
 			stdio: 'ignore',
 		});
+		// Listened for from the start: the runner may end before its watcher does.
+		const runnerClosed = new Promise((resolve) => runner.on('close', resolve));
 		let id;
 		while (!id) {
 			await new Promise((resolve) => setTimeout(resolve, 20));
@@ -138,7 +140,7 @@ async function watchLag(dir, url) {
 			});
 			watcher.on('close', () => resolve(seen));
 		});
-		await new Promise((resolve) => runner.on('close', resolve));
+		await runnerClosed;
 	}
 	const percentile = (xs, p) =>
 		[...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
