@@ -5,38 +5,19 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect} from 'vitest';
-import {logFormat} from '../../src/core/audit/entry.js';
-import {ed25519Blob, fingerprint, formatPublicKey} from '../../src/core/audit/ssh-wire.js';
 import {WatchSession} from '../../src/session/watch.js';
 import {Archive} from '../../src/store/archive/client.js';
 import {ArchiveSender} from '../../src/store/archive/sender.js';
 import {ArchiveTail} from '../../src/store/archive/tail.js';
-import {SessionLog} from '../../src/store/session-log.js';
 import {archiveClusterPerFile, itWithPostgres} from '../helpers/pg-cluster.js';
-import {identityKey, localSigner, sessionSeedKey} from '../helpers/signed-log.js';
+import {openSignedLog} from '../helpers/signed-log.js';
 
 const fixture = archiveClusterPerFile();
 
 async function operatorSession(session: string) {
 	const state = mkdtempSync(path.join(os.tmpdir(), 'runbook-operator-'));
 	const dir = path.join(state, session);
-	const signer = localSigner(identityKey);
-	const log = await SessionLog.create(
-		dir,
-		{
-			format: logFormat,
-			session,
-			tool: {name: 'runbook', version: '0.1.0'},
-			wall: new Date().toISOString(),
-			runbook: {path: '/srv/runbooks/billing.yaml', sha256: '0'.repeat(64)},
-			operator: {user: 'alice', host: 'deploy-1'},
-			identity: {key: formatPublicKey(signer.publicKey), fingerprint: fingerprint(signer.publicKey), source: 'local'},
-			skey: formatPublicKey(ed25519Blob(sessionSeedKey)),
-			term: {cols: 80, rows: 24},
-			pid: 4242,
-		},
-		{sessionKey: sessionSeedKey, identity: signer},
-	);
+	const log = await openSignedLog(dir, {session});
 	const sender = new ArchiveSender({url: fixture.cluster!.url, dir, session, batchMs: 5, takeApprovals: true}).start();
 	log.onWrite((seq) => sender.poke(seq));
 	return {dir, log, sender};

@@ -5,35 +5,17 @@ import {mkdtempSync, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect} from 'vitest';
-import {logFormat} from '../../src/core/audit/entry.js';
-import {ed25519Blob, fingerprint, formatPublicKey} from '../../src/core/audit/ssh-wire.js';
 import {Archive} from '../../src/store/archive/client.js';
 import {ArchiveSender, readMarker} from '../../src/store/archive/sender.js';
-import {SessionLog} from '../../src/store/session-log.js';
 import {archiveClusterPerFile, itWithPostgres} from '../helpers/pg-cluster.js';
-import {identityKey, localSigner, sessionSeedKey} from '../helpers/signed-log.js';
+import {openSignedLog} from '../helpers/signed-log.js';
+import type {SessionLog} from '../../src/store/session-log.js';
 
 const fixture = archiveClusterPerFile();
 
 async function newLog(session: string) {
 	const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'runbook-archive-')), session);
-	const signer = localSigner(identityKey);
-	const log = await SessionLog.create(
-		dir,
-		{
-			format: logFormat,
-			session,
-			tool: {name: 'runbook', version: '0.1.0'},
-			wall: '2026-11-30T09:00:00.000Z',
-			runbook: {path: '/srv/runbooks/billing.yaml', sha256: '0'.repeat(64)},
-			operator: {user: 'alice', host: 'deploy-1'},
-			identity: {key: formatPublicKey(signer.publicKey), fingerprint: fingerprint(signer.publicKey), source: 'local'},
-			skey: formatPublicKey(ed25519Blob(sessionSeedKey)),
-			term: {cols: 80, rows: 24},
-			pid: 4242,
-		},
-		{sessionKey: sessionSeedKey, identity: signer},
-	);
+	const log = await openSignedLog(dir, {session, wall: '2026-11-30T09:00:00.000Z'});
 	return {dir, log, file: path.join(dir, 'session.jsonl')};
 }
 

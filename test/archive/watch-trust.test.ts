@@ -7,15 +7,13 @@ import path from 'node:path';
 import {describe, expect} from 'vitest';
 import {CheckedArchiveLines} from '../../src/commands/archive-watch.js';
 import {UsageError} from '../../src/commands/usage-error.js';
-import {logFormat} from '../../src/core/audit/entry.js';
-import {ed25519Blob, fingerprint, formatPublicKey} from '../../src/core/audit/ssh-wire.js';
 import {WatchSession} from '../../src/session/watch.js';
 import {Archive} from '../../src/store/archive/client.js';
 import {ArchiveSender} from '../../src/store/archive/sender.js';
 import {ArchiveTail} from '../../src/store/archive/tail.js';
-import {SessionLog} from '../../src/store/session-log.js';
 import {archiveClusterPerFile, itWithPostgres} from '../helpers/pg-cluster.js';
-import {identityKey, keyFromSeed, localSigner, sessionSeedKey} from '../helpers/signed-log.js';
+import {ed25519Blob} from '../../src/core/audit/ssh-wire.js';
+import {identityKey, keyFromSeed, openSignedLog} from '../helpers/signed-log.js';
 
 const fixture = archiveClusterPerFile();
 const yours = {ownKeys: [ed25519Blob(identityKey)], allowedSigners: []};
@@ -24,23 +22,7 @@ const strangers = {ownKeys: [ed25519Blob(keyFromSeed(11))], allowedSigners: []};
 /** A session by `identityKey`, archived up to its last line; the log stays open for more. */
 async function archivedSession(session: string) {
 	const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'runbook-operator-')), session);
-	const signer = localSigner(identityKey);
-	const log = await SessionLog.create(
-		dir,
-		{
-			format: logFormat,
-			session,
-			tool: {name: 'runbook', version: '0.1.0'},
-			wall: new Date().toISOString(),
-			runbook: {path: '/srv/runbooks/billing.yaml', sha256: '0'.repeat(64)},
-			operator: {user: 'alice', host: 'deploy-1'},
-			identity: {key: formatPublicKey(signer.publicKey), fingerprint: fingerprint(signer.publicKey), source: 'local'},
-			skey: formatPublicKey(ed25519Blob(sessionSeedKey)),
-			term: {cols: 80, rows: 24},
-			pid: 4242,
-		},
-		{sessionKey: sessionSeedKey, identity: signer},
-	);
+	const log = await openSignedLog(dir, {session});
 	log.append({type: 'step-started', t: 1, step: 'migrate'});
 	const sender = new ArchiveSender({url: fixture.cluster!.url, dir, session, batchMs: 5}).start();
 	log.onWrite((seq) => sender.poke(seq));

@@ -26,26 +26,21 @@ export function localSigner(key: KeyObject): IdentitySigner {
 export const identityKey = keyFromSeed(7);
 export const sessionSeedKey = keyFromSeed(9);
 
-/** Writes `events` as a sealed session (unless `isSealed: false`) and returns the files' bytes. A `head` of `$head` is the chain head at the latest approval request. */
-export async function writeLog(
-	events: RunEvent[],
-	options: {identity?: KeyObject; session?: KeyObject; isSealed?: boolean; dir?: string} = {},
-) {
-	const identity = options.identity ?? identityKey;
-	const sessionKey = options.session ?? sessionSeedKey;
-	const dir = options.dir ?? path.join(mkdtempSync(path.join(os.tmpdir(), 'runbook-signed-')), 'session');
-	const signer = localSigner(identity);
-	const log = await SessionLog.create(
+/** A new session log in `dir` with the fixtures' header (alice on deploy-1, billing.yaml), signed by `identity`. */
+export async function openSignedLog(
+	dir: string,
+	options: {session: string; wall?: string; runbookSha256?: string; identity?: KeyObject; sessionKey?: KeyObject},
+): Promise<SessionLog> {
+	const signer = localSigner(options.identity ?? identityKey);
+	const sessionKey = options.sessionKey ?? sessionSeedKey;
+	return SessionLog.create(
 		dir,
 		{
 			format: logFormat,
-			session: '20261122T090000Z-golden',
+			session: options.session,
 			tool: {name: 'runbook', version: '0.1.0'},
-			wall: '2026-11-22T09:00:00.000Z',
-			runbook: {
-				path: '/srv/runbooks/billing.yaml',
-				sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-			},
+			wall: options.wall ?? new Date().toISOString(),
+			runbook: {path: '/srv/runbooks/billing.yaml', sha256: options.runbookSha256 ?? '0'.repeat(64)},
 			operator: {user: 'alice', host: 'deploy-1'},
 			identity: {key: formatPublicKey(signer.publicKey), fingerprint: fingerprint(signer.publicKey), source: 'local'},
 			skey: formatPublicKey(ed25519Blob(sessionKey)),
@@ -54,6 +49,23 @@ export async function writeLog(
 		},
 		{sessionKey, identity: signer},
 	);
+}
+
+/** Writes `events` as a sealed session (unless `isSealed: false`) and returns the files' bytes. A `head` of `$head` is the chain head at the latest approval request. */
+export async function writeLog(
+	events: RunEvent[],
+	options: {identity?: KeyObject; session?: KeyObject; isSealed?: boolean; dir?: string} = {},
+) {
+	const identity = options.identity ?? identityKey;
+	const sessionKey = options.session ?? sessionSeedKey;
+	const dir = options.dir ?? path.join(mkdtempSync(path.join(os.tmpdir(), 'runbook-signed-')), 'session');
+	const log = await openSignedLog(dir, {
+		session: '20261122T090000Z-golden',
+		wall: '2026-11-22T09:00:00.000Z',
+		runbookSha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+		identity,
+		sessionKey,
+	});
 	// An approval request is bound to the chain head where it lands: `$head` stands for it.
 	let requestHead = '';
 	for (const event of events) {
