@@ -4,6 +4,7 @@ export default defineConfig({
 	test: {
 		include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
 		environment: 'node',
+		globalSetup: ['test/helpers/test-tmpdir.ts'],
 		testTimeout: 20_000,
 		hookTimeout: 20_000,
 		// End-to-end tests each start a private tmux server; two cores are what CI has.
