@@ -8,7 +8,7 @@ import path from 'node:path';
 
 export default function setup(): () => void {
 	const outer = os.tmpdir();
-	const runDir = mkdtempSync(path.join(outer, 'runbook-tests-'));
+	const runDir = mkdtempSync(path.join(outer, 'rbt-'));
 	chmodSync(runDir, 0o1777);
 	process.env.TMPDIR = runDir;
 	return () => {
