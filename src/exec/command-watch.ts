@@ -10,8 +10,11 @@ import {constants} from 'node:os';
 
 export type WatchResult = CommandResult & {bytes: [number, number]};
 
-/** How the wrapper ended, as its parent saw it (a command this runner started). */
-export type ChildExit = {code: number | null; signal: string | null} | {error: string};
+/** The wrapper could not be started (a command this runner started). */
+export type ChildExit = {error: string};
+
+/** A step's wrapper: its pid, and the kernel's start time of it when known. */
+export type WatchedProcess = {pid: number; startTicks?: string};
 
 export type WatchConfig = {
 	spool: SpoolPaths;
@@ -26,11 +29,11 @@ export type WatchConfig = {
 	/** How long ago the command started (a reattached one). */
 	startedMsAgo?: number;
 	signal: (signal: NodeJS.Signals) => void;
-	/** A command started by an earlier runner: watched through its pid, not as a child. */
-	process?: {pid: number; startTicks?: string};
+	/** The wrapper, watched through its pid; undefined until `spawned` says it (a command this runner starts). */
+	process?: WatchedProcess;
 };
 
-/** A safety net under the file-change notifications, and how often a reattached process is looked at. */
+/** A safety net under the file-change notifications, and how often the wrapper's process is looked at. */
 const pollMs = 100;
 /** Read at most this much per turn of the event loop, so keys and redraws still get their turn. */
 const turnBytes = 1024 * 1024;
@@ -44,6 +47,7 @@ export class CommandWatch {
 	private kept = '';
 	private isKeptWhole = true;
 	private childExit: ChildExit | undefined;
+	private watched: WatchedProcess | undefined;
 	private isTimedOut = false;
 	private isCancelled = false;
 	private isOver = false;
@@ -56,6 +60,7 @@ export class CommandWatch {
 	constructor(private readonly config: WatchConfig) {
 		this.done = new Promise((resolve) => (this.resolve = resolve));
 		this.startedAt = performance.now() - (config.startedMsAgo ?? 0);
+		this.watched = config.process;
 		this.readers = {out: new SpoolReader(config.spool.out, 0), err: new SpoolReader(config.spool.err, config.from[1])};
 		// What a runner before this one already recorded is read again only to keep it for `capture`.
 		this.keepPrefix(config.from[0]);
@@ -76,8 +81,14 @@ export class CommandWatch {
 		this.schedule();
 	}
 
-	/** The wrapper this runner started has exited. */
-	exited(exit: ChildExit): void {
+	/** The wrapper this runner asked for has started: its output and end are followed from here on. */
+	spawned(process: WatchedProcess): void {
+		this.watched = process;
+		this.schedule();
+	}
+
+	/** The wrapper this runner asked for could not be started. */
+	failed(exit: ChildExit): void {
 		this.childExit = exit;
 		this.schedule();
 	}
@@ -108,7 +119,8 @@ export class CommandWatch {
 	}
 
 	private tick() {
-		if (this.isOver) return;
+		// Nothing is reported before the wrapper's pid is: its start is recorded first.
+		if (this.isOver || (!this.watched && !this.childExit)) return;
 		if (this.drain(turnBytes)) {
 			this.schedule();
 			return;
@@ -168,13 +180,12 @@ export class CommandWatch {
 		reader.offset = bytes;
 	}
 
-	/** How the command ended, once that is known: its status file, else what its parent saw, else that it is gone. */
+	/** How the command ended, once that is known: its status file, else that it never started, else that it is gone. */
 	private endIfKnown(): Pick<CommandResult, 'code' | 'signal' | 'error'> | undefined {
 		const status = readExitStatus(this.config.spool);
 		if (status !== undefined) return statusResult(status);
-		if (this.childExit)
-			return 'error' in this.childExit ? {code: null, signal: null, error: this.childExit.error} : this.childExit;
-		const watched = this.config.process;
+		if (this.childExit) return {code: null, signal: null, error: this.childExit.error};
+		const watched = this.watched;
 		if (!watched || isSameProcess(watched.pid, watched.startTicks)) return undefined;
 		// Gone: it may have written its status just before it went.
 		const late = readExitStatus(this.config.spool);

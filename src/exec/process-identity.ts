@@ -1,6 +1,6 @@
 // Whether a process id still names the process we started: pids are reused, so the kernel's
 // start time (in clock ticks since boot) is recorded beside it and compared.
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 
 /** Field 22 of /proc/PID/stat; undefined when the process is gone or /proc cannot say. */
 export function processStartTicks(pid: number): string | undefined {
@@ -37,4 +37,32 @@ export function isSameProcess(pid: number, startTicks: string | undefined): bool
 	} catch (error) {
 		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
+}
+
+/** Every live descendant of `pid`, found through /proc: children that left its process group are still its children. */
+export function descendantsOf(pid: number): number[] {
+	const childrenOf = new Map<number, number[]>();
+	let entries: string[];
+	try {
+		entries = readdirSync('/proc');
+	} catch {
+		return [];
+	}
+	for (const entry of entries) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), Number(entry)]);
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+	const found: number[] = [];
+	for (let queue = [pid]; queue.length > 0;) {
+		const children = childrenOf.get(queue.shift()!) ?? [];
+		found.push(...children);
+		queue.push(...children);
+	}
+	return found;
 }

@@ -1,17 +1,19 @@
-// The only module that imports zx. Runs one step's shell text so that it outlives the runner:
-// a wrapper bash in its own session and process group runs the step with its output going to
-// spool files, and writes the exit status to a third file when the step ends. The runner tails
-// the files, so it can die, or lose its terminal, and a later `runbook resume` reattaches.
-// The script reaches bash through a private file, never through argv, which any local user can
-// read in /proc/*/cmdline; secret values reach it through the environment (see core/run/command.ts).
+// Runs one step's shell text so that it outlives the runner: a wrapper in its own process group
+// (started by the session's step spawner, see exec/step-spawner.ts) runs the step with its output
+// going to spool files, and writes the exit status to a third file when the step ends. The
+// runner tails the files, so it can die, or lose its terminal, and a later `runbook resume`
+// reattaches. The script reaches bash through a private file, never through argv, which any
+// local user can read in /proc/*/cmdline; secret values reach it through the environment (see
+// core/run/command.ts), sent to the spawner through a private pipe.
 import {rmSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {$} from 'zx/core';
-import {createSpool, hasSpool, readExitStatus, type SpoolPaths} from './step-spool.js';
-import {isSameProcess, processStartTicks} from './process-identity.js';
+import {createSpool, hasSpool, readExitStatus, scriptPath, type SpoolPaths} from './step-spool.js';
+import {descendantsOf, isSameProcess, processStartTicks} from './process-identity.js';
 import {CommandWatch, type WatchResult} from './command-watch.js';
+import {StepSpawner} from './step-spawner.js';
 
 export type {WatchResult} from './command-watch.js';
+export {StepSpawner} from './step-spawner.js';
 
 export type RunOptions = {
 	/** The resolved script: written to a 0600 file beside the spool, removed when the step ends. */
@@ -26,13 +28,17 @@ export type RunOptions = {
 	/** Keep up to this much standard output for `capture` and `expect`. @default 0 */
 	keepStdoutBytes?: number;
 	onOutput: (stream: 'out' | 'err', text: string, end: number) => void;
+	/** Starts the wrapper; one per session. @default one for this process's environment */
+	spawner?: StepSpawner;
 };
 
+/** The wrapper's pid (its process group) and the kernel's start time of it, to tell it from a later process with the same id. */
+export type SpawnedProcess = {pid: number; startTicks: string | undefined};
+
 export type RunningCommand = {
-	pid: number | undefined;
-	/** The kernel's start time of `pid`, to tell it from a later process with the same id. */
-	startTicks: string | undefined;
-	/** Settles when the command and its output have ended; never rejects. */
+	/** Settles with the wrapper's process once it has started; undefined when it could not start. Never rejects. */
+	spawned: Promise<SpawnedProcess | undefined>;
+	/** Settles when the command and its output have ended, after `spawned`; never rejects. */
 	done: Promise<WatchResult>;
 	/** Stops the whole process tree: SIGTERM, then SIGKILL after the grace period. */
 	cancel: () => void;
@@ -40,35 +46,14 @@ export type RunningCommand = {
 	detach: () => void;
 };
 
-/**
- * The wrapper: nothing of it goes to the runner (a runner that died must not take it down
- * through a broken pipe), and its own messages ("Terminated") go nowhere; a trapped SIGTERM lets
- * it outlive the step it was sent with, to write the step's status. Traps reset to the default
- * in the step, so the step can be stopped. It holds the spool directory open as fd 5 from its
- * first line (`$1` is the runner's path to it, good while the runner lives) and names its
- * files through that descriptor, relative names `$2`…`$5`: a session directory renamed later,
- * or a runner gone, cannot send the status elsewhere. The step reads its script from the file
- * `$5`, which the wrapper removes once the step has ended.
- */
-const wrapper = [
-	'exec 5<"$1" || exit 126',
-	'd=/proc/$$/fd/5',
-	'exec >>"$d/$2" 3>>"$d/$3" 2>/dev/null </dev/null',
-	'trap : TERM INT HUP',
-	'bash --noprofile --norc -e -o pipefail -- "$d/$5" 2>&3 3>&- 5<&-',
-	's=$?',
-	'rm -f -- "$d/$5"',
-	'printf \'%d\\n\' "$s" >"$d/$4"',
-	'exit "$s"',
-].join('\n');
+let defaultSpawner: StepSpawner | undefined;
 
 export function runCommand(options: RunOptions): RunningCommand {
 	const script = scriptPath(options.spool);
 	const problem = missingDirectory(options.cwd) ?? spoolProblem(options.spool) ?? scriptProblem(script, options.script);
 	if (problem) {
 		return {
-			pid: undefined,
-			startTicks: undefined,
+			spawned: Promise.resolve(undefined),
 			cancel: () => {},
 			detach: () => {},
 			done: Promise.resolve({
@@ -82,29 +67,13 @@ export function runCommand(options: RunOptions): RunningCommand {
 			}),
 		};
 	}
-	const sh = $({
-		shell: 'bash',
-		prefix: '',
-		postfix: '',
-		cwd: options.cwd,
-		env: options.env,
-		quiet: true,
-		verbose: false,
-		nothrow: true,
-		// setsid: its own session and process group, out of reach of the terminal's SIGHUP.
-		detached: true,
-		preferLocal: false,
-		stdio: ['ignore', 'ignore', 'ignore'],
-		log: () => {},
-	});
-	const {out, err, status} = options.spool;
-	const [spoolDir, outName, errName, statusName, scriptName] = [
-		path.dirname(out),
-		...[out, err, status, script].map((file) => path.basename(file)),
-	];
-	// `exec` so the wrapper leads the process group; zx quotes each argument as one word.
-	const child = sh`exec bash --noprofile --norc -c ${wrapper} runbook-step ${spoolDir} ${outName} ${errName} ${statusName} ${scriptName}`;
-	const pid = child.pid;
+	let pid: number | undefined;
+	/** A signal sent before the wrapper's pid is known goes to it as soon as it is. */
+	let earlySignal: NodeJS.Signals | undefined;
+	const signal = (name: NodeJS.Signals) => {
+		if (pid === undefined) earlySignal = name;
+		else signalTree(pid, name);
+	};
 	const watch = new CommandWatch({
 		spool: options.spool,
 		from: [0, 0],
@@ -112,27 +81,35 @@ export function runCommand(options: RunOptions): RunningCommand {
 		onOutput: options.onOutput,
 		...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
 		graceMs: options.graceMs ?? 3000,
-		signal: (signal) => {
-			signalGroup(pid, signal);
-			// zx also walks the tree, for children that left the group.
-			child.kill(signal).catch(() => {});
-		},
+		signal,
 	});
-	const exited = (output: {exitCode: number | null; signal: NodeJS.Signals | null; message?: string}) => {
-		// The wrapper removes it; this covers a wrapper that never started or was killed outright.
-		rmSync(script, {force: true});
-		const isStarted = output.exitCode !== null || output.signal !== null;
-		watch.exited(isStarted ? {code: output.exitCode, signal: output.signal} : {error: spawnError(output)});
-	};
-	// With `nothrow` zx resolves on failure too; a rejection (a zx bug) is reported the same way.
-	child.then(exited, exited);
-	return {
-		pid,
-		startTicks: pid === undefined ? undefined : processStartTicks(pid),
-		done: watch.done,
-		cancel: () => watch.cancel(),
-		detach: () => watch.detach(),
-	};
+	let settleSpawned!: (process: SpawnedProcess | undefined) => void;
+	const spawned = new Promise<SpawnedProcess | undefined>((resolve) => (settleSpawned = resolve));
+	const {status} = options.spool;
+	const spawner = options.spawner ?? (defaultSpawner ??= new StepSpawner(process.env));
+	spawner.spawn(
+		{
+			spoolDir: path.dirname(status),
+			base: path.basename(status, '.status'),
+			cwd: options.cwd,
+			env: options.env,
+		},
+		(reply) => {
+			if ('error' in reply) {
+				settleSpawned(undefined);
+				watch.failed(reply);
+				return;
+			}
+			pid = reply.pid;
+			const startTicks = processStartTicks(pid);
+			settleSpawned({pid, startTicks});
+			watch.spawned({pid, ...(startTicks !== undefined ? {startTicks} : {})});
+			if (earlySignal) signalTree(pid, earlySignal);
+		},
+	);
+	// The script goes once the step has ended (or never started); a runner that went away first leaves it for the discard of the spool.
+	void watch.done.then(() => rmSync(script, {force: true}));
+	return {spawned, done: watch.done, cancel: () => watch.cancel(), detach: () => watch.detach()};
 }
 
 export type ReattachOptions = {
@@ -163,8 +140,7 @@ export function reattachCommand(options: ReattachOptions): RunningCommand {
 		process: {pid: options.pid, ...(options.startTicks !== undefined ? {startTicks: options.startTicks} : {})},
 	});
 	return {
-		pid: options.pid,
-		startTicks: options.startTicks,
+		spawned: Promise.resolve({pid: options.pid, startTicks: options.startTicks}),
 		done: watch.done,
 		cancel: () => watch.cancel(),
 		detach: () => watch.detach(),
@@ -177,6 +153,19 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals) {
 		process.kill(-pid, signal);
 	} catch {
 		// The group is already gone.
+	}
+}
+
+/** The wrapper's group, and its descendants that left the group. */
+function signalTree(pid: number, signal: NodeJS.Signals) {
+	const descendants = descendantsOf(pid);
+	signalGroup(pid, signal);
+	for (const descendant of descendants) {
+		try {
+			process.kill(descendant, signal);
+		} catch {
+			// Already gone.
+		}
 	}
 }
 
@@ -197,11 +186,6 @@ function spoolProblem(spool: SpoolPaths): string | undefined {
 	}
 }
 
-/** The step's script file: beside its spool, in the session's private spool directory. */
-export function scriptPath(spool: SpoolPaths): string {
-	return spool.status.replace(/\.status$/, '') + '.sh';
-}
-
 /** Writes the script readable by its owner only; a file left by an earlier attempt is replaced, never reused. */
 function scriptProblem(file: string, script: string): string | undefined {
 	try {
@@ -211,14 +195,6 @@ function scriptProblem(file: string, script: string): string | undefined {
 	} catch (error) {
 		return `cannot write the step's script: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
 	}
-}
-
-function spawnError(output: {message?: string}): string {
-	const first =
-		String(output.message ?? '')
-			.split('\n')
-			.find((l) => l.trim()) ?? 'the command could not be started';
-	return first.trim();
 }
 
 /** What became of a command whose runner went away: it ended (its status is on disk), it still runs, it never started, or nobody can tell. */

@@ -28,8 +28,14 @@ export function createSpool(paths: SpoolPaths): void {
 	rmSync(paths.status, {force: true});
 }
 
+/** The spool's files go, and the step's script beside them (a wrapper killed outright, or never watched to its end, leaves it). */
 export function removeSpool(paths: SpoolPaths): void {
-	for (const file of [paths.out, paths.err, paths.status]) rmSync(file, {force: true});
+	for (const file of [paths.out, paths.err, paths.status, scriptPath(paths)]) rmSync(file, {force: true});
+}
+
+/** The step's script file: beside its spool, in the session's private spool directory. */
+export function scriptPath(spool: SpoolPaths): string {
+	return spool.status.replace(/\.status$/, '') + '.sh';
 }
 
 /** The exit status the step's wrapper wrote, once it is written whole; undefined before. */

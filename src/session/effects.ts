@@ -39,11 +39,14 @@ export type CommandEnd = CommandResult & {bytes: [number, number]};
 export type CommandListener = {
 	/** Raw output; `spoolBytes`: the byte of the stream's spool that `text` reaches. */
 	output(stream: 'out' | 'err' | 'tty', text: string, spoolBytes: number): void;
-	/** The command and its output have ended; called once. */
+	/** The command's process has started, when `run` could not say it yet (its handle's pid is undefined then). */
+	spawned(process: {pid: number; startTicks?: string}): void;
+	/** The command and its output have ended; called once, after `spawned`. */
 	exited(end: CommandEnd): void;
 };
 
 export type CommandHandle = {
+	/** Undefined until the listener hears `spawned` (or for good, when it never started). */
 	pid: number | undefined;
 	/** The kernel's start time of `pid`, to tell it from a later process with the same id. */
 	startTicks: string | undefined;

@@ -2,7 +2,7 @@
 // to the session directory, preconditions are checked against the real environment, and
 // approvals come in through the session directory's `approvals/`.
 import {checkPreconditions} from '../core/run/preconditions.js';
-import {commandFate, reattachCommand, runCommand, type RunningCommand} from '../exec/run-command.js';
+import {commandFate, reattachCommand, runCommand, StepSpawner, type RunningCommand} from '../exec/run-command.js';
 import {runInteractive} from '../exec/run-interactive.js';
 import {removeSpool, spoolPaths} from '../exec/step-spool.js';
 import type {ApprovalIntake} from './approval-intake.js';
@@ -22,6 +22,7 @@ export type LiveEffectsConfig = {
 export function liveEffects(config: LiveEffectsConfig): SessionEffects {
 	const spoolOf = (ref: {step: string; attempt: number}) => spoolPaths(config.spoolDir, ref.step, ref.attempt);
 	const {intake} = config;
+	const spawner = new StepSpawner(config.env);
 	return {
 		run: (spec, listener) =>
 			spec.isInteractive
@@ -35,6 +36,7 @@ export function liveEffects(config: LiveEffectsConfig): SessionEffects {
 							...(spec.timeoutMs !== undefined ? {timeoutMs: spec.timeoutMs} : {}),
 							keepStdoutBytes: spec.keepStdoutBytes,
 							onOutput: listener.output,
+							spawner,
 						}),
 						listener,
 					),
@@ -72,9 +74,16 @@ export function liveEffects(config: LiveEffectsConfig): SessionEffects {
 }
 
 function handleOf(command: RunningCommand, listener: CommandListener): CommandHandle {
-	// `done` settles on a later turn at the earliest: the listener never hears before the handle exists.
+	// Both settle on a later turn at the earliest: the listener never hears before the handle exists.
+	void command.spawned.then((process) => {
+		if (process)
+			listener.spawned({
+				pid: process.pid,
+				...(process.startTicks !== undefined ? {startTicks: process.startTicks} : {}),
+			});
+	});
 	void command.done.then((result) => listener.exited(result));
-	return {pid: command.pid, startTicks: command.startTicks, cancel: command.cancel, detach: command.detach};
+	return {pid: undefined, startTicks: undefined, cancel: command.cancel, detach: command.detach};
 }
 
 /** The screen steps aside, the command gets the terminal in a pty, and the screen comes back after it exits. */

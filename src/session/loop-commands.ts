@@ -49,7 +49,11 @@ export function beginCommand(
 	// Write-ahead: the start is on disk before the process exists.
 	recorder.sync();
 	const ref = {step: step.id, attempt};
-	const running = watchedStep(context, step, ref, [0, 0]);
+	const spawned = ({pid, startTicks}: {pid: number; startTicks?: string | undefined}) =>
+		recorder.guarded(() =>
+			recorder.record({type: 'command-spawned', ...ref, pid, ...(startTicks !== undefined ? {startTicks} : {})}),
+		);
+	const running = watchedStep(context, step, ref, [0, 0], spawned);
 	const handle = effects.run(
 		{
 			...ref,
@@ -62,12 +66,8 @@ export function beginCommand(
 		},
 		running.listener,
 	);
-	if (handle.pid !== undefined) {
-		const {pid, startTicks} = handle;
-		recorder.guarded(() =>
-			recorder.record({type: 'command-spawned', ...ref, pid, ...(startTicks !== undefined ? {startTicks} : {})}),
-		);
-	}
+	// A process known at once is recorded now; one a spawner starts, when it says so (before any output).
+	if (handle.pid !== undefined) spawned({pid: handle.pid, startTicks: handle.startTicks});
 	running.attach(handle);
 	return running;
 }
@@ -132,11 +132,18 @@ export function requestApproval(
 }
 
 /** A running attempt whose end is recorded, its spool discarded once that is on disk, and judged. */
-function watchedStep(context: CommandContext, step: Step, ref: AttemptRef, spoolBytes: [number, number]) {
+function watchedStep(
+	context: CommandContext,
+	step: Step,
+	ref: AttemptRef,
+	spoolBytes: [number, number],
+	onSpawned?: (process: {pid: number; startTicks?: string}) => void,
+) {
 	const {recorder, effects, clock} = context;
 	return new RunningStep(recorder, clock, ref, {
 		...context.output,
 		spoolBytes,
+		...(onSpawned ? {onSpawned} : {}),
 		onExit: (end) => {
 			const {code, signal, isTimedOut, durationMs, bytes, error} = end;
 			const isFollowEnded = recorder.state.running?.followEnded !== undefined;

@@ -29,7 +29,12 @@ export class RunningStep {
 		private readonly recorder: SessionRecorder,
 		private readonly clock: Clock,
 		readonly attempt: AttemptRef,
-		options: OutputTiming & {spoolBytes: [number, number]; onExit: (end: CommandEnd) => void},
+		options: OutputTiming & {
+			spoolBytes: [number, number];
+			/** The process started (a command this runner started, known after `run` returned). */
+			onSpawned?: (process: {pid: number; startTicks?: string}) => void;
+			onExit: (end: CommandEnd) => void;
+		},
 	) {
 		this.output = new OutputRecorder({
 			step: attempt.step,
@@ -47,6 +52,9 @@ export class RunningStep {
 		this.listener = {
 			output: (stream, text, spoolBytes) => {
 				if (!this.isOver) this.output.add(stream, text, spoolBytes);
+			},
+			spawned: (process) => {
+				if (!this.isOver) options.onSpawned?.(process);
 			},
 			exited: (end) => {
 				if (this.isOver) return;

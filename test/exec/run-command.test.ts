@@ -119,8 +119,9 @@ describe('a step outlives the runner that started it', () => {
 			onOutput: (_, text) => seen.push(text),
 		});
 		await expect.poll(() => seen.join(''), {timeout: 5000}).toBe('one\n');
+		const spawned = (await command.spawned)!;
 		command.detach();
-		return {dir, spool, pid: command.pid!, startTicks: command.startTicks};
+		return {dir, spool, pid: spawned.pid, startTicks: spawned.startTicks};
 	}
 
 	it('a reattached watcher streams the rest of the output and collects the exit', async () => {

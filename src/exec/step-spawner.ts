@@ -1,0 +1,140 @@
+// One small bash per runner that starts every step's wrapper: forking it costs a fraction of
+// forking the runner (a Node process of 100 MB or more), and the wrapper is a fork of it, not a
+// bash of its own. It is started once, in its own session (out of reach of the terminal's
+// SIGHUP), with job control on, so each wrapper leads a process group of its own and the whole
+// step can be signalled at once. Nothing of the step goes through the runner: a runner that
+// dies closes the request pipe, the spawner reads the end and exits, and the wrappers it
+// started go on, write their status, and are found by `runbook resume`.
+// Requests reach it through a private pipe, never argv (which any local user can read): the
+// step's environment, secrets included, is sent as the difference from the spawner's own.
+import type {ChildProcess} from 'node:child_process';
+import {$} from 'zx/core';
+
+/**
+ * The wrapper, a function the spawner runs in the background for each step (a subshell: its
+ * `$BASHPID` is the step's group). Nothing of it goes to the runner, and its own messages go
+ * nowhere; a trapped SIGTERM lets it outlive the step it was sent with, to write the step's
+ * status. Traps reset to the default in the step, so the step can be stopped. It holds the spool
+ * directory open as fd 5 from its first line (`$1` is the runner's path to it) and names its
+ * files through that descriptor, `$2` and a suffix: a session directory renamed later, or a
+ * runner gone, cannot send the status elsewhere. `$3` is the step's working directory; `$4`
+ * counts the `NAME=value` words after it to export, and the names after those are unset. The
+ * step reads its script from `$2.sh`; the runner removes it (`rm` would be one more process a
+ * step). No variable of its own is used after the exports, which could overwrite one.
+ */
+const spawnerScript = String.raw`
+set -m
+step() {
+	exec 5<"$1" || exit 126
+	exec >>"/proc/$BASHPID/fd/5/$2.out" 3>>"/proc/$BASHPID/fd/5/$2.err" 2>/dev/null </dev/null
+	trap : TERM INT HUP
+	cd -- "$3" || exit 126
+	(($4 == 0)) || export -- "\${@:5:$4}"
+	unset -v -- "\${@:5+$4}"
+	bash --noprofile --norc -e -o pipefail -- "/proc/$BASHPID/fd/5/$2.sh" 2>&3 3>&- 5<&-
+	set -- "$?" "$@"
+	printf '%d\n' "$1" >"/proc/$BASHPID/fd/5/$3.status"
+	exit "$1"
+}
+while IFS= read -r -d '' dir && IFS= read -r -d '' base && IFS= read -r -d '' cwd && IFS= read -r -d '' count; do
+	words=()
+	for ((i = 0; i < count; i++)); do IFS= read -r -d '' word || exit 0; words+=("$word"); done
+	step "$dir" "$base" "$cwd" "\${words[@]}" &
+	printf '%d\n' "$!"
+done
+`.replaceAll('\\$', '$');
+
+export type SpawnRequest = {
+	/** The spool directory, and the name in it of the step's files without their suffix (`.out`, `.err`, `.status`, `.sh`). */
+	spoolDir: string;
+	base: string;
+	cwd: string;
+	/** The step's whole environment: what differs from the spawner's is sent. */
+	env: Record<string, string | undefined>;
+};
+
+/** The wrapper's pid (its process group), or why it could not be started. */
+export type SpawnReply = {pid: number} | {error: string};
+
+export class StepSpawner {
+	private child: ChildProcess | undefined;
+	private readonly waiting: Array<(reply: SpawnReply) => void> = [];
+	private pending = '';
+
+	/** `env`: the spawner's own environment, which each step's is sent as a difference from. */
+	constructor(private readonly env: Record<string, string | undefined>) {}
+
+	/** Starts the step's wrapper; `onReply` hears its pid, or why it did not start. */
+	spawn(request: SpawnRequest, onReply: (reply: SpawnReply) => void): void {
+		const child = this.child ?? this.start();
+		const sets: string[] = [];
+		const unsets: string[] = [];
+		for (const [name, value] of Object.entries(request.env))
+			if (value !== undefined && this.env[name] !== value) sets.push(`${name}=${value}`);
+		for (const name of Object.keys(this.env))
+			if (this.env[name] !== undefined && request.env[name] === undefined) unsets.push(name);
+		const fields = [
+			request.spoolDir,
+			request.base,
+			request.cwd,
+			String(1 + sets.length + unsets.length),
+			String(sets.length),
+			...sets,
+			...unsets,
+		];
+		if (fields.some((field) => field.includes('\0'))) {
+			onReply({error: 'the step could not be started: a NUL character in its environment or paths'});
+			return;
+		}
+		this.waiting.push(onReply);
+		child.stdin!.write(`${fields.join('\0')}\0`);
+	}
+
+	private start(): ChildProcess {
+		const sh = $({
+			shell: 'bash',
+			prefix: '',
+			postfix: '',
+			cwd: '/',
+			env: this.env,
+			quiet: true,
+			verbose: false,
+			nothrow: true,
+			// setsid: its own session, and so every wrapper it starts, out of reach of the terminal's SIGHUP.
+			detached: true,
+			preferLocal: false,
+			stdio: ['pipe', 'pipe', 'ignore'],
+			log: () => {},
+		});
+		const helper = sh`exec bash --noprofile --norc -c ${spawnerScript} runbook-spawner`;
+		const child = helper.child!;
+		this.child = child;
+		child.stdout!.setEncoding('utf8');
+		child.stdout!.on('data', (text: string) => this.replies(text));
+		child.stdin!.on('error', () => this.ended(child));
+		const ended = () => this.ended(child);
+		helper.then(ended, ended);
+		// The runner's exit is the spawner's end (its request pipe closes): it never holds the runner up.
+		child.unref();
+		for (const stream of [child.stdin, child.stdout] as Array<{unref?: () => void} | null>) stream?.unref?.();
+		return child;
+	}
+
+	private replies(text: string) {
+		this.pending += text;
+		for (let at = this.pending.indexOf('\n'); at !== -1; at = this.pending.indexOf('\n')) {
+			const line = this.pending.slice(0, at);
+			this.pending = this.pending.slice(at + 1);
+			const pid = Number(line);
+			this.waiting.shift()?.(Number.isInteger(pid) && pid > 0 ? {pid} : {error: `the step spawner said: ${line}`});
+		}
+	}
+
+	/** The spawner is gone: steps waiting for it did not start, and the next one starts a new spawner. */
+	private ended(child: ChildProcess) {
+		if (this.child !== child) return;
+		this.child = undefined;
+		this.pending = '';
+		for (const reply of this.waiting.splice(0)) reply({error: 'the step spawner ended before it started the step'});
+	}
+}
