@@ -28,13 +28,15 @@ export type LogRecord = RunEvent | AuditRecord;
 
 export const auditTypes = new Set(['attest', 'checkpoint', 'seal', 'resume']);
 
-/** After these a checkpoint is signed at once; during output, at least every `outputCheckpointUs`. */
-export const checkpointAfter: ReadonlySet<EventType> = new Set<EventType>([
-	...decisionTypes,
-	'command-started',
-	'command-exited',
-	'phase-ended',
-]);
+/**
+ * After these a checkpoint is signed at once; during output, at least every `outputCheckpointUs`.
+ * Not after `command-spawned`: it only names the process, a moment after the signed start, and
+ * the checkpoint after the command's exit covers it; a crash before that
+ * leaves it chained but unsigned, which verify calls INCOMPLETE, never INVALID.
+ */
+export const checkpointAfter: ReadonlySet<EventType> = new Set<EventType>(
+	[...decisionTypes, 'command-started', 'command-exited', 'phase-ended'].filter((type) => type !== 'command-spawned'),
+);
 export const outputCheckpointUs = 5_000_000;
 
 export function isAuditRecord(record: LogRecord): record is AuditRecord {
