@@ -2,31 +2,43 @@
 // forking the runner (a Node process of 100 MB or more), and the wrapper is a fork of it, not a
 // bash of its own. It is started once, in its own session (out of reach of the terminal's
 // SIGHUP), with job control on, so each wrapper leads a process group of its own and the whole
-// step can be signalled at once. Nothing of the step goes through the runner: a runner that
-// dies closes the request pipe, the spawner reads the end and exits, and the wrappers it
-// started go on, write their status, and are found by `runbook resume`.
+// step can be signalled at once. The next wrapper is forked ahead, while the runner is busy with
+// the last step's end, and waits for its request: a step's start costs the fork of its own bash
+// only. Nothing of the step goes through the runner: a runner that dies closes the request
+// pipe, the waiting wrapper reads the end and the spawner exits, and the wrappers it started go
+// on, write their status, and are found by `runbook resume`.
 // Requests reach it through a private pipe, never argv (which any local user can read): the
 // step's environment, secrets included, is sent as the difference from the spawner's own.
 import type {ChildProcess} from 'node:child_process';
+import {mkdtempSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {$} from 'zx/core';
 
 /**
- * The wrapper, a function the spawner runs in the background for each step (a subshell: its
- * `$BASHPID` is the step's group). Nothing of it goes to the runner, and its own messages go
- * nowhere; a trapped SIGTERM lets it outlive the step it was sent with, to write the step's
- * status. Traps reset to the default in the step, so the step can be stopped. It holds the spool
- * directory open as fd 5 from its first line (`$1` is the runner's path to it) and names its
- * files through that descriptor, `$2` and a suffix: a session directory renamed later, or a
- * runner gone, cannot send the status elsewhere. `$3` is the step's working directory; `$4`
- * counts the `NAME=value` words after it to export, and the names after those are unset. The
- * step reads its script from `$2.sh`; the runner removes it (`rm` would be one more process a
- * step). No variable of its own is used after the exports, which could overwrite one.
+ * `$1`: a private directory, made by the runner, for the pipe on which each waiting wrapper tells
+ * the spawner it has its request (`r`: fork the next) or that the runner is gone (`q`); the
+ * spawner removes the directory once it holds the pipe open (fd 6). One wrapper at a time reads
+ * requests: the next is forked only once the last has read all of its own.
+ *
+ * The wrapper (`wait_for_step`, then `step`): a subshell of the spawner, so its `$BASHPID` is the
+ * step's group. It answers with that pid, on the runner's pipe, before the next wrapper may read.
+ * Nothing of it goes to the runner after that, and its own messages go nowhere; a trapped SIGTERM
+ * lets it outlive the step it was sent with, to write the step's status. Traps reset to the
+ * default in the step, so the step can be stopped. It holds the spool directory open as fd 5
+ * (`$1` of `step` is the runner's path to it) and names its files through that descriptor, `$2`
+ * and a suffix: a session directory renamed later, or a runner gone, cannot send the status
+ * elsewhere. `$3` is the step's working directory; `$4` counts the `NAME=value` words after it
+ * to export, and the names after those are unset. The step reads its script from `$2.sh`; the
+ * runner removes it (`rm` would be one more process a step). No variable of its own is used
+ * after the exports, which could overwrite one.
  */
 const spawnerScript = String.raw`
 set -m
+mkfifo -m 600 -- "$1/ready" && exec 6<>"$1/ready" && rm -rf -- "$1" || exit 126
 step() {
 	exec 5<"$1" || exit 126
-	exec >>"/proc/$BASHPID/fd/5/$2.out" 3>>"/proc/$BASHPID/fd/5/$2.err" 2>/dev/null </dev/null
+	exec >>"/proc/$BASHPID/fd/5/$2.out" 3>>"/proc/$BASHPID/fd/5/$2.err" 2>/dev/null </dev/null 6>&-
 	trap : TERM INT HUP
 	cd -- "$3" || exit 126
 	(($4 == 0)) || export -- "\${@:5:$4}"
@@ -36,12 +48,16 @@ step() {
 	printf '%d\n' "$1" >"/proc/$BASHPID/fd/5/$3.status"
 	exit "$1"
 }
-while IFS= read -r -d '' dir && IFS= read -r -d '' base && IFS= read -r -d '' cwd && IFS= read -r -d '' count; do
-	words=()
-	for ((i = 0; i < count; i++)); do IFS= read -r -d '' word || exit 0; words+=("$word"); done
-	step "$dir" "$base" "$cwd" "\${words[@]}" &
-	printf '%d\n' "$!"
-done
+wait_for_step() {
+	local dir base cwd count i word words=()
+	IFS= read -r -d '' dir && IFS= read -r -d '' base && IFS= read -r -d '' cwd && IFS= read -r -d '' count &&
+		for ((i = 0; i < count; i++)); do IFS= read -r -d '' word || { printf q >&6; exit 0; }; words+=("$word"); done &&
+		printf '%d\n' "$BASHPID" &&
+		printf r >&6 || { printf q >&6; exit 0; }
+	step "$dir" "$base" "$cwd" "\${words[@]}"
+}
+wait_for_step &
+while IFS= read -r -n 1 -u 6 said && [[ $said == r ]]; do wait_for_step & done
 `.replaceAll('\\$', '$');
 
 export type SpawnRequest = {
@@ -106,7 +122,8 @@ export class StepSpawner {
 			stdio: ['pipe', 'pipe', 'ignore'],
 			log: () => {},
 		});
-		const helper = sh`exec bash --noprofile --norc -c ${spawnerScript} runbook-spawner`;
+		const pipeDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-spawner-'));
+		const helper = sh`exec bash --noprofile --norc -c ${spawnerScript} runbook-spawner ${pipeDir}`;
 		const child = helper.child!;
 		this.child = child;
 		child.stdout!.setEncoding('utf8');

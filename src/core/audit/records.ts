@@ -35,7 +35,9 @@ export const auditTypes = new Set(['attest', 'checkpoint', 'seal', 'resume']);
  * leaves it chained but unsigned, which verify calls INCOMPLETE, never INVALID.
  */
 export const checkpointAfter: ReadonlySet<EventType> = new Set<EventType>(
-	[...decisionTypes, 'command-started', 'command-exited', 'phase-ended'].filter((type) => type !== 'command-spawned'),
+	[...decisionTypes, 'command-started' as const, 'command-exited' as const, 'phase-ended' as const].filter(
+		(type) => type !== 'command-spawned',
+	),
 );
 export const outputCheckpointUs = 5_000_000;
 
