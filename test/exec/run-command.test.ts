@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {isAlive} from '../helpers/procs.js';
-import {reattachCommand, runCommand} from '../../src/exec/run-command.js';
+import {reattachCommand, runCommand, StepSpawner} from '../../src/exec/run-command.js';
 import {readExitStatus, spoolPaths} from '../../src/exec/step-spool.js';
 import {writeFileSync} from 'node:fs';
 
@@ -101,6 +101,31 @@ describe('running a step command', () => {
 		const result = await r.command.done;
 		expect(result.isCancelled).toBe(true);
 		await expect.poll(() => started.filter(isAlive), {timeout: 5000}).toEqual([]);
+	});
+});
+
+describe('the session spawner starts each step', () => {
+	it("gives the step exactly its own environment: a var the spawner has and the step has not is unset, a changed one is the step's", async () => {
+		const spawner = new StepSpawner({...process.env, GONE: 'from the session', SAME: 'kept', CHANGED: 'old'});
+		const chunks: string[] = [];
+		const result = await runCommand({
+			script: 'printf \'%s|%s|%s|%s\' "${GONE-unset}" "$SAME" "$CHANGED" "$NEW"',
+			cwd: os.tmpdir(),
+			env: {...process.env, SAME: 'kept', CHANGED: 'new', NEW: "two words\nand a 'quote'"},
+			spool: spoolPaths(spoolDir, 'env', ++attempt),
+			onOutput: (_, text) => chunks.push(text),
+			spawner,
+		}).done;
+		expect(result.code).toBe(0);
+		expect(chunks.join('')).toBe("unset|kept|new|two words\nand a 'quote'");
+	});
+
+	it('a cancel sent before the step has started stops it as soon as it starts', async () => {
+		const r = run('sleep 30');
+		r.command.cancel();
+		const result = await r.command.done;
+		expect(result).toMatchObject({isCancelled: true, code: null, signal: 'SIGTERM'});
+		expect(result.durationMs).toBeLessThan(5000);
 	});
 });
 
