@@ -51,6 +51,8 @@ export class ArchiveSender {
 	private isClosed = false;
 	private isAtEnd = false;
 	private wakeUp: (() => void) | undefined;
+	/** The sender sleeps until the next line (not while it gathers a batch or waits to retry). */
+	private isWaitingForLines = false;
 	private readonly drains = new Set<() => void>();
 	private readonly logFile: string;
 	private running: Promise<void> | undefined;
@@ -73,7 +75,7 @@ export class ArchiveSender {
 	poke(seq?: number): void {
 		if (seq !== undefined && seq > this.written) this.written = seq;
 		this.isAtEnd = false;
-		this.wakeUp?.();
+		if (this.isWaitingForLines) this.wakeUp?.();
 	}
 
 	status(): SenderStatus {
@@ -87,7 +89,8 @@ export class ArchiveSender {
 
 	/** Waits until every line in the log is archived, or `timeoutMs`; true when all are. */
 	async drain(timeoutMs: number): Promise<boolean> {
-		this.poke();
+		this.isAtEnd = false;
+		this.wakeUp?.();
 		if (this.isCaughtUp()) return true;
 		return new Promise<boolean>((resolve) => {
 			const done = () => {
@@ -119,12 +122,16 @@ export class ArchiveSender {
 				const sent = await this.sendBatch();
 				this.problem = undefined;
 				retryMs = this.options.retryMs ?? 250;
-				if (sent) continue;
-				await this.sendSignature();
-				this.isAtEnd = true;
-				for (const done of [...this.drains]) done();
-				await this.sleep(1000);
-				if (!this.isClosed) await this.sleep(this.options.batchMs ?? 50);
+				if (sent === 'full') continue;
+				if (sent === 'none') {
+					await this.sendSignature();
+					this.isAtEnd = true;
+					for (const done of [...this.drains]) done();
+					await this.sleep(1000, {untilNextLine: true});
+				}
+				// Lines come in bursts: the next ones go in one batch, not one batch each (each costs
+				// the database a statement and a notification), unless someone waits for the end.
+				if (!this.isClosed && this.drains.size === 0) await this.sleep(this.options.batchMs ?? 50);
 			} catch (error) {
 				this.problem = (error as Error).message;
 				this.isRefused = isRefusal(error);
@@ -149,7 +156,10 @@ export class ArchiveSender {
 		const held = await this.archive.lastSeq(this.options.session);
 		// The archive is the judge of where to go on from: it may hold more (an earlier push)
 		// or less (another archive) than the marker says.
-		if (held !== this.marker.archived) await this.seekTo(held);
+		if (held !== this.marker.archived) {
+			await this.seekTo(held);
+			this.report();
+		}
 		if (this.options.takeApprovals) {
 			await this.archive.listenApprovals((session) => {
 				if (session === this.options.session) void this.takeApprovals().catch(() => {});
@@ -164,20 +174,18 @@ export class ArchiveSender {
 		await archive?.close();
 	}
 
-	/** Sends the next whole lines of the log; false when there were none. */
-	private async sendBatch(): Promise<boolean> {
-		const {chunk, lineEnds, bytes} = await this.readLines(
-			this.marker.offset,
-			this.options.batchBytes ?? 4 * 1024 * 1024,
-		);
-		if (lineEnds.length === 0) return false;
+	/** Sends the next whole lines of the log: none, a full batch (more may wait), or the rest of the log. */
+	private async sendBatch(): Promise<'none' | 'full' | 'rest'> {
+		const batchBytes = this.options.batchBytes ?? 4 * 1024 * 1024;
+		const {chunk, lineEnds, bytes} = await this.readLines(this.marker.offset, batchBytes);
+		if (lineEnds.length === 0) return 'none';
 		const first = this.marker.archived + 1;
 		const last = await this.archive!.appendChunk(this.options.session, first, chunk, lineEnds);
 		this.marker = {...this.marker, archived: first + lineEnds.length - 1, offset: this.marker.offset + bytes};
 		if (last > this.written) this.written = last;
 		await this.saveMarker();
 		this.report();
-		return true;
+		return chunk.length >= batchBytes ? 'full' : 'rest';
 	}
 
 	/** session.jsonl.sig, once the seal is archived and the runner has written it. */
@@ -265,14 +273,17 @@ export class ArchiveSender {
 		this.options.onStatus?.(this.status());
 	}
 
-	private sleep(ms: number): Promise<void> {
+	/** Waits `ms`; a drain, a close or a broken connection ends it early, and with `untilNextLine` a poke too. */
+	private sleep(ms: number, {untilNextLine = false} = {}): Promise<void> {
+		this.isWaitingForLines = untilNextLine;
 		return new Promise((resolve) => {
+			const finish = () => {
+				clearTimeout(timer);
+				this.isWaitingForLines = false;
+				resolve();
+			};
 			const timer = setTimeout(finish, ms);
 			timer.unref();
-			function finish() {
-				clearTimeout(timer);
-				resolve();
-			}
 			this.wakeUp = () => {
 				this.wakeUp = undefined;
 				finish();
