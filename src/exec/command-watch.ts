@@ -37,6 +37,8 @@ export type WatchConfig = {
 const pollMs = 100;
 /** Read at most this much per turn of the event loop, so keys and redraws still get their turn. */
 const turnBytes = 1024 * 1024;
+/** Output is decoded and reported in pieces of at most this many bytes (see drain). */
+const decodeBytes = 64 * 1024;
 
 export class CommandWatch {
 	readonly done: Promise<WatchResult>;
@@ -139,11 +141,16 @@ export class CommandWatch {
 				if (!chunk) continue;
 				progressed = true;
 				read += chunk.length;
-				this.report(
-					stream,
-					this.decoders[stream].write(chunk),
-					this.readers[stream].offset - heldBytes(this.decoders[stream]),
-				);
+				// Decoded in pieces: a string over 128 KiB is a large V8 object, each one freshly mapped memory.
+				for (let at = 0; at < chunk.length; at += decodeBytes) {
+					const piece = chunk.subarray(at, at + decodeBytes);
+					const unread = chunk.length - at - piece.length;
+					this.report(
+						stream,
+						this.decoders[stream].write(piece),
+						this.readers[stream].offset - unread - heldBytes(this.decoders[stream]),
+					);
+				}
 			}
 			if (!progressed) return false;
 			if (read >= budget) return true;

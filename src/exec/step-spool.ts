@@ -62,14 +62,15 @@ export function hasSpool(paths: SpoolPaths): boolean {
 /** Reads a growing file from an offset, chunk by chunk. */
 export class SpoolReader {
 	private fd: number | undefined;
-	private readonly buffer = Buffer.allocUnsafe(64 * 1024);
+	/** Read in large pieces: a read is a system call, and a few large ones cost less than many small. */
+	private readonly buffer = Buffer.allocUnsafe(512 * 1024);
 
 	constructor(
 		private readonly file: string,
 		public offset = 0,
 	) {}
 
-	/** The bytes written since the last read (at most 64 KiB), valid until the next read; undefined when there are none yet. */
+	/** The bytes written since the last read (at most 512 KiB), valid until the next read; undefined when there are none yet. */
 	read(): Buffer | undefined {
 		if (this.fd === undefined) {
 			try {
