@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {benchStartup} from './startup.mjs';
 import {benchBigOutput} from './big-output.mjs';
+import {benchLongSession} from './long-session.mjs';
 import {benchStepOverhead} from './step-overhead.mjs';
 import {benchAudit} from './audit.mjs';
 import {benchKill9} from './kill9.mjs';
@@ -24,6 +25,7 @@ const sections = {
 	scale: benchScale,
 	steps: benchStepOverhead,
 	output: benchBigOutput,
+	long: benchLongSession,
 	audit: benchAudit,
 	kill9: benchKill9,
 	replay: benchReplay,

@@ -59,18 +59,23 @@ export function hasSpool(paths: SpoolPaths): boolean {
 	}
 }
 
+/**
+ * What every reader reads into: one for the process, since what a read returns is used up (decoded)
+ * before the next read; a buffer per step's stream would be garbage after every step. Large: a
+ * read is a system call, and a few large ones cost less than many small.
+ */
+const readBuffer = Buffer.allocUnsafe(512 * 1024);
+
 /** Reads a growing file from an offset, chunk by chunk. */
 export class SpoolReader {
 	private fd: number | undefined;
-	/** Read in large pieces: a read is a system call, and a few large ones cost less than many small. */
-	private readonly buffer = Buffer.allocUnsafe(512 * 1024);
 
 	constructor(
 		private readonly file: string,
 		public offset = 0,
 	) {}
 
-	/** The bytes written since the last read (at most 512 KiB), valid until the next read; undefined when there are none yet. */
+	/** The bytes written since the last read (at most 512 KiB), valid until the next read by any reader; undefined when there are none yet. */
 	read(): Buffer | undefined {
 		if (this.fd === undefined) {
 			try {
@@ -79,10 +84,10 @@ export class SpoolReader {
 				return undefined;
 			}
 		}
-		const n = readSync(this.fd, this.buffer, 0, this.buffer.length, this.offset);
+		const n = readSync(this.fd, readBuffer, 0, readBuffer.length, this.offset);
 		if (n === 0) return undefined;
 		this.offset += n;
-		return this.buffer.subarray(0, n);
+		return readBuffer.subarray(0, n);
 	}
 
 	close(): void {

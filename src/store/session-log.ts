@@ -43,6 +43,8 @@ export class SessionLog {
 	private lastCheckpointT = 0;
 	private isSealed = false;
 	private writeListener: ((seq: number) => void) | undefined;
+	/** Where each line is encoded, reused: a fresh buffer per output record would be garbage at once. */
+	private readonly lineBuffer = new LineBuffer();
 	/** SHA-512 of every byte written, for the whole-file signature at the seal. */
 	private readonly fileHash: Hash = createHash('sha512');
 
@@ -221,9 +223,8 @@ export class SessionLog {
 	private write(record: LogRecord): void {
 		if (this.isBroken)
 			throw new LogWriteError(`the session log ${this.file} could not be written earlier; nothing more is recorded`);
-		// Encoded to bytes once: the same bytes are written and hashed. TextEncoder, not
-		// Buffer.from: Node 20 measures a long string's UTF-8 length slowly (a 256 KiB output record).
-		const bytes = utf8.encode(`${encodeEvent(this.seq + 1, this.prev, record)}\n`);
+		// Encoded to bytes once: the same bytes are written and hashed.
+		const bytes = this.lineBuffer.encode(encodeEvent(this.seq + 1, this.prev, record));
 		try {
 			writeWhole(this.fd, bytes);
 		} catch (error) {
@@ -240,7 +241,22 @@ export class SessionLog {
 }
 
 const logName = 'session.jsonl';
-const utf8 = new TextEncoder();
+
+/** A line's UTF-8 bytes and its newline, in a buffer that grows to the longest line and is reused. */
+class LineBuffer {
+	private readonly encoder = new TextEncoder();
+	private bytes = new Uint8Array(64 * 1024);
+
+	/** The encoded line, valid until the next call. */
+	encode(line: string): Uint8Array {
+		// UTF-8 takes at most 3 bytes per UTF-16 unit.
+		const needed = line.length * 3 + 1;
+		if (this.bytes.length < needed) this.bytes = new Uint8Array(Math.max(needed, this.bytes.length * 2));
+		const {written} = this.encoder.encodeInto(line, this.bytes);
+		this.bytes[written] = 0x0a;
+		return this.bytes.subarray(0, written + 1);
+	}
+}
 
 function countLines(bytes: Buffer): number {
 	let count = 0;

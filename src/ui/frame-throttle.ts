@@ -10,7 +10,7 @@
 /** The shortest time between two redraws: 20 a second stays responsive under a flood of output. */
 export const frameMs = 50;
 /** A frame may take at most this share of the time between frames... */
-const budgetShare = 8;
+const budgetShare = 20;
 /** ...but the screen is redrawn at least this often while changes come in. */
 const maxFrameMs = 250;
 
