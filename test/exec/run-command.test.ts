@@ -66,6 +66,31 @@ describe('running a step command', () => {
 		expect(r.chunks.every(([, t]) => !t.includes('\uFFFD'))).toBe(true);
 	});
 
+	it('reports a flood on both streams whole, each piece with the spool byte it reaches', async () => {
+		// More than one read of the spool and many decoded pieces, a character split at every
+		// boundary: a later runner goes on from the byte each piece reports, so each must be exact.
+		const ends: Record<'out' | 'err', {text: string; end: number}> = {out: {text: '', end: 0}, err: {text: '', end: 0}};
+		let isExact = true;
+		const command = runCommand({
+			script: `node -e 'const b = Buffer.from("aé€😀\\n".repeat(60000)); process.stdout.write(b); process.stderr.write(b);'`,
+			cwd: os.tmpdir(),
+			env: process.env,
+			spool: spoolPaths(spoolDir, 'step', ++attempt),
+			onOutput: (stream, text, end) => {
+				const seen = ends[stream as 'out' | 'err'];
+				seen.text += text;
+				if (end !== Buffer.byteLength(seen.text)) isExact = false;
+				seen.end = end;
+			},
+		});
+		const result = await command.done;
+		const expected = 'aé€😀\n'.repeat(60000);
+		expect(ends.out.text).toBe(expected);
+		expect(ends.err.text).toBe(expected);
+		expect(isExact).toBe(true);
+		expect(result.bytes).toEqual([Buffer.byteLength(expected), Buffer.byteLength(expected)]);
+	});
+
 	it('a timeout stops the command and is marked as a timeout', async () => {
 		const result = await run('sleep 30', {timeoutMs: 200}).command.done;
 		expect(result).toMatchObject({isTimedOut: true, code: null, signal: 'SIGTERM'});
