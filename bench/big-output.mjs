@@ -1,12 +1,28 @@
 // A step that prints 50 MB (500k lines of 100 characters) through the TUI and the session log,
 // against bash writing the same to a file. Targets: at most 3x the wall time, peak RSS at most
-// 150 MB, and the same peak at 500 MB.
+// 150 MB, and the same at 500 MB. A step printing nothing is timed too: the fixed cost of a run
+// (start-up, first frames, seal) is most of the 50 MB figure.
 import {bin, inPty, median, report, timed, tmp, writeRunbook} from './lib.mjs';
 
 export async function benchBigOutput({rounds = 3, bigLines = 5_000_000} = {}) {
 	const dir = tmp('output');
 	const rows = [['what', 'wall ms', 'peak RSS MB', 'ratio']];
 	const result = {};
+	// For scale: what runbook costs before any output (start-up, the signed log, the first frames,
+	// the seal), the same in every row below; the output itself costs the rest.
+	const quiet = writeRunbook(
+		dir,
+		'quiet.yaml',
+		`version: 1\nname: Big output\nphases:\n  - id: p\n    steps:\n      - id: flood\n        run: 'true'\n`,
+	);
+	const quietMs = [];
+	for (let i = 0; i < rounds; i++) {
+		const a = await inPty(`node ${bin} run ${quiet} --yes --log-dir ${dir}/sessions`);
+		if (a.code !== 0) throw new Error(`runbook exited ${a.code}`);
+		quietMs.push(a.exitMs);
+	}
+	rows.push(['runbook: the same step printing nothing (fixed cost)', median(quietMs).toFixed(0), '', '']);
+	result.quietMs = median(quietMs);
 	for (const [label, lines, n] of [
 		['50 MB', 500_000, rounds],
 		['500 MB', bigLines, 1],
@@ -43,11 +59,20 @@ export async function benchBigOutput({rounds = 3, bigLines = 5_000_000} = {}) {
 			}
 		}
 		rows.push([`runbook: ${label} through TUI + log`, median(ours).toFixed(0), peak.toFixed(0), ratio.toFixed(2)]);
-		result[label] = {ms: median(ours), bashMs: median(base), ratio, peak};
+		// The output's own cost, beside bash's: the run less the fixed cost above.
+		const outputRatio = (median(ours) - result.quietMs) / median(base);
+		rows.push([
+			`  of which the output (less the fixed cost)`,
+			(median(ours) - result.quietMs).toFixed(0),
+			'',
+			outputRatio.toFixed(2),
+		]);
+		result[label] = {ms: median(ours), bashMs: median(base), ratio, outputRatio, peak};
 	}
 	report(`a step printing 50 MB and 500 MB (medians of ${rounds} and 1 runs, in a pty)`, rows);
+	const verdict = (isMet) => (isMet ? 'met' : 'NOT met');
 	console.log(
-		`  target <= 3x wall at 50 MB: ${result['50 MB'].ratio <= 3 ? 'met' : 'NOT met'}; peak <= 150 MB at 50 MB and 500 MB: ${result['50 MB'].peak <= 150 && result['500 MB'].peak <= 150 ? 'met' : 'NOT met'}`,
+		`  target <= 3x wall: ${verdict(result['50 MB'].ratio <= 3)} at 50 MB, ${verdict(result['500 MB'].ratio <= 3)} at 500 MB; peak <= 150 MB at 50 MB and 500 MB: ${verdict(result['50 MB'].peak <= 150 && result['500 MB'].peak <= 150)}`,
 	);
 	return result;
 }

@@ -86,7 +86,11 @@ export async function benchLongSession({steps = 200, linesPerStep = 50_000, roun
 		{length: steps},
 		(_, i) => `      - id: s${String(i + 1).padStart(3, '0')}\n        run: seq -f %0100g 1 ${linesPerStep}\n`,
 	).join('');
-	const file = writeRunbook(dir, 'long.yaml', `version: 1\nname: Long session\nphases:\n  - id: p\n    steps:\n${stepsYaml}`);
+	const file = writeRunbook(
+		dir,
+		'long.yaml',
+		`version: 1\nname: Long session\nphases:\n  - id: p\n    steps:\n${stepsYaml}`,
+	);
 	const totalMb = (steps * linesPerStep * 101) / 1e6;
 
 	const stop = sampleRss(file);
