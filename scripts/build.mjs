@@ -3,6 +3,7 @@
 import {build} from 'esbuild';
 import {chmodSync, rmSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
+import {stringWidthPrefilter} from './string-width-prefilter.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -33,7 +34,7 @@ const shared = {
 	minify: true,
 	legalComments: 'none',
 	logLevel: 'warning',
-	plugins: [inkWithoutDevtools],
+	plugins: [inkWithoutDevtools, stringWidthPrefilter],
 	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {
 		js: "import {createRequire as __rbRequire} from 'node:module'; const require = __rbRequire(import.meta.url);",

@@ -1,0 +1,36 @@
+// string-width (what Ink measures every line with) tests each grapheme of a non-ASCII text
+// against /^\p{RGI_Emoji}$/v. V8 compiles that expression on its first use, which takes 50-85 ms
+// here, and the first frame always has a non-ASCII character (the header's `·`, the box lines).
+// In the bundle, a segment meets that expression only when it holds a character that every RGI
+// emoji sequence holds one of: an Emoji code point other than the ASCII digits, `#` and `*`, or a
+// zero-width joiner, a variation selector 16 or a combining keycap. Widths stay the same (the test
+// compares them with string-width's own); text with no emoji never compiles it.
+import {readFileSync} from 'node:fs';
+
+const test = 'rgiEmojiRegex.test(segment)';
+const prefiltered = '(maybeEmojiRegex.test(segment) && rgiEmojiRegex.test(segment))';
+const declaration = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
+const prefilter = 'const maybeEmojiRegex = /[\\p{Emoji}--[#*0-9]]|[\\u200D\\uFE0F\\u20E3]/v;';
+
+/**
+ * string-width's source with the emoji test prefiltered. Throws when the source is not the one
+ * this was written for (a new string-width), so the build fails instead of silently keeping the cost.
+ */
+export function prefilterStringWidth(source) {
+	if (source.split(test).length !== 2 || source.split(declaration).length !== 2)
+		throw new Error('string-width changed: update scripts/string-width-prefilter.mjs for its new source');
+	return source.replace(declaration, `${declaration}\n${prefilter}`).replace(test, prefiltered);
+}
+
+/** The esbuild plugin: string-width's index.js (the one Ink and src/ui use), prefiltered. */
+export const stringWidthPrefilter = {
+	name: 'string-width-prefilter',
+	setup(build) {
+		build.onLoad({filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/}, (args) => {
+			const source = readFileSync(args.path, 'utf8');
+			// wrap-ansi's own older string-width uses emoji-regex instead: left as it is.
+			if (!source.includes('RGI_Emoji')) return undefined;
+			return {contents: prefilterStringWidth(source), loader: 'js'};
+		});
+	},
+};
