@@ -6,6 +6,7 @@
 // zero-width joiner, a variation selector 16 or a combining keycap. Widths stay the same (the test
 // compares them with string-width's own); text with no emoji never compiles it.
 import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
 
 const test = 'rgiEmojiRegex.test(segment)';
 const prefiltered = '(maybeEmojiRegex.test(segment) && rgiEmojiRegex.test(segment))';
@@ -22,15 +23,17 @@ export function prefilterStringWidth(source) {
 	return source.replace(declaration, `${declaration}\n${prefilter}`).replace(test, prefiltered);
 }
 
-/** The esbuild plugin: string-width's index.js (the one Ink and src/ui use), prefiltered. */
+/** The string-width Ink and src/ui use; wrap-ansi's own older one (emoji-regex instead) stays as it is. */
+const inkStringWidth = createRequire(import.meta.url).resolve('string-width');
+
+/** The esbuild plugin: string-width's index.js, prefiltered. */
 export const stringWidthPrefilter = {
 	name: 'string-width-prefilter',
 	setup(build) {
-		build.onLoad({filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/}, (args) => {
-			const source = readFileSync(args.path, 'utf8');
-			// wrap-ansi's own older string-width uses emoji-regex instead: left as it is.
-			if (!source.includes('RGI_Emoji')) return undefined;
-			return {contents: prefilterStringWidth(source), loader: 'js'};
-		});
+		build.onLoad({filter: /[\\/]string-width[\\/]index\.js$/}, (args) =>
+			args.path === inkStringWidth
+				? {contents: prefilterStringWidth(readFileSync(args.path, 'utf8')), loader: 'js'}
+				: undefined,
+		);
 	},
 };
