@@ -2,16 +2,19 @@
 // against /^\p{RGI_Emoji}$/v. V8 compiles that expression on its first use, which takes 50-85 ms
 // here, and the first frame always has a non-ASCII character (the header's `·`, the box lines).
 // In the bundle, a segment meets that expression only when it holds a character that every RGI
-// emoji sequence holds one of: an Emoji code point other than the ASCII digits, `#` and `*`, or a
-// zero-width joiner, a variation selector 16 or a combining keycap. Widths stay the same (the test
-// compares them with string-width's own); text with no emoji never compiles it.
+// emoji sequence holds one of: an Emoji_Presentation character (which the skin tones, the flags'
+// letters and the tag sequences' flag are), a zero-width joiner, a variation selector 16 or a
+// combining keycap. Widths stay the same (the test compares them with string-width's own); the
+// screen's own marks (▶ ✓ · ─ …) are text-style characters and never compile it.
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 
 const test = 'rgiEmojiRegex.test(segment)';
 const prefiltered = '(maybeEmojiRegex.test(segment) && rgiEmojiRegex.test(segment))';
 const declaration = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
-const prefilter = 'const maybeEmojiRegex = /[\\p{Emoji}--[#*0-9]]|[\\u200D\\uFE0F\\u20E3]/v;';
+/** What a segment must match before it is tested against RGI_Emoji. */
+export const maybeEmojiPattern = '[\\p{Emoji_Presentation}\\u200D\\uFE0F\\u20E3]';
+const prefilter = `const maybeEmojiRegex = /${maybeEmojiPattern}/u;`;
 
 /**
  * string-width's source with the emoji test prefiltered. Throws when the source is not the one

@@ -7,10 +7,11 @@ import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
 
 type Prefilter = {
+	maybeEmojiPattern: string;
 	prefilterStringWidth(source: string): string;
 	stringWidthPrefilter: import('esbuild').Plugin;
 };
-const {prefilterStringWidth, stringWidthPrefilter} = (await import(
+const {maybeEmojiPattern, prefilterStringWidth, stringWidthPrefilter} = (await import(
 	new URL('../../scripts/string-width-prefilter.mjs', import.meta.url).href
 )) as Prefilter;
 
@@ -57,6 +58,11 @@ describe('string-width in the bundle', () => {
 		const differing = samples().filter((text) => bundled(text) !== stringWidth(text));
 		expect(differing.slice(0, 5)).toEqual([]);
 	}, 60_000);
+
+	it("lets the screen's own marks through without the emoji expression, which the first frame would wait for", () => {
+		const maybeEmoji = new RegExp(maybeEmojiPattern, 'u');
+		expect([...'·─│▶✓✗…•↑↓→←—'].filter((mark) => maybeEmoji.test(mark))).toEqual([]);
+	});
 
 	it('refuses a string-width whose source it does not know, so the build fails loudly', () => {
 		const source = readFileSync(createRequire(import.meta.url).resolve('string-width'), 'utf8');
