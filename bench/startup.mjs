@@ -1,6 +1,29 @@
 // Start to first frame: `runbook run` until its header is on the terminal, against Node itself
 // printing one line in the same pseudo-terminal, interleaved round by round. Target: at most 2x.
+import {readFileSync, readdirSync} from 'node:fs';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {bin, inPty, median, report, tmp, writeRunbook} from './lib.mjs';
+
+/**
+ * Waits until no process runs `file`: a run killed at its first frame ends on the SIGHUP of its
+ * closed terminal, and holds the lock on runs of `file` until it has; the next round would be refused.
+ */
+async function noRunnerOf(file) {
+	for (let waitedMs = 0; waitedMs < 10_000; waitedMs += 10) {
+		const isRunning = readdirSync('/proc')
+			.filter((entry) => /^\d+$/.test(entry))
+			.some((pid) => {
+				try {
+					return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(file);
+				} catch {
+					return false; // It ended between the listing and the read.
+				}
+			});
+		if (!isRunning) return;
+		await sleep(10);
+	}
+	throw new Error(`a run of ${file} is still alive 10 s after its terminal closed`);
+}
 
 export async function benchStartup(rounds = 15) {
 	const dir = tmp('startup');
@@ -17,6 +40,8 @@ export async function benchStartup(rounds = 15) {
 			marker: 'First frame marker',
 			killOnMarker: true,
 		});
+		if (a.markerMs === undefined) throw new Error(`runbook run never showed its first frame (exit ${a.code})`);
+		await noRunnerOf(file);
 		const b = await inPty(`node -e "process.stdout.write('node ready\\\\n')"`, {marker: 'node ready'});
 		const c = await inPty('node -e 0');
 		if (i < 2) continue; // warm-up

@@ -10,6 +10,7 @@ import {terminalText} from './core/text/sanitize.js';
 import {UsageError} from './commands/usage-error.js';
 import {isInteractiveTerminal} from './ui/terminal.js';
 import {sessionsDir} from './store/sessions-dir.js';
+import {holdRunbookLock} from './commands/runner-locks.js';
 import {help} from './help.js';
 import {version} from './version.js';
 
@@ -33,6 +34,16 @@ async function load<Module>(importer: () => Promise<Module>): Promise<Module> {
 	} finally {
 		if (fetchProperty) Object.defineProperty(globalThis, 'fetch', fetchProperty);
 	}
+}
+
+/**
+ * The lock on runs of `file`, taken now; awaited (and its refusal said) only where `run` checks it,
+ * after the runbook itself, so a bad file is still reported first.
+ */
+function heldRunbookLock(file: string): Promise<void> {
+	const lock = holdRunbookLock(file);
+	lock.catch(() => {}); // Reported when awaited; a run that stops earlier never asks.
+	return lock;
 }
 
 /** The operator left the session picker without choosing. */
@@ -73,8 +84,12 @@ const commands: Record<string, Command> = {
 			throw new UsageError(
 				`\`runbook run\` takes one FILE${positionals.length > 1 ? `, not ${positionals.length}` : ''}; see \`runbook run --help\``,
 			);
+		// The lock's child process starts while the screen's modules load: forked from a small
+		// process it is quicker, and it locks on the other core meanwhile.
+		const runbookLock = values['dry-run'] || values.concurrent ? undefined : heldRunbookLock(positionals[0]!);
 		const {runCommand, archiveUrlOf} = await screenCommands();
 		return runCommand({
+			...(runbookLock ? {runbookLock} : {}),
 			file: positionals[0]!,
 			vars: (values.var as string[] | undefined) ?? [],
 			...optional('varFile', values['var-file']),

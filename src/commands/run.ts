@@ -39,6 +39,8 @@ export type RunOptions = {
 	archive?: string;
 	/** `--concurrent`: run even while another run of the same file by this user is live on this host. */
 	isConcurrent?: boolean;
+	/** The lock on runs of `file`, when the caller started taking it early (see holdRunbookLock). */
+	runbookLock?: Promise<void>;
 };
 
 export async function runCommand(options: RunOptions): Promise<number> {
@@ -56,7 +58,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 	const archiveChoice = await requireArchiveIfAny(options.archive);
 	const unusable = sessionsDirProblem(options.sessions);
 	if (unusable !== undefined) throw new UsageError(unusable);
-	if (!options.isConcurrent) await holdRunbookLock(file);
+	if (!options.isConcurrent) await (options.runbookLock ?? holdRunbookLock(file));
 	const presenter = terminalPresenter();
 	const clock = systemClock();
 	const id = newSessionId(clock.wall());
@@ -77,7 +79,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
 			pid: process.pid,
 		},
 	});
-	await holdRunnerLock(path.join(dir, 'runner.lock'), `session ${id}`);
+	// Its child starts now and locks while the session is set up; no step runs before it holds.
+	const runnerLock = holdRunnerLock(path.join(dir, 'runner.lock'), `session ${id}`);
+	runnerLock.catch(() => {}); // Awaited below, before the screen.
 	const session = new LiveSession({
 		runbook,
 		options: {
@@ -100,6 +104,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 		clock,
 		secrets,
 	});
+	await runnerLock;
 	return driveSession(session, log, presenter, () => session.start(), startArchiveStream(log, archiveChoice));
 }
 

@@ -77,7 +77,10 @@ export class LiveSession {
 			}),
 			clock,
 			cwd: config.cwd,
-			timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+			// Read when the start is recorded, after the first frame: Intl's time zone data takes ~7 ms to load.
+			get timezone() {
+				return Intl.DateTimeFormat().resolvedOptions().timeZone;
+			},
 			keepStdoutBytes: config.keepStdoutBytes ?? 1024 * 1024,
 			output: {chunkChars: config.chunkChars ?? 32 * 1024, chunkMs: config.chunkMs ?? 50, quietMs},
 		});
