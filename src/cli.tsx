@@ -192,7 +192,8 @@ const commands: Record<string, Command> = {
 		const sessions = sessionsDir(values['log-dir'] as string | undefined);
 		const session = await sessionOrPick('verify', positionals[0], sessions, archive);
 		if (session === undefined) return pickerCancelledExit;
-		const {verifyCommand} = await quietCommands();
+		// Its own module, not quietCommands: verify's start-up is most of its time on a short log.
+		const {verifyCommand} = await load(() => import('./commands/verify.js'));
 		return verifyCommand({
 			session,
 			sessions,
@@ -217,7 +218,11 @@ const commands: Record<string, Command> = {
 		if (archive === undefined && filters.length > 0)
 			throw new UsageError(`--${filters[0]} filters the team archive's sessions: add --archive`);
 		if (archive !== undefined) {
-			const {archiveSessionsCommand, archiveUrlOf} = await quietCommands();
+			// Its own module, not quietCommands: the query is quick, start-up is most of its time.
+			const [{archiveSessionsCommand}, {archiveUrlOf}] = await Promise.all([
+				load(() => import('./commands/archive-sessions.js')),
+				load(() => import('./commands/archive-choice.js')),
+			]);
 			return archiveSessionsCommand({
 				...optional('archive', archiveUrlOf(archive)),
 				isJson: Boolean(values.json),

@@ -1,7 +1,6 @@
 // `runbook export`: post-mortem documents from a session log (md, html, json, cast). Each carries
 // the verify verdict; an INVALID log is exported only with --force. The HTML page, with all of
 // every command's output, is written as it is made, from events read one line at a time.
-import path from 'node:path';
 import {batchedText, writeOutputChunks} from '../store/output-file.js';
 import type {LogHeader} from '../core/audit/entry.js';
 import {streamLogEvents} from '../core/audit/log-events.js';
@@ -16,9 +15,11 @@ import type {SessionFiles} from '../store/session-files.js';
 import {foldEvents} from '../core/run/reduce.js';
 import {stepTimingsMs} from '../core/run/step-timing.js';
 import {ownPublicKeys} from '../store/identity.js';
-import {isSessionIdShaped} from '../store/sessions-dir.js';
+import {sessionIdOf} from './session-id.js';
 import {readSessionOrArchived} from './archive-read.js';
 import {UsageError} from './usage-error.js';
+
+export {sessionIdOf};
 
 export const exportFormats = ['md', 'html', 'json', 'cast'] as const;
 
@@ -110,11 +111,4 @@ function* firstPieceChecked(chunks: Iterable<string>, logName: string): Generato
 	if (first.done) return;
 	yield first.value;
 	for (let next = iterator.next(); !next.done; next = iterator.next()) yield next.value;
-}
-
-/** The session a log stands for by where it lies: `…/ID/session.jsonl`; none for a log under another name, or in a directory not named like an id. */
-export function sessionIdOf(logFile: string): string | undefined {
-	if (logFile.startsWith('archive:')) return logFile.slice('archive:'.length);
-	const dirName = path.basename(path.dirname(path.resolve(logFile)));
-	return path.basename(logFile) === 'session.jsonl' && isSessionIdShaped(dirName) ? dirName : undefined;
 }

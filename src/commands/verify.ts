@@ -5,7 +5,7 @@ import {StreamingVerifier} from '../core/audit/verify-stream.js';
 import {readAllowedSigners} from './allowed-signers-file.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {UsageError} from './usage-error.js';
-import {sessionIdOf} from './export.js';
+import {sessionIdOf} from './session-id.js';
 import {verifyArchivedCommand} from './archive-read.js';
 
 export async function verifyCommand(options: {
