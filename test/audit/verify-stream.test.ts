@@ -80,7 +80,7 @@ describe('verify, streamed', () => {
 					// As bytes: a half of a surrogate pair left alone becomes U+FFFD, as it would on disk.
 					for (const cut of [0, 1]) {
 						const bytes = Buffer.from(line.slice(0, at) + replacement + line.slice(at + cut), 'utf8');
-						if (!provenPlainEvent(bytes.toString('latin1'))) continue;
+						if (!provenPlainEvent(bytes)) continue;
 						proven++;
 						expect(canonical(bytes.toString('utf8')), bytes.toString('utf8')).toBe(true);
 					}

@@ -1,6 +1,6 @@
 // One session-log line per event: canonical compact JSON with `seq`, `t`, `type`, `prev` first,
 // where `prev` is the SHA-256 of the previous line's bytes. Strings in, strings out.
-import {createHash} from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import type {LogRecord} from './records.js';
 
 export const logFormat = 'runbook-session/1';
@@ -47,8 +47,12 @@ export function encodeEvent(seq: number, prev: string, event: LogRecord): string
 	return JSON.stringify({seq, t, type, prev, ...fields});
 }
 
+/** crypto.hash (Node 20.12 and later): one call per line, about half the cost of a Hash object each. */
+const oneShotHash = (nodeCrypto as {hash?: typeof nodeCrypto.hash}).hash;
+
+/** The SHA-256 of a line's bytes (a string as UTF-8), in hex: what the next line's `prev` holds. */
 export function hashLine(line: string | Uint8Array): string {
-	return createHash('sha256').update(line).digest('hex');
+	return oneShotHash ? oneShotHash('sha256', line, 'hex') : nodeCrypto.createHash('sha256').update(line).digest('hex');
 }
 
 export type DecodedLine = {seq: number; prev: string; event: LogRecord};

@@ -1,69 +1,51 @@
 // `verify` of a log passed through in chunks, never held whole: most lines are plain events whose
-// canonical form a pattern over their bytes proves, so they are neither decoded nor parsed; every
-// other line goes through the same checks as verify.ts. It vouches only for a sealed log with no
-// problem: anything else (a bad line, a cut, a torn end) gives undefined, and the caller verifies
-// the whole file with verifyLog for the exact report. Chunks in, a report or undefined out. Pure.
+// canonical form their bytes alone prove (canonical-line.ts), so they are neither decoded nor
+// parsed; every other line goes through the same checks as verify.ts. It vouches only for a sealed
+// log with no problem: anything else (a bad line, a cut, a torn end) gives undefined, and the
+// caller verifies the whole file with verifyLog for the exact report. Chunks in, a report or
+// undefined out. Pure.
 import {createHash, type Hash} from 'node:crypto';
 import {isUtf8} from 'node:buffer';
 import {hashLine} from './entry.js';
-import {eventTypes} from '../run/events.js';
+import {holdsControlByte, provePlainLine, type BackslashScan, type PlainHead} from './canonical-line.js';
 import {lineProblem, withSession, type Trust, type VerifyReport} from './verify.js';
 import {newChainState, type ChainState} from './verify-records.js';
 import {buildVerdict} from './verify-verdict.js';
 
 const newline = Buffer.from('\n');
 
-/** Plain events: no check beyond the common one (the checkers' `default`). */
-const plainTypes: ReadonlySet<string> = new Set(
-	eventTypes.filter((type) => !['approval-requested', 'approval-given', 'approval-rejected'].includes(type)),
-);
-
-// What JSON.stringify makes of a flat object of strings, safe integers, booleans and null, the
-// four common keys first. A string with an escape JSON.stringify would not write (`\u…`, `\/`)
-// does not match, and neither do nested values, fractions or keys that look like indices: those
-// lines are parsed and re-encoded instead.
-const stringBody = String.raw`[^"\\\x00-\x1f]*(?:\\["\\bfnrt][^"\\\x00-\x1f]*)*`;
-const commonHead = /^\{"seq":(0|[1-9]\d{0,14}),"t":(0|[1-9]\d{0,14}),"type":"([a-z-]+)","prev":"([0-9a-f]{64})"/y;
-const flatField = new RegExp(
-	String.raw`,"([A-Za-z_][A-Za-z0-9_]*)":(?:"${stringBody}"|0|-?[1-9]\d{0,14}|true|false|null)`,
-	'y',
-);
-
 /**
- * The common fields of a line (bytes read as Latin-1) that is a plain event in exactly the form
- * JSON.stringify gives it, the common keys first; undefined when the pattern cannot prove that.
+ * Whether one line (UTF-8 bytes without their newline) is proved a plain event in canonical form
+ * by its bytes alone, as the streaming verifier proves it; its common fields when it is.
  */
-export function provenPlainEvent(text: string): {seq: number; t: number; type: string; prev: string} | undefined {
-	commonHead.lastIndex = 0;
-	const head = commonHead.exec(text);
-	if (!head || !plainTypes.has(head[3]!)) return undefined;
-	const keys = ['seq', 't', 'type', 'prev'];
-	let position = commonHead.lastIndex;
-	while (position < text.length - 1) {
-		flatField.lastIndex = position;
-		const field = flatField.exec(text);
-		if (!field || keys.includes(field[1]!)) return undefined;
-		keys.push(field[1]!);
-		position = flatField.lastIndex;
-	}
-	if (position !== text.length - 1 || text.charCodeAt(position) !== 0x7d) return undefined;
-	return {seq: Number(head[1]), t: Number(head[2]), type: head[3]!, prev: head[4]!};
+export function provenPlainEvent(line: Buffer): PlainHead | undefined {
+	const bytes = Buffer.concat([line, newline]);
+	const head: PlainHead = {seq: 0, t: 0, type: '', prevAt: 0};
+	if (line.includes(0x0a) || !isUtf8(line) || holdsControlByte(bytes, 0, line.length)) return undefined;
+	return provePlainLine(bytes, 0, line.length, head, {nextBackslash: -1}) ? head : undefined;
 }
 
 /** Feed with `push`, in order, then `finish`. */
 export class StreamingVerifier {
 	private chain: ChainState | undefined;
-	private readonly wholeHash: Hash = createHash('sha512');
+	/** The whole file's SHA-512, for its signature; none when the caller hashes the bytes elsewhere. */
+	private readonly wholeHash: Hash | undefined;
 	private carry: Buffer[] = [];
 	private offset = 0;
 	private index = 0;
 	private isGivenUp = false;
-	/** Lines the pattern proved canonical, neither decoded nor parsed. */
+	private readonly head: PlainHead = {seq: 0, t: 0, type: '', prevAt: 0};
+	/** Lines their bytes proved canonical, neither decoded nor parsed. */
 	provenByPattern = 0;
+
+	/** `isWholeHashedElsewhere`: the caller gives the file's SHA-512 to finish(). */
+	constructor(options: {isWholeHashedElsewhere?: boolean} = {}) {
+		this.wholeHash = options.isWholeHashedElsewhere ? undefined : createHash('sha512');
+	}
 
 	push(chunk: Buffer): void {
 		if (this.isGivenUp) return;
-		this.wholeHash.update(chunk);
+		this.wholeHash?.update(chunk);
 		let start = 0;
 		if (this.carry.length > 0) {
 			const end = chunk.indexOf(0x0a);
@@ -71,28 +53,33 @@ export class StreamingVerifier {
 				this.carry.push(Buffer.from(chunk));
 				return;
 			}
-			const line = Buffer.concat([...this.carry, chunk.subarray(0, end)]);
+			// With its newline: the proof of a line stops at it.
+			const line = Buffer.concat([...this.carry, chunk.subarray(0, end + 1)]);
 			this.carry = [];
-			if (!isUtf8(line) || !this.takeLine(line)) return this.giveUp();
+			if (!this.takeLines(line, 0, line.length - 1)) return this.giveUp();
 			start = end + 1;
 		}
 		const lastEnd = chunk.lastIndexOf(0x0a);
-		if (lastEnd >= start) {
-			// Lines end at an ASCII byte, so the run of whole lines is UTF-8 exactly when each line is.
-			if (!isUtf8(chunk.subarray(start, lastEnd))) return this.giveUp();
-			for (let end = chunk.indexOf(0x0a, start); end !== -1 && end <= lastEnd; end = chunk.indexOf(0x0a, start)) {
-				if (!this.takeLine(chunk.subarray(start, end))) return this.giveUp();
-				start = end + 1;
-			}
-		}
+		if (lastEnd >= start && !this.takeLines(chunk, start, lastEnd)) return this.giveUp();
+		start = Math.max(start, lastEnd + 1);
 		if (start < chunk.length) this.carry.push(Buffer.from(chunk.subarray(start)));
 	}
 
-	/** The report of a sealed log with nothing wrong; undefined for any other, to be verified whole. */
-	finish(sigText: string | undefined, trust: Trust, expectedSession?: string): VerifyReport | undefined {
+	/**
+	 * The report of a sealed log with nothing wrong; undefined for any other, to be verified whole.
+	 * `wholeSha512`: the file's SHA-512 when it was hashed elsewhere.
+	 */
+	finish(
+		sigText: string | undefined,
+		trust: Trust,
+		expectedSession?: string,
+		wholeSha512?: Buffer,
+	): VerifyReport | undefined {
 		const {chain} = this;
 		if (this.isGivenUp || this.carry.length > 0 || !chain?.isSealed) return undefined;
-		chain.wholeSha512 = this.wholeHash.digest();
+		const digest = this.wholeHash?.digest() ?? wholeSha512;
+		if (!digest) throw new Error('finish() needs the SHA-512 of the file hashed elsewhere');
+		chain.wholeSha512 = digest;
 		const report = buildVerdict(chain, undefined, sigText, trust, expectedSession);
 		return report.verdict === 'INVALID' ? undefined : withSession(report);
 	}
@@ -102,32 +89,59 @@ export class StreamingVerifier {
 		this.carry = [];
 	}
 
-	/** Checks one complete line; false when it is not good. */
-	private takeLine(bytes: Buffer): boolean {
+	/** The whole lines of `bytes[start, lastEnd]`, the last ending at the newline at `lastEnd`; false when one is not good. */
+	private takeLines(bytes: Buffer, start: number, lastEnd: number): boolean {
+		// Lines end at an ASCII byte, so the run of whole lines is UTF-8 exactly when each line is.
+		if (!isUtf8(bytes.subarray(start, lastEnd)) || holdsControlByte(bytes, start, lastEnd)) return false;
+		const scan: BackslashScan = {nextBackslash: -1};
+		let lineStart = start;
+		for (let end = bytes.indexOf(0x0a, lineStart); end !== -1 && end <= lastEnd; end = bytes.indexOf(0x0a, lineStart)) {
+			if (!this.takeLine(bytes, lineStart, end, scan)) return false;
+			lineStart = end + 1;
+		}
+		return true;
+	}
+
+	/** Checks the complete line `bytes[start, end)`; false when it is not good. */
+	private takeLine(bytes: Buffer, start: number, end: number, scan: BackslashScan): boolean {
 		const offset = this.offset;
 		const index = this.index++;
-		this.offset += bytes.length + 1;
-		if (index === 0) {
-			if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return false;
-			this.chain = newChainState(Buffer.concat([bytes, newline]));
-		}
-		const chain = this.chain!;
-		if (index >= 2 && !chain.isSealed && this.isPlainEventInPlace(chain, bytes, index)) {
-			chain.prev = hashLine(bytes);
+		this.offset += end - start + 1;
+		const chain = this.chain;
+		if (chain && index >= 2 && !chain.isSealed && this.isPlainEventInPlace(chain, bytes, start, end, scan, index)) {
+			chain.prev = hashLine(bytes.subarray(start, end));
 			chain.previousOffset = offset;
 			chain.lines = index + 1;
 			this.provenByPattern++;
 			return true;
 		}
-		const line = {index, offset, end: offset + bytes.length, bytes, text: bytes.toString('utf8')};
-		return lineProblem(chain, line) === undefined;
+		const line = bytes.subarray(start, end);
+		if (index === 0) {
+			if (line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) return false;
+			this.chain = newChainState(Buffer.concat([line, newline]));
+		}
+		const checked = {index, offset, end: offset + line.length, bytes: line, text: line.toString('utf8')};
+		return lineProblem(this.chain!, checked) === undefined;
 	}
 
 	/** A plain event, canonical, with its `seq`, a `t` not before the last and `prev` the chain head. */
-	private isPlainEventInPlace(chain: ChainState, bytes: Buffer, index: number): boolean {
-		const common = provenPlainEvent(bytes.toString('latin1'));
-		if (!common || common.seq !== index || common.prev !== chain.prev || common.t < chain.lastT) return false;
-		chain.lastT = common.t;
+	private isPlainEventInPlace(
+		chain: ChainState,
+		bytes: Buffer,
+		start: number,
+		end: number,
+		scan: BackslashScan,
+		index: number,
+	): boolean {
+		const {head} = this;
+		if (!provePlainLine(bytes, start, end, head, scan)) return false;
+		if (
+			head.seq !== index ||
+			head.t < chain.lastT ||
+			bytes.toString('latin1', head.prevAt, head.prevAt + 64) !== chain.prev
+		)
+			return false;
+		chain.lastT = head.t;
 		return true;
 	}
 }

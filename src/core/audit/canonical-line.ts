@@ -1,0 +1,184 @@
+// The proof, over a line's bytes alone, that it is a plain event exactly as JSON.stringify writes
+// it: the four common keys first, then flat fields (strings, safe integers, booleans, null) with
+// distinct names. One pass over the bytes: nothing is decoded, parsed or encoded again. A line it
+// cannot prove is not judged bad here; verify then parses it and checks it the slow way. Pure.
+import {eventTypes} from '../run/events.js';
+
+/** Plain events: no check beyond the common one (the checkers' `default`). */
+const plainTypes: ReadonlySet<string> = new Set(
+	eventTypes.filter((type) => !['approval-requested', 'approval-given', 'approval-rejected'].includes(type)),
+);
+
+/** What a proved line says in its common fields; `prevAt` is where its 64 hex digits of `prev` start. */
+export type PlainHead = {seq: number; t: number; type: string; prevAt: number};
+
+const quote = 0x22;
+const backslash = 0x5c;
+const comma = 0x2c;
+const colon = 0x3a;
+const zero = 0x30;
+const nine = 0x39;
+const literal = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
+const seqOpen = literal('{"seq":');
+const tOpen = literal(',"t":');
+const typeOpen = literal(',"type":"');
+const prevOpen = literal('","prev":"');
+const trueBytes = literal('true');
+const falseBytes = literal('false');
+const nullBytes = literal('null');
+const commonKeys = ['seq', 't', 'type', 'prev'];
+
+/** Whether `bytes` holds `expected` at `at`. */
+function hasAt(bytes: Uint8Array, at: number, expected: Uint8Array): boolean {
+	for (let index = 0; index < expected.length; index++) if (bytes[at + index] !== expected[index]) return false;
+	return true;
+}
+
+/** The escapes JSON.stringify writes itself; every other character it escapes as \u…, never proved here. */
+const isShortEscape = (byte: number | undefined) =>
+	byte === quote ||
+	byte === backslash ||
+	byte === 0x62 ||
+	byte === 0x66 ||
+	byte === 0x6e ||
+	byte === 0x72 ||
+	byte === 0x74;
+
+/**
+ * Where a string value starting after its opening quote at `at` ends (after its closing quote),
+ * when it has only the short escapes JSON.stringify writes; -1 otherwise. Control bytes are not
+ * looked for here: the caller has checked that the chunk holds none but newlines.
+ */
+function stringEnd(bytes: Buffer, at: number, end: number, scan: BackslashScan): number {
+	let position = at;
+	let closing = bytes.indexOf(quote, position);
+	for (;;) {
+		if (closing === -1 || closing >= end) return -1;
+		if (scan.nextBackslash < position) {
+			scan.nextBackslash = bytes.indexOf(backslash, position);
+			if (scan.nextBackslash === -1) scan.nextBackslash = Number.MAX_SAFE_INTEGER;
+		}
+		const escape = scan.nextBackslash;
+		if (escape > closing) return closing + 1;
+		if (!isShortEscape(bytes[escape + 1])) return -1;
+		position = escape + 2;
+		if (closing < position) closing = bytes.indexOf(quote, position);
+	}
+}
+
+/** Where a safe integer JSON.stringify would write (`0`, or up to 15 digits with no leading zero, `-` allowed) ends; -1 otherwise. */
+function integerEnd(bytes: Uint8Array, at: number, end: number, isSigned: boolean): number {
+	let position = isSigned && bytes[at] === 0x2d ? at + 1 : at;
+	const first = bytes[position];
+	if (first === zero) return position === at ? at + 1 : -1;
+	if (first === undefined || first < 0x31 || first > nine) return -1;
+	const digitsStart = position;
+	while (position < end && bytes[position]! >= zero && bytes[position]! <= nine) position++;
+	return position - digitsStart > 15 ? -1 : position;
+}
+
+/** The digits from `at` to `end` as a number (the caller has checked they are digits). */
+function digitsValue(bytes: Uint8Array, at: number, end: number): number {
+	let value = 0;
+	for (let position = at; position < end; position++) value = value * 10 + bytes[position]! - zero;
+	return value;
+}
+
+/** Where the value at `at` ends, when it is flat and canonical; -1 otherwise. */
+function valueEnd(bytes: Buffer, at: number, end: number, scan: BackslashScan): number {
+	const first = bytes[at];
+	if (first === quote) return stringEnd(bytes, at + 1, end, scan);
+	if (first === 0x74) return hasAt(bytes, at, trueBytes) ? at + 4 : -1;
+	if (first === 0x66) return hasAt(bytes, at, falseBytes) ? at + 5 : -1;
+	if (first === 0x6e) return hasAt(bytes, at, nullBytes) ? at + 4 : -1;
+	return integerEnd(bytes, at, end, true);
+}
+
+const isKeyStart = (byte: number) => (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x41 && byte <= 0x5a) || byte === 0x5f;
+const isKeyByte = (byte: number) => isKeyStart(byte) || (byte >= zero && byte <= nine);
+
+/**
+ * The fields after the common four, from `at` to the closing brace at `end - 1`: each
+ * `,"name":value` with a name that cannot be an array index, none named twice nor like a common key.
+ */
+function flatFieldsProved(bytes: Buffer, at: number, end: number, scan: BackslashScan): boolean {
+	const keys: string[] = [];
+	let position = at;
+	while (position < end - 1) {
+		if (bytes[position] !== comma || bytes[position + 1] !== quote || !isKeyStart(bytes[position + 2]!)) return false;
+		const keyStart = position + 2;
+		position = keyStart + 1;
+		while (position < end && isKeyByte(bytes[position]!)) position++;
+		if (bytes[position] !== quote || bytes[position + 1] !== colon) return false;
+		const key = bytes.toString('latin1', keyStart, position);
+		if (keys.includes(key) || commonKeys.includes(key)) return false;
+		keys.push(key);
+		position = valueEnd(bytes, position + 2, end, scan);
+		if (position === -1) return false;
+	}
+	return position === end - 1 && bytes[position] === 0x7d;
+}
+
+/** Where the next backslash of a chunk is, found once for all the lines before it. */
+export type BackslashScan = {nextBackslash: number};
+
+/**
+ * Proves that `bytes[start, end)` is a plain event in the form JSON.stringify gives it, and fills
+ * `head` with its common fields; false when the bytes alone cannot prove it. The caller has
+ * checked that the line is UTF-8 and holds no control byte (holdsControlByte); `scan` belongs to
+ * `bytes`, and lines are proved in order.
+ */
+export function provePlainLine(
+	bytes: Buffer,
+	start: number,
+	end: number,
+	head: PlainHead,
+	scan: BackslashScan,
+): boolean {
+	if (!hasAt(bytes, start, seqOpen)) return false;
+	const seqStart = start + seqOpen.length;
+	const seqEnd = integerEnd(bytes, seqStart, end, false);
+	if (seqEnd === -1 || !hasAt(bytes, seqEnd, tOpen)) return false;
+	const tStart = seqEnd + tOpen.length;
+	const tEnd = integerEnd(bytes, tStart, end, false);
+	if (tEnd === -1 || !hasAt(bytes, tEnd, typeOpen)) return false;
+	const typeStart = tEnd + typeOpen.length;
+	let typeEnd = typeStart;
+	while (typeEnd < end && ((bytes[typeEnd]! >= 0x61 && bytes[typeEnd]! <= 0x7a) || bytes[typeEnd] === 0x2d)) typeEnd++;
+	if (typeEnd === typeStart || !hasAt(bytes, typeEnd, prevOpen)) return false;
+	const type = bytes.toString('latin1', typeStart, typeEnd);
+	if (!plainTypes.has(type)) return false;
+	const prevAt = typeEnd + prevOpen.length;
+	for (let position = prevAt; position < prevAt + 64; position++) {
+		const byte = bytes[position]!;
+		if (!((byte >= zero && byte <= nine) || (byte >= 0x61 && byte <= 0x66))) return false;
+	}
+	if (bytes[prevAt + 64] !== quote || !flatFieldsProved(bytes, prevAt + 65, end, scan)) return false;
+	head.seq = digitsValue(bytes, seqStart, seqEnd);
+	head.t = digitsValue(bytes, tStart, tEnd);
+	head.type = type;
+	head.prevAt = prevAt;
+	return true;
+}
+
+const isControl = (byte: number) => byte < 0x20 && byte !== 0x0a;
+
+/**
+ * Whether `bytes[start, end)` holds a control byte other than the newline, which no canonical
+ * line holds raw. Four bytes at a time: a word with no byte below 0x20 is passed over whole.
+ */
+export function holdsControlByte(bytes: Buffer, start: number, end: number): boolean {
+	let position = start;
+	while (position < end && (bytes.byteOffset + position) % 4 !== 0) if (isControl(bytes[position++]!)) return true;
+	const words = new Int32Array(bytes.buffer, bytes.byteOffset + position, (end - position) >> 2);
+	for (let index = 0; index < words.length; index++) {
+		const word = words[index]!;
+		// Non-zero exactly when one of the four bytes is below 0x20 (the "has less than" bit trick).
+		if (((word - 0x20202020) & ~word & 0x80808080) === 0) continue;
+		const at = position + index * 4;
+		if (isControl(bytes[at]!) || isControl(bytes[at + 1]!) || isControl(bytes[at + 2]!) || isControl(bytes[at + 3]!))
+			return true;
+	}
+	for (position += words.length * 4; position < end; position++) if (isControl(bytes[position]!)) return true;
+	return false;
+}
