@@ -97,34 +97,61 @@ function valueEnd(bytes: Buffer, at: number, end: number, scan: BackslashScan): 
 const isKeyStart = (byte: number) => (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x41 && byte <= 0x5a) || byte === 0x5f;
 const isKeyByte = (byte: number) => isKeyStart(byte) || (byte >= zero && byte <= nine);
 
+/** Whether the names at `start` and `other` (each ending at its closing quote) are the same bytes. */
+function sameName(bytes: Uint8Array, start: number, other: number): boolean {
+	for (let index = 0; ; index++) {
+		const byte = bytes[start + index];
+		if (byte !== bytes[other + index]) return false;
+		if (byte === quote) return true;
+	}
+}
+
+/** The common keys with their closing quote, which a flat field may not be named. */
+const commonNames = commonKeys.map((key) => literal(`${key}"`));
+
 /**
  * The fields after the common four, from `at` to the closing brace at `end - 1`: each
- * `,"name":value` with a name that cannot be an array index, none named twice nor like a common key.
+ * `,"name":value` with a name that cannot be an array index, none named twice nor like a common
+ * key. Names are compared as bytes, never made strings.
  */
 function flatFieldsProved(bytes: Buffer, at: number, end: number, scan: BackslashScan): boolean {
-	const keys: string[] = [];
+	const nameStarts: number[] = [];
 	let position = at;
 	while (position < end - 1) {
 		if (bytes[position] !== comma || bytes[position + 1] !== quote || !isKeyStart(bytes[position + 2]!)) return false;
-		const keyStart = position + 2;
-		position = keyStart + 1;
+		const nameStart = position + 2;
+		position = nameStart + 1;
 		while (position < end && isKeyByte(bytes[position]!)) position++;
 		if (bytes[position] !== quote || bytes[position + 1] !== colon) return false;
-		const key = bytes.toString('latin1', keyStart, position);
-		if (keys.includes(key) || commonKeys.includes(key)) return false;
-		keys.push(key);
+		for (const other of nameStarts) if (sameName(bytes, nameStart, other)) return false;
+		for (const common of commonNames) if (hasAt(bytes, nameStart, common)) return false;
+		nameStarts.push(nameStart);
 		position = valueEnd(bytes, position + 2, end, scan);
 		if (position === -1) return false;
 	}
 	return position === end - 1 && bytes[position] === 0x7d;
 }
 
+/** The last plain type read, as bytes and as text: most lines have the type of the line before. */
+let lastType = {bytes: new Uint8Array(0), text: ''};
+
+/** The plain event type `bytes[start, end)` names; undefined when it names none. */
+function typeAt(bytes: Buffer, start: number, end: number): string | undefined {
+	const cached = lastType.bytes;
+	if (cached.length === end - start && hasAt(bytes, start, cached)) return lastType.text;
+	const text = bytes.toString('latin1', start, end);
+	if (!plainTypes.has(text)) return undefined;
+	lastType = {bytes: Uint8Array.from(bytes.subarray(start, end)), text};
+	return text;
+}
+
 /** Where the next backslash of a chunk is, found once for all the lines before it. */
 export type BackslashScan = {nextBackslash: number};
 
 /**
- * Proves that `bytes[start, end)` is a plain event in the form JSON.stringify gives it, and fills
- * `head` with its common fields; false when the bytes alone cannot prove it. The caller has
+ * Proves that `bytes[start, end)` is a plain event in the form JSON.stringify gives it, but for the
+ * 64 bytes of `prev`, which the caller must find equal to a hex digest; fills `head` with its
+ * common fields; false when the bytes alone cannot prove it. The caller has
  * checked that the line is UTF-8 and holds no control byte (holdsControlByte); `scan` belongs to
  * `bytes`, and lines are proved in order.
  */
@@ -146,13 +173,10 @@ export function provePlainLine(
 	let typeEnd = typeStart;
 	while (typeEnd < end && ((bytes[typeEnd]! >= 0x61 && bytes[typeEnd]! <= 0x7a) || bytes[typeEnd] === 0x2d)) typeEnd++;
 	if (typeEnd === typeStart || !hasAt(bytes, typeEnd, prevOpen)) return false;
-	const type = bytes.toString('latin1', typeStart, typeEnd);
-	if (!plainTypes.has(type)) return false;
+	const type = typeAt(bytes, typeStart, typeEnd);
+	if (type === undefined) return false;
 	const prevAt = typeEnd + prevOpen.length;
-	for (let position = prevAt; position < prevAt + 64; position++) {
-		const byte = bytes[position]!;
-		if (!((byte >= zero && byte <= nine) || (byte >= 0x61 && byte <= 0x66))) return false;
-	}
+	// The 64 bytes of `prev` are proved by the caller, which compares them with the chain head's hex.
 	if (bytes[prevAt + 64] !== quote || !flatFieldsProved(bytes, prevAt + 65, end, scan)) return false;
 	head.seq = digitsValue(bytes, seqStart, seqEnd);
 	head.t = digitsValue(bytes, tStart, tEnd);

@@ -22,7 +22,8 @@ export function provenPlainEvent(line: Buffer): PlainHead | undefined {
 	const bytes = Buffer.concat([line, newline]);
 	const head: PlainHead = {seq: 0, t: 0, type: '', prevAt: 0};
 	if (line.includes(0x0a) || !isUtf8(line) || holdsControlByte(bytes, 0, line.length)) return undefined;
-	return provePlainLine(bytes, 0, line.length, head, {nextBackslash: -1}) ? head : undefined;
+	if (!provePlainLine(bytes, 0, line.length, head, {nextBackslash: -1})) return undefined;
+	return /^[0-9a-f]{64}$/.test(bytes.toString('latin1', head.prevAt, head.prevAt + 64)) ? head : undefined;
 }
 
 /** Feed with `push`, in order, then `finish`. */
