@@ -1,6 +1,6 @@
 // `runbook verify`: checks a session log and exits with its verdict.
 import {verdictExitCodes, verifyLog, type Trust, type VerifyReport} from '../core/audit/verify.js';
-import {readSession, streamSession, streamSessionHashed} from '../store/session-files.js';
+import {readSession, streamSession} from '../store/session-files.js';
 import {StreamingVerifier} from '../core/audit/verify-stream.js';
 import {readAllowedSigners} from './allowed-signers-file.js';
 import {ownPublicKeys} from '../store/identity.js';
@@ -34,7 +34,7 @@ export async function verifyCommand(options: {
 		}
 	}
 	if (options.archive !== undefined) return verifyArchivedCommand({...options, archive: options.archive}, trust);
-	const {log, report} = await verifySessionLog(options.session, options.sessions, trust);
+	const {log, report} = verifySessionLog(options.session, options.sessions, trust);
 	if (options.isJson) process.stdout.write(`${JSON.stringify({file: log, ...report}, null, 2)}\n`);
 	else process.stdout.write(`${log}\n${report.summary}\n${report.warnings.map((w) => `warning: ${w}\n`).join('')}`);
 	return verdictExitCodes[report.verdict];
@@ -44,34 +44,15 @@ export async function verifyCommand(options: {
  * Streams the log through the checks, which vouch for a sealed log with nothing wrong; any other
  * log is read whole and verified again, for the report that says what and where.
  */
-async function verifySessionLog(
-	session: string,
-	sessions: string,
-	trust: Trust,
-): Promise<{log: string; report: VerifyReport}> {
-	const streamedReport = await verifyStreamedLog(session, sessions, trust);
-	if (streamedReport) return streamedReport;
+function verifySessionLog(session: string, sessions: string, trust: Trust): {log: string; report: VerifyReport} {
+	const streaming = new StreamingVerifier();
+	const streamed = streamSession(session, sessions, (chunk) => streaming.push(chunk));
+	if (streamed.ok) {
+		const report = streaming.finish(streamed.sig, trust, sessionIdOf(streamed.log));
+		if (report) return {log: streamed.log, report};
+	}
 	const read = readSession(session, sessions);
 	if (!read.ok) throw new UsageError(read.problem);
 	const report = verifyLog(read.files.bytes, read.files.sig, trust, {expectedSession: sessionIdOf(read.files.log)});
 	return {log: read.files.log, report};
-}
-
-/** The streamed report, the file's SHA-512 taken on a worker thread where it can be; undefined where verifyLog must judge. */
-async function verifyStreamedLog(
-	session: string,
-	sessions: string,
-	trust: Trust,
-): Promise<{log: string; report: VerifyReport} | undefined> {
-	const onWorker = new StreamingVerifier({isWholeHashedElsewhere: true});
-	const hashed = await streamSessionHashed(session, sessions, (chunk) => onWorker.push(chunk));
-	if (hashed.ok) {
-		const report = onWorker.finish(hashed.sig, trust, sessionIdOf(hashed.log), hashed.sha512);
-		return report && {log: hashed.log, report};
-	}
-	if (!hashed.isWorkerless) return undefined;
-	const inThread = new StreamingVerifier();
-	const streamed = streamSession(session, sessions, (chunk) => inThread.push(chunk));
-	const report = streamed.ok ? inThread.finish(streamed.sig, trust, sessionIdOf(streamed.log)) : undefined;
-	return report && streamed.ok ? {log: streamed.log, report} : undefined;
 }

@@ -1,7 +1,6 @@
 // Reading a recorded session, named as session-names.ts allows.
 import {closeSync, existsSync, openSync, readFileSync, readSync} from 'node:fs';
 import {resolveSessionLog} from './session-names.js';
-import {canHashOnWorker, readHashingOnWorker} from './hashed-read.js';
 
 export {listSessionIds, sessionsDirProblem} from './session-names.js';
 
@@ -56,44 +55,6 @@ export function streamSession(
 		return {
 			ok: false,
 			problem: `cannot read ${log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-		};
-	}
-}
-
-/**
- * streamSession, with the SHA-512 of the bytes passed taken on a worker thread at the same time
- * (`sha512`); where this Node cannot, or the worker fails, the caller gets no stream at all
- * (`ok: false` with `isWorkerless`) and reads the log another way.
- */
-export async function streamSessionHashed(
-	arg: string,
-	sessions: string,
-	onChunk: (chunk: Buffer) => void,
-): Promise<
-	{ok: true; log: string; sig?: string; sha512: Buffer} | {ok: false; problem: string; isWorkerless?: boolean}
-> {
-	if (!canHashOnWorker) return {ok: false, problem: 'no shared memory for a hashing worker', isWorkerless: true};
-	const named = resolveSessionLog(arg, sessions);
-	if (!named.ok) return named;
-	const {log} = named;
-	let sha512: Buffer;
-	try {
-		sha512 = await readHashingOnWorker(log, onChunk);
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		return {
-			ok: false,
-			problem: `cannot read ${log}: ${code ?? (error as Error).message}`,
-			isWorkerless: code === undefined,
-		};
-	}
-	const sigFile = `${log}.sig`;
-	try {
-		return {ok: true, log, sha512, ...(existsSync(sigFile) ? {sig: readFileSync(sigFile, 'utf8')} : {})};
-	} catch (error) {
-		return {
-			ok: false,
-			problem: `cannot read ${sigFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
 		};
 	}
 }
