@@ -29,8 +29,7 @@ export function provenPlainEvent(line: Buffer): PlainHead | undefined {
 /** Feed with `push`, in order, then `finish`. */
 export class StreamingVerifier {
 	private chain: ChainState | undefined;
-	/** The whole file's SHA-512, for its signature; none when the caller hashes the bytes elsewhere. */
-	private readonly wholeHash: Hash | undefined;
+	private readonly wholeHash: Hash = createHash('sha512');
 	private carry: Buffer[] = [];
 	private offset = 0;
 	private index = 0;
@@ -39,14 +38,9 @@ export class StreamingVerifier {
 	/** Lines their bytes proved canonical, neither decoded nor parsed. */
 	provenByPattern = 0;
 
-	/** `isWholeHashedElsewhere`: the caller gives the file's SHA-512 to finish(). */
-	constructor(options: {isWholeHashedElsewhere?: boolean} = {}) {
-		this.wholeHash = options.isWholeHashedElsewhere ? undefined : createHash('sha512');
-	}
-
 	push(chunk: Buffer): void {
 		if (this.isGivenUp) return;
-		this.wholeHash?.update(chunk);
+		this.wholeHash.update(chunk);
 		let start = 0;
 		if (this.carry.length > 0) {
 			const end = chunk.indexOf(0x0a);
@@ -66,21 +60,11 @@ export class StreamingVerifier {
 		if (start < chunk.length) this.carry.push(Buffer.from(chunk.subarray(start)));
 	}
 
-	/**
-	 * The report of a sealed log with nothing wrong; undefined for any other, to be verified whole.
-	 * `wholeSha512`: the file's SHA-512 when it was hashed elsewhere.
-	 */
-	finish(
-		sigText: string | undefined,
-		trust: Trust,
-		expectedSession?: string,
-		wholeSha512?: Buffer,
-	): VerifyReport | undefined {
+	/** The report of a sealed log with nothing wrong; undefined for any other, to be verified whole. */
+	finish(sigText: string | undefined, trust: Trust, expectedSession?: string): VerifyReport | undefined {
 		const {chain} = this;
 		if (this.isGivenUp || this.carry.length > 0 || !chain?.isSealed) return undefined;
-		const digest = this.wholeHash?.digest() ?? wholeSha512;
-		if (!digest) throw new Error('finish() needs the SHA-512 of the file hashed elsewhere');
-		chain.wholeSha512 = digest;
+		chain.wholeSha512 = this.wholeHash.digest();
 		const report = buildVerdict(chain, undefined, sigText, trust, expectedSession);
 		return report.verdict === 'INVALID' ? undefined : withSession(report);
 	}
