@@ -1,6 +1,9 @@
 // An idle runner stays idle: the runner's own CPU time (utime + stime from /proc/<pid>/stat)
 // over ~20 s while it waits at a confirmation and during a `wait:` step, as a share of the wall
 // time (target ≤ 1%). The baseline is `sleep` idling over the same span in the same run.
+// A countdown shows whole minutes until its last one, then seconds: the wait is measured in both
+// (the start of a `wait: 10m`, and a `wait: 50s`), and the whole 10 minutes is 9 of the one and 1
+// of the other.
 import {spawn} from 'node:child_process';
 import {readFileSync, readdirSync} from 'node:fs';
 import {bin, report, tmp, writeRunbook} from './lib.mjs';
@@ -81,20 +84,29 @@ export async function benchIdle() {
 		'idle-wait.yaml',
 		'version: 1\nname: Idle in a wait\nphases:\n  - id: p\n    name: P\n    steps:\n      - id: hold\n        wait: 10m\n',
 	);
+	const lastMinuteBook = writeRunbook(
+		dir,
+		'idle-last-minute.yaml',
+		'version: 1\nname: Idle in the last minute of a wait\nphases:\n  - id: p\n    name: P\n    steps:\n      - id: hold\n        wait: 50s\n',
+	);
 	const logDir = `${dir}/sessions`;
 	const sleeping = await sleepShare();
 	const confirm = await idleShare(`${bin} run ${confirmBook} --log-dir ${logDir}`, confirmBook, 'Enter run');
 	const wait = await idleShare(`${bin} run ${waitBook} --log-dir ${logDir}`, waitBook, 'left');
+	const lastMinute = await idleShare(`${bin} run ${lastMinuteBook} --log-dir ${logDir}`, lastMinuteBook, 'left');
+	const wholeWait = (wait * 9 + lastMinute) / 10;
 	const pct = (x) => `${x.toFixed(2)}%`;
 	report(
 		`Idle runner: own CPU time as a share of ${windowMs / 1000} s wall time, from ${settleMs / 1000} s after the first frame (target ≤ 1%)`,
 		[
 			['what', 'runner', 'baseline (sleep)', 'runner − baseline'],
 			['waiting at a confirmation', pct(confirm), pct(sleeping), pct(confirm - sleeping)],
-			['during a `wait: 10m` step', pct(wait), pct(sleeping), pct(wait - sleeping)],
+			['during a `wait: 10m` step (minutes shown)', pct(wait), pct(sleeping), pct(wait - sleeping)],
+			['in the last minute of a wait (seconds shown)', pct(lastMinute), pct(sleeping), pct(lastMinute - sleeping)],
+			['a whole `wait: 10m` (9 min + the last one)', pct(wholeWait), pct(sleeping), pct(wholeWait - sleeping)],
 		],
 	);
-	return {confirmPct: confirm, waitPct: wait, sleepPct: sleeping};
+	return {confirmPct: confirm, waitPct: wait, lastMinutePct: lastMinute, wholeWaitPct: wholeWait, sleepPct: sleeping};
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchIdle();

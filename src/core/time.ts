@@ -9,6 +9,20 @@ export function clock(us: number): string {
 	return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+/** Above this much time left, a countdown shows whole minutes. */
+export const countdownMinutesAboveUs = 60_000_000;
+
+/**
+ * µs left -> `7m` (whole minutes, rounded up, `1h05m` past an hour) while more than a minute is
+ * left, then `00:59`: a screen showing it redraws once a minute until the last one, so a long
+ * wait costs the runner next to no CPU.
+ */
+export function countdown(us: number): string {
+	if (us <= countdownMinutesAboveUs) return clock(us);
+	const minutes = Math.ceil(us / 60_000_000);
+	return minutes < 60 ? `${minutes}m` : `${Math.floor(minutes / 60)}h${pad(minutes % 60)}m`;
+}
+
 /**
  * ms -> `40ms`, `0.4s`, `1.5s`, `5s`, `12s`, `3m`, `3m05s`, `1h`, `1h05m`: the one way a length of time
  * is written, configured (a timeout) or measured (a command's run, a lag). Below 0.1 s tenths would

@@ -3,7 +3,7 @@
 import stringWidth from 'string-width';
 import {terminalText} from '../core/text/sanitize.js';
 
-export {clock, duration} from '../core/time.js';
+export {clock, countdown, duration} from '../core/time.js';
 
 const segmenter = new Intl.Segmenter();
 

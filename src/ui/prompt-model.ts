@@ -9,10 +9,10 @@ import {findStep} from '../core/runbook/model.js';
 import {describeExit} from '../core/run/judge.js';
 import {editingKeys, keyList, type KeyAction} from './keys.js';
 import {idleInput, reasonLabels, type InputState} from './input-state.js';
-import {clock} from './format.js';
+import {countdown} from './format.js';
 import {describeWall, describeWindow} from './window-text.js';
 import {sessionTimeAt} from '../core/run/window-clock.js';
-import {duration} from '../core/time.js';
+import {countdownMinutesAboveUs, duration} from '../core/time.js';
 import type {Tone} from './theme.js';
 
 /** A line of the prompt area; a long one wraps, so nothing the operator must read is cut off. */
@@ -188,14 +188,14 @@ function decisionModel(
 			};
 		case 'wait':
 			return {
-				lines: [{text: `Waiting: ${clock(decision.until - now)} left`, tone: 'waiting', isBold: true}],
+				lines: [{text: `Waiting: ${countdown(decision.until - now)} left`, tone: 'waiting', isBold: true}],
 				actions: ['end-wait', 'abort'],
 			};
 		case 'follow':
 			return {
 				lines: [
 					{
-						text: `Following: stops in ${clock(decision.until - now)}, then counts as done`,
+						text: `Following: stops in ${countdown(decision.until - now)}, then counts as done`,
 						tone: 'waiting',
 						isBold: true,
 					},
@@ -233,7 +233,7 @@ function decisionModel(
 			const opens =
 				decision.opensAt === undefined
 					? 'it does not open again'
-					: `opens ${describeWall(window.timezone, decision.opensAt)} (in ${duration(Math.max(0, Math.round((sessionTimeAt(state, decision.opensAt) - now) / 1000)))})`;
+					: `opens ${describeWall(window.timezone, decision.opensAt)} (in ${opensIn(sessionTimeAt(state, decision.opensAt) - now)})`;
 			return {
 				lines: [
 					{text: `⛔ Outside the deploy window: \`${decision.step}\` may not start`, tone: 'failed', isBold: true},
@@ -248,7 +248,7 @@ function decisionModel(
 			return {
 				lines: [
 					{
-						text: `⏳ Waiting for ${more} more approval${more === 1 ? '' : 's'}${decision.until !== undefined ? ` (${clock(decision.until - now)} left)` : ''}`,
+						text: `⏳ Waiting for ${more} more approval${more === 1 ? '' : 's'}${decision.until !== undefined ? ` (${countdown(decision.until - now)} left)` : ''}`,
 						tone: 'waiting',
 						isBold: true,
 					},
@@ -343,4 +343,10 @@ export function helpOverlay(under: PromptModel, keys?: KeyAction[]): PromptModel
 		actions: ['back'],
 		hints: {back: 'close'},
 	};
+}
+
+/** How long until the window opens: whole minutes, rounded up, until its last minute (as a countdown). */
+function opensIn(leftUs: number): string {
+	const leftMs = Math.max(0, Math.round(leftUs / 1000));
+	return leftUs > countdownMinutesAboveUs ? duration(Math.ceil(leftMs / 60_000) * 60_000) : duration(leftMs);
 }

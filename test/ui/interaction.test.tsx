@@ -90,7 +90,7 @@ describe('keys become intents only when they fit the decision', () => {
 		for (let i = 0; i < 'Bad Value'.length; i++) t.app.stdin.write(keys.backspace);
 		await t.type('ada');
 		t.app.stdin.write(keys.enter);
-		await t.waitFor('Waiting: 05:00 left');
+		await t.waitFor('Waiting: 5m left');
 		t.clock.advance(60_000);
 		t.app.stdin.write('x');
 		await t.waitFor('Why end the wait early?');
@@ -167,7 +167,7 @@ describe('keys become intents only when they fit the decision', () => {
 		await t.waitFor('Owner:');
 		await t.type('ada');
 		t.app.stdin.write(keys.enter);
-		await t.waitFor('Waiting: 05:00 left');
+		await t.waitFor('Waiting: 5m left');
 		t.clock.advance(5 * 60_000);
 		await t.waitFor('Type `production` to run it.');
 		expect(t.events.find((e) => e.type === 'wait-ended')).toMatchObject({isEarly: false});
