@@ -1,11 +1,11 @@
 // Sessions whose runner is running now, as another operator finds them: for `watch` and `approve`.
 import path from 'node:path';
-import {readLogEvents, type ReadLog} from '../core/audit/read-log.js';
+import {LogEventReader, type ReadLog} from '../core/audit/read-log.js';
 import {foldEvents} from '../core/run/reduce.js';
 import {parsePublicKey} from '../core/audit/ssh-wire.js';
 import type {RunState} from '../core/run/state.js';
 import {isRunnerRunning} from '../session/runner-liveness.js';
-import {listSessionIds, readSession} from '../store/session-files.js';
+import {listSessionIds, streamSession} from '../store/session-files.js';
 import {UsageError} from './usage-error.js';
 
 export type LiveSessionInfo = {
@@ -14,28 +14,60 @@ export type LiveSessionInfo = {
 	log: string;
 	read: ReadLog;
 	state: RunState;
-	/** The log's bytes and seal as read, for checking whom to trust. */
+	/** The log's first two lines (its header and their attestation) and seal as read, for checking whom to trust. */
 	files: {bytes: Buffer; sig?: string | undefined};
+	/** How far the log was read, in whole lines: a follower goes on from there. Undefined when a line was not JSON (the follower reads it all again, to say where). */
+	readTo?: {wholeBytes: number; lines: number};
 };
 
 /** Reads one session (an id, its directory or its log); a one-line reason when it cannot. */
 export function readLiveSession(arg: string, sessions: string): LiveSessionInfo {
-	const found = readSession(arg, sessions);
+	// Read once, in chunks, a line at a time: a log of 50 MB is never held whole.
+	const reader = new LogEventReader();
+	const head = new HeadLines(2);
+	const found = streamSession(arg, sessions, (chunk) => {
+		reader.push(chunk);
+		head.push(chunk);
+	});
 	if (!found.ok) throw new UsageError(found.problem);
 	let read: ReadLog;
 	try {
-		read = readLogEvents(found.files.bytes);
+		read = reader.finish();
 	} catch (error) {
-		throw new UsageError(`${found.files.log}: ${(error as Error).message}`);
+		throw new UsageError(`${found.log}: ${(error as Error).message}`);
 	}
 	return {
 		id: read.header.session,
-		dir: path.dirname(found.files.log),
-		log: found.files.log,
+		dir: path.dirname(found.log),
+		log: found.log,
 		read,
 		state: foldEvents(read.events),
-		files: {bytes: found.files.bytes, sig: found.files.sig},
+		files: {bytes: head.bytes(), sig: found.sig},
+		...(reader.isBroken ? {} : {readTo: {wholeBytes: reader.wholeBytes, lines: reader.linesRead}}),
 	};
+}
+
+/** The first `count` lines of what is pushed, with their line breaks (all of it when it has fewer). */
+class HeadLines {
+	private readonly parts: Buffer[] = [];
+	private breaks = 0;
+
+	constructor(private readonly count: number) {}
+
+	push(chunk: Buffer): void {
+		let end = 0;
+		while (this.breaks < this.count && end < chunk.length) {
+			const at = chunk.indexOf(0x0a, end);
+			end = at === -1 ? chunk.length : at + 1;
+			if (at !== -1) this.breaks++;
+		}
+		// The chunk may be a buffer its reader reuses: what is kept is copied.
+		if (end > 0) this.parts.push(Buffer.from(chunk.subarray(0, end)));
+	}
+
+	bytes(): Buffer {
+		return Buffer.concat(this.parts);
+	}
 }
 
 /** The keys of everyone who ran the session: none of them may give it a second approval. */

@@ -1,7 +1,9 @@
 // `runbook replay`: verifies the log first, then hands its events to the replay screen (or
 // prints them as plain lines where there is no screen).
-import {readLogEvents} from '../core/audit/read-log.js';
-import {verifyLog} from '../core/audit/verify.js';
+import {LogEventReader, readLogEvents} from '../core/audit/read-log.js';
+import {verifyLog, type Trust, type VerifyReport} from '../core/audit/verify.js';
+import {StreamingVerifier} from '../core/audit/verify-stream.js';
+import {streamSession} from '../store/session-files.js';
 import type {RunEvent} from '../core/run/events.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {terminalPresenter} from '../ui/presenter.js';
@@ -23,14 +25,12 @@ export async function prepareReplay(options: {
 	archive?: string | true;
 	isForced: boolean;
 }): Promise<PreparedReplay> {
+	const trust = {ownKeys: await ownPublicKeys().catch(() => [])};
+	const streamed = streamedReplay(options.session, options.sessions, trust);
+	if (streamed) return streamed;
 	const read = await readSessionOrArchived({...options, archive: options.archive});
 	if (!read.ok) throw new UsageError(read.problem);
-	const report = verifyLog(
-		read.files.bytes,
-		read.files.sig,
-		{ownKeys: await ownPublicKeys().catch(() => [])},
-		{expectedSession: sessionIdOf(read.files.log)},
-	);
+	const report = verifyLog(read.files.bytes, read.files.sig, trust, {expectedSession: sessionIdOf(read.files.log)});
 	if (report.verdict === 'INVALID' && !options.isForced)
 		throw new ReplayRefused(
 			`${report.summary}\nrunbook: replay refused: the log was altered or damaged; --force shows it anyway, under a warning on every frame`,
@@ -41,7 +41,35 @@ export async function prepareReplay(options: {
 	} catch (error) {
 		throw new UsageError(`${read.files.log}: ${(error as Error).message}`);
 	}
-	if (events.length === 0) throw new UsageError(`${read.files.log}: no events to replay`);
+	return replayOf(events, read.files.log, report);
+}
+
+/**
+ * A local log read once, in chunks, verified and parsed in the same pass; undefined when the
+ * streaming checks do not vouch for it (not sealed, or anything wrong), which the whole-file
+ * path then reports exactly.
+ */
+function streamedReplay(session: string, sessions: string, trust: Trust): PreparedReplay | undefined {
+	const verifier = new StreamingVerifier();
+	const reader = new LogEventReader();
+	const streamed = streamSession(session, sessions, (chunk) => {
+		verifier.push(chunk);
+		reader.push(chunk);
+	});
+	if (!streamed.ok) return undefined;
+	const report = verifier.finish(streamed.sig, trust, sessionIdOf(streamed.log));
+	if (!report) return undefined;
+	let events: RunEvent[];
+	try {
+		events = reader.finish().events;
+	} catch (error) {
+		throw new UsageError(`${streamed.log}: ${(error as Error).message}`);
+	}
+	return replayOf(events, streamed.log, report);
+}
+
+function replayOf(events: RunEvent[], logFile: string, report: VerifyReport): PreparedReplay {
+	if (events.length === 0) throw new UsageError(`${logFile}: no events to replay`);
 	const banner =
 		report.verdict === 'INVALID'
 			? {text: `NOT VERIFIED: ${report.summary}`, tone: 'danger' as const}
@@ -50,7 +78,7 @@ export async function prepareReplay(options: {
 				: report.verdict === 'INCOMPLETE'
 					? {text: report.summary, tone: 'waiting' as const}
 					: undefined;
-	return {events, logFile: read.files.log, ...(banner ? {banner} : {})};
+	return {events, logFile, ...(banner ? {banner} : {})};
 }
 
 export type ReplayOptions = {

@@ -39,7 +39,14 @@ export async function watchCommand(options: {
 	const info = readLiveSession(options.session, options.sessions);
 	// What a session signed by a stranger shows is anyone's text: followed only when you trust its signer.
 	requireTrusted(info.read, info.files, await sessionTrust(options.allowedSigners));
-	const watch = new WatchSession(info.log);
+	// What was read to judge it is folded, not read again: the log is followed from where that stopped.
+	const caughtUp = info.readTo && {
+		header: info.read.header,
+		events: info.read.events,
+		isSealed: info.read.isSealed,
+		...info.readTo,
+	};
+	const watch = new WatchSession(info.log, Date.now, caughtUp);
 	const isWritten = isLive(info) || info.read.isSealed;
 	const outputReader = openOutputIndex(info.log);
 	await terminalPresenter().showWatch(watch, {

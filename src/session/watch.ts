@@ -23,6 +23,9 @@ export type WatchSnapshot = {
 	problem?: string;
 };
 
+/** The log as already read up to `wholeBytes` (the end of a whole line): followed from there. */
+export type CaughtUp = {header: LogHeader; events: RunEvent[]; isSealed: boolean; wholeBytes: number; lines: number};
+
 export class WatchSession {
 	private readonly tail: LineSource;
 	private header: LogHeader | undefined;
@@ -38,12 +41,19 @@ export class WatchSession {
 	/** Settles at the seal (or the end of the session when no seal follows). */
 	readonly ended = new Promise<void>((resolve) => (this.resolveEnded = resolve));
 
-	/** `source`: a local log file, or the archive's copy of the session (`watch --archive`). */
+	private caughtUp: CaughtUp | undefined;
+
+	/**
+	 * `source`: a local log file, or the archive's copy of the session (`watch --archive`).
+	 * `caughtUp`: what of the local log was read already; its events are folded as if just read.
+	 */
 	constructor(
 		source: string | LineSource,
 		private readonly wallNow: () => number = Date.now,
+		caughtUp?: CaughtUp,
 	) {
-		this.tail = typeof source === 'string' ? new LogTail(source) : source;
+		this.tail = typeof source === 'string' ? new LogTail(source, caughtUp?.wholeBytes) : source;
+		if (typeof source === 'string') this.caughtUp = caughtUp;
 	}
 
 	/** Catches up from the start of the log, then follows it. */
@@ -93,8 +103,16 @@ export class WatchSession {
 	private take() {
 		const lines = this.tail.readLines();
 		const broken = this.tail.broken;
-		if ((lines.length === 0 && !broken) || this.problem) return;
+		const caughtUp = this.caughtUp;
+		this.caughtUp = undefined;
+		if ((lines.length === 0 && !broken && !caughtUp) || this.problem) return;
 		let last: RunEvent | undefined;
+		if (caughtUp) {
+			this.header = caughtUp.header;
+			this.isSealed = caughtUp.isSealed;
+			this.lineNumber = caughtUp.lines;
+			for (const event of caughtUp.events) last = this.fold(event);
+		}
 		for (const line of lines) {
 			this.lineNumber++;
 			let record: {type: string; seq?: number; prev?: string};
@@ -112,9 +130,7 @@ export class WatchSession {
 			if (record.type === 'seal') this.isSealed = true;
 			if (auditTypes.has(record.type)) continue;
 			const {seq: _seq, prev: _prev, ...event} = record;
-			last = event as RunEvent;
-			this.state = reduceRun(this.state, last);
-			for (const listener of this.eventListeners) listener(last, this.state);
+			last = this.fold(event as RunEvent);
 		}
 		if (broken && !this.problem) this.problem = broken;
 		if (last && this.header && this.isCaughtUp)
@@ -124,5 +140,11 @@ export class WatchSession {
 			this.tail.close();
 			this.resolveEnded();
 		}
+	}
+
+	private fold(event: RunEvent): RunEvent {
+		this.state = reduceRun(this.state, event);
+		for (const listener of this.eventListeners) listener(event, this.state);
+		return event;
 	}
 }

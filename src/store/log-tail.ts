@@ -6,7 +6,7 @@ const chunkBytes = 4 * 1024 * 1024;
 
 export class LogTail {
 	private readonly fd: number;
-	private offset = 0;
+	private offset: number;
 	/** The start of an unfinished line, as bytes: a character may be split across reads. */
 	private rest = Buffer.alloc(0);
 	private readonly buffer = Buffer.allocUnsafe(chunkBytes);
@@ -14,8 +14,13 @@ export class LogTail {
 	private poller: NodeJS.Timeout | undefined;
 	private isClosed = false;
 
-	constructor(readonly file: string) {
+	/** `fromBytes`: where to start, the end of a whole line (what was already read another way). */
+	constructor(
+		readonly file: string,
+		fromBytes = 0,
+	) {
 		this.fd = openSync(file, 'r');
+		this.offset = fromBytes;
 	}
 
 	/** The whole lines written since the last call (an unfinished last line waits for its end). */
