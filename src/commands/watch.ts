@@ -43,6 +43,7 @@ export async function watchCommand(options: {
 	const caughtUp = info.readTo && {
 		header: info.read.header,
 		events: info.read.events,
+		state: info.state,
 		isSealed: info.read.isSealed,
 		...info.readTo,
 	};

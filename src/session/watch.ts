@@ -24,7 +24,15 @@ export type WatchSnapshot = {
 };
 
 /** The log as already read up to `wholeBytes` (the end of a whole line): followed from there. */
-export type CaughtUp = {header: LogHeader; events: RunEvent[]; isSealed: boolean; wholeBytes: number; lines: number};
+export type CaughtUp = {
+	header: LogHeader;
+	events: RunEvent[];
+	/** The fold of `events` from the initial state, as the reader of the log made it. */
+	state: RunState;
+	isSealed: boolean;
+	wholeBytes: number;
+	lines: number;
+};
 
 export class WatchSession {
 	private readonly tail: LineSource;
@@ -111,7 +119,11 @@ export class WatchSession {
 			this.header = caughtUp.header;
 			this.isSealed = caughtUp.isSealed;
 			this.lineNumber = caughtUp.lines;
-			for (const event of caughtUp.events) last = this.fold(event);
+			// Folded already: done again only for those who see every event (the plain view).
+			if (this.eventListeners.size === 0) {
+				this.state = caughtUp.state;
+				last = caughtUp.events.at(-1);
+			} else for (const event of caughtUp.events) last = this.fold(event);
 		}
 		for (const line of lines) {
 			this.lineNumber++;

@@ -5,6 +5,7 @@ import {appendFileSync, readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {LogEventReader} from '../../src/core/audit/read-log.js';
 import type {RunEvent} from '../../src/core/run/events.js';
+import {foldEvents} from '../../src/core/run/reduce.js';
 import {WatchSession} from '../../src/session/watch.js';
 import {tourWithSlowOutput} from '../helpers/replay-events.js';
 import {writeLog} from '../helpers/signed-log.js';
@@ -60,6 +61,7 @@ describe('a watcher joining late', () => {
 		const watch = new WatchSession(file, Date.now, {
 			header: read.header,
 			events: read.events,
+			state: foldEvents(read.events),
 			isSealed: read.isSealed,
 			wholeBytes: reader.wholeBytes,
 			lines: reader.linesRead,
