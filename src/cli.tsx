@@ -84,6 +84,16 @@ const commands: Record<string, Command> = {
 			throw new UsageError(
 				`\`runbook run\` takes one FILE${positionals.length > 1 ? `, not ${positionals.length}` : ''}; see \`runbook run --help\``,
 			);
+		if (values['dry-run']) {
+			// A dry run draws nothing: it loads no Ink.
+			const {dryRunCommand} = await quietCommands();
+			return dryRunCommand({
+				file: positionals[0]!,
+				vars: (values.var as string[] | undefined) ?? [],
+				...optional('varFile', values['var-file']),
+				...optional('from', values.from),
+			});
+		}
 		// The lock's child process starts while the screen's modules load: forked from a small
 		// process it is quicker, and it locks on the other core meanwhile.
 		const runbookLock = values['dry-run'] || values.concurrent ? undefined : heldRunbookLock(positionals[0]!);

@@ -8,6 +8,7 @@ export {
 	configSetCommand,
 } from './archive.js';
 export {archiveUrlOf} from './archive-read.js';
+export {dryRunCommand} from './dry-run.js';
 export {exportCommand} from './export.js';
 export {importCommand} from './import.js';
 export {keysCommand} from './keys.js';

@@ -3,10 +3,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import {logFormat} from '../core/audit/entry.js';
-import {dryRunLines} from '../core/run/dry-run.js';
-import type {Runbook} from '../core/runbook/model.js';
-import {didYouMean} from '../core/runbook/shape.js';
-import {terminalText} from '../core/text/sanitize.js';
 import {systemClock} from '../session/clock.js';
 import {LiveSession} from '../session/live.js';
 import {newSessionId, openSessionsFolderWarning} from '../store/sessions-dir.js';
@@ -16,9 +12,8 @@ import {approversAllowed} from './allowed-signers-file.js';
 import {requireArchiveIfAny} from './archive.js';
 import {startArchiveStream} from './archive-stream.js';
 import {driveSession} from './drive-session.js';
-import {loadRunbook} from './load-runbook.js';
+import {dryRunCommand, loadRunInputs} from './dry-run.js';
 import {openSessionLog} from './open-session-log.js';
-import {parseVars, secretEnvValues} from './run-inputs.js';
 import {holdRunbookLock, holdRunnerLock} from './runner-locks.js';
 import {sessionsDirProblem} from '../store/session-files.js';
 import {UsageError} from './usage-error.js';
@@ -45,14 +40,8 @@ export type RunOptions = {
 
 export async function runCommand(options: RunOptions): Promise<number> {
 	const {file, from} = options;
-	const {runbook, sha256} = loadRunbook(file);
-	const vars = parseVars(runbook, options.vars, {varFile: options.varFile});
-	const secrets = secretEnvValues(runbook);
-	if (from !== undefined) checkFrom(runbook, from, file);
-	if (options.isDryRun) {
-		process.stdout.write(`${terminalText(dryRunLines(runbook, vars, from).join('\n'))}\n`);
-		return 0;
-	}
+	if (options.isDryRun) return dryRunCommand(options);
+	const {runbook, sha256, vars, secrets} = loadRunInputs(options);
 
 	warnOfOpenSessionsFolder(options.sessions);
 	const archiveChoice = await requireArchiveIfAny(options.archive);
@@ -106,13 +95,6 @@ export async function runCommand(options: RunOptions): Promise<number> {
 	});
 	await runnerLock;
 	return driveSession(session, log, presenter, () => session.start(), startArchiveStream(log, archiveChoice));
-}
-
-/** `--from` names a step of the runbook. */
-function checkFrom(runbook: Runbook, from: string, file: string): void {
-	const stepIds = runbook.phases.flatMap((phase) => phase.steps.map((step) => step.id));
-	if (!stepIds.includes(from))
-		throw new UsageError(`--from: no step \`${from}\` in ${file}${didYouMean(from, stepIds)}`);
 }
 
 /** A sessions folder others can write to without the sticky bit lets them rename or remove this session. */

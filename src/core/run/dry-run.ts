@@ -1,7 +1,8 @@
 // The dry run: every step as it would run, commands resolved, confirmations and timeouts shown. Pure.
 import type {Runbook, Step} from '../runbook/model.js';
 import {secretNames} from '../runbook/model.js';
-import {mask, resolveCommand} from './command.js';
+import {mask} from './command.js';
+import {renderShell} from '../runbook/template.js';
 import {rollbackOnlyVars} from './var-use.js';
 import {duration} from '../time.js';
 import {formatClockTime} from '../runbook/window.js';
@@ -47,18 +48,25 @@ export function dryRunLines(runbook: Runbook, vars: Record<string, string>, from
 		out.push('', `== Phase ${i + 1}/${runbook.phases.length}: ${phase.name}${plan ? ` (${plan})` : ''}`);
 		for (const step of phase.steps) {
 			if (step.id === from) isBeforeFrom = false;
-			out.push(...stepLines(runbook, step, shown, isBeforeFrom));
+			pushStepLines(out, runbook, step, shown, isBeforeFrom);
 		}
 	});
 	if (runbook.rollback.length > 0) {
 		out.push('', '== Rollback (run newest first when the operator rolls back)');
-		for (const step of runbook.rollback) out.push(...stepLines(runbook, step, shown, false));
+		for (const step of runbook.rollback) pushStepLines(out, runbook, step, shown, false);
 	}
 	if (runbook.signoff.length > 0) out.push('', `Sign-off: ${runbook.signoff.join(', ')}`);
 	return out;
 }
 
-function stepLines(runbook: Runbook, step: Step, shown: Record<string, string>, isSkipped: boolean): string[] {
+/** Adds the lines of one step to `out` (a runbook may have 10,000 steps: no array of its own). */
+function pushStepLines(
+	out: string[],
+	runbook: Runbook,
+	step: Step,
+	shown: Record<string, string>,
+	isSkipped: boolean,
+): void {
 	const facts: string[] = [step.kind];
 	if (step.confirm === 'enter') facts.push('confirm: Enter');
 	if (step.confirm === 'typed') facts.push(`confirm: type "${runbook.target ?? step.id}"`);
@@ -80,18 +88,19 @@ function stepLines(runbook: Runbook, step: Step, shown: Record<string, string>, 
 		facts.push(
 			`expects ${[step.expect.codes.join('|') !== '0' ? `exit ${step.expect.codes.join(' or ')}` : '', step.expect.stdout ? `output /${step.expect.stdout}/` : ''].filter(Boolean).join(', ')}`,
 		);
-	const lines = [
+	out.push(
 		`  ${isSkipped ? '(skipped by --from) ' : ''}${step.id}${step.name !== step.id ? ` — ${step.name}` : ''}  [${facts.join(', ')}]`,
-	];
+	);
 	if (step.kind === 'run' || step.kind === 'poll') {
-		const display = resolveCommand(step, shown, []).display;
-		lines.push(...display.split('\n').map((l, i) => `${i === 0 ? '    $ ' : '      '}${l}`));
-		if (step.cwd) lines.push(`    in ${step.cwd}`);
+		// `shown` has the secrets masked already: the command as it would be shown, not its script.
+		const display = renderShell(step.kind === 'poll' ? step.poll!.run : (step.run ?? ''), (name) => shown[name]);
+		const commandLines = display.split('\n');
+		for (let i = 0; i < commandLines.length; i++) out.push(`${i === 0 ? '    $ ' : '      '}${commandLines[i]}`);
+		if (step.cwd) out.push(`    in ${step.cwd}`);
 		const envKeys = Object.keys(step.env);
-		if (envKeys.length > 0) lines.push(`    env ${envKeys.join(', ')}`);
+		if (envKeys.length > 0) out.push(`    env ${envKeys.join(', ')}`);
 	}
-	for (const item of step.checks ?? []) lines.push(`    ☐ ${item}`);
-	if (step.ask) lines.push(`    asks: ${step.ask.prompt} -> ${step.ask.var}${step.ask.isSecret ? ' (secret)' : ''}`);
-	if (step.note) lines.push(`    ${step.note}`);
-	return lines;
+	if (step.checks) for (const item of step.checks) out.push(`    ☐ ${item}`);
+	if (step.ask) out.push(`    asks: ${step.ask.prompt} -> ${step.ask.var}${step.ask.isSecret ? ' (secret)' : ''}`);
+	if (step.note) out.push(`    ${step.note}`);
 }

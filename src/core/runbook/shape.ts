@@ -168,7 +168,7 @@ export function list<T>(item: Shape<T>, options: {minItems?: number; description
 				return undefined;
 			}
 			const before = problems.length;
-			const out = value.map((v, i) => item.read(v, [...path, i], problems));
+			const out = value.map((v, i) => item.read(v, path.concat(i), problems));
 			return problems.length === before ? (out as T[]) : undefined;
 		},
 	);
@@ -199,7 +199,7 @@ export function dictionary<T>(
 			for (const [k, v] of Object.entries(value)) {
 				if (!key.pattern.test(k))
 					problems.push({path: [...path, k], at: 'key', message: `\`${k}\` is not a valid name; expected ${key.hint}`});
-				const read = item.read(v, [...path, k], problems);
+				const read = item.read(v, path.concat(k), problems);
 				if (read !== undefined) out[k] = read;
 			}
 			return problems.length === before ? out : undefined;
@@ -231,6 +231,10 @@ export function object<R extends Fields, O extends Fields>(
 		required: Object.keys(required),
 		additionalProperties: false,
 	});
+	const known = new Set(keys);
+	const requiredKeys = Object.keys(required);
+	const fields = keys.map((k) => (required[k] ?? optional[k])!);
+	// Runs once per step, mostly unoptimized: indexed loops and `concat` make no garbage; `for...of` and spreads do.
 	const read = (value: unknown, path: Array<string | number>, problems: Problem[]) => {
 		if (!isPlainObject(value)) {
 			problems.push(mismatch(path, value, expected));
@@ -238,28 +242,26 @@ export function object<R extends Fields, O extends Fields>(
 		}
 		const before = problems.length;
 		const out: Record<string, unknown> = {};
-		for (const k of Object.keys(value)) {
-			if (!keys.includes(k) && options.planned?.[k]) {
-				problems.push({
-					path: [...path, k],
-					at: 'key',
-					message: `\`${k}\` is not supported by this version of runbook yet: ${options.planned[k]}`,
-				});
-			} else if (!keys.includes(k)) {
-				const near = closest(k, keys);
-				problems.push({
-					path: [...path, k],
-					at: 'key',
-					message: `\`${k}\` is not a ${name} option${near ? `; did you mean \`${near}\`?` : `; expected one of ${keys.map((x) => `\`${x}\``).join(', ')}`}`,
-				});
-			}
+		const given = Object.keys(value);
+		for (let i = 0; i < given.length; i++) {
+			const k = given[i]!;
+			if (known.has(k)) continue;
+			const planned = options.planned?.[k];
+			const near = planned ? undefined : closest(k, keys);
+			problems.push({
+				path: path.concat(k),
+				at: 'key',
+				message: planned
+					? `\`${k}\` is not supported by this version of runbook yet: ${planned}`
+					: `\`${k}\` is not a ${name} option${near ? `; did you mean \`${near}\`?` : `; expected one of ${keys.map((x) => `\`${x}\``).join(', ')}`}`,
+			});
 		}
-		for (const k of Object.keys(required)) {
-			if (!(k in value)) problems.push({path, message: `${name} is missing \`${k}\``});
-		}
-		for (const k of keys) {
+		for (let i = 0; i < requiredKeys.length; i++)
+			if (!(requiredKeys[i]! in value)) problems.push({path, message: `${name} is missing \`${requiredKeys[i]}\``});
+		for (let i = 0; i < keys.length; i++) {
+			const k = keys[i]!;
 			if (!(k in value)) continue;
-			const got = (required[k] ?? optional[k])!.read(value[k], [...path, k], problems);
+			const got = fields[i]!.read(value[k], path.concat(k), problems);
 			if (got !== undefined) out[k] = got;
 		}
 		return problems.length === before ? (out as ObjectOut<R, O>) : undefined;

@@ -4,16 +4,29 @@
 const reference = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 const anyBraces = /\{\{([^}]*)\}\}/g;
 
+const wholeReference = /^\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/;
+
+// Both scans below run for every command of a runbook when it is loaded: a plain loop over
+// the matches, and none at all for a text without `{{`.
+
 /** The variable names a text refers to, in order of first use. */
 export function templateNames(text: string): string[] {
-	return [...new Set([...text.matchAll(reference)].map((m) => m[1]!))];
+	const names: string[] = [];
+	if (!text.includes('{{')) return names;
+	reference.lastIndex = 0;
+	for (let match = reference.exec(text); match; match = reference.exec(text))
+		if (!names.includes(match[1]!)) names.push(match[1]!);
+	return names;
 }
 
 /** `{{ ... }}` spans that are not a variable reference (`{{ db host }}`, `{{}}`). */
 export function badTemplates(text: string): string[] {
-	return [...text.matchAll(anyBraces)]
-		.map((m) => m[0])
-		.filter((t) => !/^\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/.test(t));
+	const bad: string[] = [];
+	if (!text.includes('{{')) return bad;
+	anyBraces.lastIndex = 0;
+	for (let match = anyBraces.exec(text); match; match = anyBraces.exec(text))
+		if (!wholeReference.test(match[0])) bad.push(match[0]);
+	return bad;
 }
 
 /** A POSIX single-quoted word: `it's` -> `'it'\''s'`. */
@@ -22,6 +35,9 @@ export function shellQuote(value: string): string {
 }
 
 type Context = 'plain' | 'single' | 'double';
+
+/** Every character `renderShell` looks at one by one; any other is copied as it is in every context. */
+const shellSpecial = /[{'"\\$)]/g;
 
 /** How a var reaches the shell: its value as text, or a reference to the environment variable that holds it. */
 export type ShellValue = string | {envName: string};
@@ -44,9 +60,19 @@ function shellWord(value: ShellValue, context: Context): string {
  * not know, which leaves the reference as it is.
  */
 export function renderShell(text: string, lookup: (name: string) => ShellValue | undefined): string {
+	// Without a reference, every character is copied as it is.
+	if (!text.includes('{{')) return text;
 	let out = '';
 	const stack: Context[] = ['plain'];
 	for (let i = 0; i < text.length;) {
+		// Characters that start no reference and change no quoting context are copied in one go.
+		shellSpecial.lastIndex = i;
+		const special = shellSpecial.exec(text)?.index ?? text.length;
+		if (special > i) {
+			out += text.slice(i, special);
+			i = special;
+			continue;
+		}
 		const context = stack.at(-1)!;
 		if (text.startsWith('{{', i)) {
 			const match = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/.exec(text.slice(i));
