@@ -82,7 +82,8 @@ export function parseDuration(value: string | number): number {
 
 /** Every step in the order a run meets them, phases first, then the rollback list. */
 export function allSteps(runbook: Runbook): Step[] {
-	return [...runbook.phases.flatMap((p) => p.steps), ...runbook.rollback];
+	// `concat`, not spreads: a spread of 10,000 steps walks an iterator, slowly before V8 optimizes.
+	return runbook.phases.flatMap((p) => p.steps).concat(runbook.rollback);
 }
 
 export function findStep(runbook: Runbook, id: string): Step | undefined {
