@@ -237,4 +237,27 @@ describe('the fast reader of plain YAML', () => {
 		);
 		expect(accepted).toBeGreaterThan(150);
 	});
+
+	it('leaves Unicode spaces to yaml, which keeps them in the text (no `true` out of `true` and a no-break space)', () => {
+		const texts = [
+			'a: 1\u00a0\n',
+			'a: true\u00a0\n',
+			'a: x\u3000\n',
+			'a: x\u2003 # c\n',
+			'-  \u00a0\n',
+			'a: [1\u00a0, b]\n',
+		];
+		for (const text of texts) {
+			expect(readPlainYaml(text), JSON.stringify(text)).toBeUndefined();
+			expect(yamlValue(text)?.value, JSON.stringify(text)).not.toStrictEqual({a: 1});
+		}
+		expect(yamlValue('a: true\u00a0\n')?.value).toStrictEqual({a: 'true\u00a0'});
+	});
+
+	it('leaves deep nesting to yaml instead of running out of stack', () => {
+		expect(readPlainYaml(`${'- '.repeat(5000)}x\n`)).toBeUndefined();
+		const mapping = Array.from({length: 3000}, (_, depth) => `${' '.repeat(depth)}k:`).join('\n');
+		expect(readPlainYaml(`${mapping} x\n`)).toBeUndefined();
+		expect(agrees(`${'- '.repeat(30)}x\n`)).toBe(true);
+	});
 });

@@ -112,7 +112,7 @@ export function flowCollection(rest: string): unknown {
 		}
 		const plain = flowPlain.exec(rest.slice(at))?.[0] ?? giveUp();
 		at += plain.length;
-		return plainValue(plain.trimEnd());
+		return plainValue(plain.replace(/ +$/, ''));
 	};
 	skipSpaces();
 	while (rest[at] !== close) {

@@ -22,8 +22,17 @@ import {
 } from './plain-yaml-scalars.js';
 
 const blockHeader = /^([|>])([-+]?)(?: +#.*| *)$/;
-/** Characters YAML treats as line breaks or byte-order marks, and control characters. */
-const unusual = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
+/**
+ * Characters YAML treats as line breaks or byte-order marks, control characters, and the Unicode
+ * spaces that are not YAML's white space (a no-break space ending `true` makes a string to
+ * `yaml`, while a JavaScript trim would drop it and read a boolean).
+ */
+const unusual =
+	/[\u0000-\u0008\u000b-\u001f\u007f-\u00a0\u1680\u2000-\u200b\u2028-\u202f\u205f\u3000\ufeff\ufffe\uffff]/;
+/** Nesting deeper than this is left to `yaml`: a runbook is a few levels deep, and recursion has a limit. */
+const maxBlockDepth = 64;
+/** Only YAML's white space (space; a tab already gave up) ends a plain scalar, never a JavaScript trim's. */
+const trailingSpaces = / +$/;
 
 /** A line with content: its indentation, where its text starts and where it ends (at its line break). */
 type Line = {indent: number; start: number; end: number};
@@ -71,6 +80,8 @@ class Reader {
 	private peekedAt = -1;
 	/** The offset of the next tab at or after the lines looked at, or Infinity. */
 	private tabAt = -1;
+	/** How many blocks the reader is inside. */
+	private depth = 0;
 
 	constructor(private readonly source: string) {}
 
@@ -112,9 +123,14 @@ class Reader {
 	block(parentIndent: number): unknown {
 		const line = this.peek();
 		if (!line || line.indent <= parentIndent) return null;
-		if (isItemAt(this.source, line.start, line.end)) return this.sequence(line.indent);
-		if (keyColon(this.source, line.start, line.end) >= 0) return this.mapping(line.indent);
-		return giveUp();
+		if (++this.depth > maxBlockDepth) giveUp();
+		try {
+			if (isItemAt(this.source, line.start, line.end)) return this.sequence(line.indent);
+			if (keyColon(this.source, line.start, line.end) >= 0) return this.mapping(line.indent);
+			return giveUp();
+		} finally {
+			this.depth--;
+		}
 	}
 
 	mapping(indent: number): Record<string, unknown> {
@@ -177,7 +193,7 @@ class Reader {
 			giveUp();
 		} else {
 			const hash = rest.indexOf(' #');
-			const text = (hash >= 0 ? rest.slice(0, hash) : rest).trimEnd();
+			const text = (hash >= 0 ? rest.slice(0, hash) : rest).replace(trailingSpaces, '');
 			if (text.includes(': ') || text.endsWith(':')) giveUp();
 			value = plainValue(text);
 		}
