@@ -23,6 +23,9 @@ import {$} from 'zx/core';
  *
  * The wrapper (`wait_for_step`, then `step`): a subshell of the spawner, so its `$BASHPID` is the
  * step's group. It answers with that pid, on the runner's pipe, before the next wrapper may read.
+ * A runner gone before it reads the pid makes that answer fail (SIGPIPE is ignored until the step
+ * runs, so the wrapper hears it instead of dying silently): the wrapper tells the spawner `q`,
+ * and the step does not run, since its runner cannot record that it started.
  * Nothing of it goes to the runner after that, and its own messages go nowhere; a trapped SIGTERM
  * lets it outlive the step it was sent with, to write the step's status. Traps reset to the
  * default in the step, so the step can be stopped. It holds the spool directory open as fd 5
@@ -33,13 +36,14 @@ import {$} from 'zx/core';
  * runner removes it (`rm` would be one more process a step). No variable of its own is used
  * after the exports, which could overwrite one.
  */
-const spawnerScript = String.raw`
+export const spawnerScript = String.raw`
 set -m
 mkfifo -m 600 -- "$1/ready" && exec 6<>"$1/ready" && rm -rf -- "$1" || exit 126
 step() {
 	exec 5<"$1" || exit 126
 	exec >>"/proc/$BASHPID/fd/5/$2.out" 3>>"/proc/$BASHPID/fd/5/$2.err" 2>/dev/null </dev/null 6>&-
 	trap : TERM INT HUP
+	trap - PIPE
 	cd -- "$3" || exit 126
 	(($4 == 0)) || export -- "\${@:5:$4}"
 	unset -v -- "\${@:5+$4}"
@@ -50,6 +54,7 @@ step() {
 }
 wait_for_step() {
 	local dir base cwd count i word words=()
+	trap '' PIPE
 	IFS= read -r -d '' dir && IFS= read -r -d '' base && IFS= read -r -d '' cwd && IFS= read -r -d '' count &&
 		for ((i = 0; i < count; i++)); do IFS= read -r -d '' word || { printf q >&6; exit 0; }; words+=("$word"); done &&
 		printf '%d\n' "$BASHPID" &&
