@@ -4,7 +4,7 @@ import {watch, type FSWatcher} from 'node:fs';
 import path from 'node:path';
 import {StringDecoder} from 'node:string_decoder';
 import type {CommandResult} from '../core/run/judge.js';
-import {readExitStatus, SpoolReader, type SpoolPaths} from './step-spool.js';
+import {readExitStatus, secondReadBuffer, SpoolReader, type SpoolPaths} from './step-spool.js';
 import {isSameProcess} from './process-identity.js';
 import {constants} from 'node:os';
 
@@ -63,7 +63,10 @@ export class CommandWatch {
 		this.done = new Promise((resolve) => (this.resolve = resolve));
 		this.startedAt = performance.now() - (config.startedMsAgo ?? 0);
 		this.watched = config.process;
-		this.readers = {out: new SpoolReader(config.spool.out, 0), err: new SpoolReader(config.spool.err, config.from[1])};
+		this.readers = {
+			out: new SpoolReader(config.spool.out, 0),
+			err: new SpoolReader(config.spool.err, config.from[1], secondReadBuffer),
+		};
 		// What a runner before this one already recorded is read again only to keep it for `capture`.
 		this.keepPrefix(config.from[0]);
 		try {
@@ -136,8 +139,14 @@ export class CommandWatch {
 		let read = 0;
 		for (;;) {
 			let progressed = false;
+			// The two streams are two files, so their order is read, not known: stderr first and
+			// stdout right after, before either is reported, puts all the stdout a command wrote
+			// before the stderr seen here ahead of it (lines, then the error they led to). Only
+			// stdout written in the microseconds between the two reads can come out ahead.
+			const errChunk = this.readers.err.read();
+			const chunks = {out: this.readers.out.read(), err: errChunk};
 			for (const stream of ['out', 'err'] as const) {
-				const chunk = this.readers[stream].read();
+				const chunk = chunks[stream];
 				if (!chunk) continue;
 				progressed = true;
 				read += chunk.length;

@@ -65,6 +65,8 @@ export function hasSpool(paths: SpoolPaths): boolean {
  * read is a system call, and a few large ones cost less than many small.
  */
 const readBuffer = Buffer.allocUnsafe(512 * 1024);
+/** A second one, so a step's two streams can be read back to back before either is reported. */
+export const secondReadBuffer = Buffer.allocUnsafe(512 * 1024);
 
 /** Reads a growing file from an offset, chunk by chunk. */
 export class SpoolReader {
@@ -73,6 +75,7 @@ export class SpoolReader {
 	constructor(
 		private readonly file: string,
 		public offset = 0,
+		private readonly buffer = readBuffer,
 	) {}
 
 	/** The bytes written since the last read (at most 512 KiB), valid until the next read by any reader; undefined when there are none yet. */
@@ -84,10 +87,10 @@ export class SpoolReader {
 				return undefined;
 			}
 		}
-		const n = readSync(this.fd, readBuffer, 0, readBuffer.length, this.offset);
+		const n = readSync(this.fd, this.buffer, 0, this.buffer.length, this.offset);
 		if (n === 0) return undefined;
 		this.offset += n;
-		return readBuffer.subarray(0, n);
+		return this.buffer.subarray(0, n);
 	}
 
 	close(): void {

@@ -32,6 +32,17 @@ function run(
 }
 
 describe('running a step command', () => {
+	it('reports an error printed after a burst of output after all of that output', async () => {
+		// Two spool files: a slow reader of stdout used to let the stderr line overtake the stdout
+		// lines written before it (about half the runs, and most after the reads grew).
+		for (let round = 0; round < 10; round++) {
+			const r = run('for i in $(seq 1 300); do echo "row $i of the build"; done; echo "warning: disk almost full" >&2');
+			await r.command.done;
+			expect(r.chunks.at(-1), `round ${round}`).toEqual(['err', 'warning: disk almost full\n']);
+			expect(r.text('out').split('\n')).toHaveLength(301);
+		}
+	});
+
 	it('reports the exit code and both streams, separately and in full', async () => {
 		const r = run('echo to-out; echo to-err >&2; exit 3');
 		const result = await r.command.done;
