@@ -12,7 +12,7 @@ import {writeApprovalFile} from '../../src/store/approvals-dir.js';
 import {loadIdentity} from '../../src/store/identity.js';
 import {binRunbook, isolatedEnv, runCli} from '../helpers/cli.js';
 import {keyFromSeed, localSigner} from '../helpers/signed-log.js';
-import {closedAfterEachTest, type Tui} from '../helpers/tmux.js';
+import {closedAfterEachTest, wrappedOnScreen, type Tui} from '../helpers/tmux.js';
 
 const tui = closedAfterEachTest();
 
@@ -93,8 +93,7 @@ describe('a step with approvals: 2', () => {
 	it('waits; a partner watches and approves with their own key; the step runs; the log names both; verify says VALID', async () => {
 		const f = fixture();
 		const op = await waitingOperator(f);
-		// The whole command, even where a long folder name wraps it on the 80-column screen.
-		expect(op.screen().replace(/\n\s*/g, '')).toContain(`runbook approve ${f.session()}`);
+		expect(op.screen()).toMatch(wrappedOnScreen(`runbook approve ${f.session()}`));
 		const watch = tui(`${asBob} ${binRunbook} watch ${f.session()}`);
 		const watched = await watch.waitFor('Waiting for 1 more approval');
 		expect(watched).toMatch(/LIVE · \S+ · lag \d+ms/);

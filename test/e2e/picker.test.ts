@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {binRunbook, runCli} from '../helpers/cli.js';
-import {closedAfterEachTest} from '../helpers/tmux.js';
+import {closedAfterEachTest, wrappedOnScreen} from '../helpers/tmux.js';
 
 const logDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-picker-'));
 const recorded = [1, 2].map(() =>
@@ -32,7 +32,7 @@ describe('the session picker in a terminal', () => {
 		tui.keys(keys.enter);
 		const replayed = await tui.waitFor('✓ Completed');
 		expect(replayed).not.toContain('which session?');
-		await tui.waitFor(path.join(logDir, olderId!, 'session.jsonl'));
+		await tui.waitFor(wrappedOnScreen(path.join(logDir, olderId!, 'session.jsonl')));
 		tui.keys('q');
 		expect(await tui.exitCode()).toBe(0);
 	});

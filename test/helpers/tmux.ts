@@ -87,3 +87,11 @@ export function closedAfterEachTest(): (command: string) => Tui {
 		return t;
 	};
 }
+
+/**
+ * Matches `text` on a screen even where the screen wraps it onto the next row (a long path in a
+ * temporary folder), with any indent the wrapped row starts with.
+ */
+export function wrappedOnScreen(text: string): RegExp {
+	return new RegExp([...text].map((char) => char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(?:\n *)?'));
+}
