@@ -63,7 +63,7 @@ function startRun(args: string[], env: Record<string, string>, limitMs = 30_000)
 }
 
 /** Polls `check` until it is truthy (every 25 ms, at most `limitMs`); for events with no callback to await. */
-async function until<T>(what: string, check: () => T | Promise<T>, limitMs = 15_000): Promise<T> {
+async function until<T>(what: string, check: () => T | Promise<T>, limitMs = 15_000): Promise<NonNullable<T>> {
 	const deadline = performance.now() + limitMs;
 	for (;;) {
 		const value = await check();
