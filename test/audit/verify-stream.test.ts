@@ -5,24 +5,10 @@ import {describe, expect, it} from 'vitest';
 import {verifyLog, type Trust} from '../../src/core/audit/verify.js';
 import {provenPlainEvent, StreamingVerifier} from '../../src/core/audit/verify-stream.js';
 import {ed25519Blob} from '../../src/core/audit/ssh-wire.js';
-import type {RunEvent} from '../../src/core/run/events.js';
-import {identityKey, writeLog} from '../helpers/signed-log.js';
+import {identityKey, outputBurstEvents, writeLog} from '../helpers/signed-log.js';
 
 const own: Trust = {ownKeys: [ed25519Blob(identityKey)]};
-/** Output a terminal really prints: escapes, quotes, backslashes, non-ASCII, a line separator. */
-const texts = ['plain line\n', '\u001b[31mred\u001b[0m\r\n', 'say "hi" \\ / \t', 'é 日本 🚀 \u2028 \u007f', ''];
-const events = [
-	{type: 'step-started', t: 1, step: 'build'},
-	...Array.from({length: 200}, (_, i) => ({
-		type: 'output-recorded',
-		t: 2 + i,
-		step: 'build',
-		stream: i % 2 ? 'err' : 'out',
-		text: texts[i % texts.length],
-	})),
-	{type: 'command-exited', t: 300, step: 'build', code: 0, durationMs: 120},
-	{type: 'session-ended', t: 301, status: 'completed'},
-] as RunEvent[];
+const events = outputBurstEvents(200);
 const sealed = await writeLog(events);
 
 function stream(bytes: Buffer, chunkBytes: number) {

@@ -82,3 +82,22 @@ export async function writeLog(
 		sig: options.isSealed === false ? undefined : readFileSync(`${file}.sig`, 'utf8'),
 	};
 }
+
+/** Output a terminal really prints: escapes, quotes, backslashes, non-ASCII, a line separator. */
+const burstTexts = ['plain line\n', '\u001b[31mred\u001b[0m\r\n', 'say "hi" \\ / \t', 'é 日本 🚀 \u2028 \u007f', ''];
+
+/** A step printing `count` pieces of such output on both streams, then the session's end. */
+export function outputBurstEvents(count: number): RunEvent[] {
+	return [
+		{type: 'step-started', t: 1, step: 'build'},
+		...Array.from({length: count}, (_, i) => ({
+			type: 'output-recorded',
+			t: 2 + i,
+			step: 'build',
+			stream: i % 2 ? 'err' : 'out',
+			text: burstTexts[i % burstTexts.length],
+		})),
+		{type: 'command-exited', t: 300, step: 'build', code: 0, durationMs: 120},
+		{type: 'session-ended', t: 301, status: 'completed'},
+	] as RunEvent[];
+}
