@@ -101,3 +101,13 @@ export function outputBurstEvents(count: number): RunEvent[] {
 		{type: 'session-ended', t: 301, status: 'completed'},
 	] as RunEvent[];
 }
+
+/** The oracle for a proof of canonical form: JSON.stringify writes the line so, its fields in order. */
+export function isCanonicalLine(line: string): boolean {
+	try {
+		const record = JSON.parse(line) as Record<string, unknown>;
+		return JSON.stringify(record) === line && Object.keys(record).slice(0, 4).join() === 'seq,t,type,prev';
+	} catch {
+		return false;
+	}
+}
