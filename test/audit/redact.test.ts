@@ -61,6 +61,15 @@ describe('redaction', () => {
 			['AKIAIOSFODNN7EXAMPLE', 'aws-access-key'],
 			['ghp_0123456789abcdefghijklmnopqrstuvwxyz', 'github-token'],
 			['sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'stripe-key'],
+			// Every opening of every shape: each is looked for as a literal before its pattern is tried.
+			['ASIAIOSFODNN7EXAMPLE', 'aws-access-key'],
+			...['gho_', 'ghu_', 'ghs_', 'ghr_'].map((opening): [string, string] => [
+				`${opening}0123456789abcdefghijklmnopqrstuvwxyz`,
+				'github-token',
+			]),
+			['github_pat_11ABCDEFG0123456789_abcdefghijklmnop', 'github-token'],
+			['sk_test_4eC39HqLyjWDarjtT1zdp7dc', 'stripe-key'],
+			['rk_live_4eC39HqLyjWDarjtT1zdp7dc', 'stripe-key'],
 		];
 		for (const [token, rule] of samples) {
 			const {out} = stream([`before ${token} after`], []);
@@ -68,6 +77,9 @@ describe('redaction', () => {
 		}
 		expect(stream(['DATABASE_URL=postgres://app:hunter2hunter2@db.internal:5432/app'], []).out).toBe(
 			'DATABASE_URL=postgres://app:[REDACTED:url-password]@db.internal:5432/app',
+		);
+		expect(stream(['see HTTPS://app:hunter2hunter2@db.internal/'], []).out).toBe(
+			'see HTTPS://app:[REDACTED:url-password]@db.internal/',
 		);
 	});
 
