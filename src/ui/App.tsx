@@ -39,11 +39,17 @@ export function App({
 	const size = useTerminalSize();
 	const {exit} = useApp();
 	useEffect(() => {
-		const frames = throttleFrames(() => {
+		const redraw = () => {
 			const next = session.snapshot();
 			setView({snapshot: next, now: next.now});
+		};
+		const frames = throttleFrames(redraw);
+		// The last frame is drawn at once: the seal and the exit wait for it, not for a frame's gap.
+		const unsubscribe = session.subscribe(() => {
+			if (!session.snapshot().state.ended) return frames.request();
+			frames.cancel();
+			redraw();
 		});
-		const unsubscribe = session.subscribe(frames.request);
 		return () => {
 			unsubscribe();
 			frames.cancel();

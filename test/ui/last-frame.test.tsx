@@ -1,0 +1,72 @@
+// The end of a session is drawn at once, not a frame's gap later: the seal and the process's exit
+// wait for that last frame, so every run would otherwise end up to a frame (or more, under a flood
+// of output) late.
+import {render} from 'ink-testing-library';
+import {stripVTControlCharacters} from 'node:util';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {App, type AppSession} from '../../src/ui/App.js';
+import {reduceRun} from '../../src/core/run/reduce.js';
+import type {RunState} from '../../src/core/run/state.js';
+import {loadRunbook, simulate} from '../helpers/scenarios.js';
+
+const runbook = loadRunbook(`
+version: 1
+name: Last frame
+phases:
+  - id: p
+    steps:
+      - id: hello
+        note: Read me first.
+`);
+
+/** A session the test moves by hand: its state, and a way to tell the screen it changed. */
+function handSession(first: RunState) {
+	let state = first;
+	const listeners = new Set<() => void>();
+	const session: AppSession = {
+		snapshot: () => ({state, now: state.lastT}),
+		subscribe(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+		now: () => state.lastT,
+		intend: () => undefined,
+		cancelCommand() {},
+	};
+	const change = (next: RunState) => {
+		state = next;
+		for (const listener of listeners) listener();
+	};
+	return {session, change};
+}
+
+/** Lets React and Ink draw what was asked (they schedule with setImmediate, which stays real). */
+async function settle() {
+	for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('the last frame', () => {
+	beforeEach(() => {
+		vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'performance']});
+	});
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	it('is drawn as soon as the session ends, even right after another frame', async () => {
+		const {state} = simulate(runbook, {stopAtDecision: 0});
+		const {session, change} = handSession(state);
+		const app = render(<App session={session} />);
+		await settle();
+		// A change draws a frame now; the next change would wait for the frame's gap...
+		change({...state, lastT: state.lastT + 1});
+		await settle();
+		const framesBefore = app.frames.length;
+		// ...but not the session's end, and no fake time passes here.
+		change(reduceRun(state, {type: 'session-ended', t: state.lastT + 2, status: 'aborted', reason: 'stopped'}));
+		await settle();
+		expect(app.frames.length).toBeGreaterThan(framesBefore);
+		expect(stripVTControlCharacters(app.lastFrame() ?? '')).toMatch(/aborted/i);
+		app.unmount();
+	});
+});
