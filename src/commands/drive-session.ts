@@ -34,6 +34,7 @@ export async function driveSession(
 		if (error.code === 'EPIPE') hangUp('the reader of the output went away', 141);
 	});
 	const outputReader = presenter.isInteractive ? openOutputIndex(log.file) : undefined;
+	let code: number;
 	try {
 		const final = await presenter.showLive(session, {
 			logFile: log.file,
@@ -44,11 +45,16 @@ export async function driveSession(
 		await sealLog(log, final, session.logFailure);
 		await archive?.finish();
 		if (!presenter.isInteractive) process.stdout.write(`log: ${log.file}\n`);
-		return exitCodeFor(final.ended?.status);
+		code = exitCodeFor(final.ended?.status);
 	} finally {
 		outputReader?.close();
 		log.close();
 	}
+	// Sealed, synced and closed, the archive caught up: nothing is left to wait for. Ink's render
+	// throttle leaves a timer armed after unmount that would hold the process up to a frame (~33 ms);
+	// the terminal's writes are synchronous, so nothing drawn is lost.
+	if (presenter.isInteractive) process.exit(code);
+	return code;
 }
 
 /** Seals a session that ended on record; a log that could not take its end stays unsealed (INCOMPLETE). */
