@@ -1,7 +1,7 @@
 // The session log on disk: created exclusively, appended one whole line per write, synced at
 // the session's barriers, signed as it grows and sealed at the end. The only writer of
 // session files.
-import {sign, type KeyObject} from 'node:crypto';
+import {createHash, sign, type Hash, type KeyObject} from 'node:crypto';
 import {
 	closeSync,
 	fdatasync,
@@ -15,7 +15,6 @@ import {
 	writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import {FileHash} from './file-hash.js';
 import {HeldDir} from './held-dir.js';
 import {encodeEvent, encodeHeader, hashLine, type LogHeader} from '../core/audit/entry.js';
 import {
@@ -47,7 +46,7 @@ export class SessionLog {
 	/** Where each line is encoded, reused: a fresh buffer per output record would be garbage at once. */
 	private readonly lineBuffer = new LineBuffer();
 	/** SHA-512 of every byte written, for the whole-file signature at the seal. */
-	private readonly fileHash = new FileHash();
+	private readonly fileHash: Hash = createHash('sha512');
 
 	/** `kept`: the whole lines already in the file; the chain goes on from the last of them. */
 	private constructor(
@@ -183,7 +182,7 @@ export class SessionLog {
 		this.write(seal);
 		this.isSealed = true;
 		this.flush();
-		const whole = await signSshsigDigest(this.signing.identity, await this.fileHash.digest());
+		const whole = await signSshsigDigest(this.signing.identity, this.fileHash.digest());
 		writeFileSync(this.dir.at(`${logName}.sig`), whole, {mode: 0o644, flag: 'wx'});
 		const movedTo = this.dir.movedTo();
 		return movedTo === undefined ? {} : {movedTo};
@@ -218,7 +217,6 @@ export class SessionLog {
 		} finally {
 			closeSync(this.fd);
 			this.dir.close();
-			this.fileHash.close();
 		}
 	}
 
