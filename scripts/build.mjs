@@ -4,6 +4,7 @@ import {build} from 'esbuild';
 import {chmodSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {asScript, fromHost, noTopLevelAwait} from './screen-script.mjs';
+import {lazySegmenter} from './lazy-segmenter.mjs';
 import {stringWidthPrefilter} from './string-width-prefilter.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -32,10 +33,10 @@ const shared = {
 	platform: 'node',
 	format: 'esm',
 	target: 'node20',
-	minify: true,
+	minify: !process.env.READABLE,
 	legalComments: 'none',
 	logLevel: 'warning',
-	plugins: [inkWithoutDevtools, stringWidthPrefilter],
+	plugins: [inkWithoutDevtools, stringWidthPrefilter, lazySegmenter],
 	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {
 		js: "import {createRequire as __rbRequire} from 'node:module'; const require = __rbRequire(import.meta.url);",
@@ -71,9 +72,10 @@ chmodSync(new URL('../dist/runbook-standalone.mjs', import.meta.url), 0o755);
 // The screen commands as one script that src/store/code-cache.ts compiles with V8's code cache
 // (scripts/screen-script.mjs says why). esbuild marks it strict, as the ES modules it comes from are.
 const screenScript = 'dist/screen-commands.script.js';
-await build({
+const {metafile} = await build({
 	...shared,
 	format: 'cjs',
+	metafile: true,
 	plugins: [...shared.plugins, noTopLevelAwait, fromHost],
 	define: {...shared.define, 'import.meta.url': '__rbBundleUrl'},
 	banner: {},
@@ -83,5 +85,5 @@ await build({
 });
 writeFileSync(
 	new URL(`../${screenScript}`, import.meta.url),
-	asScript(readFileSync(new URL(`../${screenScript}`, import.meta.url), 'utf8')),
+	asScript(readFileSync(new URL(`../${screenScript}`, import.meta.url), 'utf8'), metafile),
 );

@@ -90,11 +90,12 @@ export const fromHost = {
  * the CLI through `__rbImport` (a script has no import()), and ASCII only, so it is read without
  * decoding (the escapes are inside regular expressions, where esbuild leaves characters as they are).
  */
-export function asScript(bundle) {
-	const imports = bundle.split('import("runbook-host:');
-	const body = imports.join('__rbImport("');
-	if (/\bimport\s*\(/.test(body.replaceAll('__rbImport(', '')))
-		throw new Error('the screen script has an import() of its own: add it to hostModules in scripts/screen-script.mjs');
+export function asScript(bundle, metafile) {
+	for (const output of Object.values(metafile.outputs))
+		for (const {path, kind} of output.imports)
+			if (kind === 'dynamic-import' && !path.startsWith('runbook-host:'))
+				throw new Error(`the screen script imports ${path} itself: add it to hostModules in scripts/screen-script.mjs`);
+	const body = bundle.split('import("runbook-host:').join('__rbImport("');
 	const ascii = body.replace(/[^\x00-\x7f]/gu, (character) => {
 		const codePoint = character.codePointAt(0);
 		if (codePoint > 0xffff)

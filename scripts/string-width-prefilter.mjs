@@ -8,6 +8,7 @@
 // screen's own marks (▶ ✓ · ─ …) are text-style characters and never compile it.
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
+import {withLazySegmenter} from './lazy-segmenter.mjs';
 
 const test = 'rgiEmojiRegex.test(segment)';
 const prefiltered = '(maybeEmojiRegex.test(segment) && rgiEmojiRegex.test(segment))';
@@ -29,13 +30,16 @@ export function prefilterStringWidth(source) {
 /** The string-width Ink and src/ui use; wrap-ansi's own older one (emoji-regex instead) stays as it is. */
 const inkStringWidth = createRequire(import.meta.url).resolve('string-width');
 
-/** The esbuild plugin: string-width's index.js, prefiltered. */
+/** The esbuild plugin: string-width's index.js, prefiltered, with the lazy segmenter (lazy-segmenter.mjs). */
 export const stringWidthPrefilter = {
 	name: 'string-width-prefilter',
 	setup(build) {
 		build.onLoad({filter: /[\\/]string-width[\\/]index\.js$/}, (args) =>
 			args.path === inkStringWidth
-				? {contents: prefilterStringWidth(readFileSync(args.path, 'utf8')), loader: 'js'}
+				? {
+						contents: withLazySegmenter(prefilterStringWidth(readFileSync(args.path, 'utf8')), 'new Intl.Segmenter()'),
+						loader: 'js',
+					}
 				: undefined,
 		);
 	},
