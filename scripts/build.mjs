@@ -33,7 +33,7 @@ const shared = {
 	platform: 'node',
 	format: 'esm',
 	target: 'node20',
-	minify: !process.env.READABLE,
+	minify: true,
 	legalComments: 'none',
 	logLevel: 'warning',
 	plugins: [inkWithoutDevtools, stringWidthPrefilter, lazySegmenter],
