@@ -3,7 +3,8 @@
 // has no compile cache for ES modules, and compiling the ~1 MB that runs before the first frame
 // took ~100 ms of every start. A script cannot await at its top level or import(), so the two
 // modules that await at load are patched here, and what the script must share with the ES
-// module CLI (the UsageError class, and the modules it loads on demand) comes from it instead.
+// module CLI (the UsageError class, the runner locks' keeper, and the modules it loads on demand)
+// comes from it instead.
 import {readFileSync} from 'node:fs';
 
 /** The parameters the script is a function of; src/store/code-cache.ts passes them in this order. */
@@ -20,6 +21,7 @@ export const scriptParameters = [
 /** What the script asks the CLI for, by the name after `runbook-host:` (src/commands/screen-host.ts). */
 const hostModules = [
 	{filter: /(^|\/)usage-error\.js$/, name: 'usage-error'},
+	{filter: /(^|\/)runner-locks\.js$/, name: 'runner-locks'},
 	{filter: /(^|\/)sender-thread\.js$/, name: 'sender-thread'},
 	{filter: /^conf$/, name: 'conf'},
 	{filter: /^pg$/, name: 'pg'},

@@ -1,17 +1,21 @@
 // The screen commands as the build ships them: dist/screen-commands.script.js, compiled with
 // V8's code cache (store/code-cache.ts). The script shares the CLI's UsageError (the exit policy
-// tells a usage error by its class) and takes what it loads on demand from the CLI's modules:
-// a script has no import() of its own.
+// tells a usage error by its class) and runner locks (one child holds them all), and takes what
+// it loads on demand from the CLI's modules: a script has no import() of its own.
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {codeCacheDir, compileCachedScript} from '../store/code-cache.js';
+import * as runnerLocks from './runner-locks.js';
 import * as usageError from './usage-error.js';
 
 type ScreenCommands = typeof import('./screen-commands.js');
 
 /** Its `require('runbook-host:…')`s (scripts/screen-script.mjs names them). */
-const hostRequires: Record<string, unknown> = {'runbook-host:usage-error': usageError};
+const hostRequires: Record<string, unknown> = {
+	'runbook-host:usage-error': usageError,
+	'runbook-host:runner-locks': runnerLocks,
+};
 
 /** Its `import('runbook-host:…')`s. */
 const hostImports: Record<string, () => Promise<unknown>> = {
