@@ -12,6 +12,8 @@ import {UsageError} from './commands/usage-error.js';
 import {isInteractiveTerminal} from './ui/terminal.js';
 import {sessionsDir} from './store/sessions-dir.js';
 import {holdRunbookLock} from './commands/runner-locks.js';
+// Linked, not imported on demand: a dynamic import's round trips cost `run` ~10 ms before its script.
+import {loadScreenScript} from './commands/screen-host.js';
 import {help} from './help.js';
 import {version} from './version.js';
 
@@ -28,9 +30,7 @@ declare const __RUNBOOK_SCREEN_SCRIPT__: boolean | undefined;
 const screenCommands = () =>
 	load(async () =>
 		typeof __RUNBOOK_SCREEN_SCRIPT__ !== 'undefined' && __RUNBOOK_SCREEN_SCRIPT__
-			? (await import('./commands/screen-host.js')).loadScreenScript(
-					fileURLToPath(new URL('screen-commands.script.js', import.meta.url)),
-				)
+			? loadScreenScript(fileURLToPath(new URL('screen-commands.script.js', import.meta.url)))
 			: import('./commands/screen-commands.js'),
 	);
 const quietCommands = () => load(() => import('./commands/quiet-commands.js'));
