@@ -34,9 +34,9 @@ function peakOf(needle) {
 /**
  * Runs `command` in a pty. Resolves with ms to the first `marker` in the output (if given), ms
  * to exit, and the peak RSS in MB of processes whose command line contains `rssOf`.
- * With `killOnMarker`, the process is ended as soon as the marker shows.
+ * With `killOnMarker`, the process is ended as soon as the marker shows, or `killAfterMs` after it.
  */
-export function inPty(command, {marker, killOnMarker = false, rssOf, env = {}} = {}) {
+export function inPty(command, {marker, killOnMarker = false, killAfterMs = 0, rssOf, env = {}} = {}) {
 	return new Promise((resolve, reject) => {
 		const started = process.hrtime.bigint();
 		const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
@@ -55,7 +55,9 @@ export function inPty(command, {marker, killOnMarker = false, rssOf, env = {}} =
 			seen = (seen + chunk.toString('utf8')).slice(-4096);
 			if (seen.includes(marker)) {
 				markerMs = elapsed();
-				if (killOnMarker) process.kill(-child.pid, 'SIGKILL');
+				const kill = () => process.kill(-child.pid, 'SIGKILL');
+				if (killOnMarker && killAfterMs > 0) setTimeout(kill, killAfterMs);
+				else if (killOnMarker) kill();
 			}
 		});
 		child.on('error', reject);

@@ -1,8 +1,10 @@
 // Bundles the CLI into one file: importing Ink unbundled costs ~7x `node -e 0` at start-up,
 // a bundle about 3x (../shared/research/feasibility.md, section 2).
 import {build} from 'esbuild';
-import {chmodSync, rmSync} from 'node:fs';
+import {chmodSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
+import {asScript, fromHost, noTopLevelAwait} from './screen-script.mjs';
+import {lazySegmenter} from './lazy-segmenter.mjs';
 import {stringWidthPrefilter} from './string-width-prefilter.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,7 +36,7 @@ const shared = {
 	minify: true,
 	legalComments: 'none',
 	logLevel: 'warning',
-	plugins: [inkWithoutDevtools, stringWidthPrefilter],
+	plugins: [inkWithoutDevtools, stringWidthPrefilter, lazySegmenter],
 	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {
 		js: "import {createRequire as __rbRequire} from 'node:module'; const require = __rbRequire(import.meta.url);",
@@ -42,6 +44,8 @@ const shared = {
 };
 await build({
 	...shared,
+	// The screen commands come from dist/screen-commands.script.js (below), not from a chunk.
+	define: {...shared.define, __RUNBOOK_SCREEN_SCRIPT__: 'true'},
 	entryPoints: {runbook: 'src/cli.tsx'},
 	outdir: 'dist',
 	outExtension: {'.js': '.mjs'},
@@ -57,9 +61,29 @@ await build({
 // is missing, and where one is installed beside the file (node_modules/node-pty) it is used.
 await build({
 	...shared,
+	define: {...shared.define, __RUNBOOK_SCREEN_SCRIPT__: 'false'},
 	entryPoints: ['src/cli.tsx'],
 	outfile: 'dist/runbook-standalone.mjs',
 	external: ['node-pty'],
 	banner: {js: `#!/usr/bin/env node\n${shared.banner.js}`},
 });
 chmodSync(new URL('../dist/runbook-standalone.mjs', import.meta.url), 0o755);
+
+// The screen commands as one script that src/store/code-cache.ts compiles with V8's code cache
+// (scripts/screen-script.mjs says why). esbuild marks it strict, as the ES modules it comes from are.
+const screenScript = 'dist/screen-commands.script.js';
+const {metafile} = await build({
+	...shared,
+	format: 'cjs',
+	metafile: true,
+	plugins: [...shared.plugins, noTopLevelAwait, fromHost],
+	define: {...shared.define, 'import.meta.url': '__rbBundleUrl'},
+	banner: {},
+	entryPoints: ['src/commands/screen-commands.ts'],
+	outfile: screenScript,
+	external: ['node-pty'],
+});
+writeFileSync(
+	new URL(`../${screenScript}`, import.meta.url),
+	asScript(readFileSync(new URL(`../${screenScript}`, import.meta.url), 'utf8'), metafile),
+);

@@ -4,6 +4,7 @@
 // picker cancelled (Esc, q or Ctrl-C: nothing chosen, nothing done, as fzf exits).
 // Over 300 lines: one small argv table per subcommand (twenty of them, with the archive's); each
 // handler is a few lines and does nothing but parse and call its command.
+import {fileURLToPath} from 'node:url';
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {didYouMean} from './core/runbook/shape.js';
 import {terminalText} from './core/text/sanitize.js';
@@ -11,14 +12,27 @@ import {UsageError} from './commands/usage-error.js';
 import {isInteractiveTerminal} from './ui/terminal.js';
 import {sessionsDir} from './store/sessions-dir.js';
 import {holdRunbookLock} from './commands/runner-locks.js';
+// Linked, not imported on demand: a dynamic import's round trips cost `run` ~10 ms before its script.
+import {loadScreenScript} from './commands/screen-host.js';
 import {help} from './help.js';
 import {version} from './version.js';
 
 type Command = (args: string[]) => number | Promise<number>;
 
+/**
+ * Set by the build: true where the screen commands ship as a script beside this file, compiled
+ * with a code cache (commands/screen-host.ts); false in the one-file build; absent in tests.
+ */
+declare const __RUNBOOK_SCREEN_SCRIPT__: boolean | undefined;
+
 // A command's module is imported when it runs: `validate`, `verify` or `schema` never load Ink
 // and React, which are most of the start-up time of the bundle.
-const screenCommands = () => load(() => import('./commands/screen-commands.js'));
+const screenCommands = () =>
+	load(async () =>
+		typeof __RUNBOOK_SCREEN_SCRIPT__ !== 'undefined' && __RUNBOOK_SCREEN_SCRIPT__
+			? loadScreenScript(fileURLToPath(new URL('screen-commands.script.js', import.meta.url)))
+			: import('./commands/screen-commands.js'),
+	);
 const quietCommands = () => load(() => import('./commands/quiet-commands.js'));
 
 /**

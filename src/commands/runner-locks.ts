@@ -3,19 +3,21 @@
 // file unless `--concurrent`). The loser says who holds the lock, exit 2.
 import {createHash} from 'node:crypto';
 import path from 'node:path';
-import {describeHolder, RunnerLock, userLockDir} from '../store/runner-lock.js';
+import {describeHolder, LockKeeper, userLockDir} from '../store/runner-lock.js';
 import {UsageError} from './usage-error.js';
 
-/** Held until the process ends: a lock that went out of reach could be collected and let go. */
-const held: RunnerLock[] = [];
+/**
+ * The one child that holds this process's locks, started by the first: held until the process
+ * ends, since a lock that went out of reach could be collected and let go. The screen commands'
+ * script takes this module from the CLI (scripts/screen-script.mjs), so both share it.
+ */
+let keeper: LockKeeper | undefined;
 
 /** Takes the lock on `file` for the rest of this process, or says who holds it (a UsageError). */
 export async function holdRunnerLock(file: string, what: string, hint = ''): Promise<void> {
-	const got = await RunnerLock.acquire(file, what);
-	if (got.ok) {
-		held.push(got.lock);
-		return;
-	}
+	keeper ??= LockKeeper.start();
+	const got = await keeper.acquire(file, what);
+	if (got.ok) return;
 	if (got.problem !== undefined) throw new UsageError(got.problem);
 	throw new UsageError(`${what} has a runner already: ${describeHolder(got.holder)}${hint}`);
 }

@@ -26,17 +26,9 @@ export class RunnerLock {
 		file: string,
 		what: string,
 		mode = 0o640,
-	): Promise<{ok: true; lock: RunnerLock} | {ok: false; holder: LockHolder | undefined; problem?: string}> {
-		// Created here, so its mode is ours (flock would create it with the umask's).
-		try {
-			closeSync(openSync(file, constants.O_CREAT | constants.O_RDONLY | constants.O_NOFOLLOW, mode));
-		} catch (error) {
-			return {
-				ok: false,
-				holder: undefined,
-				problem: `cannot open the lock ${file}: ${(error as NodeJS.ErrnoException).code}`,
-			};
-		}
+	): Promise<{ok: true; lock: RunnerLock} | (LockOutcome & {ok: false})> {
+		const unopenable = createLockFile(file, mode);
+		if (unopenable) return unopenable;
 		const child = spawn(
 			'flock',
 			[
@@ -65,14 +57,7 @@ export class RunnerLock {
 		child.unref();
 		(child.stdout as unknown as {unref(): void}).unref();
 		(child.stdin as unknown as {unref(): void}).unref();
-		// A lock file someone else made and we cannot write to still locks; it only names no one.
-		tryWriteHolder(file, {
-			pid: process.pid,
-			user: os.userInfo().username,
-			host: os.hostname(),
-			sinceWall: new Date().toISOString(),
-			what,
-		});
+		nameHolder(file, what);
 		return {ok: true, lock: new RunnerLock(child)};
 	}
 
@@ -86,6 +71,121 @@ export class RunnerLock {
 export function describeHolder(holder: LockHolder | undefined): string {
 	if (!holder) return 'another runner (it left no name)';
 	return `pid ${holder.pid} (${holder.user}@${holder.host}, since ${holder.sinceWall})`;
+}
+
+/** What acquiring a lock came to: held, or who holds it (as far as its file says), or why it could not be tried. */
+export type LockOutcome = {ok: true} | {ok: false; holder: LockHolder | undefined; problem?: string};
+
+/** Creates the lock file here, so its mode is ours (flock would create it with the umask's); why not, when it cannot. */
+function createLockFile(file: string, mode: number): (LockOutcome & {ok: false}) | undefined {
+	try {
+		closeSync(openSync(file, constants.O_CREAT | constants.O_RDONLY | constants.O_NOFOLLOW, mode));
+		return undefined;
+	} catch (error) {
+		return {
+			ok: false,
+			holder: undefined,
+			problem: `cannot open the lock ${file}: ${(error as NodeJS.ErrnoException).code}`,
+		};
+	}
+}
+
+/** Writes who we are into a lock we hold. A lock file someone else made and we cannot write to still locks; it only names no one. */
+function nameHolder(file: string, what: string) {
+	tryWriteHolder(file, {
+		pid: process.pid,
+		user: os.userInfo().username,
+		host: os.hostname(),
+		sinceWall: new Date().toISOString(),
+		what,
+	});
+}
+
+/**
+ * Reads lock file names from stdin, one a line; opens each on a descriptor of its own (3 to 9)
+ * and flocks it without waiting; answers `locked`, `busy` or `failed`. The descriptors, and so the
+ * locks, stay with the shell until its stdin closes: until the runner ends, in any way.
+ */
+const keeperScript = `n=3
+while IFS= read -r file; do
+	if [ "$n" -gt 9 ]; then echo failed; continue; fi
+	if eval "command exec $n<\\"\\$file\\"" 2>/dev/null; then
+		flock -n -E ${conflictStatus} "$n"
+		case $? in
+			0) echo locked; n=$((n + 1));;
+			${conflictStatus}) eval "exec $n<&-"; echo busy;;
+			*) eval "exec $n<&-"; echo failed;;
+		esac
+	else
+		echo failed
+	fi
+done`;
+
+/**
+ * One child that holds every runner lock this process takes, on descriptors of its own: a child
+ * per lock cost the main thread ~8 ms to fork and the first frame ~20 ms of waiting for it. The
+ * locks go as RunnerLock's do, when our side of the child's stdin closes.
+ */
+export class LockKeeper {
+	private readonly answers: Array<(answer: string) => void> = [];
+	private unread = '';
+	private ended: string | undefined;
+
+	private constructor(private readonly child: ChildProcess) {
+		child.stdout!.setEncoding('utf8');
+		child.stdout!.on('data', (text: string) => {
+			this.unread += text;
+			for (let newline = this.unread.indexOf('\n'); newline >= 0; newline = this.unread.indexOf('\n')) {
+				const answer = this.unread.slice(0, newline);
+				this.unread = this.unread.slice(newline + 1);
+				this.answers.shift()?.(answer);
+				this.holdRunnerWhileWaiting();
+			}
+		});
+		const end = (why: string) => {
+			this.ended ??= why;
+			for (const answer of this.answers.splice(0)) answer('failed');
+			this.holdRunnerWhileWaiting();
+		};
+		child.once('exit', (code) => end(`the lock keeper exited with ${code}`));
+		child.once('error', (error) => end(error.message));
+		this.holdRunnerWhileWaiting();
+	}
+
+	/** Starts the child; it holds nothing until asked. */
+	static start(): LockKeeper {
+		return new LockKeeper(spawn('sh', ['-c', keeperScript], {stdio: ['pipe', 'pipe', 'ignore']}));
+	}
+
+	/** Takes the lock on `file` (created if missing, with `mode`) without waiting, as RunnerLock.acquire does. */
+	async acquire(file: string, what: string, mode = 0o640): Promise<LockOutcome> {
+		const unopenable = createLockFile(file, mode);
+		if (unopenable) return unopenable;
+		if (file.includes('\n'))
+			return {ok: false, holder: undefined, problem: `cannot lock ${file}: a newline in its name`};
+		const answer =
+			this.ended === undefined
+				? await new Promise<string>((resolve) => {
+						this.answers.push(resolve);
+						this.holdRunnerWhileWaiting();
+						this.child.stdin!.write(`${file}\n`);
+					})
+				: 'failed';
+		if (answer === 'busy') return {ok: false, holder: readHolder(file)};
+		if (answer !== 'locked')
+			return {ok: false, holder: undefined, problem: `cannot lock ${file}: ${this.ended ?? 'flock failed'}`};
+		nameHolder(file, what);
+		return {ok: true};
+	}
+
+	/** The child keeps the runner alive only while an answer is awaited; it ends with the runner. */
+	private holdRunnerWhileWaiting() {
+		const handles = [this.child, this.child.stdout, this.child.stdin] as unknown as Array<{ref(): void; unref(): void}>;
+		for (const handle of handles) {
+			if (this.answers.length > 0) handle.ref();
+			else handle.unref();
+		}
+	}
 }
 
 function tryWriteHolder(file: string, holder: LockHolder) {

@@ -2,10 +2,11 @@
 // emoji takes two), measured as Ink measures them, with the same `string-width`.
 import stringWidth from 'string-width';
 import {terminalText} from '../core/text/sanitize.js';
+import {graphemeSegmenter} from './graphemes.js';
 
 export {clock, countdown, duration} from '../core/time.js';
 
-const segmenter = new Intl.Segmenter();
+const segmenter = graphemeSegmenter();
 
 /** The screen columns `text` takes. */
 export function columns(text: string): number {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
-import {describeHolder, RunnerLock} from '../../src/store/runner-lock.js';
+import {describeHolder, LockKeeper, RunnerLock} from '../../src/store/runner-lock.js';
 
 /** The lock module as plain JavaScript, for a separate node process to import. */
 function builtLockModule(): string {
@@ -22,11 +22,13 @@ function lockFile() {
 	return path.join(mkdtempSync(path.join(os.tmpdir(), 'rb-lock-')), 'runner.lock');
 }
 
-/** A separate process that takes the lock, says what it got, and holds it until killed. */
-function holderProcess(file: string) {
-	const script = `import {RunnerLock} from ${JSON.stringify(builtLockModule())};
-const got = await RunnerLock.acquire(${JSON.stringify(file)}, 'test');
-console.log(got.ok ? 'won' : 'lost');
+/** A separate process that takes the locks (through one keeper, or a child each), says what it got, and holds them until killed. */
+function holderProcess(file: string, ...more: string[]) {
+	const script = `import {LockKeeper, RunnerLock} from ${JSON.stringify(builtLockModule())};
+const keeper = ${more.length > 0 ? 'LockKeeper.start()' : 'undefined'};
+const got = [];
+for (const file of ${JSON.stringify([file, ...more])}) got.push(await (keeper ? keeper.acquire(file, 'test') : RunnerLock.acquire(file, 'test')));
+console.log(got.every((one) => one.ok) ? 'won' : 'lost');
 setInterval(() => {}, 1000);`;
 	const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']});
 	const said = new Promise<string>((resolve) =>
@@ -77,5 +79,22 @@ describe('the runner lock', () => {
 		const results = await Promise.all(Array.from({length: 20}, () => RunnerLock.acquire(file, 'race')));
 		expect(results.filter((r) => r.ok)).toHaveLength(1);
 		for (const r of results) if (r.ok) r.lock.release();
+	});
+
+	it('one keeper holds several locks, refuses a file it holds already, and a holder killed with SIGKILL lets all go', async () => {
+		const [first, second] = [lockFile(), lockFile()];
+		const own = LockKeeper.start();
+		const taken = await own.acquire(first, 'mine');
+		expect(taken).toEqual({ok: true});
+		const again = await own.acquire(first, 'mine again');
+		expect(again.ok).toBe(false);
+		if (!again.ok) expect(again.holder).toMatchObject({pid: process.pid, what: 'mine'});
+		const holder = holderProcess(lockFile(), second);
+		expect(await holder.said).toBe('won');
+		expect((await RunnerLock.acquire(second, 'x')).ok).toBe(false);
+		expect((await own.acquire(second, 'x')).ok).toBe(false);
+		holder.child.kill('SIGKILL');
+		await new Promise((resolve) => holder.child.once('exit', resolve));
+		await expect.poll(async () => (await own.acquire(second, 'x')).ok).toBe(true);
 	});
 });
