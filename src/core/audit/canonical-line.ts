@@ -112,24 +112,27 @@ const commonNames = commonKeys.map((key) => literal(`${key}"`));
 /**
  * The fields after the common four, from `at` to the closing brace at `end - 1`: each
  * `,"name":value` with a name that cannot be an array index, none named twice nor like a common
- * key. Names are compared as bytes, never made strings.
+ * key. Names are compared as bytes, never made strings. Gives where the last field's value starts
+ * (`at` when there is no field), or -1 when the fields are not proved.
  */
-function flatFieldsProved(bytes: Buffer, at: number, end: number, scan: BackslashScan): boolean {
+function flatFieldsProved(bytes: Buffer, at: number, end: number, scan: BackslashScan): number {
 	const nameStarts: number[] = [];
 	let position = at;
+	let lastValueStart = at;
 	while (position < end - 1) {
-		if (bytes[position] !== comma || bytes[position + 1] !== quote || !isKeyStart(bytes[position + 2]!)) return false;
+		if (bytes[position] !== comma || bytes[position + 1] !== quote || !isKeyStart(bytes[position + 2]!)) return -1;
 		const nameStart = position + 2;
 		position = nameStart + 1;
 		while (position < end && isKeyByte(bytes[position]!)) position++;
-		if (bytes[position] !== quote || bytes[position + 1] !== colon) return false;
-		for (const other of nameStarts) if (sameName(bytes, nameStart, other)) return false;
-		for (const common of commonNames) if (hasAt(bytes, nameStart, common)) return false;
+		if (bytes[position] !== quote || bytes[position + 1] !== colon) return -1;
+		for (const other of nameStarts) if (sameName(bytes, nameStart, other)) return -1;
+		for (const common of commonNames) if (hasAt(bytes, nameStart, common)) return -1;
 		nameStarts.push(nameStart);
-		position = valueEnd(bytes, position + 2, end, scan);
-		if (position === -1) return false;
+		lastValueStart = position + 2;
+		position = valueEnd(bytes, lastValueStart, end, scan);
+		if (position === -1) return -1;
 	}
-	return position === end - 1 && bytes[position] === 0x7d;
+	return position === end - 1 && bytes[position] === 0x7d ? lastValueStart : -1;
 }
 
 /** The last plain type read, as bytes and as text: most lines have the type of the line before. */
@@ -147,6 +150,16 @@ function typeAt(bytes: Buffer, start: number, end: number): string | undefined {
 
 /** Where the next backslash of a chunk is, found once for all the lines before it. */
 export type BackslashScan = {nextBackslash: number};
+
+/**
+ * The bytes of the last line proved in full around its variable parts: `head` from the end of `t`
+ * to the first digit of `prev` (its type among them), `tail` from the quote after `prev` to the
+ * opening quote of the last field's value, a string. A line that has the same bytes there differs
+ * from it only in `seq`, `t`, `prev` and that last string, so proving those proves the line: most
+ * lines of a burst of output have the shape of the line before.
+ */
+const noShape = {head: new Uint8Array(0), tail: new Uint8Array(0), type: ''};
+let lastShape = noShape;
 
 /**
  * Proves that `bytes[start, end)` is a plain event in the form JSON.stringify gives it, but for the
@@ -168,8 +181,32 @@ export function provePlainLine(
 	if (seqEnd === -1 || !hasAt(bytes, seqEnd, tOpen)) return false;
 	const tStart = seqEnd + tOpen.length;
 	const tEnd = integerEnd(bytes, tStart, end, false);
-	if (tEnd === -1 || !hasAt(bytes, tEnd, typeOpen)) return false;
-	const typeStart = tEnd + typeOpen.length;
+	if (tEnd === -1) return false;
+	if (sameShapeAt(bytes, tEnd, end, scan)) {
+		head.type = lastShape.type;
+		head.prevAt = tEnd + lastShape.head.length;
+	} else if (!provedInFull(bytes, tEnd, end, head, scan)) return false;
+	head.seq = digitsValue(bytes, seqStart, seqEnd);
+	head.t = digitsValue(bytes, tStart, tEnd);
+	return true;
+}
+
+/** Whether the line from the end of its `t` at `at` has the last shape, and a canonical last string that ends the line. */
+function sameShapeAt(bytes: Buffer, at: number, end: number, scan: BackslashScan): boolean {
+	const {head, tail} = lastShape;
+	if (head.length === 0 || !hasAt(bytes, at, head)) return false;
+	const tailAt = at + head.length + 64;
+	if (!hasAt(bytes, tailAt, tail)) return false;
+	return stringEnd(bytes, tailAt + tail.length, end, scan) === end - 1 && bytes[end - 1] === 0x7d;
+}
+
+/**
+ * Proves the line from the end of its `t` at `at` field by field, and keeps its shape when its
+ * last value is a string; fills `head.type` and `head.prevAt`.
+ */
+function provedInFull(bytes: Buffer, at: number, end: number, head: PlainHead, scan: BackslashScan): boolean {
+	if (!hasAt(bytes, at, typeOpen)) return false;
+	const typeStart = at + typeOpen.length;
 	let typeEnd = typeStart;
 	while (typeEnd < end && ((bytes[typeEnd]! >= 0x61 && bytes[typeEnd]! <= 0x7a) || bytes[typeEnd] === 0x2d)) typeEnd++;
 	if (typeEnd === typeStart || !hasAt(bytes, typeEnd, prevOpen)) return false;
@@ -177,12 +214,31 @@ export function provePlainLine(
 	if (type === undefined) return false;
 	const prevAt = typeEnd + prevOpen.length;
 	// The 64 bytes of `prev` are proved by the caller, which compares them with the chain head's hex.
-	if (bytes[prevAt + 64] !== quote || !flatFieldsProved(bytes, prevAt + 65, end, scan)) return false;
-	head.seq = digitsValue(bytes, seqStart, seqEnd);
-	head.t = digitsValue(bytes, tStart, tEnd);
+	if (bytes[prevAt + 64] !== quote) return false;
+	const lastValueStart = flatFieldsProved(bytes, prevAt + 65, end, scan);
+	if (lastValueStart === -1) return false;
 	head.type = type;
 	head.prevAt = prevAt;
+	const isStringLast = lastValueStart > prevAt + 65 && bytes[lastValueStart] === quote;
+	if (isStringLast && !sameShapeBytes(bytes, at, prevAt, lastValueStart + 1))
+		lastShape = {
+			head: Uint8Array.from(bytes.subarray(at, prevAt)),
+			tail: Uint8Array.from(bytes.subarray(prevAt + 64, lastValueStart + 1)),
+			type,
+		};
+	else if (!isStringLast) lastShape = noShape;
 	return true;
+}
+
+/** Whether the line's shape, head from `at` to `prevAt` and tail from `prevAt + 64` to `tailEnd`, is the kept one. */
+function sameShapeBytes(bytes: Buffer, at: number, prevAt: number, tailEnd: number): boolean {
+	const {head, tail} = lastShape;
+	return (
+		head.length === prevAt - at &&
+		tail.length === tailEnd - prevAt - 64 &&
+		hasAt(bytes, at, head) &&
+		hasAt(bytes, prevAt + 64, tail)
+	);
 }
 
 const isControl = (byte: number) => byte < 0x20 && byte !== 0x0a;
