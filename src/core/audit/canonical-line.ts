@@ -243,22 +243,35 @@ function sameShapeBytes(bytes: Buffer, at: number, prevAt: number, tailEnd: numb
 
 const isControl = (byte: number) => byte < 0x20 && byte !== 0x0a;
 
+/** Whether `bytes[start, end)`, a few bytes, holds a control byte other than the newline. */
+function bytesHoldControl(bytes: Uint8Array, start: number, end: number): boolean {
+	for (let position = start; position < end; position++) if (isControl(bytes[position]!)) return true;
+	return false;
+}
+
 /**
  * Whether `bytes[start, end)` holds a control byte other than the newline, which no canonical
- * line holds raw. Four bytes at a time: a word with no byte below 0x20 is passed over whole.
+ * line holds raw. Four bytes at a time: a word with no byte below 0x20 is passed over whole. The
+ * loop is the last thing the function does: V8 optimizes it while it runs, and code after it
+ * would have run too seldom to be optimized with it, so leaving the loop would throw the
+ * optimized code away (once per chunk, for the first few, measured).
  */
 export function holdsControlByte(bytes: Buffer, start: number, end: number): boolean {
-	let position = start;
-	while (position < end && (bytes.byteOffset + position) % 4 !== 0) if (isControl(bytes[position++]!)) return true;
-	const words = new Int32Array(bytes.buffer, bytes.byteOffset + position, (end - position) >> 2);
-	for (let index = 0; index < words.length; index++) {
+	const firstWord = start + ((4 - ((bytes.byteOffset + start) % 4)) % 4);
+	// Too few bytes for one whole word (an Int32Array cannot even start at an unaligned offset).
+	if (end - firstWord < 4) return bytesHoldControl(bytes, start, end);
+	const wordCount = (end - firstWord) >> 2;
+	const afterWords = firstWord + wordCount * 4;
+	if (bytesHoldControl(bytes, start, firstWord) || bytesHoldControl(bytes, afterWords, end)) return true;
+	const words = new Int32Array(bytes.buffer, bytes.byteOffset + firstWord, wordCount);
+	for (let index = 0; index < wordCount; index++) {
 		const word = words[index]!;
 		// Non-zero exactly when one of the four bytes is below 0x20 (the "has less than" bit trick).
-		if (((word - 0x20202020) & ~word & 0x80808080) === 0) continue;
-		const at = position + index * 4;
-		if (isControl(bytes[at]!) || isControl(bytes[at + 1]!) || isControl(bytes[at + 2]!) || isControl(bytes[at + 3]!))
+		if (
+			((word - 0x20202020) & ~word & 0x80808080) !== 0 &&
+			bytesHoldControl(bytes, firstWord + index * 4, firstWord + index * 4 + 4)
+		)
 			return true;
 	}
-	for (position += words.length * 4; position < end; position++) if (isControl(bytes[position]!)) return true;
 	return false;
 }
