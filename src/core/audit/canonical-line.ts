@@ -154,9 +154,8 @@ export type BackslashScan = {nextBackslash: number};
 /**
  * The bytes of the last line proved in full around its variable parts: `head` from the end of `t`
  * to the first digit of `prev` (its type among them), `tail` from the quote after `prev` to the
- * opening quote of the last field's value, a string. A line that has the same bytes there differs
- * from it only in `seq`, `t`, `prev` and that last string, so proving those proves the line: most
- * lines of a burst of output have the shape of the line before.
+ * opening quote of the last field's value, a string. A line with the same bytes there differs only
+ * in `seq`, `t`, `prev` and that string, so proving those proves it (as most lines of a burst).
  */
 const noShape = {head: new Uint8Array(0), tail: new Uint8Array(0), type: ''};
 let lastShape = noShape;
@@ -175,23 +174,47 @@ export function provePlainLine(
 	head: PlainHead,
 	scan: BackslashScan,
 ): boolean {
-	if (!hasAt(bytes, start, seqOpen)) return false;
-	const seqStart = start + seqOpen.length;
-	const seqEnd = integerEnd(bytes, seqStart, end, false);
-	if (seqEnd === -1 || !hasAt(bytes, seqEnd, tOpen)) return false;
-	const tStart = seqEnd + tOpen.length;
-	const tEnd = integerEnd(bytes, tStart, end, false);
+	const tEnd = commonStartEnd(bytes, start, end, head);
 	if (tEnd === -1) return false;
-	if (sameShapeAt(bytes, tEnd, end, scan)) {
-		head.type = lastShape.type;
-		head.prevAt = tEnd + lastShape.head.length;
-	} else if (!provedInFull(bytes, tEnd, end, head, scan)) return false;
-	head.seq = digitsValue(bytes, seqStart, seqEnd);
-	head.t = digitsValue(bytes, tStart, tEnd);
+	if (!sameShapeAt(bytes, tEnd, end, scan)) return provedInFull(bytes, tEnd, end, head, scan);
+	head.type = lastShape.type;
+	head.prevAt = tEnd + lastShape.head.length;
 	return true;
 }
 
-/** Whether the line from the end of its `t` at `at` has the last shape, and a canonical last string that ends the line. */
+/**
+ * provePlainLine for a line with the shape of the last one proved in full only (false for others):
+ * a loop over a burst of output calls it, so that V8 optimizes nothing there that seldom runs.
+ */
+export function proveShapedLine(
+	bytes: Buffer,
+	start: number,
+	end: number,
+	head: PlainHead,
+	scan: BackslashScan,
+): boolean {
+	const tEnd = commonStartEnd(bytes, start, end, head);
+	if (tEnd === -1 || !sameShapeAt(bytes, tEnd, end, scan)) return false;
+	head.type = lastShape.type;
+	head.prevAt = tEnd + lastShape.head.length;
+	return true;
+}
+
+/** Reads `{"seq":…,"t":…` into `head`; where `t` ends, or -1. */
+function commonStartEnd(bytes: Buffer, start: number, end: number, head: PlainHead): number {
+	if (!hasAt(bytes, start, seqOpen)) return -1;
+	const seqStart = start + seqOpen.length;
+	const seqEnd = integerEnd(bytes, seqStart, end, false);
+	if (seqEnd === -1 || !hasAt(bytes, seqEnd, tOpen)) return -1;
+	const tStart = seqEnd + tOpen.length;
+	const tEnd = integerEnd(bytes, tStart, end, false);
+	if (tEnd === -1) return -1;
+	head.seq = digitsValue(bytes, seqStart, seqEnd);
+	head.t = digitsValue(bytes, tStart, tEnd);
+	return tEnd;
+}
+
+/** Whether the line from the end of its `t` at `at` has the last shape and a canonical last string. */
 function sameShapeAt(bytes: Buffer, at: number, end: number, scan: BackslashScan): boolean {
 	const {head, tail} = lastShape;
 	if (head.length === 0 || !hasAt(bytes, at, head)) return false;
