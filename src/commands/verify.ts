@@ -6,7 +6,6 @@ import {readAllowedSigners} from './allowed-signers-file.js';
 import {ownPublicKeys} from '../store/identity.js';
 import {UsageError} from './usage-error.js';
 import {sessionIdOf} from './session-id.js';
-import {verifyArchivedCommand} from './archive-read.js';
 
 export async function verifyCommand(options: {
 	session: string;
@@ -33,7 +32,11 @@ export async function verifyCommand(options: {
 			);
 		}
 	}
-	if (options.archive !== undefined) return verifyArchivedCommand({...options, archive: options.archive}, trust);
+	if (options.archive !== undefined) {
+		// The archive's client is loaded only for --archive: a local verify does without it.
+		const {verifyArchivedCommand} = await import('./archive-read.js');
+		return verifyArchivedCommand({...options, archive: options.archive}, trust);
+	}
 	const {log, report} = verifySessionLog(options.session, options.sessions, trust);
 	if (options.isJson) process.stdout.write(`${JSON.stringify({file: log, ...report}, null, 2)}\n`);
 	else process.stdout.write(`${log}\n${report.summary}\n${report.warnings.map((w) => `warning: ${w}\n`).join('')}`);

@@ -120,6 +120,8 @@ describe('verify, streamed, against the whole-file verifier', () => {
 					...fields,
 					stream: 'out',
 				} as never);
+				// The unedited line first: its shape is kept, so the edited one is tried against that shape too.
+				provenPlainEvent(Buffer.from(line, 'utf8'));
 				for (const {at, cut, text} of edits) {
 					const position = at % (line.length + 1);
 					line = line.slice(0, position) + text + line.slice(position + cut);

@@ -4,6 +4,7 @@
 import {describe, expect, it} from 'vitest';
 import {verifyLog, type Trust} from '../../src/core/audit/verify.js';
 import {provenPlainEvent, StreamingVerifier} from '../../src/core/audit/verify-stream.js';
+import {holdsControlByte} from '../../src/core/audit/canonical-line.js';
 import {ed25519Blob} from '../../src/core/audit/ssh-wire.js';
 import {identityKey, isCanonicalLine, outputBurstEvents, writeLog} from '../helpers/signed-log.js';
 
@@ -66,5 +67,21 @@ describe('verify, streamed', () => {
 		}
 		// Some changes (a letter in a text, a digit of `t`) leave a canonical line: those are proved.
 		expect(proven).toBeGreaterThan(100);
+	});
+
+	it('finds a raw control byte in any stretch of a chunk, wherever the chunk and the stretch start, and never throws on an empty one', () => {
+		const text = Buffer.from(`ab\n\ncd{"x":1}\n${'q'.repeat(21)}\n`);
+		for (let shift = 0; shift < 4; shift++) {
+			// The same bytes at each alignment of the buffer beneath them.
+			const bytes = Buffer.concat([Buffer.alloc(shift), text]).subarray(shift);
+			for (let start = 0; start <= bytes.length; start++)
+				for (let end = start; end <= bytes.length; end++) expect(holdsControlByte(bytes, start, end)).toBe(false);
+			for (let at = 0; at < bytes.length; at++) {
+				const withEscape = Buffer.from(bytes);
+				withEscape[at] = 0x1b;
+				expect(holdsControlByte(withEscape, 0, withEscape.length), `ESC at ${at}`).toBe(true);
+				expect(holdsControlByte(withEscape, at, at + 1)).toBe(true);
+			}
+		}
 	});
 });

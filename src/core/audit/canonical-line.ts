@@ -112,24 +112,27 @@ const commonNames = commonKeys.map((key) => literal(`${key}"`));
 /**
  * The fields after the common four, from `at` to the closing brace at `end - 1`: each
  * `,"name":value` with a name that cannot be an array index, none named twice nor like a common
- * key. Names are compared as bytes, never made strings.
+ * key. Names are compared as bytes, never made strings. Gives where the last field's value starts
+ * (`at` when there is no field), or -1 when the fields are not proved.
  */
-function flatFieldsProved(bytes: Buffer, at: number, end: number, scan: BackslashScan): boolean {
+function flatFieldsProved(bytes: Buffer, at: number, end: number, scan: BackslashScan): number {
 	const nameStarts: number[] = [];
 	let position = at;
+	let lastValueStart = at;
 	while (position < end - 1) {
-		if (bytes[position] !== comma || bytes[position + 1] !== quote || !isKeyStart(bytes[position + 2]!)) return false;
+		if (bytes[position] !== comma || bytes[position + 1] !== quote || !isKeyStart(bytes[position + 2]!)) return -1;
 		const nameStart = position + 2;
 		position = nameStart + 1;
 		while (position < end && isKeyByte(bytes[position]!)) position++;
-		if (bytes[position] !== quote || bytes[position + 1] !== colon) return false;
-		for (const other of nameStarts) if (sameName(bytes, nameStart, other)) return false;
-		for (const common of commonNames) if (hasAt(bytes, nameStart, common)) return false;
+		if (bytes[position] !== quote || bytes[position + 1] !== colon) return -1;
+		for (const other of nameStarts) if (sameName(bytes, nameStart, other)) return -1;
+		for (const common of commonNames) if (hasAt(bytes, nameStart, common)) return -1;
 		nameStarts.push(nameStart);
-		position = valueEnd(bytes, position + 2, end, scan);
-		if (position === -1) return false;
+		lastValueStart = position + 2;
+		position = valueEnd(bytes, lastValueStart, end, scan);
+		if (position === -1) return -1;
 	}
-	return position === end - 1 && bytes[position] === 0x7d;
+	return position === end - 1 && bytes[position] === 0x7d ? lastValueStart : -1;
 }
 
 /** The last plain type read, as bytes and as text: most lines have the type of the line before. */
@@ -149,6 +152,15 @@ function typeAt(bytes: Buffer, start: number, end: number): string | undefined {
 export type BackslashScan = {nextBackslash: number};
 
 /**
+ * The bytes of the last line proved in full around its variable parts: `head` from the end of `t`
+ * to the first digit of `prev` (its type among them), `tail` from the quote after `prev` to the
+ * opening quote of the last field's value, a string. A line with the same bytes there differs only
+ * in `seq`, `t`, `prev` and that string, so proving those proves it (as most lines of a burst).
+ */
+const noShape = {head: new Uint8Array(0), tail: new Uint8Array(0), type: ''};
+let lastShape = noShape;
+
+/**
  * Proves that `bytes[start, end)` is a plain event in the form JSON.stringify gives it, but for the
  * 64 bytes of `prev`, which the caller must find equal to a hex digest; fills `head` with its
  * common fields; false when the bytes alone cannot prove it. The caller has
@@ -162,14 +174,62 @@ export function provePlainLine(
 	head: PlainHead,
 	scan: BackslashScan,
 ): boolean {
-	if (!hasAt(bytes, start, seqOpen)) return false;
+	const tEnd = commonStartEnd(bytes, start, end, head);
+	if (tEnd === -1) return false;
+	if (!sameShapeAt(bytes, tEnd, end, scan)) return provedInFull(bytes, tEnd, end, head, scan);
+	head.type = lastShape.type;
+	head.prevAt = tEnd + lastShape.head.length;
+	return true;
+}
+
+/**
+ * provePlainLine for a line with the shape of the last one proved in full only (false for others):
+ * a loop over a burst of output calls it, so that V8 optimizes nothing there that seldom runs.
+ */
+export function proveShapedLine(
+	bytes: Buffer,
+	start: number,
+	end: number,
+	head: PlainHead,
+	scan: BackslashScan,
+): boolean {
+	const tEnd = commonStartEnd(bytes, start, end, head);
+	if (tEnd === -1 || !sameShapeAt(bytes, tEnd, end, scan)) return false;
+	head.type = lastShape.type;
+	head.prevAt = tEnd + lastShape.head.length;
+	return true;
+}
+
+/** Reads `{"seq":…,"t":…` into `head`; where `t` ends, or -1. */
+function commonStartEnd(bytes: Buffer, start: number, end: number, head: PlainHead): number {
+	if (!hasAt(bytes, start, seqOpen)) return -1;
 	const seqStart = start + seqOpen.length;
 	const seqEnd = integerEnd(bytes, seqStart, end, false);
-	if (seqEnd === -1 || !hasAt(bytes, seqEnd, tOpen)) return false;
+	if (seqEnd === -1 || !hasAt(bytes, seqEnd, tOpen)) return -1;
 	const tStart = seqEnd + tOpen.length;
 	const tEnd = integerEnd(bytes, tStart, end, false);
-	if (tEnd === -1 || !hasAt(bytes, tEnd, typeOpen)) return false;
-	const typeStart = tEnd + typeOpen.length;
+	if (tEnd === -1) return -1;
+	head.seq = digitsValue(bytes, seqStart, seqEnd);
+	head.t = digitsValue(bytes, tStart, tEnd);
+	return tEnd;
+}
+
+/** Whether the line from the end of its `t` at `at` has the last shape and a canonical last string. */
+function sameShapeAt(bytes: Buffer, at: number, end: number, scan: BackslashScan): boolean {
+	const {head, tail} = lastShape;
+	if (head.length === 0 || !hasAt(bytes, at, head)) return false;
+	const tailAt = at + head.length + 64;
+	if (!hasAt(bytes, tailAt, tail)) return false;
+	return stringEnd(bytes, tailAt + tail.length, end, scan) === end - 1 && bytes[end - 1] === 0x7d;
+}
+
+/**
+ * Proves the line from the end of its `t` at `at` field by field, and keeps its shape when its
+ * last value is a string; fills `head.type` and `head.prevAt`.
+ */
+function provedInFull(bytes: Buffer, at: number, end: number, head: PlainHead, scan: BackslashScan): boolean {
+	if (!hasAt(bytes, at, typeOpen)) return false;
+	const typeStart = at + typeOpen.length;
 	let typeEnd = typeStart;
 	while (typeEnd < end && ((bytes[typeEnd]! >= 0x61 && bytes[typeEnd]! <= 0x7a) || bytes[typeEnd] === 0x2d)) typeEnd++;
 	if (typeEnd === typeStart || !hasAt(bytes, typeEnd, prevOpen)) return false;
@@ -177,32 +237,64 @@ export function provePlainLine(
 	if (type === undefined) return false;
 	const prevAt = typeEnd + prevOpen.length;
 	// The 64 bytes of `prev` are proved by the caller, which compares them with the chain head's hex.
-	if (bytes[prevAt + 64] !== quote || !flatFieldsProved(bytes, prevAt + 65, end, scan)) return false;
-	head.seq = digitsValue(bytes, seqStart, seqEnd);
-	head.t = digitsValue(bytes, tStart, tEnd);
+	if (bytes[prevAt + 64] !== quote) return false;
+	const lastValueStart = flatFieldsProved(bytes, prevAt + 65, end, scan);
+	if (lastValueStart === -1) return false;
 	head.type = type;
 	head.prevAt = prevAt;
+	const isStringLast = lastValueStart > prevAt + 65 && bytes[lastValueStart] === quote;
+	if (isStringLast && !sameShapeBytes(bytes, at, prevAt, lastValueStart + 1))
+		lastShape = {
+			head: Uint8Array.from(bytes.subarray(at, prevAt)),
+			tail: Uint8Array.from(bytes.subarray(prevAt + 64, lastValueStart + 1)),
+			type,
+		};
+	else if (!isStringLast) lastShape = noShape;
 	return true;
+}
+
+/** Whether the line's shape, head from `at` to `prevAt` and tail from `prevAt + 64` to `tailEnd`, is the kept one. */
+function sameShapeBytes(bytes: Buffer, at: number, prevAt: number, tailEnd: number): boolean {
+	const {head, tail} = lastShape;
+	return (
+		head.length === prevAt - at &&
+		tail.length === tailEnd - prevAt - 64 &&
+		hasAt(bytes, at, head) &&
+		hasAt(bytes, prevAt + 64, tail)
+	);
 }
 
 const isControl = (byte: number) => byte < 0x20 && byte !== 0x0a;
 
+/** Whether `bytes[start, end)`, a few bytes, holds a control byte other than the newline. */
+function bytesHoldControl(bytes: Uint8Array, start: number, end: number): boolean {
+	for (let position = start; position < end; position++) if (isControl(bytes[position]!)) return true;
+	return false;
+}
+
 /**
  * Whether `bytes[start, end)` holds a control byte other than the newline, which no canonical
- * line holds raw. Four bytes at a time: a word with no byte below 0x20 is passed over whole.
+ * line holds raw. Four bytes at a time: a word with no byte below 0x20 is passed over whole. The
+ * loop is the last thing the function does: V8 optimizes it while it runs, and code after it
+ * would have run too seldom to be optimized with it, so leaving the loop would throw the
+ * optimized code away (once per chunk, for the first few, measured).
  */
 export function holdsControlByte(bytes: Buffer, start: number, end: number): boolean {
-	let position = start;
-	while (position < end && (bytes.byteOffset + position) % 4 !== 0) if (isControl(bytes[position++]!)) return true;
-	const words = new Int32Array(bytes.buffer, bytes.byteOffset + position, (end - position) >> 2);
-	for (let index = 0; index < words.length; index++) {
+	const firstWord = start + ((4 - ((bytes.byteOffset + start) % 4)) % 4);
+	// Too few bytes for one whole word (an Int32Array cannot even start at an unaligned offset).
+	if (end - firstWord < 4) return bytesHoldControl(bytes, start, end);
+	const wordCount = (end - firstWord) >> 2;
+	const afterWords = firstWord + wordCount * 4;
+	if (bytesHoldControl(bytes, start, firstWord) || bytesHoldControl(bytes, afterWords, end)) return true;
+	const words = new Int32Array(bytes.buffer, bytes.byteOffset + firstWord, wordCount);
+	for (let index = 0; index < wordCount; index++) {
 		const word = words[index]!;
 		// Non-zero exactly when one of the four bytes is below 0x20 (the "has less than" bit trick).
-		if (((word - 0x20202020) & ~word & 0x80808080) === 0) continue;
-		const at = position + index * 4;
-		if (isControl(bytes[at]!) || isControl(bytes[at + 1]!) || isControl(bytes[at + 2]!) || isControl(bytes[at + 3]!))
+		if (
+			((word - 0x20202020) & ~word & 0x80808080) !== 0 &&
+			bytesHoldControl(bytes, firstWord + index * 4, firstWord + index * 4 + 4)
+		)
 			return true;
 	}
-	for (position += words.length * 4; position < end; position++) if (isControl(bytes[position]!)) return true;
 	return false;
 }
