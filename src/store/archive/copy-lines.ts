@@ -118,7 +118,7 @@ export class CopyLinesQuery {
  * trim threshold, above a 4 MiB batch) for 1 MiB written, once per connection. Off glibc, or in a
  * single-byte database, it is a short string built and dropped.
  */
-const keepServerHeapSql = "SELECT length(lpad('', chars, 'x')) FROM generate_series(1048576, 1048576) AS chars";
+const keepServerHeapSql = "SELECT octet_length(lpad('', chars, 'x')) FROM generate_series(1048576, 1048576) AS chars";
 
 /** Connections whose server process has been asked to keep its heap. */
 const keptHeaps = new WeakSet<Client>();
