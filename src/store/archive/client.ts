@@ -1,7 +1,7 @@
 // The team archive in PostgreSQL, through node-postgres (loaded on first use): connect, append
 // and read back a session's lines, hand in and collect approvals, say what the role may do.
 import type {Client, ClientConfig, Notification} from 'pg';
-import {CopyLinesQuery, copyFrames} from './copy-lines.js';
+import {copyLines} from './copy-lines.js';
 import {loadPg} from './load-pg.js';
 import {approvalsChannel, eventsChannel, initSql, readerRole, writerRole} from './schema.js';
 
@@ -128,14 +128,8 @@ export class Archive {
 
 	/** COPY the lines into runbook.events; the table's triggers refuse a gap and note ends and seals. */
 	private async copyLines(session: string, first: number, chunk: Buffer, lineEnds: number[]): Promise<void> {
-		const copy = new CopyLinesQuery(
-			'COPY runbook.events (session_id, seq, line) FROM STDIN (FORMAT binary)',
-			copyFrames(session, first, chunk, lineEnds),
-		);
 		try {
-			// node-postgres queues it like its own queries, and applies query_timeout to it.
-			this.client.query(copy as never);
-			await copy.done;
+			await copyLines(this.client, session, first, chunk, lineEnds);
 		} catch (error) {
 			throw new ArchiveError(describe(error), (error as {code?: string}).code);
 		}

@@ -2,6 +2,7 @@
 // from the buffer the log was read into: the big lines of a 50 MB step are never copied in
 // JavaScript (node-postgres would copy a bytea parameter twice while building its Bind
 // message), and the server parses no arrays and runs no function over them.
+import type {Client} from 'pg';
 
 /** The protocol side of node-postgres's Connection that a custom query uses. */
 type PgConnection = {
@@ -103,4 +104,42 @@ export class CopyLinesQuery {
 	handleEmptyQuery(): void {}
 	handleCopyData(): void {}
 	handlePortalSuspended(): void {}
+}
+
+/**
+ * Each line is a row the server builds in memory it allocates and frees, and a batch's rows take
+ * about as much as the batch before the statement frees them. glibc gives freed memory at the top
+ * of the heap back to the kernel once more than 128 kB of it is free, so a server process takes
+ * fresh pages from the kernel for every batch and faults on each: about 40% of the server's CPU
+ * on the 50 MB step. Freeing one allocation larger than glibc's mmap threshold raises that
+ * threshold to its size and the trim threshold to twice that (glibc's dynamic mmap threshold,
+ * mallopt(3)), for this server process only: the batches then reuse the heap's pages. lpad
+ * allocates 4 bytes a character in a UTF-8 database and writes one: a 4 MiB allocation (an 8 MiB
+ * trim threshold, above a 4 MiB batch) for 1 MiB written, once per connection. Off glibc, or in a
+ * single-byte database, it is a short string built and dropped.
+ */
+const keepServerHeapSql = "SELECT octet_length(lpad('', chars, 'x')) FROM generate_series(1048576, 1048576) AS chars";
+
+/** Connections whose server process has been asked to keep its heap. */
+const keptHeaps = new WeakSet<Client>();
+
+/** COPY lines `first`… of a session into runbook.events, straight from `chunk`; rejects with the server's error. */
+export async function copyLines(
+	client: Client,
+	session: string,
+	first: number,
+	chunk: Buffer,
+	lineEnds: number[],
+): Promise<void> {
+	if (!keptHeaps.has(client)) {
+		await client.query(keepServerHeapSql);
+		keptHeaps.add(client);
+	}
+	const copy = new CopyLinesQuery(
+		'COPY runbook.events (session_id, seq, line) FROM STDIN (FORMAT binary)',
+		copyFrames(session, first, chunk, lineEnds),
+	);
+	// node-postgres queues it like its own queries, and applies query_timeout to it.
+	client.query(copy as never);
+	await copy.done;
 }
