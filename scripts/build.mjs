@@ -6,6 +6,7 @@ import {fileURLToPath} from 'node:url';
 import {asScript, fromHost, noTopLevelAwait} from './screen-script.mjs';
 import {lazySegmenter} from './lazy-segmenter.mjs';
 import {stringWidthPrefilter} from './string-width-prefilter.mjs';
+import {inkOutputRows} from './ink-output-rows.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -36,7 +37,7 @@ const shared = {
 	minify: true,
 	legalComments: 'none',
 	logLevel: 'warning',
-	plugins: [inkWithoutDevtools, stringWidthPrefilter, lazySegmenter],
+	plugins: [inkWithoutDevtools, stringWidthPrefilter, lazySegmenter, inkOutputRows],
 	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {
 		js: "import {createRequire as __rbRequire} from 'node:module'; const require = __rbRequire(import.meta.url);",

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {memo} from 'react';
 import type {Step} from '../../core/runbook/model.js';
 import type {RunState} from '../../core/run/state.js';
 import {pollClock} from '../../core/run/select.js';
@@ -89,6 +90,36 @@ export function StepPanel({
 		</Box>
 	);
 }
+
+type StepPanelProps = Parameters<typeof StepPanel>[0];
+
+const sameCommand = (before: CommandWindow | undefined, after: CommandWindow | undefined) =>
+	before === after ||
+	(before !== undefined &&
+		after !== undefined &&
+		before.status === after.status &&
+		before.rows.length === after.rows.length &&
+		before.rows.every((row, index) => row === after.rows[index]));
+
+/**
+ * The panel shows the time only for a running step or a poll; otherwise a clock tick (a new
+ * `now`, nothing else) leaves it as it was, and it is not drawn again.
+ */
+function isSamePanel(before: StepPanelProps, after: StepPanelProps): boolean {
+	const showsClock = after.state.running?.step === after.step.id || pollClock(after.state, after.step) !== undefined;
+	return (
+		before.state === after.state &&
+		before.step === after.step &&
+		(before.now === after.now || !showsClock) &&
+		before.cols === after.cols &&
+		before.outputCols === after.outputCols &&
+		before.outputRows === after.outputRows &&
+		sameCommand(before.command, after.command)
+	);
+}
+
+/** StepPanel, drawn again only when what it shows can have changed. */
+export const LiveStepPanel = memo(StepPanel, isSamePanel);
 
 /** The step's note as it is drawn: wrapped, never cut, since the operator must read it. */
 export function noteRows(note: string, cols: number): string[] {

@@ -1,12 +1,12 @@
 import {Box, Static, Text} from 'ink';
-import type {ReactNode} from 'react';
+import {memo, type ReactNode} from 'react';
 import type {Decision} from '../../core/run/next.js';
 import type {RunState} from '../../core/run/state.js';
 import {finishedItems} from '../../core/run/select.js';
 import {FinishedLine} from '../components/FinishedLine.js';
 import {Header} from '../components/Header.js';
 import {Prompt} from '../components/Prompt.js';
-import {StepPanel} from '../components/StepPanel.js';
+import {LiveStepPanel} from '../components/StepPanel.js';
 import {Summary} from '../components/Summary.js';
 import type {InputState} from '../input-state.js';
 import {fit} from '../format.js';
@@ -35,6 +35,13 @@ export type RunScreenProps = {
 	pager?: ReactNode;
 };
 
+/** The finished steps, printed once each; a clock tick (the same state) does not touch them. */
+const FinishedSteps = memo(function FinishedSteps({state, width}: {state: RunState; width: number}) {
+	return (
+		<Static items={finishedItems(state)}>{(item) => <FinishedLine key={item.key} item={item} cols={width} />}</Static>
+	);
+});
+
 /**
  * Finished steps are printed once above (Static); below, a live area kept shorter than the window
  * so Ink never has to clear and repaint the whole screen.
@@ -56,9 +63,8 @@ export function RunScreen({
 }: RunScreenProps) {
 	// Names and times stay within 120 columns, so they read as one line; output uses the whole window.
 	const width = Math.max(20, Math.min(cols, maxLayoutCols));
-	const finished = finishedItems(state);
 	if (!state.runbook) return null;
-	const done = <Static items={finished}>{(item) => <FinishedLine key={item.key} item={item} cols={width} />}</Static>;
+	const done = <FinishedSteps state={state} width={width} />;
 	const bannerLine = banner ? (
 		<Text color={theme[banner.tone]} bold inverse wrap="truncate">
 			{fit(` ${banner.text} `, width)}
@@ -108,7 +114,7 @@ export function RunScreen({
 				{bannerLine}
 				<Header state={state} now={now} cols={width} {...(archive ? {archive} : {})} />
 				{step ? (
-					<StepPanel
+					<LiveStepPanel
 						state={state}
 						step={step}
 						now={now}
