@@ -93,6 +93,7 @@ export function runCommand(options: RunOptions): RunningCommand {
 			base: path.basename(status, '.status'),
 			cwd: options.cwd,
 			env: options.env,
+			script: options.script,
 		},
 		(reply) => {
 			if ('error' in reply) {
