@@ -47,13 +47,11 @@ eval "set --; : \${1@Q}; . \"\$0\""
 `.replaceAll('\\$', '$');
 
 /**
- * `$1`: a private directory, made by the runner, for the pipe on which each wrapper tells the
- * spawner it has its request (`r`: fork one more) or that the runner is gone (`q`), for the pipe
- * that passes the turn to read requests from one wrapper to the next (a token, `t`), and for the
- * step shell's bootstrap (`$2`, held open as fd 8); the spawner removes the directory once it
- * holds all three open. Two wrappers wait, so that the next step's shell has had a whole step's
- * time to start; one at a time reads requests: the token goes on once it has read all of its own
- * (or read the end: then each wrapper in turn reads the end, and ends).
+ * `$1`: a private directory, made by the runner, for the pipe on which each waiting wrapper tells
+ * the spawner it has its request (`r`: fork the next) or that the runner is gone (`q`), and for
+ * the step shell's bootstrap (`$2`, held open as fd 8); the spawner removes the directory once it
+ * holds both open. One wrapper at a time reads requests: the next is forked only once the last
+ * has read all of its own.
  *
  * The wrapper (`wait_for_step`, then `step`): a subshell of the spawner, so its `$BASHPID` is the
  * step's group. As soon as it is forked it starts the step's shell (see stepShellBootstrap) as a
@@ -78,10 +76,9 @@ eval "set --; : \${1@Q}; . \"\$0\""
  */
 export const spawnerScript = String.raw`
 set -m
-printf '%s' "$2" >"$1/boot" && exec 8<"$1/boot" && mkfifo -m 600 -- "$1/ready" "$1/turn" && exec 6<>"$1/ready" 7<>"$1/turn" &&
-	rm -rf -- "$1" || exit 126
+printf '%s' "$2" >"$1/boot" && exec 8<"$1/boot" && mkfifo -m 600 -- "$1/ready" && exec 6<>"$1/ready" && rm -rf -- "$1" || exit 126
 fresh_step() {
-	exec >>"/proc/$BASHPID/fd/5/$2.out" 3>>"/proc/$BASHPID/fd/5/$2.err" 2>/dev/null </dev/null 6>&- 7<&- 8<&-
+	exec >>"/proc/$BASHPID/fd/5/$2.out" 3>>"/proc/$BASHPID/fd/5/$2.err" 2>/dev/null </dev/null 6>&- 8<&-
 	cd -- "$3" || exit 126
 	(($4 == 0)) || export -- "\${@:5:$4}"
 	unset -v -- "\${@:5+$4}"
@@ -98,7 +95,7 @@ step() {
 		exec {orders}>&- {said}<&-
 		fresh_step "$1" "$2" "$3" "\${@:8}"
 	fi
-	exec >/dev/null 2>&1 </dev/null 6>&- 7<&-
+	exec >/dev/null 2>&1 </dev/null 6>&-
 	printf '%s\0' "$2" "$3" "$(($# - 7))" "\${@:8}" >&"$orders"
 	exec {orders}>&-
 	while :; do
@@ -115,21 +112,18 @@ wait_for_step() {
 	local dir base cwd how count i word words=() said from
 	trap '' PIPE
 	# _ as a bash started by name would find it: exec alone would pass on the last command's.
-	coproc STEP_SHELL { trap - PIPE; hash bash && _=\${BASH_CMDS[bash]} exec bash --noprofile --norc -e -o pipefail -- "/proc/$$/fd/8" 6>&- 7<&- 8<&-; }
+	coproc STEP_SHELL { trap - PIPE; hash bash && _=\${BASH_CMDS[bash]} exec bash --noprofile --norc -e -o pipefail -- "/proc/$$/fd/8" 6>&- 8<&-; }
 	# A cancel may come as soon as the runner has the pid: the wrapper outlives it, to write the status.
 	trap : TERM INT HUP
 	# Its answer is read after it has exited, when bash has closed the coprocess's own descriptors.
 	from=\${STEP_SHELL[0]}
 	exec {said}<&"$from" {from}<&-
-	IFS= read -r -n 1 -u 7 word || exit 0
 	IFS= read -r -d '' dir && IFS= read -r -d '' base && IFS= read -r -d '' cwd && IFS= read -r -d '' how && IFS= read -r -d '' count &&
-		for ((i = 0; i < count; i++)); do IFS= read -r -d '' word || { printf t >&7; printf q >&6; exit 0; }; words+=("$word"); done &&
+		for ((i = 0; i < count; i++)); do IFS= read -r -d '' word || { printf q >&6; exit 0; }; words+=("$word"); done &&
 		printf '%d\n' "$BASHPID" &&
-		printf t >&7 && printf r >&6 || { printf t >&7; printf q >&6; exit 0; }
+		printf r >&6 || { printf q >&6; exit 0; }
 	step "$dir" "$base" "$cwd" "$how" "$STEP_SHELL_PID" "\${STEP_SHELL[1]}" "$said" "\${words[@]}"
 }
-printf t >&7
-wait_for_step &
 wait_for_step &
 while IFS= read -r -n 1 -u 6 said && [[ $said == r ]]; do wait_for_step & done
 `.replaceAll('\\$', '$');
