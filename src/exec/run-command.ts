@@ -93,7 +93,6 @@ export function runCommand(options: RunOptions): RunningCommand {
 			base: path.basename(status, '.status'),
 			cwd: options.cwd,
 			env: options.env,
-			script: options.script,
 		},
 		(reply) => {
 			if ('error' in reply) {

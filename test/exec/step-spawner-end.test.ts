@@ -6,22 +6,18 @@ import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {spawnerScript, stepShellBootstrap} from '../../src/exec/step-spawner.js';
+import {spawnerScript} from '../../src/exec/step-spawner.js';
 
-function startSpawner(how: 'ahead' | 'fresh' = 'ahead') {
+function startSpawner() {
 	const pipeDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-spawner-test-'));
 	const spoolDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-spawner-spool-'));
 	writeFileSync(path.join(spoolDir, 's1.sh'), 'grep SigIgn /proc/self/status\n');
-	const child = spawn(
-		'bash',
-		['--noprofile', '--norc', '-c', spawnerScript, 'runbook-spawner', pipeDir, stepShellBootstrap],
-		{
-			stdio: ['pipe', 'pipe', 'ignore'],
-			detached: true,
-		},
-	);
+	const child = spawn('bash', ['--noprofile', '--norc', '-c', spawnerScript, 'runbook-spawner', pipeDir], {
+		stdio: ['pipe', 'pipe', 'ignore'],
+		detached: true,
+	});
 	const ended = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-	const request = `${[spoolDir, 's1', '/', how, '1', '0'].join('\0')}\0`;
+	const request = `${[spoolDir, 's1', '/', '1', '0'].join('\0')}\0`;
 	return {child, ended, request, spoolDir};
 }
 
