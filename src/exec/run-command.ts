@@ -30,7 +30,18 @@ export type RunOptions = {
 	onOutput: (stream: 'out' | 'err', text: string, end: number) => void;
 	/** Starts the wrapper; one per session. @default one for this process's environment */
 	spawner?: StepSpawner;
+	/** What prepareCommand said for this command, when it was called first: its files are not made again. */
+	prepared?: {problem: string | undefined};
 };
+
+/** The command's files, made ahead of its start (its spool and its script); why they could not be, if not. */
+export function prepareCommand(options: Pick<RunOptions, 'script' | 'cwd' | 'spool'>): string | undefined {
+	return (
+		missingDirectory(options.cwd) ??
+		spoolProblem(options.spool) ??
+		scriptProblem(scriptPath(options.spool), options.script)
+	);
+}
 
 /** The wrapper's pid (its process group) and the kernel's start time of it, to tell it from a later process with the same id. */
 export type SpawnedProcess = {pid: number; startTicks: string | undefined};
@@ -50,7 +61,7 @@ let defaultSpawner: StepSpawner | undefined;
 
 export function runCommand(options: RunOptions): RunningCommand {
 	const script = scriptPath(options.spool);
-	const problem = missingDirectory(options.cwd) ?? spoolProblem(options.spool) ?? scriptProblem(script, options.script);
+	const problem = options.prepared ? options.prepared.problem : prepareCommand(options);
 	if (problem) {
 		return {
 			spawned: Promise.resolve(undefined),

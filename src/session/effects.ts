@@ -60,6 +60,12 @@ export type CommandHandle = {
 export type CommandFate = 'ended' | 'running' | 'never-started' | 'unknown';
 
 export type SessionEffects = {
+	/**
+	 * Readies what the command needs on disk (its spool, its script) without starting anything;
+	 * called while its start record goes to disk. `run` with the same spec follows.
+	 */
+	prepare?(spec: CommandSpec): void;
+	/** Starts the command; its start record is on disk by then. */
 	run(spec: CommandSpec, listener: CommandListener): CommandHandle;
 	fate(orphan: OrphanRef): CommandFate;
 	/** Watches a command an earlier runner started: the rest of its output, then its end. */

@@ -2,7 +2,14 @@
 // to the session directory, preconditions are checked against the real environment, and
 // approvals come in through the session directory's `approvals/`.
 import {checkPreconditions} from '../core/run/preconditions.js';
-import {commandFate, reattachCommand, runCommand, StepSpawner, type RunningCommand} from '../exec/run-command.js';
+import {
+	commandFate,
+	prepareCommand,
+	reattachCommand,
+	runCommand,
+	StepSpawner,
+	type RunningCommand,
+} from '../exec/run-command.js';
 import {runInteractive} from '../exec/run-interactive.js';
 import {removeSpool, spoolPaths} from '../exec/step-spool.js';
 import type {ApprovalIntake} from './approval-intake.js';
@@ -23,23 +30,34 @@ export function liveEffects(config: LiveEffectsConfig): SessionEffects {
 	const spoolOf = (ref: {step: string; attempt: number}) => spoolPaths(config.spoolDir, ref.step, ref.attempt);
 	const {intake} = config;
 	const spawner = new StepSpawner(config.env);
+	/** What prepare said for the attempt about to run. */
+	let prepared: {ref: string; problem: string | undefined} | undefined;
+	const refOf = (spec: CommandSpec) => `${spec.step}.${spec.attempt}`;
 	return {
-		run: (spec, listener) =>
-			spec.isInteractive
-				? interactiveHandle(spec, {...config.env, ...spec.env}, listener, config.screen?.current)
-				: handleOf(
-						runCommand({
-							script: spec.script,
-							cwd: spec.cwd,
-							env: {...config.env, ...spec.env},
-							spool: spoolOf(spec),
-							...(spec.timeoutMs !== undefined ? {timeoutMs: spec.timeoutMs} : {}),
-							keepStdoutBytes: spec.keepStdoutBytes,
-							onOutput: listener.output,
-							spawner,
-						}),
-						listener,
-					),
+		prepare(spec) {
+			if (spec.isInteractive) return;
+			prepared = {ref: refOf(spec), problem: prepareCommand({...spec, spool: spoolOf(spec)})};
+		},
+		run(spec, listener) {
+			const ready = prepared?.ref === refOf(spec) ? prepared : undefined;
+			prepared = undefined;
+			if (spec.isInteractive)
+				return interactiveHandle(spec, {...config.env, ...spec.env}, listener, config.screen?.current);
+			return handleOf(
+				runCommand({
+					script: spec.script,
+					cwd: spec.cwd,
+					env: {...config.env, ...spec.env},
+					spool: spoolOf(spec),
+					...(spec.timeoutMs !== undefined ? {timeoutMs: spec.timeoutMs} : {}),
+					keepStdoutBytes: spec.keepStdoutBytes,
+					onOutput: listener.output,
+					spawner,
+					...(ready ? {prepared: {problem: ready.problem}} : {}),
+				}),
+				listener,
+			);
+		},
 		fate: (orphan) =>
 			commandFate(
 				spoolOf(orphan),

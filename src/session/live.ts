@@ -67,6 +67,7 @@ export class LiveSession {
 				record: (drafts) => loop.takeAnswers(drafts),
 				goOn: () => loop.pump(),
 			});
+		let timezone: string | undefined;
 		const loop = new SessionLoop({
 			recorder,
 			effects: liveEffects({
@@ -78,8 +79,9 @@ export class LiveSession {
 			clock,
 			cwd: config.cwd,
 			// Read when the start is recorded, after the first frame: Intl's time zone data takes ~7 ms to load.
+			// Kept once read: the loop's config is spread for every command, which reads it again.
 			get timezone() {
-				return Intl.DateTimeFormat().resolvedOptions().timeZone;
+				return (timezone ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
 			},
 			keepStdoutBytes: config.keepStdoutBytes ?? 1024 * 1024,
 			output: {chunkChars: config.chunkChars ?? 32 * 1024, chunkMs: config.chunkMs ?? 50, quietMs},

@@ -46,26 +46,27 @@ export function beginCommand(
 		...(timeoutMs !== undefined ? {timeoutMs} : {}),
 		...(step.isInteractive ? {input: 'not-recorded' as const} : {}),
 	});
-	// Write-ahead: the start is on disk before the process exists.
-	recorder.sync();
 	const ref = {step: step.id, attempt};
+	const spec = {
+		...ref,
+		script: resolved.script,
+		cwd,
+		env: resolved.env,
+		...(timeoutMs !== undefined ? {timeoutMs} : {}),
+		keepStdoutBytes: keptStdoutBytes(context, step),
+		...(step.isInteractive ? {isInteractive: true} : {}),
+	};
+	// The start goes to disk on the thread pool while the command's files are made...
+	if (effects.prepare && recorder.canFlushSoon) recorder.flushSoon();
+	effects.prepare?.(spec);
+	// ...and write-ahead: the start is on disk before the process exists.
+	recorder.sync();
 	const spawned = ({pid, startTicks}: {pid: number; startTicks?: string | undefined}) =>
 		recorder.guarded(() =>
 			recorder.record({type: 'command-spawned', ...ref, pid, ...(startTicks !== undefined ? {startTicks} : {})}),
 		);
 	const running = watchedStep(context, step, ref, [0, 0], spawned);
-	const handle = effects.run(
-		{
-			...ref,
-			script: resolved.script,
-			cwd,
-			env: resolved.env,
-			...(timeoutMs !== undefined ? {timeoutMs} : {}),
-			keepStdoutBytes: keptStdoutBytes(context, step),
-			...(step.isInteractive ? {isInteractive: true} : {}),
-		},
-		running.listener,
-	);
+	const handle = effects.run(spec, running.listener);
 	// A process known at once is recorded now; one a spawner starts, when it says so (before any output).
 	if (handle.pid !== undefined) spawned({pid: handle.pid, startTicks: handle.startTicks});
 	running.attach(handle);
