@@ -35,8 +35,10 @@ const edits = [
 
 /** Appended to output.js: the caches shared by every frame, and the row strings. */
 const helpers = `
-// Bounded, so a flood of distinct output lines cannot grow them without end.
-const maxCachedEntries = 4000;
+// Bounded by a few screens' worth: a frame writes a few dozen lines, so reuse needs little more,
+// and each cached line keeps one object per character (4,000 entries grew a long session's RSS by
+// about 30 MB during floods of distinct lines).
+const maxCachedEntries = 500;
 let sharedCaches;
 function sharedOutputCaches() {
     if (sharedCaches === undefined || sharedCaches.styledChars.size + sharedCaches.widths.size + sharedCaches.blockWidths.size > maxCachedEntries) {
