@@ -40,9 +40,14 @@ function handSession(first: RunState) {
 	return {session, change};
 }
 
-/** Lets React and Ink draw what was asked (they schedule with setImmediate, which stays real). */
-async function settle() {
-	for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+/**
+ * Lets React and Ink draw what was asked (they schedule with setImmediate, which stays real) until
+ * `isDrawn` holds, or 2,000 turns pass: under load React yields in the middle of a render and takes
+ * more turns. No fake time passes, so a frame held back by a timer is never drawn here.
+ */
+async function settle(isDrawn: () => boolean = () => false) {
+	for (let turn = 0; turn < 2000 && (turn < 10 || !isDrawn()); turn++)
+		await new Promise((resolve) => setImmediate(resolve));
 }
 
 describe('the last frame', () => {
@@ -64,7 +69,7 @@ describe('the last frame', () => {
 		const framesBefore = app.frames.length;
 		// ...but not the session's end, and no fake time passes here.
 		change(reduceRun(state, {type: 'session-ended', t: state.lastT + 2, status: 'aborted', reason: 'stopped'}));
-		await settle();
+		await settle(() => /aborted/i.test(stripVTControlCharacters(app.lastFrame() ?? '')));
 		expect(app.frames.length).toBeGreaterThan(framesBefore);
 		expect(stripVTControlCharacters(app.lastFrame() ?? '')).toMatch(/aborted/i);
 		app.unmount();
