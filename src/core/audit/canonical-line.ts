@@ -174,12 +174,9 @@ export function provePlainLine(
 	head: PlainHead,
 	scan: BackslashScan,
 ): boolean {
+	if (proveShapedLine(bytes, start, end, head, scan)) return true;
 	const tEnd = commonStartEnd(bytes, start, end, head);
-	if (tEnd === -1) return false;
-	if (!sameShapeAt(bytes, tEnd, end, scan)) return provedInFull(bytes, tEnd, end, head, scan);
-	head.type = lastShape.type;
-	head.prevAt = tEnd + lastShape.head.length;
-	return true;
+	return tEnd !== -1 && provedInFull(bytes, tEnd, end, head, scan);
 }
 
 /**
