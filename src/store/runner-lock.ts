@@ -14,59 +14,6 @@ export type LockHolder = {pid: number; user: string; host: string; sinceWall: st
 /** flock's exit status when another process holds the lock (`--conflict-exit-code`). */
 const conflictStatus = 75;
 
-export class RunnerLock {
-	private constructor(private readonly child: ChildProcess) {}
-
-	/**
-	 * Takes the lock on `file` (created if missing, with `mode`) without waiting, and writes
-	 * `what` and who we are into it. When another runner holds it: who that is, as far as
-	 * its file says.
-	 */
-	static async acquire(
-		file: string,
-		what: string,
-		mode = 0o640,
-	): Promise<{ok: true; lock: RunnerLock} | (LockOutcome & {ok: false})> {
-		const unopenable = createLockFile(file, mode);
-		if (unopenable) return unopenable;
-		const child = spawn(
-			'flock',
-			[
-				'--nonblock',
-				'--conflict-exit-code',
-				String(conflictStatus),
-				'--close',
-				file,
-				'sh',
-				'-c',
-				'echo locked; exec cat >/dev/null',
-			],
-			{stdio: ['pipe', 'pipe', 'ignore']},
-		);
-		const outcome = await new Promise<'locked' | number | Error>((resolve) => {
-			child.stdout!.once('data', () => resolve('locked'));
-			child.once('exit', (code) => resolve(code ?? -1));
-			child.once('error', resolve);
-		});
-		if (outcome !== 'locked') {
-			if (outcome === conflictStatus) return {ok: false, holder: readHolder(file)};
-			const reason = outcome instanceof Error ? outcome.message : `flock exited with ${outcome}`;
-			return {ok: false, holder: undefined, problem: `cannot lock ${file}: ${reason}`};
-		}
-		// The child must not keep the runner alive; it ends when our side of its stdin closes.
-		child.unref();
-		(child.stdout as unknown as {unref(): void}).unref();
-		(child.stdin as unknown as {unref(): void}).unref();
-		nameHolder(file, what);
-		return {ok: true, lock: new RunnerLock(child)};
-	}
-
-	/** Lets the lock go now (it also goes by itself when the process ends). */
-	release(): void {
-		this.child.stdin?.end();
-	}
-}
-
 /** "pid 4242 (alice@box, since 2026-11-30T08:00:00.000Z)": for the loser's message. */
 export function describeHolder(holder: LockHolder | undefined): string {
 	if (!holder) return 'another runner (it left no name)';
@@ -124,7 +71,7 @@ done`;
 /**
  * One child that holds every runner lock this process takes, on descriptors of its own: a child
  * per lock cost the main thread ~8 ms to fork and the first frame ~20 ms of waiting for it. The
- * locks go as RunnerLock's do, when our side of the child's stdin closes.
+ * locks go when our side of the child's stdin closes: when the runner ends in any way, or on release.
  */
 export class LockKeeper {
 	private readonly answers: Array<(answer: string) => void> = [];
@@ -157,7 +104,10 @@ export class LockKeeper {
 		return new LockKeeper(spawn('sh', ['-c', keeperScript], {stdio: ['pipe', 'pipe', 'ignore']}));
 	}
 
-	/** Takes the lock on `file` (created if missing, with `mode`) without waiting, as RunnerLock.acquire does. */
+	/**
+	 * Takes the lock on `file` (created if missing, with `mode`) without waiting, and writes `what`
+	 * and who we are into it. When another runner holds it: who that is, as far as its file says.
+	 */
 	async acquire(file: string, what: string, mode = 0o640): Promise<LockOutcome> {
 		const unopenable = createLockFile(file, mode);
 		if (unopenable) return unopenable;
@@ -176,6 +126,11 @@ export class LockKeeper {
 			return {ok: false, holder: undefined, problem: `cannot lock ${file}: ${this.ended ?? 'flock failed'}`};
 		nameHolder(file, what);
 		return {ok: true};
+	}
+
+	/** Lets every lock it holds go now (they also go by themselves when the process ends). */
+	release(): void {
+		this.child.stdin?.end();
 	}
 
 	/** The child keeps the runner alive only while an answer is awaited; it ends with the runner. */

@@ -7,7 +7,16 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
-import {describeHolder, LockKeeper, RunnerLock} from '../../src/store/runner-lock.js';
+import {describeHolder, LockKeeper} from '../../src/store/runner-lock.js';
+
+/** One lock taken by a keeper of its own, as a runner takes its first: the keeper is the lock to release. */
+async function takeAlone(file: string, what: string) {
+	const keeper = LockKeeper.start();
+	const got = await keeper.acquire(file, what);
+	if (got.ok) return {ok: true as const, lock: keeper};
+	keeper.release();
+	return got;
+}
 
 /** The lock module as plain JavaScript, for a separate node process to import. */
 function builtLockModule(): string {
@@ -22,12 +31,12 @@ function lockFile() {
 	return path.join(mkdtempSync(path.join(os.tmpdir(), 'rb-lock-')), 'runner.lock');
 }
 
-/** A separate process that takes the locks (through one keeper, or a child each), says what it got, and holds them until killed. */
+/** A separate process that takes the locks (through one keeper), says what it got, and holds them until killed. */
 function holderProcess(file: string, ...more: string[]) {
-	const script = `import {LockKeeper, RunnerLock} from ${JSON.stringify(builtLockModule())};
-const keeper = ${more.length > 0 ? 'LockKeeper.start()' : 'undefined'};
+	const script = `import {LockKeeper} from ${JSON.stringify(builtLockModule())};
+const keeper = LockKeeper.start();
 const got = [];
-for (const file of ${JSON.stringify([file, ...more])}) got.push(await (keeper ? keeper.acquire(file, 'test') : RunnerLock.acquire(file, 'test')));
+for (const file of ${JSON.stringify([file, ...more])}) got.push(await keeper.acquire(file, 'test'));
 console.log(got.every((one) => one.ok) ? 'won' : 'lost');
 setInterval(() => {}, 1000);`;
 	const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']});
@@ -40,9 +49,9 @@ setInterval(() => {}, 1000);`;
 describe('the runner lock', () => {
 	it('a second taker is refused and told who holds it; after release it can take it', async () => {
 		const file = lockFile();
-		const first = await RunnerLock.acquire(file, 'session one');
+		const first = await takeAlone(file, 'session one');
 		expect(first.ok).toBe(true);
-		const second = await RunnerLock.acquire(file, 'session one');
+		const second = await takeAlone(file, 'session one');
 		expect(second.ok).toBe(false);
 		if (second.ok) return;
 		expect(second.holder).toMatchObject({pid: process.pid, user: os.userInfo().username, what: 'session one'});
@@ -50,7 +59,7 @@ describe('the runner lock', () => {
 		if (first.ok) first.lock.release();
 		await expect
 			.poll(async () => {
-				const third = await RunnerLock.acquire(file, 'session one');
+				const third = await takeAlone(file, 'session one');
 				if (third.ok) third.lock.release();
 				return third.ok;
 			})
@@ -61,13 +70,13 @@ describe('the runner lock', () => {
 		const file = lockFile();
 		const holder = holderProcess(file);
 		expect(await holder.said).toBe('won');
-		const whileHeld = await RunnerLock.acquire(file, 'x');
+		const whileHeld = await takeAlone(file, 'x');
 		expect(whileHeld.ok).toBe(false);
 		holder.child.kill('SIGKILL');
 		await new Promise((resolve) => holder.child.once('exit', resolve));
 		await expect
 			.poll(async () => {
-				const after = await RunnerLock.acquire(file, 'x');
+				const after = await takeAlone(file, 'x');
 				if (after.ok) after.lock.release();
 				return after.ok;
 			})
@@ -76,7 +85,7 @@ describe('the runner lock', () => {
 
 	it('of 20 takers started together, exactly one wins', async () => {
 		const file = lockFile();
-		const results = await Promise.all(Array.from({length: 20}, () => RunnerLock.acquire(file, 'race')));
+		const results = await Promise.all(Array.from({length: 20}, () => takeAlone(file, 'race')));
 		expect(results.filter((r) => r.ok)).toHaveLength(1);
 		for (const r of results) if (r.ok) r.lock.release();
 	});
@@ -91,7 +100,7 @@ describe('the runner lock', () => {
 		if (!again.ok) expect(again.holder).toMatchObject({pid: process.pid, what: 'mine'});
 		const holder = holderProcess(lockFile(), second);
 		expect(await holder.said).toBe('won');
-		expect((await RunnerLock.acquire(second, 'x')).ok).toBe(false);
+		expect((await takeAlone(second, 'x')).ok).toBe(false);
 		expect((await own.acquire(second, 'x')).ok).toBe(false);
 		holder.child.kill('SIGKILL');
 		await new Promise((resolve) => holder.child.once('exit', resolve));
