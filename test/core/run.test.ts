@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {loadRunbook, simulate, tourYaml} from '../helpers/scenarios.js';
 import {foldEvents} from '../../src/core/run/reduce.js';
 import {runSummary, exitCodeFor, finishedItems} from '../../src/core/run/select.js';
+import type {RunEvent} from '../../src/core/run/events.js';
 
 const tour = loadRunbook(tourYaml);
 const happy = [
@@ -220,5 +221,26 @@ describe('a run folded from its events', () => {
 		expect(sim.state.output?.lines.length).toBe(200);
 		expect(sim.state.output?.lines.at(-1)?.text).toBe('line 4999');
 		expect(sim.state.output?.lineCount).toBe(5000);
+	});
+
+	it('joins a line split across chunks into the tail, whether the next chunk is small or large', () => {
+		const rb = loadRunbook(
+			`version: 1\nname: r\nphases:\n  - id: p\n    steps:\n      - id: big\n        run: seq 1 100000\n`,
+		);
+		const sim = simulate(rb, {results: {big: [{out: 'x\n'}]}});
+		const at = sim.events.findIndex((event) => event.type === 'output-recorded');
+		const output = sim.events[at] as Extract<RunEvent, {type: 'output-recorded'}>;
+		const chunked = (texts: string[]) =>
+			foldEvents([...sim.events.slice(0, at), ...texts.map((text) => ({...output, text})), ...sim.events.slice(at + 1)])
+				.output;
+		const many = Array.from({length: 300}, (_, i) => `line ${i}`).join('\n') + '\n';
+		// A large chunk after a partial line: only its own last 200 lines are in the tail.
+		const large = chunked(['first ha', `lf\n${many}`]);
+		expect(large?.lines.map((line) => line.text)).toEqual(many.trimEnd().split('\n').slice(-200));
+		expect(large?.lineCount).toBe(301);
+		// A small chunk after a partial line: the two halves make one line.
+		const small = chunked(['first ha', 'lf\nsecond\n']);
+		expect(small?.lines.map((line) => line.text)).toEqual(['first half', 'second']);
+		expect(small?.lineCount).toBe(2);
 	});
 });

@@ -188,8 +188,15 @@ function partialPemHeaderAt(text: string): number {
 function trailingWordAt(text: string): number {
 	// Scanned backwards: a regex like /\S+$/ would be tried from every position of the chunk.
 	let start = text.length;
-	while (start > 0 && !/\s/.test(text[start - 1]!) && text.length - start < tokenMaxChars) start--;
+	while (start > 0 && !isSpaceAt(text, start - 1) && text.length - start < tokenMaxChars) start--;
 	return text.length - start < tokenMaxChars ? start : text.length;
+}
+
+/** `/\s/` on one character, without a regex call for ASCII (this runs on every chunk of output). */
+function isSpaceAt(text: string, at: number): boolean {
+	const code = text.charCodeAt(at);
+	if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+	return /\s/.test(text[at]!);
 }
 
 /** Where an unfinished token shape may start in the trailing word, if it may. */

@@ -406,11 +406,14 @@ function advanceRollback(state: RunState, id: string): RunState['rollback'] {
 
 /** Adds a chunk to the tail, keeping at most `outputTailLines` whole lines. */
 function appendOutput(tail: OutputTail, stream: 'out' | 'err', text: string): OutputTail {
-	const joined = tail.partial[stream] + text;
-	const newlines = countNewlines(joined);
-	// Only the end of a large chunk can reach the tail; the rest is counted, not split.
-	const tailStart = newlines > outputTailLines ? nthNewlineFromEnd(joined, outputTailLines + 1) + 1 : 0;
-	const pieces = joined.slice(tailStart).split('\n');
+	// The partial line holds no newline: only the chunk's are counted. Only the end of a large
+	// chunk can reach the tail; the rest is counted, not split (nor joined to the partial line).
+	const newlines = countNewlines(text);
+	const tailText =
+		newlines > outputTailLines
+			? text.slice(nthNewlineFromEnd(text, outputTailLines + 1) + 1)
+			: tail.partial[stream] + text;
+	const pieces = tailText.split('\n');
 	const partial = pieces.pop()!;
 	const isErr = stream === 'err';
 	const added: OutputLine[] = pieces.map((line) => ({text: line, isErr}));
