@@ -149,21 +149,37 @@ export class CommandWatch {
 				const chunk = chunks[stream];
 				if (!chunk) continue;
 				progressed = true;
-				read += chunk.length;
-				// Decoded in pieces: a string over 128 KiB is a large V8 object, each one freshly mapped memory.
-				for (let at = 0; at < chunk.length; at += decodeBytes) {
-					const piece = chunk.subarray(at, at + decodeBytes);
-					const unread = chunk.length - at - piece.length;
-					this.report(
-						stream,
-						this.decoders[stream].write(piece),
-						this.readers[stream].offset - unread - heldBytes(this.decoders[stream]),
-					);
-				}
+				read += this.reportChunk(stream, chunk);
 			}
 			if (!progressed) return false;
 			if (read >= budget) return true;
 		}
+	}
+
+	/**
+	 * Reports a chunk read from the spool in pieces that end where lines end, so no piece leaves a
+	 * partial line for the redactor to hold and join to the next (a copy of the whole piece). A
+	 * line cut off by the end of a full read is read again with the rest of it. The bytes reported.
+	 */
+	private reportChunk(stream: 'out' | 'err', chunk: Buffer): number {
+		const reader = this.readers[stream];
+		const decoder = this.decoders[stream];
+		const start = reader.offset - chunk.length;
+		let usable = chunk.length;
+		if (reader.isFull(chunk)) {
+			const lastNewline = chunk.lastIndexOf(0x0a);
+			if (lastNewline !== -1) usable = lastNewline + 1;
+			reader.offset = start + usable;
+		}
+		// Decoded in pieces: a string over 128 KiB is a large V8 object, each one freshly mapped memory.
+		for (let at = 0; at < usable;) {
+			let end = Math.min(at + decodeBytes, usable);
+			const lineEnd = end < usable ? chunk.lastIndexOf(0x0a, end - 1) : -1;
+			if (lineEnd >= at) end = lineEnd + 1;
+			this.report(stream, decoder.write(chunk.subarray(at, end)), start + end - heldBytes(decoder));
+			at = end;
+		}
+		return usable;
 	}
 
 	private report(stream: 'out' | 'err', text: string, end: number) {

@@ -93,6 +93,11 @@ export class SpoolReader {
 		return this.buffer.subarray(0, n);
 	}
 
+	/** Whether a read this long filled the buffer: more is likely written already. */
+	isFull(chunk: Buffer): boolean {
+		return chunk.length === this.buffer.length;
+	}
+
 	close(): void {
 		if (this.fd !== undefined) closeSync(this.fd);
 		this.fd = undefined;

@@ -77,6 +77,30 @@ describe('running a step command', () => {
 		expect(r.chunks.every(([, t]) => !t.includes('\uFFFD'))).toBe(true);
 	});
 
+	it('reports a spool read back in pieces of whole lines, and a line longer than a read whole', async () => {
+		// Pieces that end where lines end leave the redactor nothing to hold back and join to the
+		// next. A spool written whole before it is read (a reattached step) makes every read full.
+		const spool = spoolPaths(spoolDir, 'whole', ++attempt);
+		const lines = Array.from({length: 20000}, (_, i) => `${String(i + 1).padStart(100, '0')}\n`).join('');
+		const out = `${lines}${'x'.repeat(1_500_000)}\nend`;
+		writeFileSync(spool.out, out);
+		writeFileSync(spool.err, '');
+		writeFileSync(spool.status, '0\n');
+		const pieces: Array<{text: string; end: number}> = [];
+		const result = await reattachCommand({
+			pid: 2 ** 22 + 1,
+			spool,
+			from: [0, 0],
+			elapsedMs: 0,
+			onOutput: (_, text, end) => pieces.push({text, end}),
+		}).done;
+		expect(result).toMatchObject({code: 0, bytes: [out.length, 0]});
+		expect(pieces.map((piece) => piece.text).join('')).toBe(out);
+		let before = 0;
+		for (const piece of pieces) expect(piece.end).toBe((before += piece.text.length));
+		expect(pieces.filter((piece) => piece.end <= lines.length && !piece.text.endsWith('\n'))).toEqual([]);
+	});
+
 	it('reports a flood on both streams whole, each piece with the spool byte it reaches', async () => {
 		// More than one read of the spool and many decoded pieces, a character split at every
 		// boundary: a later runner goes on from the byte each piece reports, so each must be exact.
