@@ -47,7 +47,7 @@ function wholeHashOf(sigText: string | undefined): SshsigHash {
 	}
 }
 
-/** Feed with `push`, in order, then `finish`. `sigText`: the `.sig` that `finish` will be given, when known before. */
+/** Feed with `push`, in order, then `finish`. */
 export class StreamingVerifier {
 	private chain: ChainState | undefined;
 	private readonly wholeHashAlgorithm: SshsigHash;
@@ -60,7 +60,8 @@ export class StreamingVerifier {
 	/** Lines their bytes proved canonical, neither decoded nor parsed. */
 	provenByPattern = 0;
 
-	constructor(sigText?: string) {
+	/** `sigText`: the `.sig` beside the log (undefined when there is none); its hash is the one the file is streamed through. */
+	constructor(sigText: string | undefined) {
 		this.wholeHashAlgorithm = wholeHashOf(sigText);
 		this.wholeHash = createHash(this.wholeHashAlgorithm);
 	}
