@@ -50,14 +50,19 @@ export async function prepareReplay(options: {
  * path then reports exactly.
  */
 function streamedReplay(session: string, sessions: string, trust: Trust): PreparedReplay | undefined {
-	const verifier = new StreamingVerifier();
+	let verifier: StreamingVerifier | undefined;
 	const reader = new LogEventReader();
-	const streamed = streamSession(session, sessions, (chunk) => {
-		verifier.push(chunk);
-		reader.push(chunk);
-	});
+	const streamed = streamSession(
+		session,
+		sessions,
+		(chunk) => {
+			verifier!.push(chunk);
+			reader.push(chunk);
+		},
+		(sig) => (verifier = new StreamingVerifier(sig)),
+	);
 	if (!streamed.ok) return undefined;
-	const report = verifier.finish(streamed.sig, trust, sessionIdOf(streamed.log));
+	const report = verifier!.finish(streamed.sig, trust, sessionIdOf(streamed.log));
 	if (!report) return undefined;
 	let events: RunEvent[];
 	try {

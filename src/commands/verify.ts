@@ -48,10 +48,15 @@ export async function verifyCommand(options: {
  * log is read whole and verified again, for the report that says what and where.
  */
 function verifySessionLog(session: string, sessions: string, trust: Trust): {log: string; report: VerifyReport} {
-	const streaming = new StreamingVerifier();
-	const streamed = streamSession(session, sessions, (chunk) => streaming.push(chunk));
+	let streaming: StreamingVerifier | undefined;
+	const streamed = streamSession(
+		session,
+		sessions,
+		(chunk) => streaming!.push(chunk),
+		(sig) => (streaming = new StreamingVerifier(sig)),
+	);
 	if (streamed.ok) {
-		const report = streaming.finish(streamed.sig, trust, sessionIdOf(streamed.log));
+		const report = streaming!.finish(streamed.sig, trust, sessionIdOf(streamed.log));
 		if (report) return {log: streamed.log, report};
 	}
 	const read = readSession(session, sessions);

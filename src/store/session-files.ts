@@ -31,17 +31,22 @@ const streamChunkBytes = 1 << 20;
 
 /**
  * Passes the log named by `arg` through `onChunk` (a buffer that is reused: copy what you keep),
- * with its `.sig` beside it; a one-line reason when it cannot be read.
+ * with its `.sig` beside it; a one-line reason when it cannot be read. The `.sig` is read first
+ * and given to `onSig` before any chunk (which hash to stream the file through is in it).
  */
 export function streamSession(
 	arg: string,
 	sessions: string,
 	onChunk: (chunk: Buffer) => void,
+	onSig?: (sig: string | undefined) => void,
 ): {ok: true; log: string; sig?: string} | {ok: false; problem: string} {
 	const named = resolveSessionLog(arg, sessions);
 	if (!named.ok) return named;
 	const {log} = named;
 	try {
+		const sigFile = `${log}.sig`;
+		const sig = existsSync(sigFile) ? readFileSync(sigFile, 'utf8') : undefined;
+		onSig?.(sig);
 		const fd = openSync(log, 'r');
 		try {
 			const buffer = Buffer.allocUnsafe(streamChunkBytes);
@@ -49,8 +54,7 @@ export function streamSession(
 		} finally {
 			closeSync(fd);
 		}
-		const sigFile = `${log}.sig`;
-		return {ok: true, log, ...(existsSync(sigFile) ? {sig: readFileSync(sigFile, 'utf8')} : {})};
+		return {ok: true, log, ...(sig !== undefined ? {sig} : {})};
 	} catch (error) {
 		return {
 			ok: false,

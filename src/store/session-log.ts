@@ -45,8 +45,11 @@ export class SessionLog {
 	private writeListener: ((seq: number) => void) | undefined;
 	/** Where each line is encoded, reused: a fresh buffer per output record would be garbage at once. */
 	private readonly lineBuffer = new LineBuffer();
-	/** SHA-512 of every byte written, for the whole-file signature at the seal. */
-	private readonly fileHash: Hash = createHash('sha512');
+	/**
+	 * The hash of every byte written, for the whole-file signature at the seal: SHA-256, which
+	 * `verify` computes with the CPU's SHA instructions at about twice the speed of SHA-512.
+	 */
+	private readonly fileHash: Hash = createHash(wholeFileHash);
 
 	/** `kept`: the whole lines already in the file; the chain goes on from the last of them. */
 	private constructor(
@@ -182,7 +185,10 @@ export class SessionLog {
 		this.write(seal);
 		this.isSealed = true;
 		this.flush();
-		const whole = await signSshsigDigest(this.signing.identity, this.fileHash.digest());
+		const whole = await signSshsigDigest(this.signing.identity, {
+			hashAlgorithm: wholeFileHash,
+			bytes: this.fileHash.digest(),
+		});
 		writeFileSync(this.dir.at(`${logName}.sig`), whole, {mode: 0o644, flag: 'wx'});
 		const movedTo = this.dir.movedTo();
 		return movedTo === undefined ? {} : {movedTo};
@@ -241,6 +247,7 @@ export class SessionLog {
 }
 
 const logName = 'session.jsonl';
+const wholeFileHash = 'sha256';
 
 /** A line's UTF-8 bytes and its newline, in a buffer that grows to the longest line and is reused. */
 class LineBuffer {

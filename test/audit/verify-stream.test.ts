@@ -13,7 +13,7 @@ const events = outputBurstEvents(200);
 const sealed = await writeLog(events);
 
 function stream(bytes: Buffer, chunkBytes: number) {
-	const verifier = new StreamingVerifier();
+	const verifier = new StreamingVerifier(sealed.sig);
 	for (let start = 0; start < bytes.length; start += chunkBytes)
 		verifier.push(bytes.subarray(start, start + chunkBytes));
 	return {verifier, report: verifier.finish(sealed.sig, own)};

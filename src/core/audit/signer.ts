@@ -1,5 +1,5 @@
 // Who signs: the operator's identity key (an ssh-agent key or runbook's own), behind one shape.
-import {armorSshsig, sshsigBlob, sshsigSignedData, sshsigSignedDigest} from './sshsig.js';
+import {armorSshsig, sshsigBlob, sshsigSignedData, sshsigSignedDigest, type SshsigHash} from './sshsig.js';
 
 export type IdentitySigner = {
 	/** The SSH public key blob. */
@@ -23,14 +23,14 @@ export async function signSshsig(
 	return armorSshsig(sshsigBlob(signer.publicKey, namespace, signature));
 }
 
-/** The same over a message known only by its SHA-512 digest. */
+/** The same over a message known only by its digest, made with `hashAlgorithm`. */
 export async function signSshsigDigest(
 	signer: IdentitySigner,
-	sha512: Buffer,
+	digest: {hashAlgorithm: SshsigHash; bytes: Buffer},
 	namespace = signatureNamespace,
 ): Promise<string> {
-	const signature = await signer.sign(sshsigSignedDigest(namespace, sha512));
-	return armorSshsig(sshsigBlob(signer.publicKey, namespace, signature));
+	const signature = await signer.sign(sshsigSignedDigest(namespace, digest.bytes, digest.hashAlgorithm));
+	return armorSshsig(sshsigBlob(signer.publicKey, namespace, signature, digest.hashAlgorithm));
 }
 
 /** An armored SSHSIG as the one-line base64 blob a log line carries. */

@@ -4,20 +4,36 @@ import {createHash, verify as verifySignature} from 'node:crypto';
 import {keyTypeOf, publicKeyFromBlob, sshString, sshUint32, WireReader} from './ssh-wire.js';
 
 const magic = Buffer.from('SSHSIG');
-const hashAlgorithm = 'sha512';
 
-/** The bytes a key signs: the magic, the namespace, and the SHA-512 of the message. */
-export function sshsigSignedData(namespace: string, message: Uint8Array): Buffer {
-	return sshsigSignedDigest(namespace, createHash(hashAlgorithm).update(message).digest());
+/** The two hashes PROTOCOL.sshsig allows, which `ssh-keygen -Y verify` accepts both of. */
+export type SshsigHash = 'sha256' | 'sha512';
+
+/** ssh-keygen's default, and what every signature over a short text uses. */
+const defaultHash: SshsigHash = 'sha512';
+
+export const isSshsigHash = (name: string): name is SshsigHash => name === 'sha256' || name === 'sha512';
+
+/** The bytes a key signs: the magic, the namespace, and the hash (SHA-512 unless told) of the message. */
+export function sshsigSignedData(
+	namespace: string,
+	message: Uint8Array,
+	hashAlgorithm: SshsigHash = defaultHash,
+): Buffer {
+	return sshsigSignedDigest(namespace, createHash(hashAlgorithm).update(message).digest(), hashAlgorithm);
 }
 
-/** The same, from a SHA-512 digest already computed (of a file hashed while it was written). */
-export function sshsigSignedDigest(namespace: string, sha512: Buffer): Buffer {
-	return Buffer.concat([magic, sshString(namespace), sshString(''), sshString(hashAlgorithm), sshString(sha512)]);
+/** The same, from a digest already computed (of a file hashed while it was written or read). */
+export function sshsigSignedDigest(namespace: string, digest: Buffer, hashAlgorithm: SshsigHash = defaultHash): Buffer {
+	return Buffer.concat([magic, sshString(namespace), sshString(''), sshString(hashAlgorithm), sshString(digest)]);
 }
 
-/** The signature blob: the public key, the namespace and the key's signature over the signed data. */
-export function sshsigBlob(publicKeyBlob: Buffer, namespace: string, signature: Buffer): Buffer {
+/** The signature blob: the public key, the namespace, the hash and the key's signature over the signed data. */
+export function sshsigBlob(
+	publicKeyBlob: Buffer,
+	namespace: string,
+	signature: Buffer,
+	hashAlgorithm: SshsigHash = defaultHash,
+): Buffer {
 	return Buffer.concat([
 		magic,
 		sshUint32(1),
@@ -65,16 +81,9 @@ export function verifySshsig(message: Uint8Array, text: string, namespace: strin
 	}
 	if (parsed.namespace !== namespace)
 		return {isValid: false, reason: `signed for namespace \`${parsed.namespace}\`, not \`${namespace}\``};
-	if (parsed.hashAlgorithm !== 'sha512' && parsed.hashAlgorithm !== 'sha256')
+	if (!isSshsigHash(parsed.hashAlgorithm))
 		return {isValid: false, reason: `unsupported hash \`${parsed.hashAlgorithm}\``};
-	const digest = createHash(parsed.hashAlgorithm).update(message).digest();
-	const signed = Buffer.concat([
-		magic,
-		sshString(namespace),
-		sshString(''),
-		sshString(parsed.hashAlgorithm),
-		sshString(digest),
-	]);
+	const signed = sshsigSignedData(namespace, message, parsed.hashAlgorithm);
 	try {
 		return checkKeySignature(parsed.publicKey, signed, parsed.signature)
 			? {isValid: true, publicKey: parsed.publicKey}

@@ -6,7 +6,7 @@ import {encodeHeader, hashLine, logFormat, type LogHeader} from './entry.js';
 import {attestMessage, auditTypes, headText, resumeText} from './records.js';
 import {recordedApprovalProblem} from './approval.js';
 import {eventTypes} from '../run/events.js';
-import {verifySshsig} from './sshsig.js';
+import {verifySshsig, type SshsigHash} from './sshsig.js';
 import {signatureNamespace} from './signer.js';
 import {fingerprint, parsePublicKey, publicKeyFromBlob} from './ssh-wire.js';
 import {nextLinePrev, type LogLine} from './verify-lines.js';
@@ -25,8 +25,8 @@ export type RecordedAnswer = {
 export type ChainState = {
 	/** The log's bytes; when it is streamed, only its header line (the rest passed through). */
 	data: Buffer;
-	/** The whole file's SHA-512, when it was streamed rather than held in `data`. */
-	wholeSha512?: Buffer;
+	/** The whole file's digest (the hash its `.sig` names), when it was streamed rather than held in `data`. */
+	wholeDigest?: {hashAlgorithm: SshsigHash; bytes: Buffer};
 	header?: LogHeader;
 	identityKey?: Buffer;
 	/** Whoever signs from here on: the header's identity, or the last runner that took over. */

@@ -16,6 +16,7 @@ import {
 } from './canonical-line.js';
 import {lineProblem, withSession, type Trust, type VerifyReport} from './verify.js';
 import {newChainState, type ChainState} from './verify-records.js';
+import {isSshsigHash, parseSshsig, type SshsigHash} from './sshsig.js';
 import {buildVerdict} from './verify-verdict.js';
 
 const newline = Buffer.from('\n');
@@ -32,10 +33,25 @@ export function provenPlainEvent(line: Buffer): PlainHead | undefined {
 	return /^[0-9a-f]{64}$/.test(bytes.toString('latin1', head.prevAt, head.prevAt + 64)) ? head : undefined;
 }
 
+/**
+ * The hash a `.sig` names, which the file is streamed through to check it: SHA-512 when it names
+ * none or cannot be read (the verdict then fails the check, and the log is verified whole).
+ */
+function wholeHashOf(sigText: string | undefined): SshsigHash {
+	if (sigText === undefined) return 'sha512';
+	try {
+		const {hashAlgorithm} = parseSshsig(sigText);
+		return isSshsigHash(hashAlgorithm) ? hashAlgorithm : 'sha512';
+	} catch {
+		return 'sha512';
+	}
+}
+
 /** Feed with `push`, in order, then `finish`. */
 export class StreamingVerifier {
 	private chain: ChainState | undefined;
-	private readonly wholeHash: Hash = createHash('sha512');
+	private readonly wholeHashAlgorithm: SshsigHash;
+	private readonly wholeHash: Hash;
 	private carry: Buffer[] = [];
 	private offset = 0;
 	private index = 0;
@@ -43,6 +59,12 @@ export class StreamingVerifier {
 	private readonly head: PlainHead = {seq: 0, t: 0, type: '', prevAt: 0};
 	/** Lines their bytes proved canonical, neither decoded nor parsed. */
 	provenByPattern = 0;
+
+	/** `sigText`: the `.sig` beside the log (undefined when there is none); its hash is the one the file is streamed through. */
+	constructor(sigText: string | undefined) {
+		this.wholeHashAlgorithm = wholeHashOf(sigText);
+		this.wholeHash = createHash(this.wholeHashAlgorithm);
+	}
 
 	push(chunk: Buffer): void {
 		if (this.isGivenUp) return;
@@ -70,7 +92,7 @@ export class StreamingVerifier {
 	finish(sigText: string | undefined, trust: Trust, expectedSession?: string): VerifyReport | undefined {
 		const {chain} = this;
 		if (this.isGivenUp || this.carry.length > 0 || !chain?.isSealed) return undefined;
-		chain.wholeSha512 = this.wholeHash.digest();
+		chain.wholeDigest = {hashAlgorithm: this.wholeHashAlgorithm, bytes: this.wholeHash.digest()};
 		const report = buildVerdict(chain, undefined, sigText, trust, expectedSession);
 		return report.verdict === 'INVALID' ? undefined : withSession(report);
 	}
@@ -179,7 +201,7 @@ export function verifyStreamed(
 	trust: Trust,
 	options: {expectedSession?: string; chunkBytes: number},
 ): VerifyReport | undefined {
-	const streaming = new StreamingVerifier();
+	const streaming = new StreamingVerifier(sigText);
 	for (let start = 0; start < bytes.length; start += options.chunkBytes)
 		streaming.push(bytes.subarray(start, start + options.chunkBytes));
 	return streaming.finish(sigText, trust, options.expectedSession);

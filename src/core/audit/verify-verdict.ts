@@ -1,6 +1,6 @@
 // The verdict builder of `verify`: from what the lines established (a ChainState), the seal and
 // the whole-file signature, and whom the auditor trusts, to one verdict and its one line. Pure.
-import {checkKeySignature, parseSshsig, sshsigSignedData, sshsigSignedDigest} from './sshsig.js';
+import {checkKeySignature, isSshsigHash, parseSshsig, sshsigSignedData, sshsigSignedDigest} from './sshsig.js';
 import {signatureNamespace} from './signer.js';
 import type {ChainState} from './verify-records.js';
 import {invalidReport, type Problem, type Trust, type VerifyReport} from './verify-report.js';
@@ -152,15 +152,20 @@ function unattestedVerdict(chain: ChainState, tornAt: number | undefined): Verif
 	return invalidReport(chain, {line: 1, offset: tornAt ?? data.length, reason: 'no attestation: the log is unsigned'});
 }
 
-/** The whole-file SSHSIG: by the header's identity, over exactly these bytes (or their SHA-512, when streamed). */
+/** The whole-file SSHSIG: by the header's identity, over exactly these bytes (or their digest, when streamed). */
 function verifySshsigWhole(chain: ChainState, sigText: string, identityKey: Buffer): string | undefined {
 	try {
 		const parsed = parseSshsig(sigText);
 		if (parsed.namespace !== signatureNamespace) return `signed for namespace \`${parsed.namespace}\``;
 		if (!parsed.publicKey.equals(identityKey)) return "signed by another key than the log's identity";
-		const signed = chain.wholeSha512
-			? sshsigSignedDigest(signatureNamespace, chain.wholeSha512)
-			: sshsigSignedData(signatureNamespace, chain.data);
+		const {hashAlgorithm} = parsed;
+		if (!isSshsigHash(hashAlgorithm)) return `hashed with \`${hashAlgorithm}\`, which SSHSIG does not allow`;
+		const {wholeDigest} = chain;
+		if (wholeDigest && wholeDigest.hashAlgorithm !== hashAlgorithm)
+			return `hashed with \`${hashAlgorithm}\`, not the \`${wholeDigest.hashAlgorithm}\` the file was streamed through`;
+		const signed = wholeDigest
+			? sshsigSignedDigest(signatureNamespace, wholeDigest.bytes, hashAlgorithm)
+			: sshsigSignedData(signatureNamespace, chain.data, hashAlgorithm);
 		return checkKeySignature(parsed.publicKey, signed, parsed.signature)
 			? undefined
 			: 'does not match the file (the file was changed after it was sealed)';
