@@ -25,9 +25,21 @@ export function fit(text: string, width: number, marker = '…'): string {
 	// Printable ASCII is one column a character: no need to measure.
 	if (/^[\x20-\x7e]*$/.test(flat))
 		return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}${marker}` : flat;
-	if (stringWidth(flat) <= width) return flat;
-	return `${takeColumns(flat, width - stringWidth(marker)).head}${marker}`;
+	const key = `${width}\u0000${marker}\u0000${flat}`;
+	const known = fittedText.get(key);
+	if (known !== undefined) return known;
+	if (fittedText.size >= maxFittedTexts) fittedText.clear();
+	const fitted = stringWidth(flat) <= width ? flat : `${takeColumns(flat, width - stringWidth(marker)).head}${marker}`;
+	fittedText.set(key, fitted);
+	return fitted;
 }
+
+/**
+ * Lines with a non-ASCII character, as `fit` cut them: each frame fits the same lines again (the
+ * key hints, the header), and measuring one takes a grapheme walk. A few screens' worth.
+ */
+const fittedText = new Map<string, string>();
+const maxFittedTexts = 500;
 
 /**
  * A line broken into rows of at most `width` columns, never cutting a character; rows after the
