@@ -83,11 +83,19 @@ export function readHandedInFile(
 	}
 }
 
+/**
+ * How often the directory is read: with change notifications only to catch one they missed (some
+ * filesystems, NFS among them, drop them), so an approver waits at most a second more then and an
+ * idle runner is not woken five times a second; without them, often enough to feel immediate.
+ */
+const watchedPollMs = 1000;
+const unwatchedPollMs = 200;
+
 /** Watches the directory and reports each whole file once; the runner removes what it has recorded. */
 export class ApprovalInbox {
 	private readonly seen = new Set<string>();
 	private watcher: FSWatcher | undefined;
-	private readonly poller: NodeJS.Timeout;
+	private poller: NodeJS.Timeout;
 
 	constructor(
 		private readonly dir: string,
@@ -95,11 +103,16 @@ export class ApprovalInbox {
 	) {
 		try {
 			this.watcher = watch(dir, () => this.look());
-			this.watcher.on('error', () => this.watcher?.close());
+			this.watcher.on('error', () => {
+				this.watcher?.close();
+				this.watcher = undefined;
+				clearInterval(this.poller);
+				this.poller = setInterval(() => this.look(), unwatchedPollMs);
+			});
 		} catch {
 			this.watcher = undefined;
 		}
-		this.poller = setInterval(() => this.look(), 200);
+		this.poller = setInterval(() => this.look(), this.watcher ? watchedPollMs : unwatchedPollMs);
 		setImmediate(() => this.look());
 	}
 
