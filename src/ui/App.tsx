@@ -85,6 +85,7 @@ export function App({
 		rows: size.rows,
 		...(snapshot.decision ? {decision: snapshot.decision} : {}),
 		...(snapshot.problem ? {problem: snapshot.problem} : {}),
+		...(logFile ? {logFile} : {}),
 		...(selection ? {selection} : {}),
 	}).command;
 	scroll.current = {maxTop: command?.maxTop ?? 0, pageRows: Math.max(1, (command?.rows.length ?? 2) - 1)};

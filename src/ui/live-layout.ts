@@ -38,8 +38,33 @@ export type LiveLayout = {
 	outputRows: number;
 };
 
-/** The live area's parts and the rows each gets, kept shorter than the window. */
-export function liveLayout({
+const layoutKeys = [
+	'state',
+	'decision',
+	'problem',
+	'input',
+	'now',
+	'cols',
+	'rows',
+	'logFile',
+	'banner',
+	'footer',
+	'selection',
+] as const satisfies ReadonlyArray<keyof LayoutInput>;
+let lastLayout: {input: LayoutInput; layout: LiveLayout} | undefined;
+
+/**
+ * The live area's parts and the rows each gets, kept shorter than the window. The key handler's
+ * and the screen's calls in one frame get the same answer, worked out once.
+ */
+export function liveLayout(input: LayoutInput): LiveLayout {
+	if (lastLayout && layoutKeys.every((key) => lastLayout!.input[key] === input[key])) return lastLayout.layout;
+	const layout = computeLiveLayout(input);
+	lastLayout = {input, layout};
+	return layout;
+}
+
+function computeLiveLayout({
 	state,
 	decision,
 	problem,
