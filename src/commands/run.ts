@@ -16,6 +16,7 @@ import {dryRunCommand, loadRunInputs} from './dry-run.js';
 import {openSessionLog} from './open-session-log.js';
 import {holdRunbookLock, holdRunnerLock} from './runner-locks.js';
 import {sessionsDirProblem} from '../store/session-files.js';
+import {localTimeZone} from '../store/time-zone.js';
 import {UsageError} from './usage-error.js';
 
 export type RunOptions = {
@@ -92,6 +93,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 		sink: log,
 		clock,
 		secrets,
+		timeZone: localTimeZone,
 	});
 	await runnerLock;
 	return driveSession(session, log, presenter, () => session.start(), startArchiveStream(log, archiveChoice));
