@@ -39,6 +39,7 @@ export async function benchStartup(rounds = 15) {
 		// The warm-up runs stay up 2 s, as an operator's first session would: long enough to
 		// write the code cache (src/store/code-cache.ts) that every later start uses.
 		const a = await inPty(`node ${bin} run ${file} --log-dir ${dir}/sessions`, {
+			env: {XDG_CACHE_HOME: `${dir}/cache`},
 			marker: 'First frame marker',
 			killOnMarker: true,
 			...(i < 2 ? {killAfterMs: 2000} : {}),

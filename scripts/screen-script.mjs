@@ -88,6 +88,33 @@ export const fromHost = {
 };
 
 /**
+ * esbuild gives every module that imports a Node built-in a copy of its exports of its own
+ * (`__toESM`: a getter defined per property, ~80 for `process`), 47 copies made at every start
+ * (~6 ms). Here each built-in is copied once and the copy shared: an import namespace is
+ * read-only, so no module can tell. The build fails where esbuild's output no longer has this shape.
+ */
+function sharedBuiltinNamespaces(bundle) {
+	const builtinImport = /([\w$]+)\(require\("(node:[\w/]+)"\),1\)/g;
+	const helpers = new Set([...bundle.matchAll(builtinImport)].map(([, helper]) => helper));
+	const [helper] = helpers;
+	// esbuild's __toESM, minified: (mod, isNodeMode, target) => (target = mod != null ? ...
+	const isToESM = (name) =>
+		new RegExp(`[,;\\s]${name.replace('$', '\\$')}=\\(([\\w$]+),[\\w$]+,([\\w$]+)\\)=>\\(\\2=\\1!=null\\?`).test(
+			bundle,
+		);
+	if (helpers.size !== 1 || !isToESM(helper))
+		throw new Error(
+			'esbuild imports built-ins differently now: update sharedBuiltinNamespaces in scripts/screen-script.mjs',
+		);
+	return `${bundle.replace(builtinImport, (_, toESM, name) => `__rbBuiltin(${JSON.stringify(name)},${toESM})`)}
+function __rbBuiltin(name, toESM) {
+	const shared = (__rbBuiltin.namespaces ??= new Map());
+	if (!shared.has(name)) shared.set(name, toESM(require(name), 1));
+	return shared.get(name);
+}`;
+}
+
+/**
  * The bundle as the script the loader runs: a function of `scriptParameters`, its imports from
  * the CLI through `__rbImport` (a script has no import()), and ASCII only, so it is read without
  * decoding (the escapes are inside regular expressions, where esbuild leaves characters as they are).
@@ -97,7 +124,7 @@ export function asScript(bundle, metafile) {
 		for (const {path, kind} of output.imports)
 			if (kind === 'dynamic-import' && !path.startsWith('runbook-host:'))
 				throw new Error(`the screen script imports ${path} itself: add it to hostModules in scripts/screen-script.mjs`);
-	const body = bundle.split('import("runbook-host:').join('__rbImport("');
+	const body = sharedBuiltinNamespaces(bundle).split('import("runbook-host:').join('__rbImport("');
 	const ascii = body.replace(/[^\x00-\x7f]/gu, (character) => {
 		const codePoint = character.codePointAt(0);
 		if (codePoint > 0xffff)

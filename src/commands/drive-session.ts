@@ -8,13 +8,17 @@ import type {Presenter} from '../ui/presenter.js';
 import type {ArchiveStream} from './archive-stream.js';
 import {openOutputIndex} from '../store/output-index.js';
 
-/** Shows the session, calling `begin` once the screen is up; the exit code of how it ended. */
+/**
+ * Shows the session, calling `begin` once the screen is up and `ready` (the runner lock) has
+ * settled; the exit code of how it ended.
+ */
 export async function driveSession(
 	session: LiveSession,
 	log: SessionLog,
 	presenter: Presenter,
 	begin: () => void,
 	archive?: ArchiveStream,
+	ready?: Promise<void>,
 ): Promise<number> {
 	// SIGINT and SIGTERM end the session as aborted: the running step's tree is stopped and the reason recorded.
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -39,6 +43,7 @@ export async function driveSession(
 		const final = await presenter.showLive(session, {
 			logFile: log.file,
 			begin,
+			...(ready ? {ready} : {}),
 			...(outputReader ? {outputReader} : {}),
 			...(archive ? {archiveBadge: archive.badge} : {}),
 		});

@@ -16,6 +16,7 @@ import {dryRunCommand, loadRunInputs} from './dry-run.js';
 import {openSessionLog} from './open-session-log.js';
 import {holdRunbookLock, holdRunnerLock} from './runner-locks.js';
 import {sessionsDirProblem} from '../store/session-files.js';
+import {localTimeZone} from '../store/time-zone.js';
 import {UsageError} from './usage-error.js';
 
 export type RunOptions = {
@@ -68,9 +69,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
 			pid: process.pid,
 		},
 	});
-	// Its child starts now and locks while the session is set up; no step runs before it holds.
+	// Its child locks while the session and its screen are set up; the session starts (and so runs
+	// a step) only once it holds, and a refusal takes the screen down again (driveSession).
 	const runnerLock = holdRunnerLock(path.join(dir, 'runner.lock'), `session ${id}`);
-	runnerLock.catch(() => {}); // Awaited below, before the screen.
+	runnerLock.catch(() => {}); // Awaited before the start.
 	const session = new LiveSession({
 		runbook,
 		options: {
@@ -92,9 +94,11 @@ export async function runCommand(options: RunOptions): Promise<number> {
 		sink: log,
 		clock,
 		secrets,
+		timeZone: localTimeZone,
 	});
-	await runnerLock;
-	return driveSession(session, log, presenter, () => session.start(), startArchiveStream(log, archiveChoice));
+	if (archiveChoice) await runnerLock; // Only a session this runner holds streams to the archive.
+	const archive = startArchiveStream(log, archiveChoice);
+	return driveSession(session, log, presenter, () => session.start(), archive, runnerLock);
 }
 
 /** A sessions folder others can write to without the sticky bit lets them rename or remove this session. */

@@ -47,6 +47,11 @@ export type Presenter = {
 		options: {
 			logFile: string;
 			begin: () => void;
+			/**
+			 * Settles before `begin` is called; the screen is set up meanwhile. When it rejects, the
+			 * screen goes and showLive rejects with its reason, `begin` never called.
+			 */
+			ready?: Promise<void>;
 			archiveBadge?: () => string;
 			/** The log's output records, for the pager. */
 			outputReader?: StepOutputReader;
@@ -74,7 +79,7 @@ export function terminalPresenter(isInteractive = isInteractiveTerminal()): Pres
 
 const screenPresenter: Presenter = {
 	isInteractive: true,
-	async showLive(session, {logFile, begin, archiveBadge, outputReader}) {
+	async showLive(session, {logFile, begin, ready, archiveBadge, outputReader}) {
 		const mount = () =>
 			render(
 				<App
@@ -97,6 +102,10 @@ const screenPresenter: Presenter = {
 			reclaim: () => {
 				app = mount();
 			},
+		});
+		await ready?.catch((error: unknown) => {
+			app.unmount();
+			throw error;
 		});
 		begin();
 		const final = await session.ended;
@@ -150,7 +159,8 @@ const screenPresenter: Presenter = {
 
 const plainPresenter: Presenter = {
 	isInteractive: false,
-	async showLive(session, {begin}) {
+	async showLive(session, {begin, ready}) {
+		await ready;
 		const print = plainLines();
 		session.onEvent((event) => print(event, session.snapshot().state));
 		begin();
