@@ -53,7 +53,13 @@ export function compileCachedScript(file: string, cacheDir: string, writeAfterMs
 	// The build makes the script ASCII: read as Latin-1, it needs no decoding.
 	const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 	const digest = createHash('sha256').update(bytes).digest('hex').slice(0, 32);
-	const prefix = `${path.basename(file)}-`;
+	// The install's folder is in the name too: two installs (two versions, two checkouts) each keep
+	// their own cache instead of removing each other's at every start.
+	const install = createHash('sha256')
+		.update(path.resolve(path.dirname(file)))
+		.digest('hex')
+		.slice(0, 12);
+	const prefix = `${path.basename(file)}-${install}-`;
 	const cacheFile = path.join(cacheDir, `${prefix}${digest}-v8-${process.versions.v8}-${process.arch}.code`);
 	const cachedData = readOwnFile(cacheFile);
 	const script = new vm.Script(source, {filename: file, ...(cachedData ? {cachedData} : {})});
@@ -86,7 +92,7 @@ function readOwnFile(file: string): Buffer | undefined {
 	}
 }
 
-/** Writes the cache whole (a temporary file renamed over it) and removes those of other builds. */
+/** Writes the cache whole (a temporary file renamed over it) and removes those of this install's other builds. */
 function writeCache(cacheDir: string, cacheFile: string, prefix: string, script: vm.Script): void {
 	const temporary = `${cacheFile}.${process.pid}.tmp`;
 	try {

@@ -36,6 +36,17 @@ describe('the code cache', () => {
 		expect(readdirSync(cacheDir)).toHaveLength(1); // The older build's cache is removed.
 	});
 
+	it("of another install is kept, as is that install's own", async () => {
+		const one = scriptAndCache(answering('one'));
+		const other = scriptAndCache(answering('other'));
+		const sharedCache = one.cacheDir;
+		await compileCachedScript(one.file, sharedCache, 0).written;
+		await compileCachedScript(other.file, sharedCache, 0).written;
+		expect(readdirSync(sharedCache)).toHaveLength(2);
+		expect(compileCachedScript(one.file, sharedCache, 0).cache).toBe('used');
+		expect(compileCachedScript(other.file, sharedCache, 0).cache).toBe('used');
+	});
+
 	it('is not used when others can write it', async () => {
 		const {file, cacheDir} = scriptAndCache(answering('mine'));
 		await compileCachedScript(file, cacheDir, 0).written;
