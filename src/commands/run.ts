@@ -10,7 +10,7 @@ import {terminalPresenter} from '../ui/presenter.js';
 import {version} from '../version.js';
 import {approversAllowed} from './allowed-signers-file.js';
 import {requireArchiveIfAny} from './archive.js';
-import {startArchiveStream} from './archive-stream.js';
+import {adoptArchiveStream, type PreparedArchiveStream} from './archive-stream.js';
 import {driveSession} from './drive-session.js';
 import {dryRunCommand, loadRunInputs} from './dry-run.js';
 import {openSessionLog} from './open-session-log.js';
@@ -36,6 +36,8 @@ export type RunOptions = {
 	isConcurrent?: boolean;
 	/** The lock on runs of `file`, when the caller started taking it early (see holdRunbookLock). */
 	runbookLock?: Promise<void>;
+	/** The archive's sender, when the caller started it early (see prepareRunArchive). */
+	archiveStream?: PreparedArchiveStream;
 };
 
 export async function runCommand(options: RunOptions): Promise<number> {
@@ -47,6 +49,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 	const archiveChoice = await requireArchiveIfAny(options.archive);
 	const unusable = sessionsDirProblem(options.sessions);
 	if (unusable !== undefined) throw new UsageError(unusable);
+	const archive = await adoptArchiveStream(archiveChoice, options.archiveStream);
 	if (!options.isConcurrent) await (options.runbookLock ?? holdRunbookLock(file));
 	const presenter = terminalPresenter();
 	const clock = systemClock();
@@ -94,7 +97,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 		secrets,
 	});
 	await runnerLock;
-	return driveSession(session, log, presenter, () => session.start(), startArchiveStream(log, archiveChoice));
+	return driveSession(session, log, presenter, () => session.start(), archive?.attach(log));
 }
 
 /** A sessions folder others can write to without the sticky bit lets them rename or remove this session. */
