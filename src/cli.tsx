@@ -12,6 +12,7 @@ import {UsageError} from './commands/usage-error.js';
 import {isInteractiveTerminal} from './ui/terminal.js';
 import {sessionsDir} from './store/sessions-dir.js';
 import {holdRunbookLock} from './commands/runner-locks.js';
+import {prepareRunArchive} from './commands/archive-early.js';
 // Linked, not imported on demand: a dynamic import's round trips cost `run` ~10 ms before its script.
 import {loadScreenScript} from './commands/screen-host.js';
 import {help} from './help.js';
@@ -111,9 +112,12 @@ const commands: Record<string, Command> = {
 		// The lock's child process starts while the screen's modules load: forked from a small
 		// process it is quicker, and it locks on the other core meanwhile.
 		const runbookLock = values['dry-run'] || values.concurrent ? undefined : heldRunbookLock(positionals[0]!);
+		// So does the archive's sender's thread (its modules load first: a few ms, with an archive only).
+		const archiveStream = values['dry-run'] ? undefined : await prepareRunArchive(archive);
 		const {runCommand, archiveUrlOf} = await screenCommands();
 		return runCommand({
 			...(runbookLock ? {runbookLock} : {}),
+			...(archiveStream ? {archiveStream} : {}),
 			file: positionals[0]!,
 			vars: (values.var as string[] | undefined) ?? [],
 			...optional('varFile', values['var-file']),

@@ -5,8 +5,7 @@ import path from 'node:path';
 import {archiveBadge} from '../core/archive-status.js';
 import {terminalText} from '../core/text/sanitize.js';
 import type {ArchiveChoice} from '../store/archive/config.js';
-import {readMarker} from '../store/archive/sender.js';
-import type {Sender} from '../store/archive/sender-thread.js';
+import type {PreparedSender, Sender} from '../store/archive/sender-thread.js';
 import type {SessionLog} from '../store/session-log.js';
 
 /** How long the end of a run waits for the archive to catch up before leaving the rest pending. */
@@ -19,28 +18,61 @@ export type ArchiveStream = {
 	finish(): Promise<void>;
 };
 
+/**
+ * The sender, started before the session exists (its thread boots and connects meanwhile). A run
+ * that ends before its session starts leaves it be: the thread never holds the process, and its
+ * connection ends with it.
+ */
+export type PreparedArchiveStream = {
+	/** The archive it sends to. */
+	url: string;
+	/** Streams `log`, the session's, from now on. */
+	attach(log: SessionLog): ArchiveStream;
+	/** Ends its thread and connection, for one prepared for another archive than the run chose. */
+	cancel(): void;
+};
+
 /** Starts streaming `log` to the archive; undefined (and nothing changes) without an archive. */
-export function startArchiveStream(log: SessionLog, choice: ArchiveChoice | undefined): ArchiveStream | undefined {
+export async function startArchiveStream(
+	log: SessionLog,
+	choice: ArchiveChoice | undefined,
+): Promise<ArchiveStream | undefined> {
+	return (await prepareArchiveStream(choice))?.attach(log);
+}
+
+/**
+ * Starts the sender for a run about to begin, as early as the run knows its archive; undefined
+ * without an archive. Resolves once the sender's thread is started (its modules loaded). Imported,
+ * not linked: the worker runs that module's file, which must not carry the screen (Ink) with it.
+ */
+export async function prepareArchiveStream(
+	choice: ArchiveChoice | undefined,
+): Promise<PreparedArchiveStream | undefined> {
 	if (!choice) return undefined;
+	const {prepareSender} = await import('../store/archive/sender-thread.js');
+	const prepared = await prepareSender(choice.url);
+	return {url: choice.url, attach: (log) => attach(log, prepared), cancel: () => prepared.cancel()};
+}
+
+/** `early` (started before the run chose its archive) when it sends to `choice`, else a new one. */
+export async function adoptArchiveStream(
+	choice: ArchiveChoice | undefined,
+	early: PreparedArchiveStream | undefined,
+): Promise<PreparedArchiveStream | undefined> {
+	if (early && early.url === choice?.url) return early;
+	early?.cancel();
+	return prepareArchiveStream(choice);
+}
+
+function attach(log: SessionLog, prepared: PreparedSender): ArchiveStream {
 	const dir = path.dirname(log.file);
 	const session = path.basename(dir);
-	const archivedBefore = readMarker(dir).archived;
-	let written = archivedBefore;
-	let sender: Sender | undefined;
-	// Imported, not linked: the worker runs that module's file, which must not carry the screen (Ink) with it.
-	const started = import('../store/archive/sender-thread.js').then(({startSender}) => {
-		sender = startSender({url: choice.url, dir, session, takeApprovals: true});
-		sender.poke(written);
-		return sender;
-	});
-	log.onWrite((seq) => {
-		written = seq;
-		sender?.poke(seq);
-	});
+	const sender: Sender = prepared.start({dir, session, takeApprovals: true});
+	log.onWrite((seq) => sender.poke(seq));
 	return {
-		badge: () => archiveBadge(sender?.status() ?? {archived: archivedBefore, written}),
+		badge: () => archiveBadge(sender.status()),
 		async finish() {
-			const streaming = await started;
+			const streaming = sender;
 			await streaming.drain(finishMs);
 			await streaming.close();
 			const status = streaming.status();

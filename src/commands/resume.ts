@@ -105,7 +105,7 @@ export async function resumeCommand(options: ResumeOptions): Promise<number> {
 				reask: plan.reask,
 				...(plan.changed ? {changed: plan.changed} : {}),
 			}),
-		startArchiveStream(log, archiveChoice),
+		await startArchiveStream(log, archiveChoice),
 	);
 }
 

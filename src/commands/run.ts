@@ -10,7 +10,7 @@ import {terminalPresenter} from '../ui/presenter.js';
 import {version} from '../version.js';
 import {approversAllowed} from './allowed-signers-file.js';
 import {requireArchiveIfAny} from './archive.js';
-import {startArchiveStream} from './archive-stream.js';
+import {adoptArchiveStream, type PreparedArchiveStream} from './archive-stream.js';
 import {driveSession} from './drive-session.js';
 import {dryRunCommand, loadRunInputs} from './dry-run.js';
 import {openSessionLog} from './open-session-log.js';
@@ -37,6 +37,8 @@ export type RunOptions = {
 	isConcurrent?: boolean;
 	/** The lock on runs of `file`, when the caller started taking it early (see holdRunbookLock). */
 	runbookLock?: Promise<void>;
+	/** The archive's sender, when the caller started it early (see prepareRunArchive). */
+	archiveStream?: PreparedArchiveStream;
 };
 
 export async function runCommand(options: RunOptions): Promise<number> {
@@ -48,6 +50,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 	const archiveChoice = await requireArchiveIfAny(options.archive);
 	const unusable = sessionsDirProblem(options.sessions);
 	if (unusable !== undefined) throw new UsageError(unusable);
+	const archive = await adoptArchiveStream(archiveChoice, options.archiveStream);
 	if (!options.isConcurrent) await (options.runbookLock ?? holdRunbookLock(file));
 	const presenter = terminalPresenter();
 	const clock = systemClock();
@@ -96,9 +99,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
 		secrets,
 		timeZone: localTimeZone,
 	});
-	if (archiveChoice) await runnerLock; // Only a session this runner holds streams to the archive.
-	const archive = startArchiveStream(log, archiveChoice);
-	return driveSession(session, log, presenter, () => session.start(), archive, runnerLock);
+	if (archive) await runnerLock; // Only a session this runner holds streams to the archive.
+	return driveSession(session, log, presenter, () => session.start(), archive?.attach(log), runnerLock);
 }
 
 /** A sessions folder others can write to without the sticky bit lets them rename or remove this session. */

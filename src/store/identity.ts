@@ -2,12 +2,12 @@
 // settings when there are several), else an Ed25519 key runbook creates for the operator.
 import {createPrivateKey, randomBytes, sign, type KeyObject} from 'node:crypto';
 import {existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync} from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type Conf from 'conf';
 import type {IdentitySigner} from '../core/audit/signer.js';
 import {ed25519Blob, fingerprint, formatPublicKey, keyTypeOf, sshString} from '../core/audit/ssh-wire.js';
 import {agentSign, listAgentKeys, type AgentKey} from './ssh-agent.js';
+import {configDir} from './config-dir.js';
 
 type Settings = {identityFingerprint?: string};
 
@@ -21,10 +21,7 @@ export async function settings(): Promise<Conf<Settings>> {
 	return new ConfClass<Settings>({projectName: 'runbook', projectSuffix: '', configName: 'settings', cwd: configDir()});
 }
 
-/** The folder conf uses for `runbook` on Linux: `$XDG_CONFIG_HOME/runbook`, else `~/.config/runbook`. */
-export function configDir(env: NodeJS.ProcessEnv = process.env): string {
-	return path.join(env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'runbook');
-}
+export {configDir};
 
 const keyFile = (env: NodeJS.ProcessEnv) => path.join(configDir(env), 'identity_ed25519');
 

@@ -1,7 +1,7 @@
 // The team archive in PostgreSQL, through node-postgres (loaded on first use): connect, append
 // and read back a session's lines, hand in and collect approvals, say what the role may do.
 import type {Client, ClientConfig, Notification} from 'pg';
-import {copyLines} from './copy-lines.js';
+import {copyLines, keepServerHeap} from './copy-lines.js';
 import {loadPg} from './load-pg.js';
 import {approvalsChannel, eventsChannel, initSql, readerRole, writerRole} from './schema.js';
 
@@ -30,6 +30,7 @@ export type ArchiveConnectOptions = {
 
 export class Archive {
 	private isBroken = false;
+	private readonly brokenListeners: Array<(error: Error) => void> = [];
 
 	private constructor(readonly client: Client) {}
 
@@ -45,9 +46,10 @@ export class Archive {
 		const client = new pg.Client(config);
 		const archive = new Archive(client);
 		// Without a listener, a dropped connection would be an uncaught error that ends the runner.
+		if (options.onBroken) archive.brokenListeners.push(options.onBroken);
 		client.on('error', (error) => {
 			archive.isBroken = true;
-			options.onBroken?.(error);
+			for (const listener of archive.brokenListeners) listener(error);
 		});
 		try {
 			await client.connect();
@@ -60,6 +62,11 @@ export class Archive {
 
 	get broken(): boolean {
 		return this.isBroken;
+	}
+
+	/** Also calls `listener` when the connection breaks (for a connection opened before its user existed). */
+	onBroken(listener: (error: Error) => void): void {
+		this.brokenListeners.push(listener);
 	}
 
 	/** Ends the connection; a connection already broken is given a second at most. */
@@ -124,6 +131,15 @@ export class Archive {
 			lineEnds.map((end, index) => end - (index === 0 ? 0 : lineEnds[index - 1]! + 1)),
 		]);
 		return Number(result.rows[0]!.last);
+	}
+
+	/** Readies the server process for the batches to come (see keepServerHeap), before the first. */
+	async readyForCopy(): Promise<void> {
+		try {
+			await keepServerHeap(this.client);
+		} catch (error) {
+			throw new ArchiveError(describe(error), (error as {code?: string}).code);
+		}
 	}
 
 	/** COPY the lines into runbook.events; the table's triggers refuse a gap and note ends and seals. */

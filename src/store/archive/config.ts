@@ -1,8 +1,6 @@
 // Which archive a command uses: `--archive URL`, else RUNBOOK_ARCHIVE, else the `archive`
 // setting in runbook's settings folder; none of them, no archive, and nothing changes.
-import {existsSync} from 'node:fs';
-import path from 'node:path';
-import {configDir} from '../identity.js';
+import {configDir, hasSettings} from '../config-dir.js';
 
 export type ArchiveSource = 'flag' | 'env' | 'settings';
 export type ArchiveChoice = {url: string; source: ArchiveSource};
@@ -31,13 +29,7 @@ async function archiveSettings(env: NodeJS.ProcessEnv) {
 
 /** The stored setting, without loading conf when no settings file exists (most runs: no start-up cost). */
 async function storedArchiveUrl(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-	let file: string;
-	try {
-		file = path.join(configDir(env), 'settings.json');
-	} catch {
-		return undefined;
-	}
-	if (!existsSync(file)) return undefined;
+	if (!hasSettings(env)) return undefined;
 	return (await archiveSettings(env)).get('archive');
 }
 

@@ -120,8 +120,18 @@ export class CopyLinesQuery {
  */
 const keepServerHeapSql = "SELECT octet_length(lpad('', chars, 'x')) FROM generate_series(1048576, 1048576) AS chars";
 
-/** Connections whose server process has been asked to keep its heap. */
-const keptHeaps = new WeakSet<Client>();
+/** Connections whose server process has been asked to keep its heap: the answer, or its promise. */
+const keptHeaps = new WeakMap<Client, Promise<unknown>>();
+
+/** Asks the server process behind `client` to keep its heap (once per connection; see keepServerHeapSql). */
+export async function keepServerHeap(client: Client): Promise<void> {
+	let kept = keptHeaps.get(client);
+	if (!kept) {
+		kept = client.query(keepServerHeapSql);
+		keptHeaps.set(client, kept);
+	}
+	await kept;
+}
 
 /** COPY lines `first`… of a session into runbook.events, straight from `chunk`; rejects with the server's error. */
 export async function copyLines(
@@ -131,10 +141,7 @@ export async function copyLines(
 	chunk: Buffer,
 	lineEnds: number[],
 ): Promise<void> {
-	if (!keptHeaps.has(client)) {
-		await client.query(keepServerHeapSql);
-		keptHeaps.add(client);
-	}
+	await keepServerHeap(client);
 	const copy = new CopyLinesQuery(
 		'COPY runbook.events (session_id, seq, line) FROM STDIN (FORMAT binary)',
 		copyFrames(session, first, chunk, lineEnds),

@@ -4,40 +4,51 @@
 // catch up. On its own thread it keeps up, and the runner's thread does no more per line than
 // store the last seq written in shared memory; the header reads how far the archive is from it.
 //
+// The thread is started as soon as the run knows it has an archive, before its session exists:
+// booting a thread, loading node-postgres and connecting take about 150 ms of CPU, and while the
+// runner's thread loads the screen and sets up the session the other core is idle. Started with
+// the session, that work would land in the first step, competing with its output for the cores.
+//
 // The worker runs this very file: imported on its own (archive-stream.ts imports it with
-// import(), so the bundle gives it a chunk of its own, without Ink), it starts the sender below.
+// import(), so the bundle gives it a chunk of its own, without Ink), it loads sender-worker.ts.
+// The runner's thread loads only this and the protocol, before it loads the screen.
 import {realpathSync} from 'node:fs';
-import os from 'node:os';
 import {fileURLToPath} from 'node:url';
-import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
-import {ArchiveSender, readMarker, type SenderOptions, type SenderStatus} from './sender.js';
+import {isMainThread, Worker, workerData} from 'node:worker_threads';
+import {readMarker} from './marker.js';
+import type {ArchiveSender, SenderStatus} from './sender.js';
+import {
+	archivedSlot,
+	sharedSlots,
+	waitingSlot,
+	workerRole,
+	writtenSlot,
+	type FromWorker,
+	type SenderSession,
+	type ToWorker,
+	type WorkerData,
+} from './sender-protocol.js';
+
+export type {SenderSession} from './sender-protocol.js';
 
 /** What the runner needs of a sender, on this thread or on a worker. */
 export type Sender = Pick<ArchiveSender, 'poke' | 'status' | 'drain' | 'close'>;
-export type SenderThreadOptions = Omit<SenderOptions, 'onStatus'>;
 
-const workerRole = 'runbook-archive-sender';
-/** Slots of the shared BigInt64Array: the last seq in the log, the last seq archived. */
-const writtenSlot = 0;
-const archivedSlot = 1;
+/** A sender made ready before its session: `start` gives it the session; `cancel` when it will have none. */
+export type PreparedSender = {start(session: SenderSession): Sender; cancel(): void};
 
-type ToWorker = {type: 'drain'; id: number; timeoutMs: number} | {type: 'close'};
-type FromWorker =
-	| {type: 'status'; status: SenderStatus}
-	| {type: 'drained'; id: number; caughtUp: boolean; status: SenderStatus}
-	| {type: 'closed'; status: SenderStatus};
-type WorkerData = {role: typeof workerRole; options: SenderThreadOptions; shared: BigInt64Array};
-
-/** Atomics.waitAsync (Node 16+), which the ES2022 library types do not declare. */
-const waitAsync = (
-	Atomics as unknown as {
-		waitAsync(array: BigInt64Array, index: number, value: bigint): {async: boolean; value: unknown};
+/**
+ * Readies a sender to `url` before its session exists: where this file can run as a worker, the
+ * thread starts now and connects. On this thread nothing happens until `start` (a connection
+ * opened here would keep a run that never starts from exiting).
+ */
+export async function prepareSender(url: string): Promise<PreparedSender> {
+	if (!canRunAsWorker()) {
+		const {ArchiveSender: SenderHere} = await import('./sender.js');
+		return {start: (session) => new SenderHere({...session, url}).start(), cancel: () => {}};
 	}
-).waitAsync;
-
-/** Starts sending `options.dir`'s log: on a worker thread where this file can run as one, else on this thread. */
-export function startSender(options: SenderThreadOptions): Sender {
-	return canRunAsWorker() ? new SenderThread(options) : new ArchiveSender(options).start();
+	const thread = new SenderThread(url);
+	return {start: (session) => thread.start(session), cancel: () => void thread.close()};
 }
 
 /**
@@ -56,28 +67,28 @@ function canRunAsWorker(): boolean {
 
 /** The runner's side: pokes through shared memory, drains and closes through messages. */
 class SenderThread implements Sender {
-	private readonly shared = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
+	private readonly shared = new BigInt64Array(new SharedArrayBuffer(sharedSlots * BigInt64Array.BYTES_PER_ELEMENT));
 	private readonly worker: Worker;
-	private written: number;
-	private last: SenderStatus;
+	private written = -1;
+	private last: SenderStatus = {archived: -1, written: -1};
 	private readonly waiting = new Map<number, (caughtUp: boolean) => void>();
 	private nextId = 0;
 	private hasExited = false;
+	/** The last drain found every line archived: nothing is under way. */
+	private isCaughtUp = false;
 	private closing: Promise<void> | undefined;
 
-	constructor(options: SenderThreadOptions) {
-		const archived = readMarker(options.dir).archived;
-		this.written = archived;
-		this.last = {archived, written: archived};
-		Atomics.store(this.shared, writtenSlot, BigInt(archived));
-		Atomics.store(this.shared, archivedSlot, BigInt(archived));
-		const data: WorkerData = {role: workerRole, options, shared: this.shared};
+	constructor(url: string) {
+		const data: WorkerData = {role: workerRole, url, shared: this.shared};
 		this.worker = new Worker(new URL(import.meta.url), {workerData: data});
 		// Never what keeps the runner alive: it is held only while the runner waits on it.
 		this.worker.unref();
 		this.worker.on('message', (message: FromWorker) => {
 			this.last = message.status;
-			if (message.type === 'drained') this.waiting.get(message.id)?.(message.caughtUp);
+			if (message.type === 'drained') {
+				this.isCaughtUp = message.caughtUp;
+				this.waiting.get(message.id)?.(message.caughtUp);
+			}
 		});
 		this.worker.on('error', (error) => {
 			this.last = {...this.status(), problem: `the archive sender stopped: ${error.message}`};
@@ -88,11 +99,24 @@ class SenderThread implements Sender {
 		});
 	}
 
+	/** Gives the thread its session; the runner's side of its sender. */
+	start(session: SenderSession): this {
+		const archived = readMarker(session.dir).archived;
+		this.written = archived;
+		this.last = {archived, written: archived};
+		Atomics.store(this.shared, writtenSlot, BigInt(archived));
+		Atomics.store(this.shared, archivedSlot, BigInt(archived));
+		this.post({type: 'start', session});
+		return this;
+	}
+
 	poke(seq?: number): void {
 		if (seq === undefined || seq <= this.written) return;
 		this.written = seq;
+		this.isCaughtUp = false;
 		Atomics.store(this.shared, writtenSlot, BigInt(seq));
-		Atomics.notify(this.shared, writtenSlot);
+		// Once: the sender clears the flag again only when it next waits.
+		if (Atomics.compareExchange(this.shared, waitingSlot, 1n, 0n) === 1n) Atomics.notify(this.shared, writtenSlot);
 	}
 
 	status(): SenderStatus {
@@ -112,6 +136,12 @@ class SenderThread implements Sender {
 
 	close(): Promise<void> {
 		this.closing ??= (async () => {
+			if (this.isCaughtUp) {
+				// Nothing to wait for: the thread's end closes its connection (the server sees the
+				// client leave), and the run does not wait for the thread to wind down.
+				void this.worker.terminate();
+				return;
+			}
 			if (!this.hasExited) {
 				// The sender gives a broken connection a second to end, and a batch under way its answer.
 				await this.waitFor(5000, (settle) => {
@@ -148,46 +178,5 @@ class SenderThread implements Sender {
 	}
 }
 
-/** The worker's side: the sender, woken by the runner's pokes, answering drain and close. */
-function runAsWorker({options, shared}: WorkerData): void {
-	const port = parentPort!;
-	try {
-		// On Linux this thread only: when the cores are busy, the runner's thread goes first.
-		os.setPriority(10);
-	} catch {
-		// Not permitted here: the sender runs at the runner's priority.
-	}
-	const sender = new ArchiveSender({
-		...options,
-		onStatus: (status) => {
-			Atomics.store(shared, archivedSlot, BigInt(status.archived));
-			port.postMessage({type: 'status', status} satisfies FromWorker);
-		},
-	}).start();
-	void relayPokes(shared, sender);
-	port.on('message', (message: ToWorker) => {
-		if (message.type === 'drain')
-			void sender.drain(message.timeoutMs).then((caughtUp) => {
-				const status = sender.status();
-				Atomics.store(shared, archivedSlot, BigInt(status.archived));
-				port.postMessage({type: 'drained', id: message.id, caughtUp, status} satisfies FromWorker);
-			});
-		else
-			void sender.close().then(() => port.postMessage({type: 'closed', status: sender.status()} satisfies FromWorker));
-	});
-}
-
-/** Pokes the sender each time the runner stores a new last seq (no message per line). */
-async function relayPokes(shared: BigInt64Array, sender: ArchiveSender): Promise<void> {
-	let seen = Atomics.load(shared, writtenSlot);
-	sender.poke(Number(seen));
-	for (;;) {
-		const wait = waitAsync(shared, writtenSlot, seen);
-		if (wait.async) await wait.value;
-		seen = Atomics.load(shared, writtenSlot);
-		sender.poke(Number(seen));
-	}
-}
-
 if (!isMainThread && (workerData as Partial<WorkerData> | undefined)?.role === workerRole)
-	runAsWorker(workerData as WorkerData);
+	void import('./sender-worker.js').then(({runAsWorker}) => runAsWorker(workerData as WorkerData));

@@ -2,15 +2,14 @@
 // recorder only pokes; this reads the lines back from session.jsonl and sends them in batches,
 // on its own connection, and waits and retries while the archive is down. What is archived is
 // remembered in `archive.json` beside the log, so the rest is sent later (`archive push`).
-import {open, readFile, rename, writeFile, type FileHandle} from 'node:fs/promises';
-import {readFileSync} from 'node:fs';
+import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {openApprovalsDir, writeApprovalFile} from '../approvals-dir.js';
 import {Archive, ArchiveError} from './client.js';
+import {LogLines} from './log-lines.js';
+import {MarkerFile, readMarker, type ArchiveMarker} from './marker.js';
 
-/** The marker beside the log: the last line the archive acknowledged, and where the next one starts. */
-export type ArchiveMarker = {archived: number; offset: number; approvalId: number; hasSig?: boolean};
-export const markerName = 'archive.json';
+export {markerName, readMarker, type ArchiveMarker} from './marker.js';
 
 export type SenderStatus = {
 	/** The last seq the archive holds (-1: none yet). */
@@ -37,13 +36,16 @@ export type SenderOptions = {
 	maxRetryMs?: number;
 	/** Hand approvals from the archive's table into the session's approvals/ folder. */
 	takeApprovals?: boolean;
+	/** A connection to `url` opened before the session existed, used first (a failed one is retried as usual). */
+	connection?: Promise<Archive>;
 	onStatus?: (status: SenderStatus) => void;
 };
 
 export class ArchiveSender {
 	private archive: Archive | undefined;
-	private file: FileHandle | undefined;
-	private readBuffer: Buffer | undefined;
+	private earlyConnection: Promise<Archive> | undefined;
+	private readonly log: LogLines;
+	private readonly markerFile: MarkerFile;
 	private marker: ArchiveMarker;
 	private written: number;
 	private problem: string | undefined;
@@ -53,14 +55,16 @@ export class ArchiveSender {
 	private wakeUp: (() => void) | undefined;
 	/** The sender sleeps until the next line (not while it gathers a batch or waits to retry). */
 	private isWaitingForLines = false;
+	private readonly lineWaiters: Array<() => void> = [];
 	private readonly drains = new Set<() => void>();
 	private readonly logFile: string;
 	private running: Promise<void> | undefined;
-	/** Marker writes, one after another: a batch and an approval may finish together. */
-	private saving: Promise<void> = Promise.resolve();
 
 	constructor(private readonly options: SenderOptions) {
 		this.logFile = path.join(options.dir, 'session.jsonl');
+		this.log = new LogLines(this.logFile);
+		this.markerFile = new MarkerFile(options.dir);
+		this.earlyConnection = options.connection;
 		this.marker = readMarker(options.dir);
 		this.written = this.marker.archived;
 	}
@@ -76,6 +80,12 @@ export class ArchiveSender {
 		if (seq !== undefined && seq > this.written) this.written = seq;
 		this.isAtEnd = false;
 		if (this.isWaitingForLines) this.wakeUp?.();
+	}
+
+	/** Resolves when the sender has sent what the log holds and waits for a poke (at once if it does now). */
+	whenWaitingForLines(): Promise<void> {
+		if (this.isWaitingForLines) return Promise.resolve();
+		return new Promise((resolve) => this.lineWaiters.push(resolve));
 	}
 
 	status(): SenderStatus {
@@ -136,8 +146,8 @@ export class ArchiveSender {
 				this.problem = (error as Error).message;
 				this.isRefused = isRefusal(error);
 				await this.disconnect();
-				// The broken connection may still hold writes that point into it.
-				this.readBuffer = undefined;
+				// The broken connection may still hold writes that point into the read buffer.
+				this.log.forgetBuffer();
 				this.report();
 				if (this.isRefused) for (const done of [...this.drains]) done();
 				else await this.sleep(retryMs);
@@ -145,14 +155,14 @@ export class ArchiveSender {
 			}
 		}
 		await this.disconnect();
-		await this.file?.close().catch(() => {});
+		await this.log.close();
 		for (const done of [...this.drains]) done();
 	}
 
 	private async connect(): Promise<void> {
 		if (this.archive && !this.archive.broken) return;
 		await this.disconnect();
-		this.archive = await Archive.connect(this.options.url, {onBroken: () => this.wakeUp?.()});
+		this.archive = await this.openConnection();
 		const held = await this.archive.lastSeq(this.options.session);
 		// The archive is the judge of where to go on from: it may hold more (an earlier push)
 		// or less (another archive) than the marker says.
@@ -168,6 +178,18 @@ export class ArchiveSender {
 		}
 	}
 
+	private async openConnection(): Promise<Archive> {
+		const early = this.earlyConnection;
+		this.earlyConnection = undefined;
+		const archive = await early?.catch(() => undefined);
+		if (!archive || archive.broken) {
+			await archive?.close();
+			return Archive.connect(this.options.url, {onBroken: () => this.wakeUp?.()});
+		}
+		archive.onBroken(() => this.wakeUp?.());
+		return archive;
+	}
+
 	private async disconnect(): Promise<void> {
 		const archive = this.archive;
 		this.archive = undefined;
@@ -177,7 +199,7 @@ export class ArchiveSender {
 	/** Sends the next whole lines of the log: none, a full batch (more may wait), or the rest of the log. */
 	private async sendBatch(): Promise<'none' | 'full' | 'rest'> {
 		const batchBytes = this.options.batchBytes ?? 4 * 1024 * 1024;
-		const {chunk, lineEnds, bytes} = await this.readLines(this.marker.offset, batchBytes);
+		const {chunk, lineEnds, bytes} = await this.log.read(this.marker.offset, batchBytes);
 		if (lineEnds.length === 0) return 'none';
 		const first = this.marker.archived + 1;
 		const last = await this.archive!.appendChunk(this.options.session, first, chunk, lineEnds);
@@ -206,7 +228,7 @@ export class ArchiveSender {
 	private async seekTo(seq: number): Promise<void> {
 		if (seq < this.marker.archived) this.marker = {...this.marker, archived: -1, offset: 0};
 		while (this.marker.archived < seq) {
-			const {lineEnds, bytes} = await this.readLines(this.marker.offset, 4 * 1024 * 1024, seq - this.marker.archived);
+			const {lineEnds, bytes} = await this.log.read(this.marker.offset, 4 * 1024 * 1024, seq - this.marker.archived);
 			// The archive holds lines this file does not: only verify can say what that means.
 			if (lineEnds.length === 0) break;
 			this.marker = {
@@ -216,29 +238,6 @@ export class ArchiveSender {
 			};
 		}
 		await this.saveMarker();
-	}
-
-	/**
-	 * Whole lines from `offset`, up to about `maxBytes` (a longer single line is read whole), as
-	 * the bytes read and where each line's newline is. The read buffer is kept for the next batch:
-	 * a batch is sent and acknowledged before the next read.
-	 */
-	private async readLines(offset: number, maxBytes: number, maxLines = Infinity) {
-		this.file ??= await open(this.logFile, 'r');
-		let size = maxBytes;
-		for (;;) {
-			if (!this.readBuffer || this.readBuffer.length < size) this.readBuffer = Buffer.allocUnsafe(size);
-			const {bytesRead} = await this.file.read(this.readBuffer, 0, size, offset);
-			const chunk = this.readBuffer.subarray(0, bytesRead);
-			const lineEnds: number[] = [];
-			for (let at = chunk.indexOf(0x0a); at !== -1 && lineEnds.length < maxLines; at = chunk.indexOf(0x0a, at + 1))
-				lineEnds.push(at);
-			if (lineEnds.length === 0 && bytesRead === size) {
-				size *= 2;
-				continue;
-			}
-			return {chunk, lineEnds, bytes: lineEnds.length === 0 ? 0 : lineEnds[lineEnds.length - 1]! + 1};
-		}
 	}
 
 	private async takeApprovals(): Promise<void> {
@@ -261,12 +260,7 @@ export class ArchiveSender {
 	}
 
 	private saveMarker(): Promise<void> {
-		const file = path.join(this.options.dir, markerName);
-		this.saving = this.saving.then(async () => {
-			await writeFile(`${file}.tmp`, `${JSON.stringify(this.marker)}\n`, {mode: 0o640});
-			await rename(`${file}.tmp`, file);
-		});
-		return this.saving;
+		return this.markerFile.save(this.marker);
 	}
 
 	private report(): void {
@@ -276,6 +270,7 @@ export class ArchiveSender {
 	/** Waits `ms`; a drain, a close or a broken connection ends it early, and with `untilNextLine` a poke too. */
 	private sleep(ms: number, {untilNextLine = false} = {}): Promise<void> {
 		this.isWaitingForLines = untilNextLine;
+		if (untilNextLine) for (const waiter of this.lineWaiters.splice(0)) waiter();
 		return new Promise((resolve) => {
 			const finish = () => {
 				clearTimeout(timer);
@@ -289,21 +284,6 @@ export class ArchiveSender {
 				finish();
 			};
 		});
-	}
-}
-
-/** What `archive.json` says, or nothing archived yet. */
-export function readMarker(dir: string): ArchiveMarker {
-	try {
-		const parsed = JSON.parse(readFileSync(path.join(dir, markerName), 'utf8')) as Partial<ArchiveMarker>;
-		return {
-			archived: parsed.archived ?? -1,
-			offset: parsed.offset ?? 0,
-			approvalId: parsed.approvalId ?? 0,
-			...(parsed.hasSig ? {hasSig: true} : {}),
-		};
-	} catch {
-		return {archived: -1, offset: 0, approvalId: 0};
 	}
 }
 
