@@ -128,6 +128,9 @@ export class ArchiveSender {
 		let retryMs = this.options.retryMs ?? 250;
 		while (!this.isClosed && !this.isRefused) {
 			try {
+				// Only drains asked for before this pass began are answered by it: one asked for during
+				// it (after the seal, say) waits for a pass that looks for the .sig after it was asked.
+				const drainsBefore = [...this.drains];
 				await this.connect();
 				const sent = await this.sendBatch();
 				this.problem = undefined;
@@ -136,7 +139,8 @@ export class ArchiveSender {
 				if (sent === 'none') {
 					await this.sendSignature();
 					this.isAtEnd = true;
-					for (const done of [...this.drains]) done();
+					for (const done of drainsBefore) done();
+					if (this.drains.size > 0) continue;
 					await this.sleep(1000, {untilNextLine: true});
 				}
 				// Lines come in bursts: the next ones go in one batch, not one batch each (each costs
