@@ -59,10 +59,11 @@ export function beginCommand(
 		...(step.isInteractive ? {isInteractive: true} : {}),
 		...(isHeld ? {isHeld: true} : {}),
 	};
-	let running: RunningStep | undefined;
-	let isDurable: boolean | undefined;
+	/** The running attempt once it exists, and what the sync said if it answered before that. */
+	const held: {running?: RunningStep; isDurable?: boolean} = {};
 	// The start goes to disk on the thread pool while the command's files are made...
-	if (isHeld) recorder.syncThen((durable) => (running ? running.release(durable) : (isDurable = durable)));
+	if (isHeld)
+		recorder.syncThen((isDurable) => (held.running ? held.running.release(isDurable) : (held.isDurable = isDurable)));
 	else if (effects.prepare && recorder.canFlushSoon) recorder.flushSoon();
 	effects.prepare?.(spec);
 	// ...and write-ahead: the start is on disk before the process exists (held, it waits for that).
@@ -71,12 +72,13 @@ export function beginCommand(
 		recorder.guarded(() =>
 			recorder.record({type: 'command-spawned', ...ref, pid, ...(startTicks !== undefined ? {startTicks} : {})}),
 		);
-	running = watchedStep(context, step, ref, [0, 0], spawned);
+	const running = watchedStep(context, step, ref, [0, 0], spawned);
 	const handle = effects.run(spec, running.listener);
 	// A process known at once is recorded now; one a spawner starts, when it says so (before any output).
 	if (handle.pid !== undefined) spawned({pid: handle.pid, startTicks: handle.startTicks});
 	running.attach(handle, isHeld);
-	if (isDurable !== undefined) running.release(isDurable);
+	held.running = running;
+	if (held.isDurable !== undefined) running.release(held.isDurable);
 	return running;
 }
 
