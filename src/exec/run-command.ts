@@ -30,6 +30,11 @@ export type RunOptions = {
 	onOutput: (stream: 'out' | 'err', text: string, end: number) => void;
 	/** Starts the wrapper; one per session. @default one for this process's environment */
 	spawner?: StepSpawner;
+	/**
+	 * The wrapper starts and gets ready, but the step waits for `release` of the running command
+	 * (its start is going to disk meanwhile); a stop before that means it never runs.
+	 */
+	isHeld?: boolean;
 	/** What prepareCommand said for this command, when it was called first: its files are not made again. */
 	prepared?: {problem: string | undefined};
 };
@@ -55,6 +60,8 @@ export type RunningCommand = {
 	cancel: () => void;
 	/** Stops watching and leaves the command running (the runner is going away). */
 	detach: () => void;
+	/** A held command may run now (see RunOptions.isHeld); nothing for one that was not held. */
+	release: () => void;
 };
 
 let defaultSpawner: StepSpawner | undefined;
@@ -67,6 +74,7 @@ export function runCommand(options: RunOptions): RunningCommand {
 			spawned: Promise.resolve(undefined),
 			cancel: () => {},
 			detach: () => {},
+			release: () => {},
 			done: Promise.resolve({
 				code: null,
 				signal: null,
@@ -81,8 +89,14 @@ export function runCommand(options: RunOptions): RunningCommand {
 	let pid: number | undefined;
 	/** A signal sent before the wrapper's pid is known goes to it as soon as it is. */
 	let earlySignal: NodeJS.Signals | undefined;
+	let release: (go: boolean) => void = () => {};
+	let isReleased = !options.isHeld;
 	const signal = (name: NodeJS.Signals) => {
-		if (pid === undefined) earlySignal = name;
+		// Stopped before it was let go: it never runs, and its wrapper says so.
+		if (!isReleased) {
+			isReleased = true;
+			release(false);
+		} else if (pid === undefined) earlySignal = name;
 		else signalTree(pid, name);
 	};
 	const watch = new CommandWatch({
@@ -98,7 +112,7 @@ export function runCommand(options: RunOptions): RunningCommand {
 	const spawned = new Promise<SpawnedProcess | undefined>((resolve) => (settleSpawned = resolve));
 	const {status} = options.spool;
 	const spawner = options.spawner ?? (defaultSpawner ??= new StepSpawner(process.env));
-	spawner.spawn(
+	release = spawner.spawn(
 		{
 			spoolDir: path.dirname(status),
 			base: path.basename(status, '.status'),
@@ -118,9 +132,21 @@ export function runCommand(options: RunOptions): RunningCommand {
 			if (earlySignal) signalTree(pid, earlySignal);
 		},
 	);
-	// The script goes once the step has ended (or never started); a runner that went away first leaves it for the discard of the spool.
-	void watch.done.then(() => rmSync(script, {force: true}));
-	return {spawned, done: watch.done, cancel: () => watch.cancel(), detach: () => watch.detach()};
+	if (isReleased) release(true);
+	// The script goes once the step has ended (or never started), after what its end starts (the
+	// next step); a runner that went away first leaves it for the discard of the spool.
+	void watch.done.then(() => setImmediate(() => rmSync(script, {force: true})));
+	return {
+		spawned,
+		done: watch.done,
+		cancel: () => watch.cancel(),
+		detach: () => watch.detach(),
+		release: () => {
+			if (isReleased) return;
+			isReleased = true;
+			release(true);
+		},
+	};
 }
 
 export type ReattachOptions = {
@@ -155,6 +181,7 @@ export function reattachCommand(options: ReattachOptions): RunningCommand {
 		done: watch.done,
 		cancel: () => watch.cancel(),
 		detach: () => watch.detach(),
+		release: () => {},
 	};
 }
 

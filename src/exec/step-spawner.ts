@@ -25,7 +25,11 @@ import {$} from 'zx/core';
  * step's group. It answers with that pid, on the runner's pipe, before the next wrapper may read.
  * A runner gone before it reads the pid makes that answer fail (SIGPIPE is ignored until the step
  * runs, so the wrapper hears it instead of dying silently): the wrapper tells the spawner `q`,
- * and the step does not run, since its runner cannot record that it started.
+ * and the step does not run, since its runner cannot record that it started. It then opens the
+ * step's files and goes to its directory while the runner puts the step's start on disk, and
+ * waits for one more byte: `g` runs the step, anything else (a cancel before it ran) writes the
+ * status of a SIGTERM without running it, and the end of the pipe (the runner gone) ends it
+ * without a status. Only then may the next wrapper read.
  * Nothing of it goes to the runner after that, and its own messages go nowhere; a trapped SIGTERM
  * lets it outlive the step it was sent with, to write the step's status. Traps reset to the
  * default in the step, so the step can be stopped. It holds the spool directory open as fd 5
@@ -40,11 +44,16 @@ export const spawnerScript = String.raw`
 set -m
 mkfifo -m 600 -- "$1/ready" && exec 6<>"$1/ready" && rm -rf -- "$1" || exit 126
 step() {
-	exec 5<"$1" || exit 126
-	exec >>"/proc/$BASHPID/fd/5/$2.out" 3>>"/proc/$BASHPID/fd/5/$2.err" 2>/dev/null </dev/null 6>&-
+	exec 5<"$1" && exec >>"/proc/$BASHPID/fd/5/$2.out" 3>>"/proc/$BASHPID/fd/5/$2.err" 2>/dev/null && cd -- "$3"
+	set -- "$?" "$@"
+	IFS= read -r -n 1 go || { printf q >&6; exit 0; }
+	printf r >&6
+	exec </dev/null 6>&-
 	trap : TERM INT HUP
 	trap - PIPE
-	cd -- "$3" || exit 126
+	(($1 == 0)) || exit 126
+	[[ $go == g ]] || { printf '143\n' >"/proc/$BASHPID/fd/5/$3.status"; exit 143; }
+	shift
 	(($4 == 0)) || export -- "\${@:5:$4}"
 	unset -v -- "\${@:5+$4}"
 	bash --noprofile --norc -e -o pipefail -- "/proc/$BASHPID/fd/5/$2.sh" 2>&3 3>&- 5<&-
@@ -53,12 +62,11 @@ step() {
 	exit "$1"
 }
 wait_for_step() {
-	local dir base cwd count i word words=()
+	local dir base cwd count i word words=() go
 	trap '' PIPE
 	IFS= read -r -d '' dir && IFS= read -r -d '' base && IFS= read -r -d '' cwd && IFS= read -r -d '' count &&
 		for ((i = 0; i < count; i++)); do IFS= read -r -d '' word || { printf q >&6; exit 0; }; words+=("$word"); done &&
-		printf '%d\n' "$BASHPID" &&
-		printf r >&6 || { printf q >&6; exit 0; }
+		printf '%d\n' "$BASHPID" || { printf q >&6; exit 0; }
 	step "$dir" "$base" "$cwd" "\${words[@]}"
 }
 wait_for_step &
@@ -81,12 +89,19 @@ export class StepSpawner {
 	private child: ChildProcess | undefined;
 	private readonly waiting: Array<(reply: SpawnReply) => void> = [];
 	private pending = '';
+	/** The release of the step asked for last, until it is said. */
+	private held: ((go: boolean) => void) | undefined;
 
 	/** `env`: the spawner's own environment, which each step's is sent as a difference from. */
 	constructor(private readonly env: Record<string, string | undefined>) {}
 
-	/** Starts the step's wrapper; `onReply` hears its pid, or why it did not start. */
-	spawn(request: SpawnRequest, onReply: (reply: SpawnReply) => void): void {
+	/**
+	 * Starts the step's wrapper; `onReply` hears its pid, or why it did not start. The step runs
+	 * once the returned `release` says go (true), never when it says no (false); the first word
+	 * counts. A step still held when the next is asked for is not run.
+	 */
+	spawn(request: SpawnRequest, onReply: (reply: SpawnReply) => void): (go: boolean) => void {
+		this.held?.(false);
 		const child = this.child ?? this.start();
 		const sets: string[] = [];
 		const unsets: string[] = [];
@@ -105,10 +120,18 @@ export class StepSpawner {
 		];
 		if (fields.some((field) => field.includes('\0'))) {
 			onReply({error: 'the step could not be started: a NUL character in its environment or paths'});
-			return;
+			return () => {};
 		}
 		this.waiting.push(onReply);
 		child.stdin!.write(`${fields.join('\0')}\0`);
+		const release = (go: boolean) => {
+			if (this.held !== release) return;
+			this.held = undefined;
+			// A spawner gone meanwhile has already told the step it did not start.
+			if (this.child === child) child.stdin!.write(go ? 'g' : 'x');
+		};
+		this.held = release;
+		return release;
 	}
 
 	private start(): ChildProcess {
@@ -157,6 +180,7 @@ export class StepSpawner {
 		if (this.child !== child) return;
 		this.child = undefined;
 		this.pending = '';
+		this.held = undefined;
 		for (const reply of this.waiting.splice(0)) reply({error: 'the step spawner ended before it started the step'});
 	}
 }

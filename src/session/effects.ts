@@ -19,6 +19,11 @@ export type CommandSpec = AttemptRef & {
 	keepStdoutBytes: number;
 	/** The command gets the operator's terminal in a pseudo-terminal (`interactive: true`). */
 	isInteractive?: boolean;
+	/**
+	 * The command is made ready but waits for its handle's `release` (its start is going to disk
+	 * meanwhile); a cancel before that means it never runs. Only where `canHold` says so.
+	 */
+	isHeld?: boolean;
 };
 
 /** A command the runner has stopped knowing about: its process, if it ever had one. */
@@ -54,6 +59,8 @@ export type CommandHandle = {
 	cancel(): void;
 	/** Stops watching and leaves the command running (the runner is going away); nothing follows. */
 	detach(): void;
+	/** A held command may run now; nothing for one that was not held. */
+	release?(): void;
 };
 
 /** What became of a command whose runner went away. */
@@ -65,8 +72,10 @@ export type SessionEffects = {
 	 * called while its start record goes to disk. `run` with the same spec follows.
 	 */
 	prepare?(spec: CommandSpec): void;
-	/** Starts the command; its start record is on disk by then. */
+	/** Starts the command; its start record is on disk by then, or it is held until it is. */
 	run(spec: CommandSpec, listener: CommandListener): CommandHandle;
+	/** `run` can hold a command (not an interactive one) until its release. */
+	canHold?: boolean;
 	fate(orphan: OrphanRef): CommandFate;
 	/** Watches a command an earlier runner started: the rest of its output, then its end. */
 	reattach(spec: ReattachSpec, listener: CommandListener): CommandHandle;

@@ -34,6 +34,7 @@ export function liveEffects(config: LiveEffectsConfig): SessionEffects {
 	let prepared: {ref: string; problem: string | undefined} | undefined;
 	const refOf = (spec: CommandSpec) => `${spec.step}.${spec.attempt}`;
 	return {
+		canHold: true,
 		prepare(spec) {
 			if (spec.isInteractive) return;
 			prepared = {ref: refOf(spec), problem: prepareCommand({...spec, spool: spoolOf(spec)})};
@@ -53,6 +54,7 @@ export function liveEffects(config: LiveEffectsConfig): SessionEffects {
 					keepStdoutBytes: spec.keepStdoutBytes,
 					onOutput: listener.output,
 					spawner,
+					...(spec.isHeld ? {isHeld: true} : {}),
 					...(ready ? {prepared: {problem: ready.problem}} : {}),
 				}),
 				listener,
@@ -101,7 +103,13 @@ function handleOf(command: RunningCommand, listener: CommandListener): CommandHa
 			});
 	});
 	void command.done.then((result) => listener.exited(result));
-	return {pid: undefined, startTicks: undefined, cancel: command.cancel, detach: command.detach};
+	return {
+		pid: undefined,
+		startTicks: undefined,
+		cancel: command.cancel,
+		detach: command.detach,
+		release: command.release,
+	};
 }
 
 /** The screen steps aside, the command gets the terminal in a pty, and the screen comes back after it exits. */

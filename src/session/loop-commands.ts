@@ -47,6 +47,8 @@ export function beginCommand(
 		...(step.isInteractive ? {input: 'not-recorded' as const} : {}),
 	});
 	const ref = {step: step.id, attempt};
+	// Held: the command is asked for while its start goes to disk, and runs once it is there.
+	const isHeld = effects.canHold === true && !step.isInteractive && recorder.canSyncLater;
 	const spec = {
 		...ref,
 		script: resolved.script,
@@ -55,12 +57,17 @@ export function beginCommand(
 		...(timeoutMs !== undefined ? {timeoutMs} : {}),
 		keepStdoutBytes: keptStdoutBytes(context, step),
 		...(step.isInteractive ? {isInteractive: true} : {}),
+		...(isHeld ? {isHeld: true} : {}),
 	};
+	/** The running attempt once it exists, and what the sync said if it answered before that. */
+	const held: {running?: RunningStep; isDurable?: boolean} = {};
 	// The start goes to disk on the thread pool while the command's files are made...
-	if (effects.prepare && recorder.canFlushSoon) recorder.flushSoon();
+	if (isHeld)
+		recorder.syncThen((isDurable) => (held.running ? held.running.release(isDurable) : (held.isDurable = isDurable)));
+	else if (effects.prepare && recorder.canFlushSoon) recorder.flushSoon();
 	effects.prepare?.(spec);
-	// ...and write-ahead: the start is on disk before the process exists.
-	recorder.sync();
+	// ...and write-ahead: the start is on disk before the process exists (held, it waits for that).
+	if (!isHeld) recorder.sync();
 	const spawned = ({pid, startTicks}: {pid: number; startTicks?: string | undefined}) =>
 		recorder.guarded(() =>
 			recorder.record({type: 'command-spawned', ...ref, pid, ...(startTicks !== undefined ? {startTicks} : {})}),
@@ -69,7 +76,9 @@ export function beginCommand(
 	const handle = effects.run(spec, running.listener);
 	// A process known at once is recorded now; one a spawner starts, when it says so (before any output).
 	if (handle.pid !== undefined) spawned({pid: handle.pid, startTicks: handle.startTicks});
-	running.attach(handle);
+	running.attach(handle, isHeld);
+	held.running = running;
+	if (held.isDurable !== undefined) running.release(held.isDurable);
 	return running;
 }
 

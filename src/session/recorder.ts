@@ -16,6 +16,8 @@ export type EventSink = {
 	flush(): void;
 	/** Starts writing what was appended to disk without waiting (while output flows). */
 	flushSoon?(): void;
+	/** Everything appended goes to disk without blocking; `done` hears when it is there, or why not. */
+	flushThen?(done: (error?: Error) => void): void;
 	/** The hash of the last line written: the chain head an approval request is bound to. */
 	head?(): string;
 };
@@ -114,6 +116,36 @@ export class SessionRecorder {
 		this.config.sink.flush();
 		this.isSyncDue = false;
 		this.runDurable();
+	}
+
+	/**
+	 * The barrier without blocking: decisions recorded so far go to disk, and `done` hears once
+	 * they are there (true), or that the log failed (false: the failure is kept as for `sync`).
+	 * Work waiting for the disk runs right after `done` (it holds up nothing). A sink that cannot
+	 * sync later is synced now.
+	 */
+	syncThen(done: (isDurable: boolean) => void): void {
+		const sink = this.config.sink;
+		if (!sink.flushThen) {
+			done(this.guarded(() => this.sync()));
+			return;
+		}
+		this.isSyncDue = false;
+		const durable = this.whenDurableQueue;
+		this.whenDurableQueue = [];
+		sink.flushThen((error) => {
+			if (error) {
+				this.fail(error);
+				return done(false);
+			}
+			done(true);
+			for (const work of durable) work();
+		});
+	}
+
+	/** Whether the sink can sync without blocking (a live log can; a test sink may not). */
+	get canSyncLater(): boolean {
+		return this.config.sink.flushThen !== undefined;
 	}
 
 	/** Everything appended goes to disk now, whatever it is (the session ends or detaches). */

@@ -22,6 +22,8 @@ export class RunningStep {
 	private readonly output: OutputRecorder;
 	private cancelSync: (() => void) | undefined;
 	private isOver = false;
+	/** The command waits for its start to be on disk (see `release`). */
+	private isHeld = false;
 	/** Where the command reports to; nothing it says after its end or a detach is taken. */
 	readonly listener: CommandListener;
 
@@ -64,10 +66,19 @@ export class RunningStep {
 		};
 	}
 
-	/** The command is under way: its handle, and the background sync while it runs. */
-	attach(handle: CommandHandle): void {
+	/** The command is under way: its handle, and the background sync while it runs. `isHeld`: it waits for `release`. */
+	attach(handle: CommandHandle, isHeld = false): void {
 		this.handle = handle;
+		this.isHeld = isHeld;
 		this.scheduleSync();
+	}
+
+	/** A held command's start is on disk (`isDurable`), and it runs; or the log failed, and it never does. */
+	release(isDurable: boolean): void {
+		if (!this.isHeld) return;
+		this.isHeld = false;
+		if (isDurable) this.handle?.release?.();
+		else this.handle?.cancel();
 	}
 
 	/** Records all output read so far, a held-back possible secret included (before a cancel is recorded). */
@@ -80,8 +91,9 @@ export class RunningStep {
 		this.handle?.cancel();
 	}
 
-	/** The runner goes away: what was read is recorded, and the command is left running. */
+	/** The runner goes away: what was read is recorded, and the command is left running (a held one, once its start is on disk). */
 	detach(): void {
+		if (this.isHeld) this.release(this.recorder.guarded(() => this.recorder.flushAll()));
 		this.stop();
 		this.handle?.detach();
 	}

@@ -217,6 +217,22 @@ export class SessionLog {
 		});
 	}
 
+	/**
+	 * Everything appended so far goes to disk on the thread pool; `done` hears once it is there,
+	 * or the error that kept it from the disk (the log is broken from then on).
+	 */
+	flushThen(done: (error?: Error) => void): void {
+		if (this.isBroken) {
+			done(new LogWriteError(`the session log ${this.file} could not be written earlier; nothing more is recorded`));
+			return;
+		}
+		fdatasync(this.fd, (error) => {
+			if (!error) return done();
+			this.isBroken = true;
+			done(new LogWriteError(`cannot sync the session log ${this.file}: ${error.code ?? error.message}`));
+		});
+	}
+
 	close(): void {
 		try {
 			if (!this.isBroken) fsyncSync(this.fd);

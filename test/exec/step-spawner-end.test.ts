@@ -18,7 +18,8 @@ function startSpawner() {
 	});
 	const ended = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 	const request = `${[spoolDir, 's1', '/', '1', '0'].join('\0')}\0`;
-	return {child, ended, request, spoolDir};
+	const requestOf = (base: string) => `${[spoolDir, base, '/', '1', '0'].join('\0')}\0`;
+	return {child, ended, request, requestOf, spoolDir};
 }
 
 /** The spawner's exit, or 'still running' after `ms` (a bound on a hang, not a wait for an event). */
@@ -38,12 +39,46 @@ describe('the step spawner', () => {
 		const spawner = startSpawner();
 		let replies = '';
 		spawner.child.stdout!.on('data', (chunk: Buffer) => (replies += chunk.toString()));
-		spawner.child.stdin!.write(spawner.request);
+		spawner.child.stdin!.write(`${spawner.request}g`);
 		const status = path.join(spawner.spoolDir, 's1.status');
 		await expect.poll(() => existsSync(status), {timeout: 5000, interval: 20}).toBe(true);
 		expect(replies).toMatch(/^\d+\n$/);
 		expect(readFileSync(path.join(spawner.spoolDir, 's1.out'), 'utf8')).toMatch(/^SigIgn:\s+0+\n$/);
 		spawner.child.stdin!.end();
 		expect(await within(spawner.ended, 5000)).toBe(0);
+	});
+
+	it('does not run a step told no (a cancel before its start was on disk), and goes on to the next', async () => {
+		const spawner = startSpawner();
+		writeFileSync(path.join(spawner.spoolDir, 's2.sh'), 'echo ran\n');
+		let replies = '';
+		spawner.child.stdout!.on('data', (chunk: Buffer) => (replies += chunk.toString()));
+		spawner.child.stdin!.write(`${spawner.request}x`);
+		const status = path.join(spawner.spoolDir, 's1.status');
+		await expect.poll(() => existsSync(status), {timeout: 5000, interval: 20}).toBe(true);
+		expect(readFileSync(status, 'utf8')).toBe('143\n');
+		expect(readFileSync(path.join(spawner.spoolDir, 's1.out'), 'utf8')).toBe('');
+		spawner.child.stdin!.write(`${spawner.requestOf('s2')}g`);
+		await expect
+			.poll(() => existsSync(path.join(spawner.spoolDir, 's2.status')), {timeout: 5000, interval: 20})
+			.toBe(true);
+		expect(readFileSync(path.join(spawner.spoolDir, 's2.out'), 'utf8')).toBe('ran\n');
+		expect(replies).toMatch(/^\d+\n\d+\n$/);
+		spawner.child.stdin!.end();
+		expect(await within(spawner.ended, 5000)).toBe(0);
+	});
+
+	it('does not run a step whose runner is gone after reading its pid but before saying go', async () => {
+		const spawner = startSpawner();
+		let replies = '';
+		spawner.child.stdout!.on('data', (chunk: Buffer) => (replies += chunk.toString()));
+		spawner.child.stdin!.write(spawner.request);
+		await expect.poll(() => replies, {timeout: 5000, interval: 20}).toMatch(/^\d+\n$/);
+		spawner.child.stdin!.end();
+		expect(await within(spawner.ended, 5000)).toBe(0);
+		// The wrapper is a process of its own: gone, it has run the step or not.
+		await expect.poll(() => existsSync(`/proc/${parseInt(replies)}`), {timeout: 5000, interval: 20}).toBe(false);
+		expect(existsSync(path.join(spawner.spoolDir, 's1.status'))).toBe(false);
+		expect(readFileSync(path.join(spawner.spoolDir, 's1.out'), 'utf8')).toBe('');
 	});
 });
