@@ -263,7 +263,9 @@ export class SessionLog {
 }
 
 const logName = 'session.jsonl';
-const wholeFileHash = 'sha256';
+// SHA-512, what ssh-keygen signs with by default and what every earlier release's verify expects: those
+// would call a SHA-256 .sig a changed file. verify accepts both, so a later format may move to SHA-256.
+const wholeFileHash = 'sha512';
 
 /** A line's UTF-8 bytes and its newline, in a buffer that grows to the longest line and is reused. */
 class LineBuffer {

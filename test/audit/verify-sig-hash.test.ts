@@ -1,5 +1,5 @@
-// The whole-file `.sig` is hashed with SHA-256 (which verify computes with the CPU's SHA
-// instructions); logs sealed before, whose `.sig` names SHA-512 (ssh-keygen's default), still verify.
+// The whole-file `.sig` names its hash: runbook writes SHA-512 (ssh-keygen's default, and what
+// earlier releases' verify expects); verify also takes SHA-256, which a later format may write.
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {type Trust} from '../../src/core/audit/verify.js';
@@ -15,7 +15,7 @@ const read = (folder: string) => ({
 	sig: readFileSync(new URL(`../fixtures/${folder}/session.jsonl.sig`, import.meta.url), 'utf8'),
 });
 const current = read('golden');
-const sealedWithSha512 = read('golden-sha512');
+const sealedWithSha256 = read('golden-sha256');
 
 /** The `.sig` with the hash name in its blob replaced (same length), the signature left as it was. */
 function withHashName(sig: string, from: string, to: string): string {
@@ -27,23 +27,24 @@ function withHashName(sig: string, from: string, to: string): string {
 }
 
 describe('verify: the hash of the whole-file signature', () => {
-	it('a new .sig names sha256, and the log is VALID on the streamed path', () => {
-		expect(parseSshsig(current.sig).hashAlgorithm).toBe('sha256');
-		expect(verifyStreamed(current.bytes, current.sig, own, {chunkBytes: 1 << 20})?.verdict).toBe('VALID');
+	it('a new .sig names sha512, and the log is VALID streamed and whole', () => {
+		expect(parseSshsig(current.sig).hashAlgorithm).toBe('sha512');
+		for (const chunkBytes of [61, 1 << 20])
+			expect(verifyStreamed(current.bytes, current.sig, own, {chunkBytes})?.verdict).toBe('VALID');
 		expect(verifyLog(current.bytes, current.sig, own).verdict).toBe('VALID');
 	});
 
-	it('a log sealed with a SHA-512 .sig is still VALID, streamed and whole', () => {
-		expect(parseSshsig(sealedWithSha512.sig).hashAlgorithm).toBe('sha512');
+	it('a log whose .sig names SHA-256 is VALID, streamed and whole', () => {
+		expect(parseSshsig(sealedWithSha256.sig).hashAlgorithm).toBe('sha256');
 		for (const chunkBytes of [61, 1 << 20])
-			expect(verifyStreamed(sealedWithSha512.bytes, sealedWithSha512.sig, own, {chunkBytes})?.verdict).toBe('VALID');
-		expect(verifyLog(sealedWithSha512.bytes, sealedWithSha512.sig, own).verdict).toBe('VALID');
+			expect(verifyStreamed(sealedWithSha256.bytes, sealedWithSha256.sig, own, {chunkBytes})?.verdict).toBe('VALID');
+		expect(verifyLog(sealedWithSha256.bytes, sealedWithSha256.sig, own).verdict).toBe('VALID');
 	});
 
 	it('a .sig whose hash name was swapped is INVALID either way', () => {
 		for (const [log, from, to] of [
-			[current, 'sha256', 'sha512'],
-			[sealedWithSha512, 'sha512', 'sha256'],
+			[current, 'sha512', 'sha256'],
+			[sealedWithSha256, 'sha256', 'sha512'],
 		] as const) {
 			const report = verifyLog(log.bytes, withHashName(log.sig, from, to), own);
 			expect(report.verdict).toBe('INVALID');
@@ -52,7 +53,7 @@ describe('verify: the hash of the whole-file signature', () => {
 	});
 
 	it('a .sig naming a hash SSHSIG does not allow is INVALID', () => {
-		const report = verifyLog(current.bytes, withHashName(current.sig, 'sha256', 'md5xyz'), own);
+		const report = verifyLog(current.bytes, withHashName(current.sig, 'sha512', 'md5xyz'), own);
 		expect(report.verdict).toBe('INVALID');
 		expect(report.summary).toMatch(/hashed with `md5xyz`/);
 	});
