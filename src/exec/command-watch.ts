@@ -25,6 +25,8 @@ export type WatchConfig = {
 	onOutput: (stream: 'out' | 'err', text: string, end: number) => void;
 	/** Time left before the command is stopped as timed out. */
 	timeoutMs?: number;
+	/** The step waits to be let go (RunOptions.isHeld): its time limit starts with startTimeout. */
+	isHeld?: boolean;
 	graceMs: number;
 	/** How long ago the command started (a reattached one). */
 	startedMsAgo?: number;
@@ -76,14 +78,20 @@ export class CommandWatch {
 			this.watcher = undefined;
 		}
 		this.poller = setInterval(() => this.tick(), pollMs);
-		this.timeoutTimer =
-			config.timeoutMs === undefined
-				? undefined
-				: setTimeout(() => {
-						this.isTimedOut = true;
-						this.stop();
-					}, config.timeoutMs);
+		if (!config.isHeld) this.startTimeout();
 		this.schedule();
+	}
+
+	/**
+	 * The step's time limit starts: at once, or for a held step once it is let go, so a slow
+	 * sync of its start never counts against it (nor times out a step that never ran).
+	 */
+	startTimeout(): void {
+		if (this.config.timeoutMs === undefined || this.timeoutTimer || this.isOver) return;
+		this.timeoutTimer = setTimeout(() => {
+			this.isTimedOut = true;
+			this.stop();
+		}, this.config.timeoutMs);
 	}
 
 	/** The wrapper this runner asked for has started: its output and end are followed from here on. */

@@ -105,6 +105,7 @@ export function runCommand(options: RunOptions): RunningCommand {
 		keepStdoutBytes: options.keepStdoutBytes ?? 0,
 		onOutput: options.onOutput,
 		...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
+		...(options.isHeld ? {isHeld: true} : {}),
 		graceMs: options.graceMs ?? 3000,
 		signal,
 	});
@@ -145,6 +146,7 @@ export function runCommand(options: RunOptions): RunningCommand {
 			if (isReleased) return;
 			isReleased = true;
 			release(true);
+			watch.startTimeout();
 		},
 	};
 }

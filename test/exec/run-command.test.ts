@@ -180,6 +180,24 @@ describe('the session spawner starts each step', () => {
 		expect(chunks.join('')).toBe("unset|kept|new|two words\nand a 'quote'");
 	});
 
+	it("a held step's time limit starts when it is let go, not while its start is synced", async () => {
+		const r = runCommand({
+			script: 'echo ran',
+			cwd: os.tmpdir(),
+			env: process.env,
+			spool: spoolPaths(spoolDir, 'held', ++attempt),
+			onOutput: () => {},
+			timeoutMs: 100,
+			isHeld: true,
+		});
+		await r.spawned;
+		// A sync of the start slower than the step's whole time limit.
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		r.release();
+		const result = await r.done;
+		expect(result).toMatchObject({isTimedOut: false, code: 0});
+	});
+
 	it('a cancel sent before the step has started stops it as soon as it starts', async () => {
 		const r = run('sleep 30');
 		r.command.cancel();
