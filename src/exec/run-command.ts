@@ -5,9 +5,9 @@
 // reattaches. The script reaches bash through a private file, never through argv, which any
 // local user can read in /proc/*/cmdline; secret values reach it through the environment (see
 // core/run/command.ts), sent to the spawner through a private pipe.
-import {rmSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {createSpool, hasSpool, readExitStatus, scriptPath, type SpoolPaths} from './step-spool.js';
+import {createSpool, hasSpool, neverRanPath, readExitStatus, scriptPath, type SpoolPaths} from './step-spool.js';
 import {descendantsOf, isSameProcess, processStartTicks} from './process-identity.js';
 import {CommandWatch, type WatchResult} from './command-watch.js';
 import {StepSpawner} from './step-spawner.js';
@@ -242,6 +242,8 @@ export type CommandFate = 'ended' | 'running' | 'never-started' | 'unknown';
 
 export function commandFate(spool: SpoolPaths, process: {pid: number; startTicks?: string} | undefined): CommandFate {
 	if (readExitStatus(spool) !== undefined) return 'ended';
+	// Its wrapper was never let go (its runner went first): it may still be exiting, and never ran.
+	if (existsSync(neverRanPath(spool))) return 'never-started';
 	if (process && isSameProcess(process.pid, process.startTicks)) return 'running';
 	// It may have ended between the two looks.
 	if (readExitStatus(spool) !== undefined) return 'ended';

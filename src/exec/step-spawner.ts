@@ -46,7 +46,7 @@ mkfifo -m 600 -- "$1/ready" && exec 6<>"$1/ready" && rm -rf -- "$1" || exit 126
 step() {
 	exec 5<"$1" && exec >>"/proc/$BASHPID/fd/5/$2.out" 3>>"/proc/$BASHPID/fd/5/$2.err" 2>/dev/null && cd -- "$3"
 	set -- "$?" "$@"
-	IFS= read -r -n 1 go || { printf q >&6; exit 0; }
+	IFS= read -r -n 1 go || { : >"/proc/$BASHPID/fd/5/$3.never"; printf q >&6; exit 0; }
 	printf r >&6
 	exec </dev/null 6>&-
 	trap : TERM INT HUP

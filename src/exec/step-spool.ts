@@ -30,7 +30,16 @@ export function createSpool(paths: SpoolPaths): void {
 
 /** The spool's files go, and the step's script beside them (a wrapper killed outright, or never watched to its end, leaves it). */
 export function removeSpool(paths: SpoolPaths): void {
-	for (const file of [paths.out, paths.err, paths.status, scriptPath(paths)]) rmSync(file, {force: true});
+	for (const file of [paths.out, paths.err, paths.status, scriptPath(paths), neverRanPath(paths)])
+		rmSync(file, {force: true});
+}
+
+/**
+ * The mark a wrapper leaves when its runner went away before letting the step go (its start was
+ * not yet on disk): the step never ran, though its wrapper had started.
+ */
+export function neverRanPath(spool: SpoolPaths): string {
+	return spool.status.replace(/\.status$/, '') + '.never';
 }
 
 /** The step's script file: beside its spool, in the session's private spool directory. */

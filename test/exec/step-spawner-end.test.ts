@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {spawnerScript} from '../../src/exec/step-spawner.js';
+import {commandFate} from '../../src/exec/run-command.js';
 
 function startSpawner() {
 	const pipeDir = mkdtempSync(path.join(os.tmpdir(), 'runbook-spawner-test-'));
@@ -80,5 +81,12 @@ describe('the step spawner', () => {
 		await expect.poll(() => existsSync(`/proc/${parseInt(replies)}`), {timeout: 5000, interval: 20}).toBe(false);
 		expect(existsSync(path.join(spawner.spoolDir, 's1.status'))).toBe(false);
 		expect(readFileSync(path.join(spawner.spoolDir, 's1.out'), 'utf8')).toBe('');
+		// It says so, for the resume: the step never ran, though its wrapper had started.
+		const spool = {
+			out: path.join(spawner.spoolDir, 's1.out'),
+			err: path.join(spawner.spoolDir, 's1.err'),
+			status: path.join(spawner.spoolDir, 's1.status'),
+		};
+		expect(commandFate(spool, {pid: parseInt(replies)})).toBe('never-started');
 	});
 });
