@@ -58,7 +58,7 @@ export class CommandWatch {
 	private isScheduled = false;
 	private watcher: FSWatcher | undefined;
 	private readonly poller: NodeJS.Timeout;
-	private readonly timeoutTimer: NodeJS.Timeout | undefined;
+	private timeoutTimer: NodeJS.Timeout | undefined;
 	private killTimer: NodeJS.Timeout | undefined;
 
 	constructor(private readonly config: WatchConfig) {
