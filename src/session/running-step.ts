@@ -24,6 +24,8 @@ export class RunningStep {
 	private isOver = false;
 	/** The command waits for its start to be on disk (see `release`). */
 	private isHeld = false;
+	/** The command's process is known (and so on record, unless the log failed). */
+	private isPidKnown = false;
 	/** Where the command reports to; nothing it says after its end or a detach is taken. */
 	readonly listener: CommandListener;
 
@@ -56,6 +58,7 @@ export class RunningStep {
 				if (!this.isOver) this.output.add(stream, text, spoolBytes);
 			},
 			spawned: (process) => {
+				this.isPidKnown = true;
 				if (!this.isOver) options.onSpawned?.(process);
 			},
 			exited: (end) => {
@@ -69,6 +72,7 @@ export class RunningStep {
 	/** The command is under way: its handle, and the background sync while it runs. `isHeld`: it waits for `release`. */
 	attach(handle: CommandHandle, isHeld = false): void {
 		this.handle = handle;
+		if (handle.pid !== undefined) this.isPidKnown = true;
 		this.isHeld = isHeld;
 		this.scheduleSync();
 	}
@@ -91,9 +95,18 @@ export class RunningStep {
 		this.handle?.cancel();
 	}
 
-	/** The runner goes away: what was read is recorded, and the command is left running (a held one, once its start is on disk). */
+	/**
+	 * The runner goes away: what was read is recorded, and the command is left running. A held one
+	 * runs only when its start and its process are on disk: a step whose pid is not on record would
+	 * run unwatched, and a resume would call it gone and might run it again. Left held, its wrapper
+	 * sees the runner's pipe close and marks it as never run.
+	 */
 	detach(): void {
-		if (this.isHeld) this.release(this.recorder.guarded(() => this.recorder.flushAll()));
+		if (this.isHeld) {
+			const isDurable = this.recorder.guarded(() => this.recorder.flushAll()) && !this.recorder.logFailure;
+			if (isDurable && this.isPidKnown) this.release(true);
+			else this.isHeld = false; // Nor later, when the sync under way answers.
+		}
 		this.stop();
 		this.handle?.detach();
 	}

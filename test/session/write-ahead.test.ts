@@ -11,6 +11,7 @@ import {loadRunbook} from '../helpers/scenarios.js';
 
 function setUp(options: {canHold: boolean}) {
 	const order: string[] = [];
+	const listeners: Array<Parameters<SessionEffects['run']>[1]> = [];
 	const clock = new FakeClock('2026-11-22T09:00:00.000Z', 1000);
 	const syncs: Array<(error?: Error) => void> = [];
 	const sink = {
@@ -29,7 +30,8 @@ function setUp(options: {canHold: boolean}) {
 	const effects: SessionEffects = {
 		...(options.canHold ? {canHold: true} : {}),
 		prepare: (spec) => void order.push(`prepare ${spec.step}`),
-		run: (spec) => {
+		run: (spec, listener) => {
+			listeners.push(listener);
 			order.push(`run ${spec.step}${spec.isHeld ? ' (held)' : ''}`);
 			return {
 				pid: undefined,
@@ -59,7 +61,7 @@ function setUp(options: {canHold: boolean}) {
 	loop.start(runbook, {operator: 'alice', isInteractive: false, isPreApproved: true}, {});
 	const fromStart = () =>
 		order.slice(order.indexOf('append command-started')).filter((entry) => !entry.startsWith('append checkpoint'));
-	return {order, syncs, recorder, loop, fromStart};
+	return {order, syncs, recorder, loop, fromStart, listeners};
 }
 
 describe('starting a command', () => {
@@ -73,6 +75,20 @@ describe('starting a command', () => {
 		expect(fromStart()).toEqual(['append command-started', 'flush then', 'prepare deploy', 'run deploy (held)']);
 		syncs[0]!();
 		expect(fromStart().slice(-1)).toEqual(['release deploy']);
+	});
+
+	it('lets a held command run at a detach only once its process is on record', () => {
+		const unknown = setUp({canHold: true});
+		unknown.loop.detach('SIGHUP');
+		// Its wrapper, left held, sees the runner's pipe close and never runs it.
+		expect(unknown.fromStart()).not.toContain('release deploy');
+		expect(unknown.fromStart()).not.toContain('cancel deploy');
+
+		const known = setUp({canHold: true});
+		known.listeners[0]!.spawned?.({pid: 4242});
+		known.loop.detach('SIGHUP');
+		// Its pid and start go to disk first, then it runs.
+		expect(known.fromStart().slice(4, 7)).toEqual(['append command-spawned', 'flush', 'release deploy']);
 	});
 
 	it('never lets a held command run when its start could not be synced', () => {
