@@ -73,13 +73,19 @@ function attach(log: SessionLog, prepared: PreparedSender): ArchiveStream {
 		badge: () => archiveBadge(sender.status()),
 		async finish() {
 			const streaming = sender;
-			await streaming.drain(finishMs);
+			const isAllArchived = await streaming.drain(finishMs);
 			await streaming.close();
 			const status = streaming.status();
 			const behind = status.written - status.archived;
+			const problem = status.problem ? ` (${terminalText(status.problem)})` : '';
 			if (behind > 0 || status.refused)
 				process.stderr.write(
-					`runbook: ${archiveBadge(status)}${status.problem ? ` (${terminalText(status.problem)})` : ''}; \`runbook archive push ${session}\` sends the rest\n`,
+					`runbook: ${archiveBadge(status)}${problem}; \`runbook archive push ${session}\` sends the rest\n`,
+				);
+			// Every line is there but not the log's signature: a post-mortem from the archive alone needs it.
+			else if (!isAllArchived)
+				process.stderr.write(
+					`runbook: archive: the log's signature is not archived yet${problem}; \`runbook archive push ${session}\` sends it\n`,
 				);
 		},
 	};

@@ -2,6 +2,7 @@
 // recorder only pokes; this reads the lines back from session.jsonl and sends them in batches,
 // on its own connection, and waits and retries while the archive is down. What is archived is
 // remembered in `archive.json` beside the log, so the rest is sent later (`archive push`).
+import {existsSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {openApprovalsDir, writeApprovalFile} from '../approvals-dir.js';
@@ -97,7 +98,7 @@ export class ArchiveSender {
 		};
 	}
 
-	/** Waits until every line in the log is archived, or `timeoutMs`; true when all are. */
+	/** Waits until every line in the log (and its .sig, once written) is archived, or `timeoutMs`; true when all are. */
 	async drain(timeoutMs: number): Promise<boolean> {
 		this.isAtEnd = false;
 		this.wakeUp?.();
@@ -120,16 +121,18 @@ export class ArchiveSender {
 		await this.running;
 	}
 
+	/** Every line is archived, and the .sig too once the runner has written it. */
 	private isCaughtUp(): boolean {
-		return this.isAtEnd && this.marker.archived >= this.written;
+		return (
+			this.isAtEnd && this.marker.archived >= this.written && (this.marker.hasSig || !existsSync(`${this.logFile}.sig`))
+		);
 	}
 
 	private async run(): Promise<void> {
 		let retryMs = this.options.retryMs ?? 250;
 		while (!this.isClosed && !this.isRefused) {
 			try {
-				// Only drains asked for before this pass began are answered by it: one asked for during
-				// it (after the seal, say) waits for a pass that looks for the .sig after it was asked.
+				// Only drains asked for before this pass began are answered by it (one asked during it: next pass).
 				const drainsBefore = [...this.drains];
 				await this.connect();
 				const sent = await this.sendBatch();
