@@ -12,10 +12,10 @@ import {
 	openSync,
 	readFileSync,
 	writeFileSync,
-	writeSync,
 } from 'node:fs';
 import path from 'node:path';
 import {HeldDir} from './held-dir.js';
+import {LineBuffer, writeWhole} from './line-bytes.js';
 import {encodeEvent, encodeHeader, hashLine, type LogHeader} from '../core/audit/entry.js';
 import {
 	attestMessage,
@@ -45,10 +45,7 @@ export class SessionLog {
 	private writeListener: ((seq: number) => void) | undefined;
 	/** Where each line is encoded, reused: a fresh buffer per output record would be garbage at once. */
 	private readonly lineBuffer = new LineBuffer();
-	/**
-	 * The hash of every byte written, for the whole-file signature at the seal: SHA-256, which
-	 * `verify` computes with the CPU's SHA instructions at about twice the speed of SHA-512.
-	 */
+	/** The hash of every byte written, for the whole-file signature at the seal. */
 	private readonly fileHash: Hash = createHash(wholeFileHash);
 
 	/** `kept`: the whole lines already in the file; the chain goes on from the last of them. */
@@ -267,31 +264,10 @@ const logName = 'session.jsonl';
 // would call a SHA-256 .sig a changed file. verify accepts both, so a later format may move to SHA-256.
 const wholeFileHash = 'sha512';
 
-/** A line's UTF-8 bytes and its newline, in a buffer that grows to the longest line and is reused. */
-class LineBuffer {
-	private readonly encoder = new TextEncoder();
-	private bytes = new Uint8Array(64 * 1024);
-
-	/** The encoded line, valid until the next call. */
-	encode(line: string): Uint8Array {
-		// UTF-8 takes at most 3 bytes per UTF-16 unit.
-		const needed = line.length * 3 + 1;
-		if (this.bytes.length < needed) this.bytes = new Uint8Array(Math.max(needed, this.bytes.length * 2));
-		const {written} = this.encoder.encodeInto(line, this.bytes);
-		this.bytes[written] = 0x0a;
-		return this.bytes.subarray(0, written + 1);
-	}
-}
-
 function countLines(bytes: Buffer): number {
 	let count = 0;
 	for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) count++;
 	return count;
-}
-
-/** One line, whole: a short write (a nearly full disk) is finished or fails with the error. */
-function writeWhole(fd: number, bytes: Uint8Array) {
-	for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
 }
 
 function syncDirectory(dir: string) {
