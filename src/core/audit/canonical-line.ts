@@ -163,9 +163,8 @@ let lastShape = noShape;
 /**
  * Proves that `bytes[start, end)` is a plain event in the form JSON.stringify gives it, but for the
  * 64 bytes of `prev`, which the caller must find equal to a hex digest; fills `head` with its
- * common fields; false when the bytes alone cannot prove it. The caller has
- * checked that the line is UTF-8 and holds no control byte (holdsControlByte); `scan` belongs to
- * `bytes`, and lines are proved in order.
+ * common fields; false when the bytes alone cannot prove it. The caller has checked that the line
+ * is UTF-8 and holds no control byte (holdsControlByte); `scan` is `bytes`', lines go in order.
  */
 export function provePlainLine(
 	bytes: Buffer,
@@ -174,9 +173,8 @@ export function provePlainLine(
 	head: PlainHead,
 	scan: BackslashScan,
 ): boolean {
-	if (proveShapedLine(bytes, start, end, head, scan)) return true;
 	const tEnd = commonStartEnd(bytes, start, end, head);
-	return tEnd !== -1 && provedInFull(bytes, tEnd, end, head, scan);
+	return tEnd !== -1 && (hasLastShapeAt(bytes, tEnd, end, head, scan) || provedInFull(bytes, tEnd, end, head, scan));
 }
 
 /**
@@ -191,7 +189,12 @@ export function proveShapedLine(
 	scan: BackslashScan,
 ): boolean {
 	const tEnd = commonStartEnd(bytes, start, end, head);
-	if (tEnd === -1 || !sameShapeAt(bytes, tEnd, end, scan)) return false;
+	return tEnd !== -1 && hasLastShapeAt(bytes, tEnd, end, head, scan);
+}
+
+/** The rest of the line from `tEnd` has the last proved line's shape; `head` gets its type and `prev`. */
+function hasLastShapeAt(bytes: Buffer, tEnd: number, end: number, head: PlainHead, scan: BackslashScan): boolean {
+	if (!sameShapeAt(bytes, tEnd, end, scan)) return false;
 	head.type = lastShape.type;
 	head.prevAt = tEnd + lastShape.head.length;
 	return true;
