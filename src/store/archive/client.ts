@@ -2,21 +2,14 @@
 // and read back a session's lines, hand in and collect approvals, say what the role may do.
 import type {Client, ClientConfig, Notification} from 'pg';
 import {copyLines, keepServerHeap} from './copy-lines.js';
+import {ArchiveError, asArchiveError, describe, redactUrl} from './errors.js';
 import {loadPg} from './load-pg.js';
 import {approvalsChannel, eventsChannel, initSql, readerRole, writerRole} from './schema.js';
 
+export {ArchiveError, redactUrl} from './errors.js';
+
 /** A database that stops answering mid-batch frees the sender to retry after this long. */
 const queryTimeoutMs = 60_000;
-
-export class ArchiveError extends Error {
-	/** PostgreSQL's SQLSTATE, when the server refused (42501: no privilege). */
-	readonly code: string | undefined;
-
-	constructor(message: string, code?: string) {
-		super(message);
-		this.code = code;
-	}
-}
 
 /** A line of a session, as the archive holds it: seq is its index in session.jsonl. */
 export type ArchivedLine = {seq: number; line: Buffer};
@@ -135,20 +128,12 @@ export class Archive {
 
 	/** Readies the server process for the batches to come (see keepServerHeap), before the first. */
 	async readyForCopy(): Promise<void> {
-		try {
-			await keepServerHeap(this.client);
-		} catch (error) {
-			throw new ArchiveError(describe(error), (error as {code?: string}).code);
-		}
+		await asArchiveError(() => keepServerHeap(this.client));
 	}
 
 	/** COPY the lines into runbook.events; the table's triggers refuse a gap and note ends and seals. */
 	private async copyLines(session: string, first: number, chunk: Buffer, lineEnds: number[]): Promise<void> {
-		try {
-			await copyLines(this.client, session, first, chunk, lineEnds);
-		} catch (error) {
-			throw new ArchiveError(describe(error), (error as {code?: string}).code);
-		}
+		await asArchiveError(() => copyLines(this.client, session, first, chunk, lineEnds));
 	}
 
 	/** The last seq the archive holds for a session, or -1. */
@@ -271,11 +256,7 @@ export class Archive {
 	}
 
 	async query<Row extends object = Record<string, unknown>>(text: string, values?: unknown[]) {
-		try {
-			return await this.client.query<Row>(text, values);
-		} catch (error) {
-			throw new ArchiveError(describe(error), (error as {code?: string}).code);
-		}
+		return asArchiveError(() => this.client.query<Row>(text, values));
 	}
 }
 
@@ -291,20 +272,3 @@ export type DoctorReport = {
 };
 
 const newline = Buffer.from('\n');
-
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-	try {
-		const parsed = new URL(url);
-		if (parsed.password) parsed.password = '***';
-		return parsed.toString();
-	} catch {
-		return '(an unreadable URL)';
-	}
-}
-
-function describe(error: unknown): string {
-	const pgError = error as {message?: string; code?: string; errors?: Error[]};
-	if (pgError.errors?.length) return pgError.errors.map((e) => e.message).join('; ');
-	return pgError.message || String(error);
-}
