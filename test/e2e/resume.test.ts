@@ -234,7 +234,7 @@ describe('what resume refuses, with the reason and exit 2', () => {
 		const given = runCli(['resume', '--yes', '--var', 'token=s3cr3t-t0ken-value', '--log-dir', f.logDir], {
 			env: {CI: 'true', GO: f.go, AFTER: f.after},
 		});
-		expect(given.code).toBe(0);
+		expect(given.code, `resume said:\n${given.stderr}${given.stdout}`).toBe(0);
 		expect(given.stdout).toContain('after ran with [REDACTED:token]');
 		const log = readFileSync(path.join(sessionDir(f), 'session.jsonl'), 'utf8');
 		expect(log).not.toContain('s3cr3t-t0ken-value');
