@@ -5,9 +5,17 @@
 // reattaches. The script reaches bash through a private file, never through argv, which any
 // local user can read in /proc/*/cmdline; secret values reach it through the environment (see
 // core/run/command.ts), sent to the spawner through a private pipe.
-import {existsSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {createSpool, hasSpool, neverRanPath, readExitStatus, scriptPath, type SpoolPaths} from './step-spool.js';
+import {
+	createSpool,
+	hasSpool,
+	neverRanPath,
+	readExitStatus,
+	removeFile,
+	scriptPath,
+	type SpoolPaths,
+} from './step-spool.js';
 import {descendantsOf, isSameProcess, processStartTicks} from './process-identity.js';
 import {CommandWatch, type WatchResult} from './command-watch.js';
 import {StepSpawner} from './step-spawner.js';
@@ -136,7 +144,7 @@ export function runCommand(options: RunOptions): RunningCommand {
 	if (isReleased) release(true);
 	// The script goes once the step has ended (or never started), after what its end starts (the
 	// next step); a runner that went away first leaves it for the discard of the spool.
-	void watch.done.then(() => setImmediate(() => rmSync(script, {force: true})));
+	void watch.done.then(() => setImmediate(() => removeFile(script)));
 	return {
 		spawned,
 		done: watch.done,
@@ -229,7 +237,7 @@ function spoolProblem(spool: SpoolPaths): string | undefined {
 /** Writes the script readable by its owner only; a file left by an earlier attempt is replaced, never reused. */
 function scriptProblem(file: string, script: string): string | undefined {
 	try {
-		rmSync(file, {force: true});
+		removeFile(file);
 		writeFileSync(file, script, {mode: 0o600, flag: 'wx'});
 		return undefined;
 	} catch (error) {
