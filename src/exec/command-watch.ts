@@ -1,11 +1,11 @@
 // Follows one step's spool: reports its output as it is written and its end once known. The
 // same loop serves a command this runner started and one it reattached to after a restart.
-import {watch, type FSWatcher} from 'node:fs';
 import path from 'node:path';
 import {StringDecoder} from 'node:string_decoder';
 import type {CommandResult} from '../core/run/judge.js';
 import {readExitStatus, secondReadBuffer, SpoolReader, type SpoolPaths} from './step-spool.js';
 import {isSameProcess} from './process-identity.js';
+import {watchSpoolDirectory} from './spool-watch.js';
 import {constants} from 'node:os';
 
 export type WatchResult = CommandResult & {bytes: [number, number]};
@@ -56,7 +56,7 @@ export class CommandWatch {
 	private isCancelled = false;
 	private isOver = false;
 	private isScheduled = false;
-	private watcher: FSWatcher | undefined;
+	private readonly stopWatching: (() => void) | undefined;
 	private readonly poller: NodeJS.Timeout;
 	private timeoutTimer: NodeJS.Timeout | undefined;
 	private killTimer: NodeJS.Timeout | undefined;
@@ -71,12 +71,7 @@ export class CommandWatch {
 		};
 		// What a runner before this one already recorded is read again only to keep it for `capture`.
 		this.keepPrefix(config.from[0]);
-		try {
-			this.watcher = watch(path.dirname(config.spool.out), () => this.schedule());
-			this.watcher.on('error', () => this.watcher?.close());
-		} catch {
-			this.watcher = undefined;
-		}
+		this.stopWatching = watchSpoolDirectory(path.dirname(config.spool.out), () => this.schedule());
 		this.poller = setInterval(() => this.tick(), pollMs);
 		if (!config.isHeld) this.startTimeout();
 		this.schedule();
@@ -262,7 +257,7 @@ export class CommandWatch {
 		clearInterval(this.poller);
 		if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
 		if (this.killTimer) clearTimeout(this.killTimer);
-		this.watcher?.close();
+		this.stopWatching?.();
 		this.readers.out.close();
 		this.readers.err.close();
 	}
