@@ -168,4 +168,41 @@ describe('archive faults through the built runner (sender on its worker thread)'
 		},
 		90_000,
 	);
+	itWithPostgres(
+		'the signature is held up at the end: the run says the lines are archived but not the signature, and push sends it',
+		async () => {
+			const operator = machine('sig');
+			const release = path.join(operator.home, 'release');
+			writeFileSync(release, '');
+			const runbook = floodingRunbook(operator.home, release);
+			const url = fixture.cluster!.url;
+			// Another session holds the signatures table against writes (reads go on) for the whole run.
+			const locker = await Archive.connect(url);
+			await locker.client.query('BEGIN');
+			await locker.client.query('LOCK TABLE runbook.signatures IN SHARE MODE');
+			let finished: Finished;
+			let held: string | undefined;
+			try {
+				finished = await startRun(['run', runbook, '--yes', '--archive', url], operator.env).finished;
+				// Read while still held: the runner's insert, left waiting on the lock, lands once it goes.
+				held = await fixture.admin.signature(readdirSync(operator.sessions)[0]!);
+			} finally {
+				await locker.client.query('ROLLBACK');
+				await locker.close();
+			}
+			expect(finished.stderr).toMatch(/the log's signature is not archived yet.*`runbook archive push /);
+			expect(finished.stderr).not.toMatch(/events? behind/);
+			expect(finished.code, finished.stderr).toBe(0);
+			expect(finished.elapsedMs).toBeLessThan(20_000);
+			const id = readdirSync(operator.sessions)[0]!;
+			const local = path.join(operator.sessions, id, 'session.jsonl');
+			expect((await fixture.admin.sessionBytes(id)).equals(readFileSync(local)), 'every line archived').toBe(true);
+			expect(held).toBeUndefined();
+
+			const pushed = runCli(['archive', 'push', id, '--archive', url], {env: operator.env});
+			expect(pushed.code, pushed.stderr).toBe(0);
+			expect(await fixture.admin.signature(id)).toBe(readFileSync(`${local}.sig`, 'utf8'));
+		},
+		90_000,
+	);
 });
