@@ -168,6 +168,7 @@ describe('archive faults through the built runner (sender on its worker thread)'
 		},
 		90_000,
 	);
+
 	itWithPostgres(
 		'the signature is held up at the end: the run says the lines are archived but not the signature, and push sends it',
 		async () => {
