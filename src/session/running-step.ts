@@ -26,6 +26,8 @@ export class RunningStep {
 	private isHeld = false;
 	/** The command's process is known (and so on record, unless the log failed). */
 	private isPidKnown = false;
+	/** Its start is on disk, and it is let go once its process is on record too (see `release`). */
+	private isReleaseDue = false;
 	/** Where the command reports to; nothing it says after its end or a detach is taken. */
 	readonly listener: CommandListener;
 
@@ -59,7 +61,10 @@ export class RunningStep {
 			},
 			spawned: (process) => {
 				this.isPidKnown = true;
-				if (!this.isOver) options.onSpawned?.(process);
+				if (this.isOver) return;
+				options.onSpawned?.(process);
+				// Its start was on disk before; the step runs unless recording its process failed.
+				if (this.isReleaseDue) this.release(!this.recorder.logFailure);
 			},
 			exited: (end) => {
 				if (this.isOver) return;
@@ -77,9 +82,17 @@ export class RunningStep {
 		this.scheduleSync();
 	}
 
-	/** A held command's start is on disk (`isDurable`), and it runs; or the log failed, and it never does. */
+	/**
+	 * A held command's start is on disk (`isDurable`), and it runs; or the log failed, and it never
+	 * does. It runs only once its pid is on record as well: a runner killed in between would leave a
+	 * running step that a resume cannot find, calls lost, and asks the operator to check by hand.
+	 */
 	release(isDurable: boolean): void {
 		if (!this.isHeld) return;
+		if (isDurable && !this.isPidKnown) {
+			this.isReleaseDue = true;
+			return;
+		}
 		this.isHeld = false;
 		if (isDurable) this.handle?.release?.();
 		else this.handle?.cancel();

@@ -45,10 +45,20 @@ const runnerPid = (f: Fixture) => records(f)[0]!.pid as number;
 
 const tui = closedAfterEachTest();
 
-async function startMigration(f: Fixture): Promise<Tui> {
-	const t = tui(`${f.env} ${binRunbook} run ${f.runbook} --log-dir ${f.logDir}`);
-	await t.waitFor('migrating');
+/**
+ * Until the step has printed: its output is in the log. 'migrating' on the screen alone proves
+ * nothing, since the step's command (shown from its start on) contains the word too.
+ */
+async function untilStepPrinted(f: Fixture, t: Tui): Promise<void> {
 	await t.waitFor('Ctrl-C cancel step');
+	await expect
+		.poll(() => records(f).some((r) => r.type === 'output-recorded' && r.step === 'migrate'), {timeout: 10_000})
+		.toBe(true);
+}
+
+async function startMigration(f: Fixture, options = ''): Promise<Tui> {
+	const t = tui(`${f.env} ${binRunbook} run ${f.runbook}${options} --log-dir ${f.logDir}`);
+	await untilStepPrinted(f, t);
 	return t;
 }
 
@@ -222,9 +232,7 @@ describe('what resume refuses, with the reason and exit 2', () => {
 				.replace('phases:', 'vars:\n  token: {secret: true}\nphases:')
 				.replace('echo "after ran"', 'echo "after ran with $TOKEN"\n        env: {TOKEN: "{{ token }}"}'),
 		);
-		const first = tui(`${f.env} ${binRunbook} run ${f.runbook} --var token=s3cr3t-t0ken-value --log-dir ${f.logDir}`);
-		await first.waitFor('migrating');
-		await first.waitFor('Ctrl-C cancel step');
+		const first = await startMigration(f, ' --var token=s3cr3t-t0ken-value');
 		process.kill(runnerPid(f), 'SIGKILL');
 		expect(await first.exitCode()).toBe(137);
 		const missing = runCli(['resume', '--log-dir', f.logDir], {env: {CI: 'true', GO: f.go, AFTER: f.after}});

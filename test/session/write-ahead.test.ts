@@ -70,11 +70,26 @@ describe('starting a command', () => {
 		expect(fromStart()).toEqual(['append command-started', 'flush soon', 'prepare deploy', 'flush', 'run deploy']);
 	});
 
-	it('holds a command it asks for while its start is synced, and lets it run once the start is on disk', () => {
-		const {syncs, fromStart} = setUp({canHold: true});
-		expect(fromStart()).toEqual(['append command-started', 'flush then', 'prepare deploy', 'run deploy (held)']);
-		syncs[0]!();
-		expect(fromStart().slice(-1)).toEqual(['release deploy']);
+	it('holds a command it asks for while its start is synced, and lets it run once the start and its pid are on record', () => {
+		const pidFirst = setUp({canHold: true});
+		expect(pidFirst.fromStart()).toEqual([
+			'append command-started',
+			'flush then',
+			'prepare deploy',
+			'run deploy (held)',
+		]);
+		pidFirst.listeners[0]!.spawned?.({pid: 4242});
+		expect(pidFirst.fromStart().slice(-1)).toEqual(['append command-spawned']);
+		pidFirst.syncs[0]!();
+		expect(pidFirst.fromStart().slice(-1)).toEqual(['release deploy']);
+
+		// The sync answers first: a runner killed before the pid is on record would leave a step
+		// running that a resume cannot find, so it waits for the pid.
+		const syncFirst = setUp({canHold: true});
+		syncFirst.syncs[0]!();
+		expect(syncFirst.fromStart()).not.toContain('release deploy');
+		syncFirst.listeners[0]!.spawned?.({pid: 4242});
+		expect(syncFirst.fromStart().slice(-2)).toEqual(['append command-spawned', 'release deploy']);
 	});
 
 	it('lets a held command run at a detach only once its process is on record', () => {
