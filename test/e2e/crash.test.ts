@@ -18,7 +18,7 @@ function recordedLines(file: string): Array<{type: string; step?: string}> {
 }
 
 describe('crash safety', () => {
-	it('kill -9 at 50 random moments: every log is VALID or INCOMPLETE, and every step that ran has its start on disk', async () => {
+	it('kill -9 at 50 random moments: every log is VALID or INCOMPLETE, and every step that ran has its start and its process on record', async () => {
 		const steps = Array.from(
 			{length: 8},
 			(_, i) =>
@@ -74,13 +74,15 @@ describe('crash safety', () => {
 				const verdict = verify.stdout.split('\n')[1]!.split(':')[0]!;
 				verdicts[verdict] = (verdicts[verdict] ?? 0) + 1;
 				expect(['VALID', 'INCOMPLETE'], verify.stdout).toContain(verdict);
-				const started = new Set(
-					recordedLines(file)
-						.filter((l) => l.type === 'command-started')
-						.map((l) => l.step),
-				);
-				for (const marker of readdirSync(markers))
+				const recorded = recordedLines(file);
+				const stepsWith = (type: string) => new Set(recorded.filter((l) => l.type === type).map((l) => l.step));
+				const started = stepsWith('command-started');
+				// Its process too: a resume finds a step that still runs by the pid on record.
+				const spawned = stepsWith('command-spawned');
+				for (const marker of readdirSync(markers)) {
 					expect(started, `${marker} ran without a start record`).toContain(marker);
+					expect(spawned, `${marker} ran without its process on record`).toContain(marker);
+				}
 			}
 		}
 		expect((verdicts.VALID ?? 0) + (verdicts.INCOMPLETE ?? 0)).toBe(50);
