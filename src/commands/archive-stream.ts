@@ -65,9 +65,10 @@ export async function adoptArchiveStream(
 }
 
 function attach(log: SessionLog, prepared: PreparedSender): ArchiveStream {
-	const dir = path.dirname(log.file);
-	const session = path.basename(dir);
-	const sender: Sender = prepared.start({dir, session, takeApprovals: true});
+	const session = path.basename(path.dirname(log.file));
+	// Through the directory the log holds open: a session directory renamed while the run streams
+	// still has its marker, approvals and signature read and written where they are.
+	const sender: Sender = prepared.start({dir: log.dir.at(), session, takeApprovals: true});
 	log.onWrite((seq) => sender.poke(seq));
 	return {
 		badge: () => archiveBadge(sender.status()),

@@ -5,7 +5,7 @@
 // archive ends byte for byte equal to the local log, and `verify` is VALID both ways.
 // Needs `npm run build`.
 import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect} from 'vitest';
@@ -203,6 +203,41 @@ describe('archive faults through the built runner (sender on its worker thread)'
 			const pushed = runCli(['archive', 'push', id, '--archive', url], {env: operator.env});
 			expect(pushed.code, pushed.stderr).toBe(0);
 			expect(await fixture.admin.signature(id)).toBe(readFileSync(`${local}.sig`, 'utf8'));
+		},
+		90_000,
+	);
+
+	itWithPostgres(
+		'the session directory is renamed while the run streams: every line and the signature still reach the archive',
+		async () => {
+			const operator = machine('moved');
+			const release = path.join(operator.home, 'release');
+			const runbook = floodingRunbook(operator.home, release);
+			const url = fixture.cluster!.url;
+			const run = startRun(['run', runbook, '--yes', '--archive', url], operator.env);
+			let id: string;
+			try {
+				id = await until('the session folder', () =>
+					existsSync(operator.sessions) ? readdirSync(operator.sessions)[0] : undefined,
+				);
+				await until('output in the archive', async () => (await fixture.admin.lastSeq(id)) >= 8);
+				renameSync(path.join(operator.sessions, id), path.join(operator.sessions, `${id}-moved`));
+			} finally {
+				writeFileSync(release, '');
+			}
+			const finished = await run.finished;
+			expect(finished.code, finished.stderr).toBe(0);
+			expect(finished.stderr).toContain(`the session directory was moved while the session ran`);
+			expect(finished.stderr).not.toMatch(/not archived yet|events? behind/);
+			const local = path.join(operator.sessions, `${id}-moved`, 'session.jsonl');
+			expect((await fixture.admin.sessionBytes(id)).equals(readFileSync(local)), 'every line archived').toBe(true);
+			expect(await fixture.admin.signature(id)).toBe(readFileSync(`${local}.sig`, 'utf8'));
+			// Its marker went with it: a push from the new place has nothing left to send.
+			expect(
+				JSON.parse(readFileSync(path.join(operator.sessions, `${id}-moved`, 'archive.json'), 'utf8')),
+			).toMatchObject({
+				hasSig: true,
+			});
 		},
 		90_000,
 	);
