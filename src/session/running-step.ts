@@ -89,6 +89,8 @@ export class RunningStep {
 	 */
 	release(isDurable: boolean): void {
 		if (!this.isHeld) return;
+		// Its pid's record may have failed before a sync already under way answered well.
+		if (this.recorder.logFailure) isDurable = false;
 		if (isDurable && !this.isPidKnown) {
 			this.isReleaseDue = true;
 			return;
@@ -105,6 +107,8 @@ export class RunningStep {
 
 	/** Stops the command; its end is reported as usual. */
 	cancel(): void {
+		// A held one is never let go after this, whatever answers later (the sync, its pid).
+		this.isHeld = false;
 		this.handle?.cancel();
 	}
 

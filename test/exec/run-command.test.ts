@@ -198,6 +198,26 @@ describe('the session spawner starts each step', () => {
 		expect(result).toMatchObject({isTimedOut: false, code: 0});
 	});
 
+	it('a held step cancelled before its pid is known, then released when the pid comes, never runs', async () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-held-'));
+		const marker = path.join(dir, 'ran');
+		const r = runCommand({
+			script: `touch ${marker}`,
+			cwd: dir,
+			env: process.env,
+			spool: spoolPaths(spoolDir, 'held', ++attempt),
+			onOutput: () => {},
+			isHeld: true,
+		});
+		// Ctrl-C after its start is on disk, while the pid is on its way; then the go the session
+		// sends once the pid is on record (RunningStep.release) must not undo the cancel.
+		r.cancel();
+		expect(await r.spawned).toBeDefined();
+		r.release();
+		expect(await r.done).toMatchObject({isCancelled: true});
+		expect(existsSync(marker)).toBe(false);
+	});
+
 	it('a cancel sent before the step has started stops it as soon as it starts', async () => {
 		const r = run('sleep 30');
 		r.command.cancel();

@@ -9,13 +9,16 @@ import {SessionRecorder} from '../../src/session/recorder.js';
 import {FakeClock} from '../helpers/fake-clock.js';
 import {loadRunbook} from '../helpers/scenarios.js';
 
-function setUp(options: {canHold: boolean}) {
+function setUp(options: {canHold: boolean; failAppend?: string}) {
 	const order: string[] = [];
 	const listeners: Array<Parameters<SessionEffects['run']>[1]> = [];
 	const clock = new FakeClock('2026-11-22T09:00:00.000Z', 1000);
 	const syncs: Array<(error?: Error) => void> = [];
 	const sink = {
-		append: (event: RunEvent) => void order.push(`append ${event.type}`),
+		append: (event: RunEvent) => {
+			if (event.type === options.failAppend) throw new Error('cannot write the session log: ENOSPC');
+			order.push(`append ${event.type}`);
+		},
 		flush: () => void order.push('flush'),
 		flushSoon: () => void order.push('flush soon'),
 		...(options.canHold
@@ -112,5 +115,23 @@ describe('starting a command', () => {
 		expect(fromStart()).not.toContain('release deploy');
 		expect(fromStart().slice(-1)).toEqual(['cancel deploy']);
 		expect(loop.snapshot().problem).toMatch(/EIO/);
+	});
+
+	it('never lets a held command run when its pid could not be recorded, whichever answers first', () => {
+		// The sync answers first: cancelled.
+		const syncFirst = setUp({canHold: true, failAppend: 'command-spawned'});
+		syncFirst.syncs[0]!();
+		syncFirst.listeners[0]!.spawned?.({pid: 4242});
+		expect(syncFirst.fromStart()).not.toContain('release deploy');
+		expect(syncFirst.fromStart().slice(-1)).toEqual(['cancel deploy']);
+
+		// The pid answers first (the usual order) and its record fails (ENOSPC); the fdatasync already
+		// under way then answers without error: still cancelled, never run with no pid on record.
+		const pidFirst = setUp({canHold: true, failAppend: 'command-spawned'});
+		pidFirst.listeners[0]!.spawned?.({pid: 4242});
+		expect(pidFirst.recorder.logFailure).toMatch(/ENOSPC/);
+		pidFirst.syncs[0]!();
+		expect(pidFirst.fromStart()).not.toContain('release deploy');
+		expect(pidFirst.fromStart().slice(-1)).toEqual(['cancel deploy']);
 	});
 });
