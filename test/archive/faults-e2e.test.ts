@@ -59,7 +59,7 @@ function startRun(args: string[], env: Record<string, string>, limitMs = 30_000)
 			resolve({code, stdout, stderr, elapsedMs: performance.now() - started});
 		}),
 	);
-	return {finished, output: () => stdout};
+	return {finished};
 }
 
 /** Polls `check` until it is truthy (every 25 ms, at most `limitMs`); for events with no callback to await. */
@@ -70,6 +70,28 @@ async function until<T>(what: string, check: () => T | Promise<T>, limitMs = 15_
 		if (value) return value;
 		if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+}
+
+/**
+ * A flooding run streaming to the archive, once its output reaches the archive; the step goes on
+ * until `release` exists (made here when the wait fails, so the run always ends).
+ */
+async function startArchivedFlood(name: string) {
+	const operator = machine(name);
+	const release = path.join(operator.home, 'release');
+	const runbook = floodingRunbook(operator.home, release);
+	const run = startRun(['run', runbook, '--yes', '--archive', fixture.cluster!.url], operator.env);
+	try {
+		const id = await until('the session folder', () =>
+			existsSync(operator.sessions) ? readdirSync(operator.sessions)[0] : undefined,
+		);
+		// Lines reached the archive through the worker: the header, the start and some output.
+		await until('output in the archive', async () => (await fixture.admin.lastSeq(id)) >= 8);
+		return {operator, release, run, id};
+	} catch (error) {
+		writeFileSync(release, '');
+		throw error;
 	}
 }
 
@@ -112,19 +134,8 @@ describe('archive faults through the built runner (sender on its worker thread)'
 	itWithPostgres(
 		'PostgreSQL stops mid-run with output flowing: the run completes, and push catches up byte for byte',
 		async () => {
-			const operator = machine('mid');
-			const release = path.join(operator.home, 'release');
-			const runbook = floodingRunbook(operator.home, release);
-			const run = startRun(['run', runbook, '--yes', '--archive', fixture.cluster!.url], operator.env);
-
-			let id: string;
+			const {operator, release, run, id} = await startArchivedFlood('mid');
 			try {
-				id = await until('the session folder', () =>
-					existsSync(operator.sessions) ? readdirSync(operator.sessions)[0] : undefined,
-				);
-				await until('output on stdout', () => run.output().includes('before outage 5'));
-				// Output lines reached the archive through the worker: the header, the start and some output.
-				await until('output in the archive', async () => (await fixture.admin.lastSeq(id)) >= 8);
 				fixture.cluster!.stop();
 			} finally {
 				// The step ends on its own once released, even when the test fails above.
@@ -210,17 +221,8 @@ describe('archive faults through the built runner (sender on its worker thread)'
 	itWithPostgres(
 		'the session directory is renamed while the run streams: every line and the signature still reach the archive',
 		async () => {
-			const operator = machine('moved');
-			const release = path.join(operator.home, 'release');
-			const runbook = floodingRunbook(operator.home, release);
-			const url = fixture.cluster!.url;
-			const run = startRun(['run', runbook, '--yes', '--archive', url], operator.env);
-			let id: string;
+			const {operator, release, run, id} = await startArchivedFlood('moved');
 			try {
-				id = await until('the session folder', () =>
-					existsSync(operator.sessions) ? readdirSync(operator.sessions)[0] : undefined,
-				);
-				await until('output in the archive', async () => (await fixture.admin.lastSeq(id)) >= 8);
 				renameSync(path.join(operator.sessions, id), path.join(operator.sessions, `${id}-moved`));
 			} finally {
 				writeFileSync(release, '');
