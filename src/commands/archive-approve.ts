@@ -3,6 +3,8 @@
 // on it followed there. The running session judges it as any file in its approvals/.
 import type {ApprovalFile} from '../core/audit/approval.js';
 import {readLogEvents} from '../core/audit/read-log.js';
+import {verifyLog} from '../core/audit/verify.js';
+import {terminalText} from '../core/text/sanitize.js';
 import {foldEvents} from '../core/run/reduce.js';
 import {ArchiveError} from '../store/archive/client.js';
 import type {RunState} from '../core/run/state.js';
@@ -28,7 +30,7 @@ export async function archivedApprovalTarget(
 	const archive = await connectArchive(await requireArchive(archiveUrlOf(flag)));
 	try {
 		const files = await readArchivedFiles(archive, session);
-		const read = readLogEvents(files.bytes);
+		const read = readLogEvents(signedPart(files.bytes, session));
 		const state = foldEvents(read.events);
 		if (read.isSealed || state.ended) throw new UsageError(`session ${session} has ended; there is nothing to approve`);
 		if (!state.approval)
@@ -46,6 +48,27 @@ export async function archivedApprovalTarget(
 	} finally {
 		await archive.close();
 	}
+}
+
+/**
+ * The lines of the archive's copy that a session-key signature covers: what `approve` shows and
+ * signs comes from them alone. Anyone who may write to the archive can append a line that keeps
+ * the hash chain (it needs no key): a request with another command, or an end that never
+ * happened. A copy that does not verify is refused outright; an unsigned tail is left out.
+ */
+function signedPart(bytes: Buffer, session: string): Buffer {
+	const report = verifyLog(bytes, undefined, {ownKeys: []}, {expectedSession: session});
+	if (report.verdict === 'INVALID')
+		throw new UsageError(
+			`the archive's copy of session ${terminalText(session)} does not verify (${terminalText(report.summary)}): a line in it was planted or changed, so nothing in it is approved`,
+		);
+	if (report.isSealed) return bytes;
+	let end = -1;
+	for (let line = 0; line <= (report.signedThrough ?? 1); line++) {
+		end = bytes.indexOf(0x0a, end + 1);
+		if (end === -1) return bytes;
+	}
+	return bytes.subarray(0, end + 1);
 }
 
 /** Hands the signed answer in through the archive; returns the session's lines to follow for its verdict. */

@@ -7,6 +7,7 @@ import {mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from '
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect} from 'vitest';
+import {encodeEvent, hashLine} from '../../src/core/audit/entry.js';
 import {Archive} from '../../src/store/archive/client.js';
 import {binRunbook, runCli} from '../helpers/cli.js';
 import {hasPostgres, TestCluster} from '../helpers/pg-cluster.js';
@@ -107,6 +108,67 @@ describe('pairing across machines through the archive', () => {
 			const archived = await archive.sessionBytes(id);
 			await archive.close();
 			expect(archived.equals(readFileSync(path.join(alice.sessions, id, 'session.jsonl')))).toBe(true);
+		},
+		90_000,
+	);
+
+	itPaired(
+		'a line planted in the archive after the request never reaches the approver: an unsigned one is left out, one that breaks the chain refuses',
+		async () => {
+			const alice = machine('alice');
+			const bob = machine('bob');
+			const runbook = path.join(alice.home, 'paired.yaml');
+			writeFileSync(
+				runbook,
+				'version: 1\nname: Paired migrate\nphases:\n  - id: deploy\n    steps:\n' +
+					'      - id: migrate\n        run: echo "migrated 42 rows"\n        approvals: 2\n',
+			);
+			const op = tui(`${alice.prefix} ${binRunbook} run ${runbook}`);
+			await op.waitFor('Waiting for 1 more approval');
+			const id = readdirSync(alice.sessions)[0]!;
+			const aliceKey = readFileSync(path.join(alice.env.XDG_CONFIG_HOME, 'runbook', 'identity_ed25519.pub'), 'utf8');
+			mkdirSync(path.join(bob.env.XDG_CONFIG_HOME, 'runbook'), {recursive: true});
+			writeFileSync(
+				path.join(bob.env.XDG_CONFIG_HOME, 'runbook', 'allowed_signers'),
+				`alice@test ${aliceKey.trim()}\n`,
+			);
+			const archive = await Archive.connect(cluster!.url);
+			try {
+				// Whoever may write to the archive appends a line that keeps the hash chain: no key is needed.
+				const plant = async (head: (prev: string, records: Array<{type: string; head?: string}>) => string) => {
+					const lines = (await archive.sessionBytes(id)).toString('utf8').trimEnd().split('\n');
+					const records = lines.map((line) => JSON.parse(line) as {type: string; t: number; head?: string});
+					const prev = hashLine(lines.at(-1)!);
+					const line = encodeEvent(lines.length, prev, {
+						type: 'approval-requested',
+						t: records.at(-1)!.t + 1,
+						step: 'migrate',
+						need: 1,
+						command: 'echo "planted: a read-only check"',
+						by: 'root',
+						head: head(prev, records),
+					});
+					await archive.client.query('INSERT INTO runbook.events (session_id, seq, line) VALUES ($1, $2, $3)', [
+						id,
+						lines.length,
+						Buffer.from(line),
+					]);
+				};
+				// At its own place in the chain, so the copy still verifies; but no session-key signature covers it.
+				await plant((prev) => prev);
+				const unsigned = runCli(['approve', id, '--archive'], {env: bob.env});
+				expect(unsigned.stdout).toContain('Command   echo "migrated 42 rows"');
+				expect(unsigned.stdout).not.toContain('planted');
+				// Naming the real request's chain head, so that an approval of it would count: the copy
+				// no longer verifies, and the approver is told so and shown nothing of it.
+				await plant((_, records) => records.find((record) => record.type === 'approval-requested')!.head!);
+				const planted = runCli(['approve', id, '--archive'], {env: bob.env});
+				expect(planted.code).toBe(2);
+				expect(planted.stderr).toMatch(/does not verify .*: a line in it was planted or changed/);
+				expect(planted.stdout).not.toContain('planted');
+			} finally {
+				await archive.close();
+			}
 		},
 		90_000,
 	);
