@@ -126,6 +126,27 @@ describe('the archive schema', () => {
 		]);
 	});
 
+	itWithPostgres(
+		'keeps marks and verdicts to what the lines say: no mark by hand, no verdict over lines to come',
+		async () => {
+			const planted = await refusal(
+				writer.query("INSERT INTO runbook.marks VALUES ('s1', 3, 'ended', 'completed', 36000000)"),
+			);
+			expect(planted.code).toBe('42501');
+			const ahead = await refusal(
+				writer.query(
+					"INSERT INTO runbook.verdicts (session_id, lines, verdict, trust) VALUES ('s1', 1000000, 'VALID', 'x')",
+				),
+			);
+			expect(ahead.message).toMatch(/a verdict on session s1 over 1000000 lines, but the archive holds 6/);
+			await writer.query(
+				"INSERT INTO runbook.verdicts (session_id, lines, verdict, trust) VALUES ('s1', 6, 'VALID', 'x')",
+			);
+			const verdicts = await reader.query('SELECT lines, verified_by FROM runbook.verdicts');
+			expect(verdicts.rows).toEqual([{lines: '6', verified_by: 'alice'}]);
+		},
+	);
+
 	itWithPostgres('doctor says who is connected and what that role may do', async () => {
 		const asWriter = await writer.doctor();
 		expect(asWriter).toMatchObject({

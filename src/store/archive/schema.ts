@@ -83,7 +83,10 @@ END $$;
 -- Every line, however it is inserted (the append function, COPY, a plain INSERT): no gap, and an
 -- end or a seal is noted. Run after the statement's rows are in, so a COPY keeps its bulk insert.
 -- The type is in a line's first bytes ({"seq":…,"t":…,"type":…): only those are looked at.
-CREATE OR REPLACE FUNCTION runbook.check_event() RETURNS trigger LANGUAGE plpgsql AS $$
+-- It runs as the schema's owner: marks are its to write, never a writer's (a mark planted by hand
+-- would list a session as ended or sealed that no line says so of).
+CREATE OR REPLACE FUNCTION runbook.check_event() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	v_head bytea;
 	v_kind text;
@@ -109,8 +112,17 @@ BEGIN
 	RETURN NULL;
 END $$;
 
+-- A verdict covers lines the archive holds, no more: one claiming lines still to come would
+-- stand for them once they arrive, unchecked.
 CREATE OR REPLACE FUNCTION runbook.stamp_verdict() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	v_held bigint;
 BEGIN
+	SELECT coalesce(max(seq) + 1, 0) INTO v_held FROM runbook.events WHERE session_id = NEW.session_id;
+	IF NEW.lines > v_held THEN
+		RAISE EXCEPTION 'runbook archive: a verdict on session % over % lines, but the archive holds %',
+			NEW.session_id, NEW.lines, v_held USING ERRCODE = 'check_violation';
+	END IF;
 	NEW.verified_by := current_user;
 	NEW.verified_at := now();
 	RETURN NEW;
@@ -226,6 +238,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA runbook FROM PUBLIC, ${writerRole}, ${readerR
 GRANT USAGE ON SCHEMA runbook TO ${writerRole}, ${readerRole};
 GRANT SELECT ON ALL TABLES IN SCHEMA runbook TO ${readerRole};
 GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA runbook TO ${writerRole};
+REVOKE INSERT ON runbook.marks FROM ${writerRole};
 GRANT USAGE ON SEQUENCE runbook.approvals_id_seq, runbook.verdicts_id_seq TO ${writerRole};
 REVOKE ALL ON FUNCTION runbook.append(text, bigint, bytea[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION runbook.append(text, bigint, bytea[]) TO ${writerRole};
