@@ -1,12 +1,17 @@
 // `watch --archive`: the archived lines are judged as they arrive, as a local watch judges the
 // file it follows. Opened only when the archive holds the session and its runner is yours or an
-// allowed signer's; then every line must chain to the one before it (seq and prev), every
-// identity that takes the session over must be trusted too, and at the seal the whole copy is
-// verified. The first line that fails stops the following, with why.
+// allowed signer's; then every line must chain to the one before it (seq and prev) and pass
+// verify's checks of its record (a checkpoint's signature, an approval request's chain head),
+// every identity that takes the session over must be trusted too, and at the seal the whole copy
+// is verified. The first line that fails stops the following, with why. Anyone who may write to
+// the archive can append a line that keeps the chain without a key, so an end is shown only once
+// the seal after it has verified: a planted `session-ended` never reads as the session's end.
 import {hashLine, type LogHeader} from '../core/audit/entry.js';
 import type {ReadLog} from '../core/audit/read-log.js';
 import {readLogEvents} from '../core/audit/read-log.js';
-import {verifyLog} from '../core/audit/verify.js';
+import {lineProblem, verifyLog} from '../core/audit/verify.js';
+import {newChainState, type ChainState} from '../core/audit/verify-records.js';
+import {terminalText} from '../core/text/sanitize.js';
 import type {ArchiveTail, LineSource} from '../store/archive/tail.js';
 import {requireTrusted, untrustedKey, type SessionTrust} from './session-trust.js';
 import {UsageError} from './usage-error.js';
@@ -21,6 +26,13 @@ export class CheckedArchiveLines implements LineSource {
 	private header: LogHeader | undefined;
 	/** Lines read while opening, handed on at the first readLines. */
 	private pending: string[] = [];
+	/** What verify's line checks have established so far. */
+	private chain: ChainState | undefined;
+	private offset = 0;
+	/** From a `session-ended` on, the lines wait for the seal to verify before they are handed on. */
+	private held: string[] = [];
+	private isEnding = false;
+	private lastType: unknown;
 
 	private constructor(
 		private readonly tail: ArchiveTail,
@@ -66,7 +78,9 @@ export class CheckedArchiveLines implements LineSource {
 			if (this.broken) break;
 			this.broken = this.check(line);
 			if (this.broken) break;
-			taken.push(line);
+			this.held.push(line);
+			if (this.lastType === 'session-ended') this.isEnding = true;
+			if (!this.isEnding || this.lastType === 'seal') taken.push(...this.held.splice(0));
 		}
 		return taken;
 	}
@@ -91,6 +105,18 @@ export class CheckedArchiveLines implements LineSource {
 		if (index === 0) this.header = record as unknown as LogHeader;
 		else if (record.seq !== index || record.prev !== hashLine(this.lines[index - 1]!))
 			return `line ${index} of the archived session does not follow from line ${index - 1}; stopped following (\`runbook verify SESSION --archive\` says more)`;
+		const bytes = Buffer.from(line);
+		if (index === 0) this.chain = newChainState(Buffer.from(`${line}\n`));
+		const problem = lineProblem(this.chain!, {
+			index,
+			offset: this.offset,
+			end: this.offset + bytes.length,
+			bytes,
+			text: line,
+		});
+		if (problem) return `line ${index} of the archived session: ${terminalText(problem.reason)}; stopped following`;
+		this.offset += bytes.length + 1;
+		this.lastType = record.type;
 		this.lines.push(line);
 		if (record.type === 'resume' && typeof record.identity?.key === 'string') {
 			const takenOver = {header: this.header, runnerKeys: [record.identity.key]} as ReadLog;

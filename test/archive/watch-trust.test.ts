@@ -13,6 +13,8 @@ import {ArchiveSender} from '../../src/store/archive/sender.js';
 import {ArchiveTail} from '../../src/store/archive/tail.js';
 import {archiveClusterPerFile, itWithPostgres} from '../helpers/pg-cluster.js';
 import {ed25519Blob} from '../../src/core/audit/ssh-wire.js';
+import {encodeEvent, hashLine} from '../../src/core/audit/entry.js';
+import type {LogRecord} from '../../src/core/audit/records.js';
 import {identityKey, keyFromSeed, openSignedLog} from '../helpers/signed-log.js';
 
 const fixture = archiveClusterPerFile();
@@ -28,6 +30,24 @@ async function archivedSession(session: string) {
 	log.onWrite((seq) => sender.poke(seq));
 	expect(await sender.drain(10_000)).toBe(true);
 	return {log, sender};
+}
+
+/** Appends `records` after the archive's last line of `session`, each keeping the hash chain: what anyone who may write there can do, with no key. */
+async function plant(session: string, records: LogRecord[]): Promise<number> {
+	const archive = await Archive.connect(fixture.cluster!.url);
+	try {
+		const lines = (await archive.sessionBytes(session)).toString('utf8').trimEnd().split('\n');
+		const first = lines.length;
+		for (const record of records) lines.push(encodeEvent(lines.length, hashLine(lines.at(-1)!), record));
+		await archive.append(
+			session,
+			first,
+			lines.slice(first).map((line) => Buffer.from(line)),
+		);
+		return first;
+	} finally {
+		await archive.close();
+	}
 }
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
@@ -96,6 +116,55 @@ describe('watch --archive judges what it follows', () => {
 		expect(shown.join('')).not.toContain('rm -rf');
 		expect(watch.snapshot().problem).toBe(
 			`line ${next} of the archived session does not follow from line ${next - 1}; stopped following (\`runbook verify SESSION --archive\` says more)`,
+		);
+	});
+
+	itWithPostgres('never shows a planted end: an end counts once the seal after it verifies', async () => {
+		const {log, sender} = await archivedSession('s-planted-end');
+		await sender.close();
+		log.close();
+		await plant('s-planted-end', [
+			{type: 'output-recorded', t: 5, step: 'migrate', stream: 'out', text: 'all checks passed\n'},
+			{type: 'session-ended', t: 6, status: 'completed'},
+		]);
+		const watch = new WatchSession(
+			await CheckedArchiveLines.open(await ArchiveTail.open(fixture.cluster!.url, 's-planted-end'), yours),
+		);
+		const shown: string[] = [];
+		watch.onEvent((event) => shown.push(event.type));
+		watch.start();
+		watch.stop();
+		expect(shown).toContain('step-started');
+		expect(shown).not.toContain('session-ended');
+		expect(watch.snapshot().state.ended).toBeUndefined();
+		expect(watch.snapshot().problem).toBeUndefined();
+	});
+
+	itWithPostgres('stops at a planted approval request that names another chain head than its own', async () => {
+		const {log, sender} = await archivedSession('s-planted-request');
+		await sender.close();
+		log.close();
+		const at = await plant('s-planted-request', [
+			{
+				type: 'approval-requested',
+				t: 5,
+				step: 'migrate',
+				need: 1,
+				command: 'echo planted',
+				by: 'root',
+				head: '0'.repeat(64),
+			},
+		]);
+		const watch = new WatchSession(
+			await CheckedArchiveLines.open(await ArchiveTail.open(fixture.cluster!.url, 's-planted-request'), yours),
+		);
+		const shown: string[] = [];
+		watch.onEvent((event) => shown.push(JSON.stringify(event)));
+		watch.start();
+		watch.stop();
+		expect(shown.join('')).not.toContain('planted');
+		expect(watch.snapshot().problem).toBe(
+			`line ${at} of the archived session: the approval request names another chain head than its own place in the chain; stopped following`,
 		);
 	});
 });
