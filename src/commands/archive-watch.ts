@@ -6,10 +6,11 @@
 // is verified. The first line that fails stops the following, with why. Anyone who may write to
 // the archive can append a line that keeps the chain without a key, so an end is shown only once
 // the seal after it has verified: a planted `session-ended` never reads as the session's end.
-import {hashLine, type LogHeader} from '../core/audit/entry.js';
+import type {LogHeader} from '../core/audit/entry.js';
 import type {ReadLog} from '../core/audit/read-log.js';
 import {readLogEvents} from '../core/audit/read-log.js';
-import {lineProblem, verifyLog} from '../core/audit/verify.js';
+import {lineProblem, withSession} from '../core/audit/verify.js';
+import {buildVerdict} from '../core/audit/verify-verdict.js';
 import {newChainState, type ChainState} from '../core/audit/verify-records.js';
 import {terminalText} from '../core/text/sanitize.js';
 import type {ArchiveTail, LineSource} from '../store/archive/tail.js';
@@ -22,7 +23,8 @@ const attestationWaitMs = 3000;
 export class CheckedArchiveLines implements LineSource {
 	/** Why no more lines can be trusted; WatchSession stops there and says it. */
 	broken: string | undefined;
-	private readonly lines: string[] = [];
+	/** Lines taken so far: only their count and the chain's state are kept, never the lines. */
+	private lineCount = 0;
 	private header: LogHeader | undefined;
 	/** Lines read while opening, handed on at the first readLines. */
 	private pending: string[] = [];
@@ -95,7 +97,7 @@ export class CheckedArchiveLines implements LineSource {
 
 	/** Why `line` cannot be trusted after the lines before it, or undefined. */
 	private check(line: string): string | undefined {
-		const index = this.lines.length;
+		const index = this.lineCount;
 		let record: {seq?: unknown; prev?: unknown; type?: unknown; identity?: {key?: unknown}};
 		try {
 			record = JSON.parse(line) as typeof record;
@@ -103,7 +105,7 @@ export class CheckedArchiveLines implements LineSource {
 			return `line ${index} of the archived session is not a log line; stopped following (\`runbook verify SESSION --archive\` says more)`;
 		}
 		if (index === 0) this.header = record as unknown as LogHeader;
-		else if (record.seq !== index || record.prev !== hashLine(this.lines[index - 1]!))
+		else if (record.seq !== index || record.prev !== this.chain?.prev)
 			return `line ${index} of the archived session does not follow from line ${index - 1}; stopped following (\`runbook verify SESSION --archive\` says more)`;
 		const bytes = Buffer.from(line);
 		if (index === 0) this.chain = newChainState(Buffer.from(`${line}\n`));
@@ -117,7 +119,7 @@ export class CheckedArchiveLines implements LineSource {
 		if (problem) return `line ${index} of the archived session: ${terminalText(problem.reason)}; stopped following`;
 		this.offset += bytes.length + 1;
 		this.lastType = record.type;
-		this.lines.push(line);
+		this.lineCount++;
 		if (record.type === 'resume' && typeof record.identity?.key === 'string') {
 			const takenOver = {header: this.header, runnerKeys: [record.identity.key]} as ReadLog;
 			const reason = untrustedKey(takenOver, this.trust);
@@ -127,16 +129,14 @@ export class CheckedArchiveLines implements LineSource {
 		return undefined;
 	}
 
-	/** At the seal: the whole archived copy verified; anything but INVALID lets the seal show. */
+	/** At the seal: the whole archived copy's verdict, from the chain checked line by line; anything but INVALID lets the seal show. */
 	private sealVerdict(): string | undefined {
-		const bytes = Buffer.from(this.lines.map((line) => `${line}\n`).join(''));
 		const trust =
 			this.trust.allowedSigners.length > 0
 				? {allowedSigners: this.trust.allowedSigners}
 				: {ownKeys: this.trust.ownKeys};
-		const report = verifyLog(bytes, undefined, trust, {expectedSession: this.tail.session});
+		const report = withSession(buildVerdict(this.chain!, undefined, undefined, trust, this.tail.session));
 		if (report.verdict !== 'INVALID') return undefined;
-		this.lines.pop();
 		return `the archived session does not verify at its seal: ${report.summary}`;
 	}
 }

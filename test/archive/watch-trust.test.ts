@@ -167,4 +167,28 @@ describe('watch --archive judges what it follows', () => {
 			`line ${at} of the archived session: the approval request names another chain head than its own place in the chain; stopped following`,
 		);
 	});
+
+	itWithPostgres('stops at the seal of a copy that does not verify: another session filed under this id', async () => {
+		const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'runbook-operator-')), 's-other');
+		const log = await openSignedLog(dir, {session: 's-other'});
+		log.append({type: 'step-started', t: 1, step: 'migrate'});
+		// Sent as session s-filed: its header still says s-other.
+		const sender = new ArchiveSender({url: fixture.cluster!.url, dir, session: 's-filed', batchMs: 5}).start();
+		log.onWrite((seq) => sender.poke(seq));
+		expect(await sender.drain(10_000)).toBe(true);
+		const watch = new WatchSession(
+			await CheckedArchiveLines.open(await ArchiveTail.open(fixture.cluster!.url, 's-filed'), yours),
+		);
+		watch.start();
+		await log.seal(3);
+		log.close();
+		expect(await sender.drain(10_000)).toBe(true);
+		await sender.close();
+		await watch.ended;
+		watch.stop();
+		expect(watch.snapshot().isSealed).toBe(false);
+		expect(watch.snapshot().problem).toMatch(
+			/^the archived session does not verify at its seal: INVALID: line 0 .*the header is of session `s-other`, not `s-filed`/,
+		);
+	});
 });
