@@ -51,29 +51,35 @@ function machine(name: string) {
 	return {home, env, prefix, sessions: path.join(env.XDG_STATE_HOME, 'runbook', 'sessions')};
 }
 
+/**
+ * Alice runs a step that needs a second approval and waits for it (her screen and what it
+ * showed then); Bob, on his own machine, trusts her key.
+ */
+async function aliceWaitsForApproval() {
+	const alice = machine('alice');
+	const bob = machine('bob');
+	const runbook = path.join(alice.home, 'paired.yaml');
+	writeFileSync(
+		runbook,
+		'version: 1\nname: Paired migrate\nphases:\n  - id: deploy\n    name: Deploy\n    steps:\n' +
+			'      - id: migrate\n        run: echo "migrated 42 rows"\n        approvals: 2\n',
+	);
+	const op = tui(`${alice.prefix} ${binRunbook} run ${runbook}`);
+	const waiting = await op.waitFor('Waiting for 1 more approval');
+	const id = readdirSync(alice.sessions)[0]!;
+	// Bob follows and approves only sessions signed by keys he trusts: Alice's goes in his allowed_signers.
+	const aliceKey = readFileSync(path.join(alice.env.XDG_CONFIG_HOME, 'runbook', 'identity_ed25519.pub'), 'utf8');
+	mkdirSync(path.join(bob.env.XDG_CONFIG_HOME, 'runbook'), {recursive: true});
+	writeFileSync(path.join(bob.env.XDG_CONFIG_HOME, 'runbook', 'allowed_signers'), `alice@test ${aliceKey.trim()}\n`);
+	return {alice, bob, op, waiting, id};
+}
+
 describe('pairing across machines through the archive', () => {
 	itPaired(
 		'one runs, the other watches and approves through the archive, then verifies, exports and replays with no local copy',
 		async () => {
-			const alice = machine('alice');
-			const bob = machine('bob');
-			const runbook = path.join(alice.home, 'paired.yaml');
-			writeFileSync(
-				runbook,
-				'version: 1\nname: Paired migrate\nphases:\n  - id: deploy\n    name: Deploy\n    steps:\n' +
-					'      - id: migrate\n        run: echo "migrated 42 rows"\n        approvals: 2\n',
-			);
-			const op = tui(`${alice.prefix} ${binRunbook} run ${runbook}`);
-			const waiting = await op.waitFor('Waiting for 1 more approval');
+			const {alice, bob, op, waiting, id} = await aliceWaitsForApproval();
 			expect(waiting).toMatch(/archive ✓|archive: \d+ events? behind/);
-			const id = readdirSync(alice.sessions)[0]!;
-			// Bob follows and approves only sessions signed by keys he trusts: Alice's goes in his allowed_signers.
-			const aliceKey = readFileSync(path.join(alice.env.XDG_CONFIG_HOME, 'runbook', 'identity_ed25519.pub'), 'utf8');
-			mkdirSync(path.join(bob.env.XDG_CONFIG_HOME, 'runbook'), {recursive: true});
-			writeFileSync(
-				path.join(bob.env.XDG_CONFIG_HOME, 'runbook', 'allowed_signers'),
-				`alice@test ${aliceKey.trim()}\n`,
-			);
 
 			const watch = tui(`${bob.prefix} ${binRunbook} watch ${id} --archive`);
 			await watch.waitFor('Waiting for 1 more approval');
@@ -115,23 +121,7 @@ describe('pairing across machines through the archive', () => {
 	itPaired(
 		'a line planted in the archive after the request never reaches the approver: an unsigned one is left out, one that breaks the chain refuses',
 		async () => {
-			const alice = machine('alice');
-			const bob = machine('bob');
-			const runbook = path.join(alice.home, 'paired.yaml');
-			writeFileSync(
-				runbook,
-				'version: 1\nname: Paired migrate\nphases:\n  - id: deploy\n    steps:\n' +
-					'      - id: migrate\n        run: echo "migrated 42 rows"\n        approvals: 2\n',
-			);
-			const op = tui(`${alice.prefix} ${binRunbook} run ${runbook}`);
-			await op.waitFor('Waiting for 1 more approval');
-			const id = readdirSync(alice.sessions)[0]!;
-			const aliceKey = readFileSync(path.join(alice.env.XDG_CONFIG_HOME, 'runbook', 'identity_ed25519.pub'), 'utf8');
-			mkdirSync(path.join(bob.env.XDG_CONFIG_HOME, 'runbook'), {recursive: true});
-			writeFileSync(
-				path.join(bob.env.XDG_CONFIG_HOME, 'runbook', 'allowed_signers'),
-				`alice@test ${aliceKey.trim()}\n`,
-			);
+			const {bob, id} = await aliceWaitsForApproval();
 			const archive = await Archive.connect(cluster!.url);
 			try {
 				// Whoever may write to the archive appends a line that keeps the hash chain: no key is needed.

@@ -50,6 +50,18 @@ async function plant(session: string, records: LogRecord[]): Promise<number> {
 	}
 }
 
+/** Watches what the archive holds of `session` now, once through: the events shown, and the watch. */
+async function watchOnce(session: string) {
+	const watch = new WatchSession(
+		await CheckedArchiveLines.open(await ArchiveTail.open(fixture.cluster!.url, session), yours),
+	);
+	const shown: string[] = [];
+	watch.onEvent((event) => shown.push(JSON.stringify(event)));
+	watch.start();
+	watch.stop();
+	return {watch, shown: shown.join('')};
+}
+
 async function refusal(promise: Promise<unknown>): Promise<string> {
 	const error = await promise.then(
 		() => undefined,
@@ -105,15 +117,9 @@ describe('watch --archive judges what it follows', () => {
 		const forged = `{"seq":${next},"t":5,"type":"output-recorded","prev":"${'0'.repeat(64)}","step":"migrate","stream":"out","text":"rm -rf /\\n"}`;
 		await archive.append('s-forged', next, [Buffer.from(forged)]);
 		await archive.close();
-		const watch = new WatchSession(
-			await CheckedArchiveLines.open(await ArchiveTail.open(fixture.cluster!.url, 's-forged'), yours),
-		);
-		const shown: string[] = [];
-		watch.onEvent((event) => shown.push(JSON.stringify(event)));
-		watch.start();
-		watch.stop();
-		expect(shown.join('')).toContain('step-started');
-		expect(shown.join('')).not.toContain('rm -rf');
+		const {watch, shown} = await watchOnce('s-forged');
+		expect(shown).toContain('step-started');
+		expect(shown).not.toContain('rm -rf');
 		expect(watch.snapshot().problem).toBe(
 			`line ${next} of the archived session does not follow from line ${next - 1}; stopped following (\`runbook verify SESSION --archive\` says more)`,
 		);
@@ -127,13 +133,7 @@ describe('watch --archive judges what it follows', () => {
 			{type: 'output-recorded', t: 5, step: 'migrate', stream: 'out', text: 'all checks passed\n'},
 			{type: 'session-ended', t: 6, status: 'completed'},
 		]);
-		const watch = new WatchSession(
-			await CheckedArchiveLines.open(await ArchiveTail.open(fixture.cluster!.url, 's-planted-end'), yours),
-		);
-		const shown: string[] = [];
-		watch.onEvent((event) => shown.push(event.type));
-		watch.start();
-		watch.stop();
+		const {watch, shown} = await watchOnce('s-planted-end');
 		expect(shown).toContain('step-started');
 		expect(shown).not.toContain('session-ended');
 		expect(watch.snapshot().state.ended).toBeUndefined();
@@ -155,14 +155,8 @@ describe('watch --archive judges what it follows', () => {
 				head: '0'.repeat(64),
 			},
 		]);
-		const watch = new WatchSession(
-			await CheckedArchiveLines.open(await ArchiveTail.open(fixture.cluster!.url, 's-planted-request'), yours),
-		);
-		const shown: string[] = [];
-		watch.onEvent((event) => shown.push(JSON.stringify(event)));
-		watch.start();
-		watch.stop();
-		expect(shown.join('')).not.toContain('planted');
+		const {watch, shown} = await watchOnce('s-planted-request');
+		expect(shown).not.toContain('planted');
 		expect(watch.snapshot().problem).toBe(
 			`line ${at} of the archived session: the approval request names another chain head than its own place in the chain; stopped following`,
 		);
