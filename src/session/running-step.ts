@@ -63,8 +63,8 @@ export class RunningStep {
 				this.isPidKnown = true;
 				if (this.isOver) return;
 				options.onSpawned?.(process);
-				// Its start was on disk before; the step runs unless recording its process failed.
-				if (this.isReleaseDue) this.release(!this.recorder.logFailure);
+				// Its start was on disk before; `release` still refuses if recording the process failed.
+				if (this.isReleaseDue) this.release(true);
 			},
 			exited: (end) => {
 				if (this.isOver) return;

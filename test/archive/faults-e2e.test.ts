@@ -39,6 +39,14 @@ function floodingRunbook(home: string, releaseFile: string): string {
 	return file;
 }
 
+/** An operator whose flooding runbook ends on its own: its release file is there from the start. */
+function releasedFlood(name: string) {
+	const operator = machine(name);
+	const release = path.join(operator.home, 'release');
+	writeFileSync(release, '');
+	return {operator, runbook: floodingRunbook(operator.home, release)};
+}
+
 type Finished = {code: number | null; stdout: string; stderr: string; elapsedMs: number};
 
 /** Starts `runbook run` without a terminal; `finished` settles on exit (or kills it after `limitMs`). */
@@ -159,10 +167,7 @@ describe('archive faults through the built runner (sender on its worker thread)'
 	itWithPostgres(
 		'PostgreSQL is down when the run starts: the run completes, and push catches up byte for byte',
 		async () => {
-			const operator = machine('start');
-			const release = path.join(operator.home, 'release');
-			writeFileSync(release, '');
-			const runbook = floodingRunbook(operator.home, release);
+			const {operator, runbook} = releasedFlood('start');
 			fixture.cluster!.stop();
 
 			const finished = await startRun(['run', runbook, '--yes', '--archive', fixture.cluster!.url], operator.env)
@@ -183,10 +188,7 @@ describe('archive faults through the built runner (sender on its worker thread)'
 	itWithPostgres(
 		'the signature is held up at the end: the run says the lines are archived but not the signature, and push sends it',
 		async () => {
-			const operator = machine('sig');
-			const release = path.join(operator.home, 'release');
-			writeFileSync(release, '');
-			const runbook = floodingRunbook(operator.home, release);
+			const {operator, runbook} = releasedFlood('sig');
 			const url = fixture.cluster!.url;
 			// Another session holds the signatures table against writes (reads go on) for the whole run.
 			const locker = await Archive.connect(url);
