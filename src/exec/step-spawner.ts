@@ -29,7 +29,9 @@ import {$} from 'zx/core';
  * step's files and goes to its directory while the runner puts the step's start on disk, and
  * waits for one more byte: `g` runs the step, anything else (a cancel before it ran) writes the
  * status of a SIGTERM without running it, and the end of the pipe (the runner gone) ends it
- * without a status. Only then may the next wrapper read.
+ * without a status. Only then may the next wrapper read. A SIGTERM, SIGINT or SIGHUP from the
+ * moment its pid is told until the byte is read (a cancel sent as the step was starting) is
+ * noted, and the step is not run either: the wrapper writes the status of a SIGTERM.
  * Nothing of it goes to the runner after that, and its own messages go nowhere; a trapped SIGTERM
  * lets it outlive the step it was sent with, to write the step's status. Traps reset to the
  * default in the step, so the step can be stopped. It holds the spool directory open as fd 5
@@ -37,8 +39,9 @@ import {$} from 'zx/core';
  * and a suffix: a session directory renamed later, or a runner gone, cannot send the status
  * elsewhere. `$3` is the step's working directory; `$4` counts the `NAME=value` words after it
  * to export, and the names after those are unset. The step reads its script from `$2.sh`; the
- * runner removes it (`rm` would be one more process a step). No variable of its own is used
- * after the exports, which could overwrite one.
+ * runner removes it (`rm` would be one more process a step). Its own variables are unset before
+ * the exports: an exported variable of the same name (the operator's `dir` or `i`) would
+ * otherwise reach the step with the wrapper's value, and none is used after them.
  */
 export const spawnerScript = String.raw`
 set -m
@@ -52,8 +55,9 @@ step() {
 	trap : TERM INT HUP
 	trap - PIPE
 	(($1 == 0)) || exit 126
-	[[ $go == g ]] || { printf '143\n' >"/proc/$BASHPID/fd/5/$3.status"; exit 143; }
+	[[ $go == g && -z $stop ]] || { printf '143\n' >"/proc/$BASHPID/fd/5/$3.status"; exit 143; }
 	shift
+	unset -v dir base cwd count i word words go stop
 	(($4 == 0)) || export -- "\${@:5:$4}"
 	unset -v -- "\${@:5+$4}"
 	bash --noprofile --norc -e -o pipefail -- "/proc/$BASHPID/fd/5/$2.sh" 2>&3 3>&- 5<&-
@@ -62,8 +66,9 @@ step() {
 	exit "$1"
 }
 wait_for_step() {
-	local dir base cwd count i word words=() go
+	local dir base cwd count i word words=() go stop
 	trap '' PIPE
+	trap 'stop=1' TERM INT HUP
 	IFS= read -r -d '' dir && IFS= read -r -d '' base && IFS= read -r -d '' cwd && IFS= read -r -d '' count &&
 		for ((i = 0; i < count; i++)); do IFS= read -r -d '' word || { printf q >&6; exit 0; }; words+=("$word"); done &&
 		printf '%d\n' "$BASHPID" || { printf q >&6; exit 0; }

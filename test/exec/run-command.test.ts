@@ -198,6 +198,39 @@ describe('the session spawner starts each step', () => {
 		expect(result).toMatchObject({isTimedOut: false, code: 0});
 	});
 
+	it('a SIGTERM between its pid and its go (a cancel as it starts) means the step never runs', async () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-held-'));
+		const marker = path.join(dir, 'ran');
+		const r = runCommand({
+			script: `touch ${marker}`,
+			cwd: dir,
+			env: process.env,
+			spool: spoolPaths(spoolDir, 'held', ++attempt),
+			onOutput: () => {},
+			isHeld: true,
+		});
+		const process_ = await r.spawned;
+		process.kill(process_!.pid, 'SIGTERM');
+		r.release();
+		expect(await r.done).toMatchObject({code: null, signal: 'SIGTERM'});
+		expect(existsSync(marker)).toBe(false);
+	});
+
+	it("the operator's variables reach the step with their values, those named as the wrapper's own included", async () => {
+		const env = {...process.env, dir: 'operator-dir', i: '7', go: 'on', stop: 'no', words: 'w'};
+		const chunks: string[] = [];
+		const r = runCommand({
+			script: 'echo "$dir $i $go $stop $words"',
+			cwd: os.tmpdir(),
+			env,
+			spool: spoolPaths(spoolDir, 'env', ++attempt),
+			onOutput: (_stream, text) => chunks.push(text),
+			spawner: new StepSpawner(env),
+		});
+		expect(await r.done).toMatchObject({code: 0});
+		expect(chunks.join('')).toBe('operator-dir 7 on no w\n');
+	});
+
 	it('a held step cancelled before its pid is known, then released when the pid comes, never runs', async () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-held-'));
 		const marker = path.join(dir, 'ran');
