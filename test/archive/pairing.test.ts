@@ -121,9 +121,15 @@ describe('pairing across machines through the archive', () => {
 	itPaired(
 		'a line planted in the archive after the request never reaches the approver: an unsigned one is left out, one that breaks the chain refuses',
 		async () => {
-			const {bob, id} = await aliceWaitsForApproval();
+			const {alice, bob, id} = await aliceWaitsForApproval();
 			const archive = await Archive.connect(cluster!.url);
 			try {
+				// The request and its checkpoint reach the archive a moment after Alice's screen shows it.
+				const localLines = () =>
+					readFileSync(path.join(alice.sessions, id, 'session.jsonl'), 'utf8')
+						.trimEnd()
+						.split('\n').length;
+				await expect.poll(async () => (await archive.lastSeq(id)) + 1, {timeout: 10_000}).toBe(localLines());
 				// Whoever may write to the archive appends a line that keeps the hash chain: no key is needed.
 				const plant = async (head: (prev: string, records: Array<{type: string; head?: string}>) => string) => {
 					const lines = (await archive.sessionBytes(id)).toString('utf8').trimEnd().split('\n');
